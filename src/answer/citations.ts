@@ -1,0 +1,34 @@
+/** Builds citations from chunks, pointing at whole paragraphs, and labels meetings for people. */
+import type { Meeting } from "../corpus/types.js";
+import type { Chunk } from "../index/chunk.js";
+import type { Citation } from "./types.js";
+
+/** Looks up a paragraph's full text (a chunk may hold only part of it). */
+export function paragraphText(meetings: readonly Meeting[], chunk: Chunk): string {
+  const meeting = meetings.find((m) => m.id === chunk.meetingId);
+  const article = meeting?.articles.find((a) => a.index === chunk.articleIndex);
+  return article?.paragraphs.find((p) => p.n === chunk.paragraph)?.text ?? chunk.text;
+}
+
+/** A citation numbered `n` for this chunk's paragraph. */
+export function toCitation(n: number, chunk: Chunk, meetings: readonly Meeting[]): Citation {
+  return {
+    n,
+    meetingId: chunk.meetingId,
+    meeting: chunk.meetingTitle,
+    article: chunk.articleTitle,
+    articleIndex: chunk.articleIndex,
+    articleKind: chunk.articleKind,
+    paragraph: chunk.paragraph,
+    text: paragraphText(meetings, chunk),
+    source: { name: chunk.source.name, url: chunk.source.url },
+    date: chunk.startDate,
+    city: chunk.city,
+  };
+}
+
+/** A short label for a meeting: "2024年度座谈会（温州）" or "2023年深入推进长三角一体化发展座谈会（上海）". */
+export function meetingLabel(m: { kind: string; year: number; title: string; city: string }, language: "zh" | "en" = "zh"): string {
+  if (language === "en") return m.kind === "annual" ? `the ${m.year} leaders' meeting (${m.city})` : `the ${m.year} symposium (${m.city})`;
+  return m.kind === "annual" ? `${m.year}年度座谈会（${m.city}）` : `${m.year}年${m.title}（${m.city}）`;
+}

@@ -1,0 +1,236 @@
+/**
+ * The offline answerer: picks the clauses of the retrieved paragraphs that
+ * answer the question, keeps them short, and cites their paragraph. When the
+ * best paragraph covers too little of what the question asks, it says the
+ * reports don't cover it instead of guessing.
+ */
+import type { Meeting } from "../corpus/types.js";
+import type { Chunk } from "../index/chunk.js";
+import type { HybridResult, HybridRetriever } from "../retrieval/hybrid.js";
+import type { AnswerType, UnderstoodQuery } from "../retrieval/query.js";
+import { meetingLabel, toCitation } from "./citations.js";
+import { splitClauses, type Clause } from "./clauses.js";
+import type { Answer, Answerer, Retrieved } from "./types.js";
+
+/** Answers longer than this are cut back to the best clauses. */
+const BUDGET = 110;
+/** A single clause may run longer when it is one enumeration (six 方面, four 统筹). */
+const LONG_CLAUSE = 220;
+/** Below this share of the question's weighted content words found in the evidence, refuse. */
+const MIN_COVERAGE = 0.5;
+const CANDIDATES = 5;
+
+/** Creates the extractive answerer over a hybrid retriever. */
+export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; meetings: readonly Meeting[] }): Answerer {
+  const { retriever, meetings } = deps;
+
+  return {
+    async ask(question) {
+      const result = await retriever.retrieve(question, { k: 10 });
+      const q = result.understood;
+      if (q.asksWhichMeetings) {
+        const multi = answerWhichMeetings(question, result);
+        if (multi) return multi;
+      }
+      return answerSingle(question, result);
+    },
+  };
+
+  function answerSingle(question: string, result: HybridResult): Answer {
+    const q = result.understood;
+    const named = result.results.filter((r) => q.meetingIds.includes(r.chunk.meetingId));
+    const candidates = (named.length ? named : result.results).slice(0, CANDIDATES);
+    const top = candidates[0];
+    if (!top) return refuse(question, result);
+    let best: { window: string; score: number; chunk: Chunk } | undefined;
+    for (const candidate of candidates) {
+      const window = bestWindow(candidate.chunk.text, q, candidate.score / top.score);
+      if (!window) continue;
+      // A headline is not an answer when the prose says the same with more detail.
+      const score = window.score * (candidate.chunk.paragraph === 0 ? 0.5 : 1);
+      if (!best || score > best.score) best = { window: window.window, score, chunk: candidate.chunk };
+    }
+    if (!best || coverage(q, best.chunk) < MIN_COVERAGE) return refuse(question, result);
+    const citations = [toCitation(1, best.chunk, meetings)];
+    const text = q.language === "en" ? `${capitalise(meetingLabel(meetingOf(best.chunk), "en"))} report: ${best.window} [1]` : `${best.window}[1]`;
+    return { question, answered: true, answer: text, citations, retrieved: result.results, path: "extractive", language: q.language };
+  }
+
+  /** "哪些年度的会议提到了G60科创走廊": every meeting whose reports contain the key phrase, in time order. */
+  function answerWhichMeetings(question: string, result: HybridResult): Answer | undefined {
+    const q = result.understood;
+    const phrase = q.keyPhrase;
+    if (!phrase) return undefined;
+    const norm = (s: string) => s.replace(/[“”"‘’「」『』\s]/g, "").toLowerCase();
+    const needle = norm(phrase);
+    const matching = retriever.chunks.filter((c) => norm(c.text).includes(needle));
+    if (!matching.length) return undefined;
+    const byMeeting = new Map<string, Chunk>();
+    for (const chunk of matching) if (!byMeeting.has(chunk.meetingId)) byMeeting.set(chunk.meetingId, chunk);
+    const ordered = [...byMeeting.values()].sort((a, b) => a.startDate.localeCompare(b.startDate));
+    const citations = ordered.map((chunk, i) => toCitation(i + 1, chunk, meetings));
+    const labels = ordered.map((chunk, i) => `${meetingLabel(meetingOf(chunk), q.language)}[${i + 1}]`);
+    const answer =
+      q.language === "en"
+        ? `“${phrase}” is mentioned in ${labels.join(", ")}.`
+        : `提到“${phrase}”的有：${labels.join("、")}。`;
+    const first = new Set(ordered);
+    const retrieved: Retrieved[] = [
+      ...ordered.map((chunk) => ({ chunk, score: 1 })),
+      ...result.results.filter((r) => !first.has(r.chunk)),
+    ].slice(0, 10);
+    return { question, answered: true, answer, citations, retrieved, path: "extractive", language: q.language };
+  }
+
+  /** Share of the question's content (IDF-weighted) that the chunk, its article or its meeting mentions. */
+  function coverage(q: UnderstoodQuery, chunk: Chunk): number {
+    const primary = q.terms.filter((t) => t.weight >= 1);
+    if (!primary.length) return 1;
+    const maxIdf = Math.log(1 + retriever.chunks.length);
+    const haystack = `${chunk.meetingTitle}${chunk.articleTitle}${chunk.text}`.toLowerCase();
+    let found = 0;
+    let total = 0;
+    for (const { term } of primary) {
+      // A word the corpus never uses (GDP, 2019) weighs most: the reports cannot be about it.
+      const weight = retriever.documentFrequency(term) ? retriever.idf(term) : term.length >= 2 ? maxIdf + 1 : 0;
+      total += weight;
+      if (haystack.includes(term) || answersTypeWord(term, q.answerType, chunk.text)) found += weight;
+    }
+    return total ? found / total : 1;
+  }
+
+  function meetingOf(chunk: Chunk) {
+    return { kind: chunk.meetingKind, year: chunk.year, title: chunk.meetingTitle, city: chunk.city };
+  }
+
+  function refuse(question: string, result: HybridResult): Answer {
+    const q = result.understood;
+    const answer =
+      q.language === "en"
+        ? "The meeting reports don't cover this, so I can't answer it from them."
+        : "报道中没有找到与这个问题相关的内容，无法作答。";
+    return { question, answered: false, answer, citations: [], retrieved: result.results, path: "extractive", language: q.language };
+  }
+
+  /** Scores clause windows of one chunk and returns the best, extended for list questions. */
+  function bestWindow(text: string, q: UnderstoodQuery, retrievalShare: number): { window: string; score: number } | undefined {
+    const clauses = splitClauses(text);
+    let best: { start: number; end: number; score: number } | undefined;
+    for (let start = 0; start < clauses.length; start++) {
+      for (let end = start; end < Math.min(clauses.length, start + 3); end++) {
+        if (clauses[end]!.sentence !== clauses[start]!.sentence) break;
+        const window = joinClauses(clauses, start, end);
+        const len = window.length;
+        if (len > (start === end ? LONG_CLAUSE : BUDGET)) break;
+        // A meeting the corpus lacks (2019年度) may only be answered by text that names it.
+        if (q.requiredText && !mentionsRequired(clauses.slice(start, end + 1), q)) continue;
+        const score = windowScore(window, q) * (0.3 + 0.7 * retrievalShare) - 0.002 * len;
+        if (!best || score > best.score + 1e-9) best = { start, end, score };
+      }
+    }
+    if (!best || best.score <= 0) return undefined;
+    let { start, end } = best;
+    // A short sentence reads better whole than cut into clauses.
+    const sentence = clauses.map((c, i) => ({ c, i })).filter(({ c }) => c.sentence === clauses[start]!.sentence);
+    const sentenceText = joinClauses(clauses, sentence[0]!.i, sentence.at(-1)!.i);
+    if (sentenceText.length <= BUDGET * 0.8) {
+      start = sentence[0]!.i;
+      end = sentence.at(-1)!.i;
+    }
+    if (q.answerType === "list" || q.answerType === "document") {
+      while (end + 1 < clauses.length && joinClauses(clauses, start, end + 1).length <= BUDGET) end++;
+    }
+    // "龚正说，" introduces what was said: never stop there.
+    if (REPORTING.test(clauses[end]!.text)) {
+      while (end + 1 < clauses.length && joinClauses(clauses, start, end + 1).length <= BUDGET) {
+        end++;
+        if (clauses[end]!.last) break;
+      }
+    }
+    return { window: tidy(joinClauses(clauses, start, end)), score: best.score };
+  }
+
+  /** The clause naming the missing meeting must itself be about what is asked (not "2020年湖州会议以来"). */
+  function mentionsRequired(window: readonly Clause[], q: UnderstoodQuery): boolean {
+    return window.some((c) => c.text.includes(q.requiredText!) && windowScore(c.text, q) > 0);
+  }
+
+  function windowScore(window: string, q: UnderstoodQuery): number {
+    const lower = window.toLowerCase();
+    let score = 0;
+    for (const { term, weight } of q.terms) {
+      // The meeting's own name (weight 0.3) helped find the report; it says nothing about the answer.
+      if (weight < 0.5) continue;
+      const count = lower.split(term).length - 1;
+      // Repeats count a little: four 统筹 in one clause answer "哪几个统筹" better than one.
+      if (count) score += weight * Math.max(0.3, retriever.idf(term)) * (1 + 0.25 * Math.min(3, count - 1));
+    }
+    if (score === 0) return 0;
+    score += typeBonus(window, q.answerType);
+    // "会议确定，2025年度…在江苏省召开" is about next year's meeting, not the one asked about.
+    const asked = new Set(meetings.filter((m) => q.meetingIds.includes(m.id)).map((m) => m.year));
+    const other = (year: string) => !asked.has(Number(year)) && !q.text.includes(year);
+    if (!q.nextYear && asked.size && [...window.matchAll(/(\d{4})年度/g)].some((m) => other(m[1]!))) score *= 0.5;
+    return score;
+  }
+}
+
+const REPORTING = /(说|指出|强调|表示|认为|提出|要求|宣布)[，：,:]$/;
+const PLACE = /在[\p{Script=Han}]{2,12}?(举行|召开|举办)/u;
+const OFFICIAL = /(书记|省长|市长|总理|主任|主席|部长|秘书长|副省长)[\p{Script=Han}]{2,3}/u;
+const DATE = /\d{1,2}月\d{1,2}日/;
+
+function typeBonus(window: string, type: AnswerType): number {
+  switch (type) {
+    case "place":
+      return PLACE.test(window) ? 2 : 0;
+    case "person":
+      return OFFICIAL.test(window) || /主持|出席/.test(window) ? 1.5 : 0;
+    case "date":
+      return DATE.test(window) ? 2 : 0;
+    case "number":
+      return /\d|[一二三四五六七八九十百]+(年|个|项|大|届)/.test(window) ? 1 : 0;
+    case "theme":
+      return /为主题/.test(window) ? 3 : 0;
+    case "document":
+      return /《[^》]+》/.test(window) ? 2 : 0;
+    case "list":
+      return Math.min(0.5, (window.match(/、/g)?.length ?? 0) * 0.1);
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Words that name what kind of answer is wanted (什么文件, 哪些举措, 什么地方)
+ * rather than what it is about. The reports rarely use them; a paragraph with
+ * the right kind of content (a 《title》, a list, a place) covers them.
+ */
+const TYPE_WORDS: Partial<Record<AnswerType, { words: RegExp; satisfied: RegExp }>> = {
+  document: { words: /^(文件|文件名|名称|意见|计划|方案)$/, satisfied: /《[^》]+》/ },
+  list: { words: /^(举措|措施|要求|任务|方面|部署|工作|内容|重点)$/, satisfied: /、|；/ },
+  place: { words: /^(地方|城市|省份|地点|位置)$/, satisfied: /在[\p{Script=Han}]{2,12}?(举行|召开|举办)|省|市/u },
+  date: { words: /^(时间|日期|时候)$/, satisfied: /\d{1,2}月\d{1,2}日/ },
+  person: { words: /^(人|人物|领导|官员)$/, satisfied: /书记|省长|市长|总理|主任|主席/ },
+};
+
+function answersTypeWord(term: string, type: AnswerType, text: string): boolean {
+  const rule = TYPE_WORDS[type];
+  return Boolean(rule && rule.words.test(term) && rule.satisfied.test(text));
+}
+
+function joinClauses(clauses: readonly Clause[], start: number, end: number): string {
+  return clauses
+    .slice(start, end + 1)
+    .map((c) => c.text)
+    .join("");
+}
+
+/** Ends the extract cleanly: a trailing comma becomes a stop. */
+function tidy(window: string): string {
+  return window.replace(/[，；：,;]$/, "").replace(/([^。！？”’）)])$/, "$1。");
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,91 @@
+/**
+ * Configuration, parsed once from the environment by `loadConfig(env)` in the entry
+ * points and passed down. Nothing else reads `process.env`.
+ */
+import { z } from "zod";
+
+const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
+const bool = (fallback: boolean) =>
+  z.preprocess(
+    (v) => (v === undefined || v === "" ? fallback : v),
+    z.union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no"]).transform((s) => ["true", "1", "yes"].includes(s))]),
+  );
+const int = (fallback: number, min: number, max: number) =>
+  z.preprocess((v) => (v === undefined || v === "" ? fallback : v), z.coerce.number().int().min(min).max(max));
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every variable the program reads. See `.env.example` for what each one does. */
+export const ConfigSchema = z.object({
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{30,}$/, "expected a token from @BotFather, like 123456:ABC-DEF…")
+      .optional(),
+  ),
+  TELEGRAM_API_ROOT: optionalUrl,
+  BOT_MODE: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["polling", "webhook"]).default("polling")),
+  WEBHOOK_URL: optionalUrl,
+  WEBHOOK_SECRET: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, "use 16–256 letters, digits, _ or -")
+      .optional(),
+  ),
+  PORT: int(8080, 0, 65535),
+  ADMIN_USER_IDS: z.preprocess(
+    (v) => (v === undefined || v === "" ? [] : String(v).split(",").map((s) => s.trim())),
+    z.array(z.coerce.number().int().positive()),
+  ),
+  DEFAULT_TIMEZONE: z
+    .preprocess((v) => (v === "" ? undefined : v), z.string().default("Asia/Shanghai"))
+    .refine(isTimeZone, "expected an IANA time zone such as Asia/Shanghai"),
+  RATE_LIMIT_PER_MINUTE: int(20, 1, 10_000),
+  MAX_QUESTION_CHARS: int(500, 10, 4000),
+  CORPUS_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("corpus")),
+  INDEX_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("index")),
+  DATABASE_PATH: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("data/bot.sqlite")),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_MODEL: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("gpt-4o-mini")),
+  OPENAI_EMBEDDING_MODEL: optionalString,
+  OPENAI_TIMEOUT_MS: int(15_000, 1_000, 120_000),
+  /** Keep the local embedder even when a key is set (generation by the LLM, retrieval offline). */
+  USE_LOCAL_EMBEDDINGS: bool(true),
+  LOG_LEVEL: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["debug", "info", "warn", "error"]).default("info")),
+});
+
+/** The parsed configuration. */
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Thrown when the environment is malformed; the message names each bad variable and what it expects. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Parses the environment. Pure: pass `process.env` from an entry point.
+ * @throws ConfigError naming every bad variable (values are never echoed, so secrets stay out of logs).
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) {
+    const config = parsed.data;
+    if (config.BOT_MODE === "webhook" && (!config.WEBHOOK_URL || !config.WEBHOOK_SECRET)) {
+      throw new ConfigError("BOT_MODE=webhook needs WEBHOOK_URL and WEBHOOK_SECRET; set both in .env or use BOT_MODE=polling.");
+    }
+    return config;
+  }
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration — fix these in .env or the environment: ${problems.join("; ")}`);
+}

@@ -1,0 +1,84 @@
+/**
+ * Opens the question-answering core: loads the corpus, loads the index (building
+ * it when missing or stale), and wires retrieval to the extractive answerer.
+ * Entry points (CLI, bot) call this once and share the result.
+ */
+import type { Answerer } from "./answer/types.js";
+import { createExtractiveAnswerer } from "./answer/extractive.js";
+import { loadCorpus } from "./corpus/load.js";
+import type { Corpus, DroppedArticle } from "./corpus/types.js";
+import { chunkCorpus } from "./index/chunk.js";
+import { localEmbedderFactory } from "./index/embedders.js";
+import { createSegmenter, type Segmenter } from "./index/segmenter.js";
+import { buildIndex, loadIndex, readIndexManifest, type EmbedderFactory, type LoadedIndex } from "./index/store.js";
+import type { Logger } from "./logger.js";
+import { silentLogger } from "./logger.js";
+import { createHybridRetriever, type HybridRetriever } from "./retrieval/hybrid.js";
+
+/** The opened core. */
+export interface Engine {
+  corpus: Corpus;
+  index: LoadedIndex;
+  retriever: HybridRetriever;
+  /** The offline extractive answerer (also the LLM answerer's fallback). */
+  extractive: Answerer;
+  segmenter: Segmenter;
+  /** Whether this call built the index, and why. */
+  built?: string | undefined;
+}
+
+/** Options for opening the core. */
+export interface EngineOptions {
+  corpusDir: string;
+  indexDir: string;
+  /** Defaults to the local embedder. */
+  embedder?: (segmenter: Segmenter) => EmbedderFactory;
+  /** "auto": build when missing or stale (ask/start); "force": always rebuild (ingest). */
+  build?: "auto" | "force";
+  logger?: Logger;
+  onFile?: (event: { file: string; meetingId: string; articles: number; paragraphs: number }) => void;
+  onDropped?: (dropped: DroppedArticle) => void;
+  onEmbedProgress?: (done: number, total: number) => void;
+  segmenter?: Segmenter;
+}
+
+/**
+ * Loads the corpus and index and returns the wired core.
+ * @throws CorpusError for corpus problems, IndexError for a damaged index (each says how to fix it).
+ */
+export async function openEngine(options: EngineOptions): Promise<Engine> {
+  const logger = options.logger ?? silentLogger;
+  const segmenter = options.segmenter ?? createSegmenter();
+  const corpus = loadCorpus(options.corpusDir, { onFile: options.onFile, onDropped: options.onDropped });
+  const factory = (options.embedder ?? ((s: Segmenter) => localEmbedderFactory(s)))(segmenter);
+
+  const reason = options.build === "force" ? "requested" : staleReason(options.indexDir, corpus.hash, factory);
+  let index: LoadedIndex;
+  if (reason) {
+    logger.info("building index", { reason, dir: options.indexDir });
+    index = await buildIndex({
+      dir: options.indexDir,
+      chunks: chunkCorpus(corpus),
+      corpusHash: corpus.hash,
+      factory,
+      onProgress: options.onEmbedProgress,
+    });
+  } else {
+    index = loadIndex(options.indexDir, factory);
+  }
+  const retriever = createHybridRetriever({ index, meetings: corpus.meetings, segmenter, logger });
+  const extractive = createExtractiveAnswerer({ retriever, meetings: corpus.meetings });
+  return { corpus, index, retriever, extractive, segmenter, built: reason };
+}
+
+/** Why the index must be rebuilt, or undefined when it is current. */
+function staleReason(dir: string, corpusHash: string, factory: EmbedderFactory): string | undefined {
+  const manifest = readIndexManifest(dir);
+  if (!manifest) return "no index yet";
+  if (manifest.corpusHash !== corpusHash) return "the corpus changed";
+  const e = manifest.embedder;
+  if (e.name !== factory.spec.name || (e.model ?? "") !== (factory.spec.model ?? "")) {
+    return `the embedder changed (${e.name}${e.model ? `:${e.model}` : ""} → ${factory.spec.name}${factory.spec.model ? `:${factory.spec.model}` : ""})`;
+  }
+  return undefined;
+}

@@ -1,0 +1,11 @@
+/**
+ * Thrown when the index under index/ cannot be used: a file is missing or
+ * unreadable, or it was built by an embedder this configuration refuses to mix
+ * with. The message says how to fix it (usually: run `npm run ingest`).
+ */
+export class IndexError extends Error {
+  override name = "IndexError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * Query understanding: which meeting a question is about (by year, title,
+ * forum edition, or the person who chaired it), whether it asks about the
+ * forum or the meeting, and which words carry its content. English questions
+ * are mapped to Chinese through the alias table first.
+ */
+import type { MeetingKind } from "../corpus/types.js";
+import type { Segmenter } from "../index/segmenter.js";
+import { CHINESE_SYNONYMS, ENGLISH_ALIASES } from "./aliases.js";
+
+/** The meeting facts query understanding needs (a Meeting without its articles). */
+export interface MeetingInfo {
+  id: string;
+  kind: MeetingKind;
+  title: string;
+  year: number;
+  city: string;
+  province: string;
+  forum?: string | undefined;
+}
+
+/** A question, understood. */
+export interface UnderstoodQuery {
+  language: "zh" | "en";
+  /** The question in Chinese terms (English mapped through aliases). */
+  text: string;
+  /** Meetings the question refers to; empty when it names none. */
+  meetingIds: string[];
+  articleKind?: "meeting" | "forum" | undefined;
+  /** A meeting the question names that the corpus does not have (e.g. 2019年度): every cited paragraph must contain this. */
+  requiredText?: string | undefined;
+  /** Content words with weights (question words and the meeting reference removed). */
+  terms: { term: string; weight: number }[];
+  /** The question asks which meetings/years mention something. */
+  asksWhichMeetings: boolean;
+  /** The question asks about the meeting after the one it names ("下一年度的座谈会"). */
+  nextYear?: number | undefined;
+  /** A quoted phrase or the key term the question is about. */
+  keyPhrase?: string | undefined;
+  /** What kind of answer is wanted, for answer selection. */
+  answerType: AnswerType;
+}
+
+export type AnswerType = "place" | "person" | "date" | "number" | "theme" | "document" | "list" | "general";
+
+const QUESTION_WORDS = new Set(
+  (
+    "什么 哪里 哪儿 哪个 哪些 哪几 哪几个 哪天 哪年 几 几个 多少 是 谁 是谁 的 了 吗 呢 在 和 与 及 对 有 有哪些 都 还 又 " +
+    "怎么 怎样 如何 为什么 请问 一下 时 时候 时间 地点 地方 城市 哪些地方 内容 方面 情况 提出 提到 关于 方面 主要 一 也 就 将 把 被 " +
+    "上 中 这 那 其 之 以 为 于 等 年 年度 会议 会 座谈会 座谈 长三角 长三 三角 地区 领导 们 届 次 哪 个 所 进行 什么样 具体 分别 请 告诉 我"
+  ).split(" "),
+);
+
+const ENGLISH_STOP = new Set(
+  "what which who whom where when how many much did does do was were is are the a an of in on at to for and or by with about from that this its it be been has have had would will year's years meeting's".split(
+    " ",
+  ),
+);
+
+/** Question phrases cut off before segmentation, so 浙江省长是谁 does not become 浙江省|长是|谁. */
+const QUESTION_PHRASES = /(是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪|哪些|哪几|哪个|哪位|什么|多少|几个|怎样|如何|吗|呢)/g;
+
+/**
+ * Understands a question against the corpus' meetings.
+ * @param known whether the corpus uses a word; recovers words that segmentation of the question missed
+ */
+export function understandQuery(
+  question: string,
+  meetings: readonly MeetingInfo[],
+  segmenter: Segmenter,
+  known: (word: string) => boolean = () => false,
+): UnderstoodQuery {
+  const language = detectLanguage(question);
+  const text = language === "en" ? translateEnglish(question) : normaliseChinese(question);
+  const ref = findMeetingReference(text, meetings);
+  const answerType = detectAnswerType(question, text);
+  const asksWhichMeetings =
+    /哪(些|几|一)(个)?(年度|年份|年|次|届)(的)?(会议|座谈会|论坛)?|哪些(会议|座谈会|论坛)|哪几次|哪(一)?年(的)?(会议|座谈会)/.test(text) ||
+    /\bwhich (meetings|years|of the meetings)\b|\bin which years?\b/i.test(question);
+
+  const withoutRef = (ref.span ? text.replace(ref.span, " ") : text).replace(QUESTION_PHRASES, " ");
+  const weights = new Map<string, number>();
+  const add = (word: string, weight: number) => {
+    if (QUESTION_WORDS.has(word) || ENGLISH_STOP.has(word) || isSingleHan(word)) return;
+    weights.set(word, Math.max(weights.get(word) ?? 0, weight));
+  };
+  for (const word of segmenter.preciseWords(withoutRef)) {
+    add(word, 1);
+    for (const syn of CHINESE_SYNONYMS[word] ?? []) add(syn, 0.6);
+  }
+  // Sub-words (长三角一体化 → 一体化) help recall at a lower weight.
+  for (const word of segmenter.words(withoutRef)) if (!weights.has(word)) add(word, 0.5);
+  // Words the reports use that segmentation of the question cut apart (浙江省|长 hides 省长).
+  for (const run of withoutRef.match(/\p{Script=Han}{3,}/gu) ?? []) {
+    for (let len = 2; len <= 4; len++) {
+      for (let i = 0; i + len <= run.length; i++) {
+        const sub = run.slice(i, i + len);
+        if (!weights.has(sub) && known(sub)) add(sub, 0.8);
+      }
+    }
+  }
+  // The meeting's own name, lightly: it favours the paragraph that reports the meeting itself.
+  if (ref.span) for (const word of segmenter.preciseWords(ref.span)) if (!weights.has(word) && !isSingleHan(word)) weights.set(word, 0.3);
+  if (ref.nextYear) weights.set(`${ref.nextYear}年度`, 2);
+  const quoted = /[“"「『]([^”"」』]{2,30})[”"」』]/.exec(text)?.[1];
+  if (quoted) for (const word of segmenter.preciseWords(quoted)) if (weights.has(word)) weights.set(word, 2);
+  const keyPhrase = quoted ?? [...weights.entries()].filter(([t, w]) => w >= 1 && t.length >= 2).sort((a, b) => b[0].length - a[0].length)[0]?.[0];
+  return {
+    language,
+    text,
+    meetingIds: ref.meetingIds,
+    articleKind: ref.articleKind,
+    requiredText: ref.requiredText,
+    nextYear: ref.nextYear,
+    terms: [...weights].map(([term, weight]) => ({ term, weight })),
+    asksWhichMeetings,
+    keyPhrase,
+    answerType,
+  };
+}
+
+/** English when Latin letters outnumber Han characters. */
+export function detectLanguage(text: string): "zh" | "en" {
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const latin = text.match(/[A-Za-z]/g)?.length ?? 0;
+  return latin > han ? "en" : "zh";
+}
+
+function isSingleHan(word: string): boolean {
+  return word.length === 1 && /\p{Script=Han}/u.test(word);
+}
+
+function normaliseChinese(text: string): string {
+  return text.normalize("NFKC").replace(/\s+/g, "");
+}
+
+/**
+ * Maps an English question to Chinese search text: aliases (longest first),
+ * years attached to meetings ("the 2022 meeting" → 2022年度会议), and tokens
+ * such as G60 or GDP kept as they are.
+ */
+export function translateEnglish(question: string): string {
+  let text = ` ${question.toLowerCase().replace(/[’‘]/g, "'").replace(/[?!.,;:()"]/g, " ")} `;
+  text = text.replace(/\b(\d{4})(?:\s+annual)?(?:\s+leaders'?)?\s+(meeting|symposium)\b/g, " $1年度会议 ");
+  text = text.replace(/\b(?:meeting|symposium)\s+(?:of|in)\s+(\d{4})\b/g, " $1年度会议 ");
+  text = text.replace(/\b(\d{4})\s+(?:high-level\s+)?forum\b/g, " $1年论坛 ");
+  text = text.replace(/\bnext (?:year's )?meeting\b|\bthe following year\b|\bnext year\b/g, " 下一年度 ");
+  const phrases = Object.keys(ENGLISH_ALIASES).sort((a, b) => b.length - a.length);
+  for (const phrase of phrases) {
+    const pattern = new RegExp(`(?<![a-z])${phrase.replace(/[.*+?^${}()|[\]\\']/g, "\\$&")}(?![a-z])`, "g");
+    text = text.replace(pattern, ` ${ENGLISH_ALIASES[phrase]} `);
+  }
+  const kept = text
+    .split(/\s+/)
+    .filter((t) => t && (/\p{Script=Han}/u.test(t) || /\d/.test(t) || (/^[a-z]{2,5}$/.test(t) && question.includes(t.toUpperCase()))))
+    .map((t) => (/^[a-z]+$/.test(t) ? t.toUpperCase() : t));
+  return kept.join(" ");
+}
+
+interface MeetingReference {
+  meetingIds: string[];
+  articleKind?: "meeting" | "forum";
+  requiredText?: string;
+  /** The text of the reference, removed from the content terms. */
+  span?: string;
+  nextYear?: number;
+}
+
+const CN_NUMERALS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+
+function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): MeetingReference {
+  const wantsForum = /论坛/.test(text);
+  const next = /下一年度|下一年|下一届|下届|明年|下一次/.test(text);
+
+  // 第七届…论坛: the meeting whose forum has that edition.
+  const edition = /第([一二三四五六七八九十\d]+)届/.exec(text);
+  if (edition && wantsForum) {
+    const n = /\d/.test(edition[1]!) ? Number(edition[1]) : (CN_NUMERALS[edition[1]!] ?? 0);
+    const hits = meetings.filter((m) => m.forum && new RegExp(`第(${n}|${"〇一二三四五六七八九十"[n] ?? "_"})届`).test(m.forum));
+    if (hits.length) return { meetingIds: hits.map((m) => m.id), articleKind: "forum", span: edition[0] };
+    return { meetingIds: [], articleKind: "forum", requiredText: edition[0], span: edition[0] };
+  }
+
+  // A year attached to a meeting word: "2022年度会议", "2024年的座谈会", "2021年会议时".
+  for (const match of text.matchAll(/(\d{4})\s*年(度)?/g)) {
+    const after = text.slice(match.index + match[0].length, match.index + match[0].length + 16).split(/[\d，。？?；]/)[0] ?? "";
+    const event = /^(的)?(长三角地区主要领导|长三角|主要领导)?(座谈会|会议|会上|会期|论坛|长三角一体化发展高层论坛|高层论坛)/.exec(after);
+    if (!event) continue;
+    const year = Number(match[1]);
+    const forum = /论坛/.test(event[0]);
+    const wantsAnnual = Boolean(match[2]) || /主要领导/.test(event[0]);
+    const candidates = meetings.filter((m) => m.year === year && (!wantsAnnual || m.kind === "annual"));
+    const span = match[0] + event[0];
+    if (candidates.length) {
+      // "2022年会议" asks about the meeting itself, not the forum held alongside it.
+      const articleKind = forum ? "forum" : wantsForum ? undefined : "meeting";
+      return { meetingIds: candidates.map((m) => m.id), articleKind, span, ...(next ? { nextYear: year + 1 } : {}) };
+    }
+    return { meetingIds: [], requiredText: String(year), span };
+  }
+
+  // A meeting named by its title (深入推进长三角一体化发展座谈会), or by Xi Jinping chairing it.
+  const titled = meetings.filter((m) => text.includes(m.title) || (m.kind === "symposium" && /习近平|总书记/.test(text)));
+  if (titled.length === 1) {
+    const only = titled[0]!;
+    return { meetingIds: [only.id], ...(text.includes(only.title) ? { span: only.title } : {}) };
+  }
+  return { meetingIds: [], ...(wantsForum ? { articleKind: "forum" as const } : {}) };
+}
+
+function detectAnswerType(question: string, text: string): AnswerType {
+  const q = `${question} ${text}`;
+  if (/主题|\btheme\b|\btopic\b/i.test(q)) return "theme";
+  if (/哪里|哪儿|什么地方|何地|在哪|哪个(省|市|城市)|地点|\bwhere\b/i.test(q) && !/考察|visit/i.test(q)) return "place";
+  if (/是谁|谁|哪位|哪些人|\bwho\b/i.test(q)) return "person";
+  if (/什么时间|何时|哪天|哪一天|几月|日期|\bwhen\b|what date/i.test(q)) return "date";
+  if (/文件|审议|意见|计划|方案|\bdocuments?\b|\breviewed\b/i.test(q)) return "document";
+  if (/哪些|哪几|举措|措施|要求|任务|\bwhat measures\b|\bwhich\b/i.test(q)) return "list";
+  if (/多少|几年|几个|几项|\bhow many\b|\bhow much\b|\bhow long\b/i.test(q)) return "number";
+  return "general";
+}
