@@ -23,6 +23,7 @@ const CANDIDATES = 5;
 /** Creates the extractive answerer over a hybrid retriever. */
 export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; meetings: readonly Meeting[] }): Answerer {
   const { retriever, meetings } = deps;
+  const contexts = new WeakMap<UnderstoodQuery, { terms: { term: string; weight: number; idf: number }[]; otherYear: (year: string) => boolean }>();
 
   return {
     async ask(question) {
@@ -155,24 +156,39 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
     return window.some((c) => c.text.includes(q.requiredText!) && windowScore(c.text, q) > 0);
   }
 
+  /** Per-question values that every window's score needs, computed once. */
+  function contextOf(q: UnderstoodQuery) {
+    let context = contexts.get(q);
+    if (!context) {
+      const asked = new Set(meetings.filter((m) => q.meetingIds.includes(m.id)).map((m) => m.year));
+      context = {
+        // The meeting's own name (weight 0.3) helped find the report; it says nothing about the answer.
+        terms: q.terms.filter((t) => t.weight >= 0.5).map((t) => ({ ...t, idf: Math.max(0.3, retriever.idf(t.term)) })),
+        otherYear: (year: string) => asked.size > 0 && !q.nextYear && !asked.has(Number(year)) && !q.text.includes(year),
+      };
+      contexts.set(q, context);
+    }
+    return context;
+  }
+
   function windowScore(window: string, q: UnderstoodQuery): number {
+    const { terms, otherYear } = contextOf(q);
     const lower = window.toLowerCase();
     let score = 0;
-    for (const { term, weight } of q.terms) {
-      // The meeting's own name (weight 0.3) helped find the report; it says nothing about the answer.
-      if (weight < 0.5) continue;
+    for (const { term, weight, idf } of terms) {
       const count = lower.split(term).length - 1;
       // Repeats count a little: four 统筹 in one clause answer "哪几个统筹" better than one.
-      if (count) score += weight * Math.max(0.3, retriever.idf(term)) * (1 + 0.25 * Math.min(3, count - 1));
+      if (count) score += weight * idf * (1 + 0.25 * Math.min(3, count - 1));
     }
     if (score === 0) return 0;
     score += typeBonus(window, q.answerType);
     // "会议确定，2025年度…在江苏省召开" is about next year's meeting, not the one asked about.
-    const asked = new Set(meetings.filter((m) => q.meetingIds.includes(m.id)).map((m) => m.year));
-    const other = (year: string) => !asked.has(Number(year)) && !q.text.includes(year);
-    if (!q.nextYear && asked.size && [...window.matchAll(/(\d{4})年度/g)].some((m) => other(m[1]!))) score *= 0.5;
+    for (const m of window.matchAll(/(\d{4})年度/g)) {
+      if (otherYear(m[1]!)) return score * 0.5;
+    }
     return score;
   }
+
 }
 
 const REPORTING = /(说|指出|强调|表示|认为|提出|要求|宣布)[，：,:]$/;

@@ -1,0 +1,56 @@
+/**
+ * `npm run bench`: speed and memory, printed as medians/p95 with ratios against
+ * a baseline measured in the same run.
+ *   --questions FILE   questions for latency (default ../shared/eval/dev.jsonl, else a built-in sample)
+ *   --scale-only       (internal) run only the 100× scale run and print its JSON
+ */
+import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { benchIngest, benchQuestions, benchScale, readQuestionFile } from "../bench/core.js";
+import { loadConfig } from "../config.js";
+import { createSegmenter } from "../index/segmenter.js";
+import { runCli } from "./shared.js";
+
+const SAMPLE_QUESTIONS = [
+  "2024年的座谈会在哪里举行？",
+  "2025年度座谈会的主题是什么？",
+  "2021年会议期间考察了哪些地方？",
+  "What was the theme of the 2022 meeting?",
+  "长三角三省一市2024年的GDP总量是多少？",
+];
+
+await runCli(async () => {
+  const args = process.argv.slice(2);
+  const config = loadConfig(process.env);
+  const file = args[args.indexOf("--questions") + 1] ?? "../shared/eval/dev.jsonl";
+  const questions = args.includes("--questions") || existsSync(file) ? readQuestionFile(file) : SAMPLE_QUESTIONS;
+
+  if (args.includes("--scale-only")) {
+    process.stdout.write(`${JSON.stringify(await benchScale(config.CORPUS_DIR, questions))}\n`);
+    return;
+  }
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const segmenter = createSegmenter();
+
+  print("== core ==");
+  const ingest = await benchIngest(config.CORPUS_DIR, segmenter);
+  print(`ingest (parse + chunk + embed + write, ${ingest.chunks} chunks): median ${ingest.medianMs} ms over 3 runs`);
+  const q = await benchQuestions(config.CORPUS_DIR, questions, segmenter);
+  print(
+    `question latency, ${questions.length} questions × 5 rounds, one process: p50 ${q.full.p50} ms, p95 ${q.full.p95} ms ` +
+      `(baseline plain BM25 top-1: p50 ${q.bm25Baseline.p50} ms, p95 ${q.bm25Baseline.p95} ms; ratio p50 ${q.ratioP50}×)`,
+  );
+  // The scale run gets its own process so its peak RSS is not mixed with the runs above.
+  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "--scale-only", "--questions", file], {
+    encoding: "utf8",
+    env: process.env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = child.stdout.split("\n").find((l) => l.startsWith("{"));
+  if (!line) throw new Error(`scale run failed: ${child.stderr.slice(-500)}`);
+  const scale = JSON.parse(line) as Awaited<ReturnType<typeof benchScale>>;
+  print(
+    `scale 100× (${scale.reports} synthetic reports, ${scale.chunks} chunks): ingest ${scale.ingestMs} ms ` +
+      `(${Math.round(scale.ingestMs / ingest.medianMs)}× the real corpus), query p50 ${scale.query.p50} ms, p95 ${scale.query.p95} ms, peak RSS ${scale.peakRssMb} MB`,
+  );
+});
