@@ -10,8 +10,8 @@ export function paragraphText(meetings: readonly Meeting[], chunk: Chunk): strin
   return article?.paragraphs.find((p) => p.n === chunk.paragraph)?.text ?? chunk.text;
 }
 
-/** A citation numbered `n` for this chunk's paragraph. */
-export function toCitation(n: number, chunk: Chunk, meetings: readonly Meeting[]): Citation {
+/** A citation numbered `n` for this chunk's paragraph (the whole paragraph when `meetings` are given). */
+export function toCitation(n: number, chunk: Chunk, meetings: readonly Meeting[] = []): Citation {
   return {
     n,
     meetingId: chunk.meetingId,

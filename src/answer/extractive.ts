@@ -6,9 +6,11 @@
  */
 import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
+import { CHINESE_SYNONYMS } from "../retrieval/aliases.js";
 import type { HybridResult, HybridRetriever } from "../retrieval/hybrid.js";
 import type { AnswerType, UnderstoodQuery } from "../retrieval/query.js";
 import { meetingLabel, toCitation } from "./citations.js";
+import { heuristicStandalone } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
 import type { Answer, Answerer, Retrieved } from "./types.js";
 
@@ -26,7 +28,9 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
   const contexts = new WeakMap<UnderstoodQuery, { terms: { term: string; weight: number; idf: number }[]; otherYear: (year: string) => boolean }>();
 
   return {
-    async ask(question) {
+    async ask(asked, options = {}) {
+      // A follow-up ("那2022年呢？") is answered as the standalone question it stands for.
+      const question = options.history?.length ? heuristicStandalone(options.history, asked) : asked;
       const result = await retriever.retrieve(question, { k: 10 });
       const q = result.understood;
       if (q.asksWhichMeetings) {
@@ -64,7 +68,12 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
     if (!phrase) return undefined;
     const norm = (s: string) => s.replace(/[“”"‘’「」『』\s]/g, "").toLowerCase();
     const needle = norm(phrase);
-    const matching = retriever.chunks.filter((c) => norm(c.text).includes(needle));
+    let matching = retriever.chunks.filter((c) => norm(c.text).includes(needle));
+    if (!matching.length) {
+      // The phrase may be worded differently; then every content word must appear in one paragraph.
+      const words = q.terms.filter((t) => t.weight >= 1).map((t) => t.term);
+      matching = words.length ? retriever.chunks.filter((c) => words.every((w) => c.text.toLowerCase().includes(w))) : [];
+    }
     if (!matching.length) return undefined;
     const byMeeting = new Map<string, Chunk>();
     for (const chunk of matching) if (!byMeeting.has(chunk.meetingId)) byMeeting.set(chunk.meetingId, chunk);
@@ -86,17 +95,21 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
   /** Share of the question's content (IDF-weighted) that the chunk, its article or its meeting mentions. */
   function coverage(q: UnderstoodQuery, chunk: Chunk): number {
     const primary = q.terms.filter((t) => t.weight >= 1);
-    if (!primary.length) return 1;
+    if (!primary.length && !q.unknownWords.length) return 1;
     const maxIdf = Math.log(1 + retriever.chunks.length);
     const haystack = `${chunk.meetingTitle}${chunk.articleTitle}${chunk.text}`.toLowerCase();
     let found = 0;
     let total = 0;
-    for (const { term } of primary) {
+    for (const { term, weight: termWeight } of primary) {
       // A word the corpus never uses (GDP, 2019) weighs most: the reports cannot be about it.
-      const weight = retriever.documentFrequency(term) ? retriever.idf(term) : term.length >= 2 ? maxIdf + 1 : 0;
+      const known = retriever.documentFrequency(term) > 0 || (CHINESE_SYNONYMS[term] ?? []).some((s) => retriever.documentFrequency(s) > 0);
+      const weight = (known ? retriever.idf(term) || 1 : term.length >= 2 ? maxIdf + 1 : 0) * Math.min(1, termWeight);
       total += weight;
-      if (haystack.includes(term) || answersTypeWord(term, q.answerType, chunk.text)) found += weight;
+      const said = [term, ...(CHINESE_SYNONYMS[term] ?? [])].some((t) => haystack.includes(t));
+      if (said || answersTypeWord(term, q.answerType, chunk.text)) found += weight;
     }
+    // English words the alias table does not know count half: a filler word we missed should not refuse alone.
+    total += q.unknownWords.length * (maxIdf + 1) * 0.5;
     return total ? found / total : 1;
   }
 
@@ -138,9 +151,13 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
       start = sentence[0]!.i;
       end = sentence.at(-1)!.i;
     }
+    let cut = false;
     if (q.answerType === "list" || q.answerType === "document") {
+      // Add whole sentences while they fit, then clauses of the next one, marking that cut with an ellipsis.
       while (end + 1 < clauses.length && joinClauses(clauses, start, end + 1).length <= BUDGET) end++;
+      cut = !clauses[end]!.last;
     }
+
     // "龚正说，" introduces what was said: never stop there.
     if (REPORTING.test(clauses[end]!.text)) {
       while (end + 1 < clauses.length && joinClauses(clauses, start, end + 1).length <= BUDGET) {
@@ -148,7 +165,8 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
         if (clauses[end]!.last) break;
       }
     }
-    return { window: tidy(joinClauses(clauses, start, end)), score: best.score };
+    const window = tidy(joinClauses(clauses, start, end));
+    return { window: cut ? window.replace(/。$/, "……") : window, score: best.score };
   }
 
   /** The clause naming the missing meeting must itself be about what is asked (not "2020年湖州会议以来"). */
@@ -210,6 +228,8 @@ function typeBonus(window: string, type: AnswerType): number {
       return /为主题/.test(window) ? 3 : 0;
     case "document":
       return /《[^》]+》/.test(window) ? 2 : 0;
+    case "speech":
+      return /(说|表示|指出|强调|讲话|致辞)/.test(window) ? 1.5 : 0;
     case "list":
       return Math.min(0.5, (window.match(/、/g)?.length ?? 0) * 0.1);
     default:
@@ -242,7 +262,7 @@ function joinClauses(clauses: readonly Clause[], start: number, end: number): st
     .join("");
 }
 
-/** Ends the extract cleanly: a trailing comma becomes a stop. */
+/** Ends the extract cleanly: a trailing comma becomes a stop (the cut is always at a clause boundary). */
 function tidy(window: string): string {
   return window.replace(/[，；：,;]$/, "").replace(/([^。！？”’）)])$/, "$1。");
 }

@@ -4,7 +4,6 @@
  */
 import { loadConfig } from "../config.js";
 import { openCore, runCli } from "./shared.js";
-import { embedderFor } from "./models.js";
 
 await runCli(async () => {
   const config = loadConfig(process.env);
@@ -12,7 +11,6 @@ await runCli(async () => {
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const { engine } = await openCore(config, {
     build: "force",
-    embedder: embedderFor(config),
     onFile: (f) => say(`parsed ${f.file} → ${f.meetingId}: ${f.articles} article(s), ${f.paragraphs} paragraphs`),
     onDropped: (d) => say(`  dropped from ${d.file}: “${d.title}” (${d.paragraphs} paragraphs) — ${d.reason}`),
     onEmbedProgress: (done, total) => say(`embedded ${done}/${total} chunks`),

@@ -3,6 +3,7 @@ import type { Answerer } from "../answer/types.js";
 import type { Config } from "../config.js";
 import { openEngine, type Engine, type EngineOptions } from "../engine.js";
 import { createLogger, type Logger } from "../logger.js";
+import { answererFor, embedderFor } from "../wiring.js";
 
 /** A command-line mistake: printed as one line, without a stack trace. */
 export class UsageError extends Error {
@@ -32,14 +33,19 @@ export function stderrLogger(config: Config): Logger {
   return createLogger({ level: config.LOG_LEVEL, write: (line) => process.stderr.write(`${line}\n`) });
 }
 
-/** Opens the core for a CLI: builds the index when missing or stale, noting it on stderr. */
+/**
+ * Opens the core for a CLI: builds the index when missing or stale (noting it on
+ * stderr) and picks the answerer the configuration asks for.
+ */
 export async function openCore(config: Config, options: Partial<EngineOptions> = {}): Promise<{ engine: Engine; answerer: Answerer }> {
+  const logger = createLogger({ level: config.LOG_LEVEL === "debug" ? "debug" : "warn", write: (line) => process.stderr.write(`${line}\n`) });
   const engine = await openEngine({
     corpusDir: config.CORPUS_DIR,
     indexDir: config.INDEX_DIR,
-    logger: createLogger({ level: "warn", write: (line) => process.stderr.write(`${line}\n`) }),
+    embedder: embedderFor(config),
+    logger,
     ...options,
   });
   if (engine.built && !options.build) process.stderr.write(`Built the index in ${config.INDEX_DIR}/ (${engine.built}).\n`);
-  return { engine, answerer: engine.extractive };
+  return { engine, answerer: answererFor(config, engine, logger) };
 }

@@ -147,6 +147,10 @@ export const ENGLISH_ALIASES: Readonly<Record<string, string>> = {
   "metropolitan area": "都市圈",
   "metropolitan areas": "都市圈",
   years: "年",
+  "new mission": "新使命",
+  visits: "考察",
+  location: "举行",
+  venue: "举行",
   anniversary: "周年",
 };
 
@@ -164,5 +168,7 @@ export const CHINESE_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   主旨: ["主题"],
   省长: ["省长"],
   领导人: ["领导"],
+  开幕: ["举行", "召开"],
+  城市: ["市"],
   疫情防控: ["疫情", "防控"],
 };

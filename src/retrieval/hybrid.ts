@@ -45,8 +45,10 @@ export function createHybridRetriever(deps: {
   meetings: readonly MeetingInfo[];
   segmenter: Segmenter;
   logger?: Logger;
+  /** An API embedder that stalls must not hold up the answer: after this, BM25 answers alone. */
+  vectorTimeoutMs?: number;
 }): HybridRetriever {
-  const { index, meetings, segmenter, logger } = deps;
+  const { index, meetings, segmenter, logger, vectorTimeoutMs = 3000 } = deps;
   const chunks = index.chunks;
   const searchable = chunks.map((c) => `${c.text}`);
   const words = createBm25(searchable.map((t) => segmenter.words(t)));
@@ -66,7 +68,7 @@ export function createHybridRetriever(deps: {
       const bigramScores = bigrams.score(bigramQuery(understood));
       let vectorScores: Float64Array | undefined;
       try {
-        const vector = await index.embeddings.embedQuery(understood.text);
+        const vector = await withTimeout(index.embeddings.embedQuery(understood.text), vectorTimeoutMs);
         vectorScores = new Float64Array(chunks.length);
         for (const { index: i, similarity } of index.searchVector(vector, Math.min(chunks.length, 100))) {
           vectorScores[i] = Math.max(0, similarity);
@@ -91,6 +93,14 @@ export function createHybridRetriever(deps: {
     for (const { term, weight } of q.terms) for (const g of charBigrams(term)) grams.set(g, Math.max(grams.get(g) ?? 0, weight));
     return [...grams].map(([token, weight]) => ({ token, weight }));
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the embedder did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function fuse(words: Float64Array, bigrams: Float64Array, vectors: Float64Array | undefined): Float64Array {

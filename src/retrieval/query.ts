@@ -37,11 +37,13 @@ export interface UnderstoodQuery {
   nextYear?: number | undefined;
   /** A quoted phrase or the key term the question is about. */
   keyPhrase?: string | undefined;
+  /** English content words the alias table does not know (they may be outside the reports). */
+  unknownWords: string[];
   /** What kind of answer is wanted, for answer selection. */
   answerType: AnswerType;
 }
 
-export type AnswerType = "place" | "person" | "date" | "number" | "theme" | "document" | "list" | "general";
+export type AnswerType = "place" | "person" | "date" | "number" | "theme" | "document" | "speech" | "list" | "general";
 
 const QUESTION_WORDS = new Set(
   (
@@ -52,9 +54,16 @@ const QUESTION_WORDS = new Set(
 );
 
 const ENGLISH_STOP = new Set(
-  "what which who whom where when how many much did does do was were is are the a an of in on at to for and or by with about from that this its it be been has have had would will year's years meeting's".split(
-    " ",
-  ),
+  (
+    "what which who whom whose where when why how many much did does do was were is are the a an of in on at to for and or by with " +
+    "about from that this its it be been being has have had would will can could should may might year's years meeting's " +
+    // Words that shape a question but carry no topic: not counted as unknown content.
+    "place places leader leaders during name names main key major official officials people person city cities province provinces " +
+    "date day days time times year one two new also there their they them these those into over under between within after before " +
+    "regarding concerning mentioned mention mentions say tell give list according report reports reported something anything any some " +
+    "each every other others same such than then very more most first second third last latest previous recent happen happened " +
+    "annual discuss discussed talk talked related aspects aspect areas area part parts kind kinds type types please me us our we you"
+  ).split(" "),
 );
 
 /** Question phrases cut off before segmentation, so 浙江省长是谁 does not become 浙江省|长是|谁. */
@@ -104,7 +113,8 @@ export function understandQuery(
   if (ref.nextYear) weights.set(`${ref.nextYear}年度`, 2);
   const quoted = /[“"「『]([^”"」』]{2,30})[”"」』]/.exec(text)?.[1];
   if (quoted) for (const word of segmenter.preciseWords(quoted)) if (weights.has(word)) weights.set(word, 2);
-  const keyPhrase = quoted ?? [...weights.entries()].filter(([t, w]) => w >= 1 && t.length >= 2).sort((a, b) => b[0].length - a[0].length)[0]?.[0];
+  const mentioned = /(?:提到|提及|涉及|谈到|谈及|部署|关注|mention(?:ed|s)?|refer(?:red)? to)(?:了|过)?\s*(.{2,30}?)\s*[？?。.]?$/i.exec(text)?.[1]?.replace(/^(了|过)/, "");
+  const keyPhrase = quoted ?? mentioned ?? [...weights.entries()].filter(([t, w]) => w >= 1 && t.length >= 2).sort((a, b) => b[0].length - a[0].length)[0]?.[0];
   return {
     language,
     text,
@@ -114,6 +124,7 @@ export function understandQuery(
     nextYear: ref.nextYear,
     terms: [...weights].map(([term, weight]) => ({ term, weight })),
     asksWhichMeetings,
+    unknownWords: language === "en" ? unknownEnglishWords(question) : [],
     keyPhrase,
     answerType,
   };
@@ -155,6 +166,18 @@ export function translateEnglish(question: string): string {
     .filter((t) => t && (/\p{Script=Han}/u.test(t) || /\d/.test(t) || (/^[a-z]{2,5}$/.test(t) && question.includes(t.toUpperCase()))))
     .map((t) => (/^[a-z]+$/.test(t) ? t.toUpperCase() : t));
   return kept.join(" ");
+}
+
+/**
+ * Content words of an English question that the alias table does not know
+ * ("population"): the reports may not cover them, so they count against an answer.
+ */
+export function unknownEnglishWords(question: string): string[] {
+  let text = ` ${question.toLowerCase().replace(/[’‘]/g, "'").replace(/[?!.,;:()"]/g, " ")} `;
+  for (const phrase of Object.keys(ENGLISH_ALIASES).sort((a, b) => b.length - a.length)) {
+    text = text.replace(new RegExp(`(?<![a-z])${phrase.replace(/[.*+?^${}()|[\]\\']/g, "\\$&")}(?![a-z])`, "g"), " ");
+  }
+  return text.split(/\s+/).filter((w) => /^[a-z][a-z'-]{2,}$/.test(w) && !ENGLISH_STOP.has(w) && !ENGLISH_STOP.has(w.replace(/s$/, "")));
 }
 
 interface MeetingReference {
@@ -212,6 +235,7 @@ function detectAnswerType(question: string, text: string): AnswerType {
   const q = `${question} ${text}`;
   if (/主题|\btheme\b|\btopic\b/i.test(q)) return "theme";
   if (/哪里|哪儿|什么地方|何地|在哪|哪个(省|市|城市)|地点|\bwhere\b/i.test(q) && !/考察|visit/i.test(q)) return "place";
+  if (/(说|讲|谈)(了)?(些)?什么|讲话.*(内容|什么)|表示了什么|\bwhat did .{2,40} say\b/i.test(q)) return "speech";
   if (/是谁|谁|哪位|哪些人|\bwho\b/i.test(q)) return "person";
   if (/什么时间|何时|哪天|哪一天|几月|日期|\bwhen\b|what date/i.test(q)) return "date";
   if (/文件|审议|意见|计划|方案|\bdocuments?\b|\breviewed\b/i.test(q)) return "document";
