@@ -41,5 +41,6 @@ export function answererFor(config: Config, engine: Engine, logger: Logger): Ans
     timeoutMs: config.OPENAI_TIMEOUT_MS,
     logger,
     meetings: engine.corpus.meetings,
+    covers: async (question) => (await engine.extractive.ask(question)).answered,
   });
 }

@@ -38,6 +38,11 @@ export interface LlmAnswererOptions {
   /** The whole LLM path (rewrite, retrieval, generation, retries) must finish within this; the fallback comes after. */
   timeoutMs: number;
   logger: Logger;
+  /**
+   * Whether the reports cover a question at all (the extractive answerer's evidence
+   * check). When it says no, the model is not asked: it must not answer what the reports don't say.
+   */
+  covers?: (question: string) => Promise<boolean>;
   /** The meetings, so a citation carries its whole paragraph (a chunk may be part of one). */
   meetings?: readonly Meeting[];
   /** Milliseconds clock, for deadlines and durations. Default `Date.now`. */
@@ -59,6 +64,7 @@ export interface LlmAnswererOptions {
 /** Why the LLM path did not produce the answer (logged, and handy in tests). */
 export type FallbackReason =
   | "no-paragraphs"
+  | "not-covered"
   | "declined"
   | "malformed-json"
   | "invalid-shape"
@@ -174,6 +180,9 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
       state.standalone = rewritten.text;
       logger.debug("follow-up rewritten", { by: rewritten.by, standalone: rewritten.text });
     }
+    // The extractive answerer's evidence check is the refusal gate: a model must not
+    // answer what the reports don't cover, however fluent its guess would be.
+    if (options.covers && !(await options.covers(state.standalone))) return { kind: "fallback", reason: "not-covered" };
     const retrieval = await retriever.retrieve(state.standalone, { k, signal });
     const retrieved = retrieval.results.slice(0, k);
     if (!retrieved.length) return { kind: "fallback", reason: "no-paragraphs" };

@@ -362,6 +362,20 @@ describe("createLlmAnswerer", () => {
     expect(server.requestsTo("chat")).toHaveLength(0);
   });
 
+  it("refuses without asking the model when the evidence check says the reports don't cover the question", async () => {
+    const checked: string[] = [];
+    const covers = async (question: string) => {
+      checked.push(question);
+      return !question.includes("GDP");
+    };
+    const { answerer, fallback } = setup({ covers });
+    const answer = await answerer.ask("长三角2024年的GDP总量是多少？");
+    expect(checked).toEqual(["长三角2024年的GDP总量是多少？"]);
+    expect(answer.path).toBe("llm-fallback");
+    expect(fallback.calls).toHaveLength(1);
+    expect(server.requestsTo("chat")).toHaveLength(0);
+  });
+
   it("rejects when the caller aborts", async () => {
     const { answerer, fallback } = setup();
     server.queue("chat", { hang: true });
