@@ -1,0 +1,24 @@
+/** /start and /help: what the bot does and how to ask, in the user's language. */
+import { Composer } from "grammy";
+
+import type { BotContext } from "../context.js";
+import { escapeHtml } from "../format.js";
+import { texts } from "../i18n.js";
+import type { BotServices } from "../services.js";
+
+/** The help text for this bot, as HTML. */
+export function helpHtml(ctx: BotContext): string {
+  return escapeHtml(texts(ctx.lang).help(ctx.me.username));
+}
+
+/** /start greets and explains; /help explains. */
+export function helpFeature(services: BotServices): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.command("start", async (ctx) => {
+    // A fresh start also starts a fresh conversation.
+    if (ctx.chat !== undefined) services.memory.forget(ctx.chat.id);
+    await ctx.reply(`${escapeHtml(texts(ctx.lang).welcome)}\n\n${helpHtml(ctx)}`, { parse_mode: "HTML" });
+  });
+  composer.command("help", (ctx) => ctx.reply(helpHtml(ctx), { parse_mode: "HTML" }));
+  return composer;
+}

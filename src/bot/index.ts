@@ -1,0 +1,23 @@
+/**
+ * The Telegram bot: the only part of the program that imports grammY.
+ * main.ts builds {@link BotDeps}, then calls createBot + startBot, or runLocalMode
+ * when there is no token.
+ */
+export { createBot, MeetingsBot, type CreateBotOptions } from "./bot.js";
+export { startBot, type BotHandle, type StartBotOptions, type PollingStartOptions, type WebhookStartOptions } from "./start.js";
+export { runLocalMode, LOCAL_TOKEN, type LocalModeHandle, type LocalModeOptions } from "./local-mode.js";
+export {
+  createMemoryFeedbackStore,
+  type BotDeps,
+  type BotFeature,
+  type BotOptions,
+  type CommandSpec,
+  type FeedbackStore,
+  type FeedbackVote,
+} from "./deps.js";
+export type { BotContext } from "./context.js";
+export { classifyTelegramError, describeError, redactSecrets, type TelegramErrorKind } from "./errors.js";
+export { splitHtmlMessage, TELEGRAM_MESSAGE_LIMIT } from "./split-html.js";
+export { escapeHtml, formatAnswerHtml, citationLabel } from "./format.js";
+export { registerCommands, BUILTIN_COMMANDS } from "./commands.js";
+export { DEFAULT_RETRY, type RetryOptions } from "./retry.js";

@@ -1,0 +1,92 @@
+/**
+ * Per-chat conversation memory for follow-up questions and for looking up a
+ * past answer (votes, /source N). Bounded three ways: a few turns per chat,
+ * a time-to-live since the last turn, and a maximum number of chats with the
+ * least recently used forgotten first. Time comes from the injected clock.
+ */
+import type { Citation, Turn } from "../answer/types.js";
+
+/** One answered (or refused) question in a chat. */
+export interface ChatTurn {
+  question: string;
+  answer: string;
+  answered: boolean;
+  citations: readonly Citation[];
+  /** The bot message carrying the answer's buttons (the last part of a split reply). */
+  messageId: number;
+}
+
+/** Limits of a {@link ChatMemory}. */
+export interface ChatMemoryOptions {
+  maxTurns: number;
+  ttlMs: number;
+  maxChats: number;
+  now: () => Date;
+}
+
+interface ChatState {
+  turns: ChatTurn[];
+  touchedAt: number;
+}
+
+/** Bounded, expiring memory of recent turns per chat. */
+export class ChatMemory {
+  private readonly chats = new Map<number, ChatState>();
+
+  constructor(private readonly options: ChatMemoryOptions) {}
+
+  /** Number of chats remembered (expired ones are dropped lazily). */
+  get size(): number {
+    return this.chats.size;
+  }
+
+  /** Earlier answered turns of the chat, oldest first, as the answerer expects them. */
+  history(chatId: number): Turn[] {
+    return (this.state(chatId)?.turns ?? [])
+      .filter((turn) => turn.answered)
+      .map((turn) => ({ question: turn.question, answer: turn.answer }));
+  }
+
+  /** The most recent turn, for /source N. */
+  last(chatId: number): ChatTurn | undefined {
+    return this.state(chatId)?.turns.at(-1);
+  }
+
+  /** The turn whose reply is this message, for votes. */
+  byMessage(chatId: number, messageId: number): ChatTurn | undefined {
+    return this.state(chatId)?.turns.find((turn) => turn.messageId === messageId);
+  }
+
+  /** Records a turn; drops the oldest turn and the least recently used chat beyond the limits. */
+  remember(chatId: number, turn: ChatTurn): void {
+    const state = this.state(chatId) ?? { turns: [], touchedAt: 0 };
+    state.turns.push(turn);
+    if (state.turns.length > this.options.maxTurns) state.turns.splice(0, state.turns.length - this.options.maxTurns);
+    state.touchedAt = this.options.now().getTime();
+    this.chats.delete(chatId);
+    this.chats.set(chatId, state);
+    while (this.chats.size > this.options.maxChats) {
+      const oldest = this.chats.keys().next().value;
+      if (oldest === undefined) break;
+      this.chats.delete(oldest);
+    }
+  }
+
+  /** Forgets a chat (e.g. after /start). */
+  forget(chatId: number): void {
+    this.chats.delete(chatId);
+  }
+
+  private state(chatId: number): ChatState | undefined {
+    const state = this.chats.get(chatId);
+    if (state === undefined) return undefined;
+    if (this.options.now().getTime() - state.touchedAt > this.options.ttlMs) {
+      this.chats.delete(chatId);
+      return undefined;
+    }
+    // Map order is recency order: re-inserting marks the chat as recently used.
+    this.chats.delete(chatId);
+    this.chats.set(chatId, state);
+    return state;
+  }
+}

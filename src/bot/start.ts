@@ -1,0 +1,183 @@
+/**
+ * Running the bot: long polling through @grammyjs/runner, or a webhook served
+ * by node:http. Either way the caller gets a handle whose `stop()` shuts down
+ * cleanly (the lead's main.ts calls it on SIGINT/SIGTERM).
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { timingSafeEqual } from "node:crypto";
+
+import { run } from "@grammyjs/runner";
+import { webhookCallback } from "grammy";
+
+import type { Logger } from "../logger.js";
+import type { MeetingsBot } from "./bot.js";
+import { registerCommands } from "./commands.js";
+import { describeError } from "./errors.js";
+
+/** Long polling. */
+export interface PollingStartOptions {
+  mode: "polling";
+  /** getUpdates long-poll timeout (default 30 s). */
+  pollTimeoutSeconds?: number;
+}
+
+/** A webhook endpoint. */
+export interface WebhookStartOptions {
+  mode: "webhook";
+  /** WEBHOOK_SECRET; Telegram sends it in X-Telegram-Bot-Api-Secret-Token and other requests get 403. */
+  secret: string;
+  /** Port to listen on (PORT; 0 picks a free one). */
+  port: number;
+  /** Interface to bind (default 0.0.0.0). */
+  host?: string;
+  /** Public URL Telegram posts to (WEBHOOK_URL); its path is served. Default: this server's own address + /telegram. */
+  url?: string;
+  /** How long an update may run before the webhook is answered anyway (default 50 s, under Telegram's 60 s). */
+  handlerTimeoutMs?: number;
+}
+
+/** Options of {@link startBot}. */
+export type StartBotOptions = (PollingStartOptions | WebhookStartOptions) & {
+  logger: Logger;
+  /** Register the command menu (default true). */
+  registerCommands?: boolean;
+};
+
+/** A running bot. */
+export interface BotHandle {
+  mode: "polling" | "webhook";
+  /** Webhook mode: the address the HTTP server listens on, e.g. http://127.0.0.1:8080. */
+  listenUrl?: string;
+  /** Stops receiving updates, lets in-flight ones finish (up to a few seconds), and closes the server. */
+  stop(): Promise<void>;
+}
+
+/** How long stop() waits for updates already being handled. */
+const DRAIN_MS = 5000;
+
+/**
+ * Starts the bot. Fails fast (before serving anything) when Telegram rejects
+ * the token or the webhook.
+ *
+ * @example
+ * const handle = await startBot(bot, { mode: "polling", logger });
+ * process.once("SIGTERM", () => void handle.stop());
+ */
+export async function startBot(bot: MeetingsBot, options: StartBotOptions): Promise<BotHandle> {
+  const { logger } = options;
+  try {
+    await bot.init();
+  } catch (error) {
+    throw new Error(
+      `Telegram did not accept the bot token (getMe failed: ${String(describeError(error, bot.token)["message"])}). Check TELEGRAM_BOT_TOKEN, or leave it empty to run in local mode.`,
+      { cause: error },
+    );
+  }
+  if (options.registerCommands !== false) await registerCommands(bot.api, bot.commands, logger);
+  return options.mode === "polling" ? startPolling(bot, options) : startWebhook(bot, options);
+}
+
+async function startPolling(bot: MeetingsBot, options: PollingStartOptions & { logger: Logger }): Promise<BotHandle> {
+  const { logger } = options;
+  // getUpdates is refused while a webhook is set (e.g. left over from a webhook deployment).
+  await bot.api.deleteWebhook();
+  const runner = run(bot, {
+    runner: { fetch: { timeout: options.pollTimeoutSeconds ?? 30 }, silent: true },
+  });
+  runner.task()?.catch((error: unknown) => logger.error("polling stopped", { error: describeError(error, bot.token) }));
+  logger.info("bot started", { mode: "polling", username: bot.botInfo.username });
+  return {
+    mode: "polling",
+    async stop() {
+      if (runner.isRunning()) await runner.stop();
+      const deadline = Date.now() + DRAIN_MS;
+      while (runner.size() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      // Confirm what was handled, so a restart does not answer the same messages twice.
+      if (bot.lastUpdateId > 0) {
+        await bot.api.getUpdates({ offset: bot.lastUpdateId + 1, limit: 1, timeout: 0 }).catch(() => undefined);
+      }
+      logger.info("bot stopped", { mode: "polling" });
+    },
+  };
+}
+
+async function startWebhook(bot: MeetingsBot, options: WebhookStartOptions & { logger: Logger }): Promise<BotHandle> {
+  const { logger, secret } = options;
+  const handle = webhookCallback(bot, "http", {
+    secretToken: secret,
+    // Answer Telegram in time even if an answer takes long; the handler keeps running.
+    onTimeout: "return",
+    timeoutMilliseconds: options.handlerTimeoutMs ?? 50_000,
+  });
+  const path = options.url === undefined ? "/telegram" : new URL(options.url).pathname;
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (req.method === "GET" && url.pathname === "/healthz") {
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ ok: true, bot: bot.botInfo.username }));
+      return;
+    }
+    if (req.method !== "POST" || url.pathname !== path) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (!secretMatches(req, secret)) {
+      logger.warn("webhook request with a wrong secret", { remote: req.socket.remoteAddress });
+      res.writeHead(403).end();
+      return;
+    }
+    handle(req, res).catch((error: unknown) => {
+      logger.error("webhook handler failed", { error: describeError(error, bot.token) });
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "0.0.0.0", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const listenUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${address.port}`;
+  const publicUrl = options.url ?? `${listenUrl}${path}`;
+  try {
+    await bot.api.setWebhook(publicUrl, { secret_token: secret });
+  } catch (error) {
+    await closeServer(server);
+    throw new Error(`Telegram refused the webhook ${publicUrl}; check WEBHOOK_URL (it must be public HTTPS).`, { cause: error });
+  }
+  logger.info("bot started", { mode: "webhook", username: bot.botInfo.username, listen: listenUrl });
+  return {
+    mode: "webhook",
+    listenUrl,
+    async stop() {
+      // The webhook stays registered: Telegram keeps updates until the bot is back.
+      await closeServer(server);
+      logger.info("bot stopped", { mode: "webhook" });
+    },
+  };
+}
+
+function secretMatches(req: IncomingMessage, secret: string): boolean {
+  const header = req.headers["x-telegram-bot-api-secret-token"];
+  const given = Buffer.from(typeof header === "string" ? header : "", "utf8");
+  const expected = Buffer.from(secret, "utf8");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    // Keep-alive connections that finish a request after close() would linger until their timeout; sweep them.
+    const sweep = setInterval(() => server.closeIdleConnections(), 25);
+    // Requests still running after the drain time are cut off.
+    const cutoff = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(cutoff);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
