@@ -1,0 +1,61 @@
+/**
+ * `npm start`: the composition root. Parses config once, opens the core, wires
+ * the bot (and the digests), and runs it: against Telegram when a token is set,
+ * otherwise locally against our Bot API emulator with a terminal chat.
+ * Shuts down cleanly on SIGINT/SIGTERM.
+ */
+import { createBot, runLocalMode, startBot, type BotDeps } from "./bot/index.js";
+import { createMemoryFeedbackStore } from "./bot/index.js";
+import { openCore, runCli, stderrLogger } from "./cli/shared.js";
+import { loadConfig } from "./config.js";
+
+await runCli(async () => {
+  const config = loadConfig(process.env);
+  const logger = stderrLogger(config);
+  const { engine, answerer } = await openCore(config);
+  const deps: BotDeps = {
+    answerer,
+    meetings: engine.corpus.meetings,
+    logger,
+    now: () => new Date(),
+    options: {
+      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      maxQuestionChars: config.MAX_QUESTION_CHARS,
+      adminIds: config.ADMIN_USER_IDS,
+    },
+    feedback: createMemoryFeedbackStore(),
+  };
+  const stops: (() => Promise<void>)[] = [];
+  const shutdown = onceSignal(async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error("shutdown step failed", { error }));
+  });
+
+  if (!config.TELEGRAM_BOT_TOKEN) {
+    process.stderr.write("No TELEGRAM_BOT_TOKEN: running locally. Type a question (or /help); /quit ends.\n");
+    const local = await runLocalMode({ deps, input: process.stdin, output: process.stdout });
+    stops.push(() => local.stop());
+    await local.session;
+    await shutdown();
+    return;
+  }
+  const bot = createBot(config.TELEGRAM_BOT_TOKEN, deps, config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {});
+  const handle =
+    config.BOT_MODE === "webhook"
+      ? await startBot(bot, { mode: "webhook", secret: config.WEBHOOK_SECRET!, port: config.PORT, url: config.WEBHOOK_URL, logger })
+      : await startBot(bot, { mode: "polling", logger });
+  stops.push(() => handle.stop());
+  logger.info("bot started", { mode: handle.mode, username: bot.botInfo.username });
+});
+
+/** Runs `stop` once on the first SIGINT/SIGTERM (a second signal exits at once). */
+function onceSignal(stop: () => Promise<void>): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  const run = () => (stopping ??= stop());
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      process.once(signal, () => process.exit(130));
+      void run().then(() => process.exit(0));
+    });
+  }
+  return run;
+}
