@@ -1,0 +1,92 @@
+/**
+ * The real offline core behind the bot, end to end over HTTP: a Chinese question,
+ * its source button, a follow-up that leans on the previous question, an English
+ * question, and a question the reports don't cover.
+ */
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createBot, createMemoryFeedbackStore, startBot, type BotHandle } from "../../src/bot/index.js";
+import { openEngine, type Engine } from "../../src/engine.js";
+import { createBotApiServer, type BotApiServer, type Message } from "../../src/local/index.js";
+import { silentLogger } from "../../src/logger.js";
+
+let dir: string;
+let engine: Engine;
+let server: BotApiServer;
+let handle: BotHandle;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "bot-real-core-"));
+  cpSync("corpus", join(dir, "corpus"), { recursive: true });
+  engine = await openEngine({ corpusDir: join(dir, "corpus"), indexDir: join(dir, "index") });
+  server = createBotApiServer();
+  const { url } = await server.start();
+  const bot = createBot(
+    "123456:TEST-token-for-the-local-server-only",
+    {
+      answerer: engine.extractive,
+      meetings: engine.corpus.meetings,
+      logger: silentLogger,
+      now: () => new Date(),
+      options: { rateLimitPerMinute: 100, maxQuestionChars: 500 },
+      feedback: createMemoryFeedbackStore(),
+    },
+    { apiRoot: url },
+  );
+  handle = await startBot(bot, { mode: "polling", pollTimeoutSeconds: 1, logger: silentLogger });
+}, 30_000);
+
+afterAll(async () => {
+  await handle?.stop();
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const buttons = (m: Message) => m.reply_markup?.inline_keyboard.flat() ?? [];
+
+describe("the bot with the real offline core", () => {
+  it("answers where a meeting was held, cites it, and opens the paragraph on a tap", async () => {
+    const user = server.createUser({ language_code: "zh-hans" });
+    server.sendMessage(user, user, "2024年的座谈会在哪里举行？");
+    const reply = await server.waitForMessage(user.id);
+    expect(reply.text).toContain("温州");
+    expect(reply.text).toMatch(/\[1\] 2024年度座谈会（温州）/);
+    const source = buttons(reply).find((b) => b.callback_data?.startsWith("src:2024-wenzhou:"));
+    expect(source).toBeDefined();
+    server.pressButton(user, reply, source!.callback_data!);
+    const paragraph = await server.waitForMessage(user.id, (m) => m.message_id !== reply.message_id);
+    // The paragraph the answer quoted, whole.
+    const quoted = reply.text!.split("[1]")[0]!.replace(/。$/, "");
+    expect(paragraph.text).toContain(quoted);
+  });
+
+  it("resolves a follow-up against the previous question in the chat", async () => {
+    const user = server.createUser();
+    server.sendMessage(user, user, "2024年的座谈会在哪里举行？");
+    const first = await server.waitForMessage(user.id);
+    server.sendMessage(user, user, "那2022年呢？");
+    const second = await server.waitForMessage(user.id, (m) => m.message_id > first.message_id);
+    expect(second.text).toContain("2022年度");
+    expect(second.text).toContain("上海");
+    expect(buttons(second).some((b) => b.callback_data?.startsWith("src:2022-shanghai:"))).toBe(true);
+  });
+
+  it("answers an English question in English with the Chinese evidence", async () => {
+    const user = server.createUser({ language_code: "en" });
+    server.sendMessage(user, user, "Where was the 2025 meeting held?");
+    const reply = await server.waitForMessage(user.id);
+    expect(reply.text).toContain("南京");
+    expect(reply.text).toMatch(/Sources|\[1\]/);
+  });
+
+  it("says the reports don't cover a question instead of guessing, with no citation", async () => {
+    const user = server.createUser();
+    server.sendMessage(user, user, "长三角三省一市2024年的GDP总量是多少？");
+    const reply = await server.waitForMessage(user.id);
+    expect(reply.text).toContain("报道中没有找到");
+    expect(buttons(reply).some((b) => b.callback_data?.startsWith("src:"))).toBe(false);
+  });
+});
