@@ -1,0 +1,279 @@
+/**
+ * The offline extractive answerer over the real corpus: short answers taken from
+ * the cited paragraph, the right meeting and paragraph cited, refusals when the
+ * reports don't cover a question. Questions are our own (not the dev set's).
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { meetingLabel, toCitation } from "../../src/answer/citations.js";
+import { splitClauses } from "../../src/answer/clauses.js";
+import { checkQuestion } from "../../src/answer/question.js";
+import type { Answer } from "../../src/answer/types.js";
+import { answerToJson, answerToText } from "../../src/cli/output.js";
+import type { Meeting } from "../../src/corpus/types.js";
+import { openEngine, type Engine } from "../../src/engine.js";
+import { CORPUS, cleanupTempDirs, tempDir } from "../fixtures/helpers.js";
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await openEngine({ corpusDir: CORPUS, indexDir: join(tempDir("csj-answer-"), "index") });
+});
+afterAll(cleanupTempDirs);
+
+const meetings = () => engine.corpus.meetings;
+const annual = (year: number): Meeting => meetings().find((m) => m.year === year && m.kind === "annual")!;
+const symposium = (): Meeting => meetings().find((m) => m.kind === "symposium")!;
+
+/** The one paragraph of the meeting (and article kind) that contains `evidence`. */
+function paragraphWith(meeting: Meeting, evidence: string, kind?: "meeting" | "forum") {
+  const hits = meeting.articles
+    .filter((a) => !kind || a.kind === kind)
+    .flatMap((a) => a.paragraphs.filter((p) => p.n > 0 && p.text.includes(evidence)).map((p) => ({ article: a, paragraph: p })));
+  if (hits.length !== 1) throw new Error(`evidence “${evidence}” is in ${hits.length} paragraphs of ${meeting.id}`);
+  return hits[0]!;
+}
+
+/** The extract an answer quotes: without the [n] marker, the English prefix, or the closing stop/ellipsis the answerer adds. */
+function extractOf(answer: Answer): string {
+  return answer.answer
+    .replace(/\s*\[\d+\]\s*$/, "")
+    .replace(/^The .*? report: /, "")
+    .replace(/(……|。|，)$/, "");
+}
+
+interface Case {
+  q: string;
+  meeting: () => Meeting;
+  kind?: "meeting" | "forum";
+  /** The text that must be in the answer and the cited paragraph. */
+  fact: string;
+  /** A phrase that occurs in exactly one paragraph of the meeting: the one to cite. */
+  evidence: string;
+}
+
+const CASES: Case[] = [
+  { q: "2021年的座谈会在哪个城市举行？", meeting: () => annual(2021), fact: "无锡", evidence: "座谈会在江苏无锡举行" },
+  { q: "2024年会议在哪个城市举行？", meeting: () => annual(2024), fact: "温州", evidence: "座谈会在浙江省温州市举行" },
+  { q: "2022年度座谈会是哪天举行的？", meeting: () => annual(2022), fact: "8月16日", evidence: "8月16日" },
+  { q: "2024年会议时江苏省委书记是谁？", meeting: () => annual(2024), kind: "meeting", fact: "信长星", evidence: "江苏省委书记信长星" },
+  { q: "2022年会议时安徽省长是谁？", meeting: () => annual(2022), fact: "王清宪", evidence: "省长王清宪出席会议" },
+  { q: "2024年会议的主题是什么？", meeting: () => annual(2024), fact: "谱写长三角一体化新篇章", evidence: "为主题" },
+  { q: "2022年会议审议了哪些文件？", meeting: () => annual(2022), fact: "《长三角区域一体化发展2022年度工作计划》", evidence: "审议了" },
+  { q: "2025年会议期间领导们考察了哪些地方？", meeting: () => annual(2025), fact: "新济洲国家湿地公园", evidence: "考察了" },
+  { q: "2021年会议确定下一年度的座谈会在哪里召开？", meeting: () => annual(2021), fact: "上海", evidence: "会议确定，2022年度" },
+  { q: "第六届长三角一体化发展高层论坛在哪里举行？", meeting: () => annual(2024), kind: "forum", fact: "温州", evidence: "第六届长三角一体化发展高层论坛在浙江省温州市举行" },
+  { q: "第七届高层论坛上谁作了演讲？", meeting: () => annual(2025), kind: "forum", fact: "周志华", evidence: "作了演讲" },
+  { q: "2024年论坛上韩俊说了什么？", meeting: () => annual(2024), kind: "forum", fact: "韩俊说", evidence: "韩俊说" },
+  { q: "2023年座谈会有哪些人发言？", meeting: symposium, fact: "陈吉宁", evidence: "先后发言" },
+  { q: "Where was the 2021 meeting held?", meeting: () => annual(2021), fact: "无锡", evidence: "座谈会在江苏无锡举行" },
+  { q: "What was the theme of the 2024 meeting?", meeting: () => annual(2024), fact: "勇当中国式现代化先行者", evidence: "为主题" },
+  { q: "Who was the governor of Zhejiang at the 2025 meeting?", meeting: () => annual(2025), kind: "meeting", fact: "刘捷", evidence: "省长刘捷" },
+  { q: "Which places did leaders visit during the 2024 meeting?", meeting: () => annual(2024), fact: "三垟湿地", evidence: "考察了" },
+];
+
+describe("answered questions", () => {
+  it.each(CASES)("$q", async (c) => {
+    const answer = await engine.extractive.ask(c.q);
+    const expected = paragraphWith(c.meeting(), c.evidence, c.kind);
+    expect(answer.answered, answer.answer).toBe(true);
+    expect(answer.path).toBe("extractive");
+    expect(answer.language).toBe(/[a-z]{3}/i.test(c.q) ? "en" : "zh");
+    // Short, with the fact, quoted from the paragraph it cites.
+    expect(answer.answer.length).toBeLessThanOrEqual(160);
+    expect(answer.answer).toContain(c.fact);
+    expect(answer.answer).toMatch(/\[1\]$/);
+    const [citation] = answer.citations;
+    expect(answer.citations).toHaveLength(1);
+    expect(citation!.text).toContain(c.fact);
+    expect(citation!.text).toContain(extractOf(answer));
+    // The right meeting, article and paragraph; and the citation shows the whole paragraph.
+    expect(citation).toMatchObject({
+      n: 1,
+      meetingId: c.meeting().id,
+      meeting: c.meeting().title,
+      articleIndex: expected.article.index,
+      articleKind: expected.article.kind,
+      paragraph: expected.paragraph.n,
+      text: expected.paragraph.text,
+      city: c.meeting().city,
+      date: c.meeting().startDate,
+    });
+    expect(citation!.source.name).toBe(c.meeting().source.name);
+  });
+
+  it("English answers name the meeting in English before the Chinese extract", async () => {
+    const answer = await engine.extractive.ask("Where was the 2024 meeting held?");
+    expect(answer.answer.startsWith(`The ${meetingLabel(annual(2024), "en").replace(/^the /, "")}`)).toBe(true);
+  });
+
+  it("retrieved chunks come best first and include the cited paragraph", async () => {
+    const answer = await engine.extractive.ask("2025年会议期间领导们考察了哪些地方？");
+    const scores = answer.retrieved.map((r) => r.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(answer.retrieved.length).toBeLessThanOrEqual(10);
+    const c = answer.citations[0]!;
+    expect(answer.retrieved.some((r) => r.chunk.meetingId === c.meetingId && r.chunk.paragraph === c.paragraph)).toBe(true);
+  });
+});
+
+describe("which meetings mention something", () => {
+  /** Meetings whose paragraphs contain the phrase, in date order: computed from the corpus, not typed in. */
+  const mentioning = (phrase: string) =>
+    meetings()
+      .filter((m) => m.articles.some((a) => a.paragraphs.some((p) => p.text.replace(/[“”]/g, "").includes(phrase))))
+      .sort((a, b) => a.startDate.localeCompare(b.startDate));
+
+  it.each([
+    ["哪些会议提到了碳达峰？", "碳达峰"],
+    ["哪几年的座谈会提到了“一网通办”？", "一网通办"],
+    ["哪些年度的会议提到了太湖？", "太湖"],
+    ["哪些会议提到了“数字长三角”？", "数字长三角"],
+  ])("%s", async (q, phrase) => {
+    const expected = mentioning(phrase);
+    expect(expected.length).toBeGreaterThanOrEqual(2);
+    const answer = await engine.extractive.ask(q);
+    expect(answer.answered).toBe(true);
+    expect(answer.citations.map((c) => c.meetingId)).toEqual(expected.map((m) => m.id));
+    answer.citations.forEach((c, i) => {
+      expect(c.n).toBe(i + 1);
+      expect(c.text.replace(/[“”]/g, "")).toContain(phrase);
+      expect(answer.answer).toContain(`${meetingLabel(expected[i]!)}[${i + 1}]`);
+    });
+    expect(answer.answer).toContain(phrase);
+  });
+});
+
+describe("refusals", () => {
+  const dropped = () => engine.corpus.dropped;
+
+  it.each([
+    "2018年度长三角地区主要领导座谈会在哪里举行？",
+    "2020年度座谈会的主题是什么？",
+    "长三角三省一市的房价是多少？",
+    "2025年浙江的GDP增长了多少？",
+    "高考首日考场有哪些保障？",
+    "民盟中央调研组围绕什么主题调研？",
+    "丁仲礼在调研中指出了什么？",
+  ])("%s → refused, nothing cited", async (q) => {
+    const answer = await engine.extractive.ask(q);
+    expect(answer.answered, answer.answer).toBe(false);
+    expect(answer.citations).toEqual([]);
+    expect(answer.answer).toMatch(/没有找到|无法作答/);
+  });
+
+  it("an English question the reports don't cover is refused in English", async () => {
+    const answer = await engine.extractive.ask("What was the GDP of the Yangtze River Delta in 2024?");
+    expect(answer.answered).toBe(false);
+    expect(answer.language).toBe("en");
+    expect(answer.answer).toMatch(/don't cover|can't answer/);
+  });
+
+  it("the dropped 高考 and 民盟 articles are never retrieved or cited", async () => {
+    expect(dropped().length).toBe(2);
+    let seen = 0;
+    for (const q of ["高考首日有哪些考生求助？", "民盟中央调研组去了哪里？", "平台治理及灵活就业问题"]) {
+      const answer = await engine.extractive.ask(q);
+      for (const text of [...answer.citations.map((c) => c.text), ...answer.retrieved.map((r) => r.chunk.text)]) {
+        expect(text).not.toMatch(/高考|民盟|丁仲礼|考场/);
+        seen++;
+      }
+    }
+    // Retrieval did return paragraphs (of the meetings) for these questions, so the check above ran.
+    expect(seen).toBeGreaterThan(0);
+    expect(engine.index.chunks.some((c) => /高考|民盟/.test(c.text))).toBe(false);
+  });
+});
+
+describe("citations", () => {
+  it("a citation of a split paragraph shows the whole paragraph, not the chunk", () => {
+    const piece = engine.index.chunks.find((c) => c.part > 0)!;
+    expect(piece).toBeDefined();
+    const meeting = meetings().find((m) => m.id === piece.meetingId)!;
+    const paragraph = meeting.articles.find((a) => a.index === piece.articleIndex)!.paragraphs.find((p) => p.n === piece.paragraph)!;
+    const citation = toCitation(3, piece, meetings());
+    expect(citation.text).toBe(paragraph.text);
+    expect(citation.text.length).toBeGreaterThan(piece.text.length);
+    expect(citation).toMatchObject({ n: 3, meetingId: meeting.id, paragraph: paragraph.n, city: meeting.city });
+  });
+
+  it("labels meetings for people in Chinese and English", () => {
+    expect(meetingLabel(annual(2024))).toBe("2024年度座谈会（温州）");
+    expect(meetingLabel(symposium())).toBe(`2023年${symposium().title}（上海）`);
+    expect(meetingLabel(annual(2025), "en")).toBe("the 2025 leaders' meeting (南京)");
+  });
+});
+
+describe("CLI output of an answer", () => {
+  it("text: the answer, then each citation with meeting, city, date, paragraph number, source and the paragraph", async () => {
+    const answer = await engine.extractive.ask("2021年会议确定下一年度的座谈会在哪里召开？");
+    const c = answer.citations[0]!;
+    const [first, source, quote] = answerToText(answer).split("\n");
+    expect(first).toBe(answer.answer);
+    expect(source).toBe(`  [1] ${c.meeting}（${c.city}，${c.date}）· 会议报道 第${c.paragraph}段 — ${c.source.name}`);
+    expect(quote!.trim()).toBe(c.text.length > 160 ? `${c.text.slice(0, 160)}…` : c.text);
+  });
+
+  it("JSON: the contract fields, at most 10 retrieved, scores rounded and non-increasing", async () => {
+    const answer = await engine.extractive.ask("2024年论坛上韩俊说了什么？");
+    const json = answerToJson(answer, 12.3456);
+    expect(json).toMatchObject({ question: answer.question, answered: true, answer: answer.answer, timings: { totalMs: 12.35 } });
+    expect(json.citations[0]).toEqual({
+      n: 1,
+      meetingId: answer.citations[0]!.meetingId,
+      meeting: answer.citations[0]!.meeting,
+      article: answer.citations[0]!.article,
+      paragraph: answer.citations[0]!.paragraph,
+      text: answer.citations[0]!.text,
+      source: answer.citations[0]!.source.name,
+    });
+    expect(json.retrieved.length).toBeLessThanOrEqual(10);
+    const scores = json.retrieved.map((r) => r.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+});
+
+describe("clauses", () => {
+  it("never splits inside “…” or 《…》 or brackets", () => {
+    const text = "会议以“携手建设世界级城市群，共创美好未来”为主题，审议了《关于强化都市圈同城化发展体制机制，提升一体化水平的意见》，（含附件一，附件二）明确了重大事项。会议确定，下一次会议在上海召开。";
+    const clauses = splitClauses(text);
+    expect(clauses.map((c) => c.text)).toEqual([
+      "会议以“携手建设世界级城市群，共创美好未来”为主题，",
+      "审议了《关于强化都市圈同城化发展体制机制，提升一体化水平的意见》，",
+      "（含附件一，附件二）明确了重大事项。",
+      "会议确定，",
+      "下一次会议在上海召开。",
+    ]);
+    expect(clauses.map((c) => c.sentence)).toEqual([0, 0, 0, 1, 1]);
+    expect(clauses.map((c) => c.last)).toEqual([false, false, true, false, true]);
+  });
+
+  it("over every paragraph of the corpus: clauses rejoin to the paragraph, with quotes and titles balanced in each", () => {
+    const count = (s: string, ch: string) => s.split(ch).length - 1;
+    for (const m of meetings()) {
+      for (const a of m.articles) {
+        for (const p of a.paragraphs.filter((x) => x.n > 0)) {
+          const clauses = splitClauses(p.text);
+          expect(clauses.map((c) => c.text).join("").replace(/\s+/g, "")).toBe(p.text.replace(/\s+/g, ""));
+          for (const c of clauses) {
+            expect(count(c.text, "“"), c.text).toBe(count(c.text, "”"));
+            expect(count(c.text, "《"), c.text).toBe(count(c.text, "》"));
+          }
+        }
+      }
+    }
+  });
+});
+
+describe("question check", () => {
+  it("trims and collapses whitespace; refuses empty and overlong questions with a message", () => {
+    expect(checkQuestion("  2024年会议\n在哪里举行？ ", 500)).toEqual({ ok: true, question: "2024年会议 在哪里举行？" });
+    const empty = checkQuestion(" \n\t ", 500);
+    expect(empty).toMatchObject({ ok: false, reason: "empty" });
+    const long = "长".repeat(501);
+    const tooLong = checkQuestion(long, 500);
+    expect(tooLong).toMatchObject({ ok: false, reason: "too-long" });
+    expect(!tooLong.ok && tooLong.message).toContain("501");
+    // Characters, not bytes: 500 Han characters (1,500 bytes) are fine.
+    expect(checkQuestion("长".repeat(500), 500).ok).toBe(true);
+  });
+});
