@@ -80,10 +80,13 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
     const ordered = [...byMeeting.values()].sort((a, b) => a.startDate.localeCompare(b.startDate));
     const citations = ordered.map((chunk, i) => toCitation(i + 1, chunk, meetings));
     const labels = ordered.map((chunk, i) => `${meetingLabel(meetingOf(chunk), q.language)}[${i + 1}]`);
+    // Quote the phrase as the reports write it (G60, not g60).
+    const at = ordered[0] ? ordered[0].text.toLowerCase().indexOf(phrase.toLowerCase()) : -1;
+    const shown = at >= 0 ? ordered[0]!.text.slice(at, at + phrase.length) : phrase;
     const answer =
       q.language === "en"
-        ? `“${phrase}” is mentioned in ${labels.join(", ")}.`
-        : `提到“${phrase}”的有：${labels.join("、")}。`;
+        ? `“${shown}” is mentioned in ${labels.join(", ")}.`
+        : `提到“${shown}”的有：${labels.join("、")}。`;
     const first = new Set(ordered);
     const retrieved: Retrieved[] = [
       ...ordered.map((chunk) => ({ chunk, score: 1 })),
@@ -132,7 +135,8 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
     let best: { start: number; end: number; score: number } | undefined;
     for (let start = 0; start < clauses.length; start++) {
       for (let end = start; end < Math.min(clauses.length, start + 3); end++) {
-        if (clauses[end]!.sentence !== clauses[start]!.sentence) break;
+        // A window may cross into the next sentence ("…举行了成果发布会。易炼红主持会议").
+        if (clauses[end]!.sentence > clauses[start]!.sentence + 1) break;
         const window = joinClauses(clauses, start, end);
         const len = window.length;
         if (len > (start === end ? LONG_CLAUSE : BUDGET)) break;
@@ -145,11 +149,13 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
     if (!best || best.score <= 0) return undefined;
     let { start, end } = best;
     // A short sentence reads better whole than cut into clauses.
-    const sentence = clauses.map((c, i) => ({ c, i })).filter(({ c }) => c.sentence === clauses[start]!.sentence);
-    const sentenceText = joinClauses(clauses, sentence[0]!.i, sentence.at(-1)!.i);
-    if (sentenceText.length <= BUDGET * 0.8) {
-      start = sentence[0]!.i;
-      end = sentence.at(-1)!.i;
+    if (clauses[start]!.sentence === clauses[end]!.sentence) {
+      const sentence = clauses.map((c, i) => ({ c, i })).filter(({ c }) => c.sentence === clauses[start]!.sentence);
+      const sentenceText = joinClauses(clauses, sentence[0]!.i, sentence.at(-1)!.i);
+      if (sentenceText.length <= BUDGET * 0.8) {
+        start = sentence[0]!.i;
+        end = sentence.at(-1)!.i;
+      }
     }
     let cut = false;
     if (q.answerType === "list" || q.answerType === "document") {
@@ -200,6 +206,8 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
     }
     if (score === 0) return 0;
     score += typeBonus(window, q.answerType);
+    // "刘捷说了什么": the window where that person starts speaking.
+    if (q.answerType === "speech" && terms.some(({ term }) => term.length >= 2 && new RegExp(`${term}(说|表示|指出|强调|致辞|在讲话中)`).test(window))) score += 3;
     // "会议确定，2025年度…在江苏省召开" is about next year's meeting, not the one asked about.
     for (const m of window.matchAll(/(\d{4})年度/g)) {
       if (otherYear(m[1]!)) return score * 0.5;

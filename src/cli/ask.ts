@@ -22,7 +22,7 @@ await runCli(async () => {
   const questions = batchFile ? readQuestions(batchFile) : [question];
   if (!batchFile) {
     const check = checkQuestion(question, config.MAX_QUESTION_CHARS);
-    if (!check.ok) throw new UsageError(`${check.message}\nUsage: npm run ask -- "2024年的座谈会在哪里举行？"`);
+    if (!check.ok) throw new UsageError(`${check.message} Usage: npm run ask -- "2024年的座谈会在哪里举行？"`);
   }
   const { answerer } = await openCore(config);
   for (const q of questions) {

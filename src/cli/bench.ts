@@ -4,9 +4,14 @@
  *   --questions FILE   questions for latency (default ../shared/eval/dev.jsonl, else a built-in sample)
  *   --scale-only       (internal) run only the 100× scale run and print its JSON
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { benchIngest, benchQuestions, benchScale, readQuestionFile } from "../bench/core.js";
+import type { Answerer } from "../answer/types.js";
+import { benchBot } from "../bench/bot.js";
+import { benchIngest, benchQuestions, benchScale, copyCorpus, readQuestionFile, round } from "../bench/core.js";
+import { openEngine } from "../engine.js";
 import { loadConfig } from "../config.js";
 import { createSegmenter } from "../index/segmenter.js";
 import { runCli } from "./shared.js";
@@ -18,6 +23,37 @@ const SAMPLE_QUESTIONS = [
   "What was the theme of the 2022 meeting?",
   "长三角三省一市2024年的GDP总量是多少？",
 ];
+
+/** Bot figures through the local Bot API server, with a constant answerer as the transport-only baseline. */
+async function benchBotSection(corpusDir: string, questions: string[], segmenter: ReturnType<typeof createSegmenter>, print: (line: string) => void) {
+  const corpus = copyCorpus(corpusDir);
+  const indexDir = mkdtempSync(join(tmpdir(), "bench-index-"));
+  try {
+    const engine = await openEngine({ corpusDir: corpus, indexDir, segmenter });
+    const meetings = engine.corpus.meetings;
+    const constant: Answerer = {
+      async ask(question) {
+        return { ...(await engine.extractive.ask("2024年的座谈会在哪里举行？")), question };
+      },
+    };
+    // Warm the answer path so the first measured reply does not pay for compilation.
+    for (const q of questions) await engine.extractive.ask(q);
+    const real = await benchBot({ answerer: engine.extractive, meetings, questions });
+    const base = await benchBot({ answerer: constant, meetings, questions });
+    print("== bot (local Bot API server, real HTTP) ==");
+    print(
+      `reply latency over ${real.fullReply.count} questions: p50 ${round(real.fullReply.p50Ms)} ms, p95 ${round(real.fullReply.p95Ms)} ms ` +
+        `(baseline, one cached answer: p50 ${round(base.fullReply.p50Ms)} ms, p95 ${round(base.fullReply.p95Ms)} ms; ratio p50 ${round(real.fullReply.p50Ms / base.fullReply.p50Ms)}×)`,
+    );
+    print(
+      `throughput, ${real.throughput.users} concurrent users: ${round(real.throughput.repliesPerSecond)} replies/s ` +
+        `(${real.throughput.replies} replies in ${round(real.throughput.seconds)} s; baseline ${round(base.throughput.repliesPerSecond)} replies/s)`,
+    );
+  } finally {
+    rmSync(corpus, { recursive: true, force: true });
+    rmSync(indexDir, { recursive: true, force: true });
+  }
+}
 
 await runCli(async () => {
   const args = process.argv.slice(2);
@@ -40,6 +76,8 @@ await runCli(async () => {
     `question latency, ${questions.length} questions × 5 rounds, one process: p50 ${q.full.p50} ms, p95 ${q.full.p95} ms ` +
       `(baseline plain BM25 top-1: p50 ${q.bm25Baseline.p50} ms, p95 ${q.bm25Baseline.p95} ms; ratio p50 ${q.ratioP50}×)`,
   );
+  await benchBotSection(config.CORPUS_DIR, questions, segmenter, print);
+
   // The scale run gets its own process so its peak RSS is not mixed with the runs above.
   const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "--scale-only", "--questions", file], {
     encoding: "utf8",

@@ -42,10 +42,10 @@ export async function openCore(config: Config, options: Partial<EngineOptions> =
   const engine = await openEngine({
     corpusDir: config.CORPUS_DIR,
     indexDir: config.INDEX_DIR,
-    embedder: embedderFor(config),
+    embedder: await embedderFor(config),
     logger,
     ...options,
   });
   if (engine.built && !options.build) process.stderr.write(`Built the index in ${config.INDEX_DIR}/ (${engine.built}).\n`);
-  return { engine, answerer: answererFor(config, engine, logger) };
+  return { engine, answerer: await answererFor(config, engine, logger) };
 }

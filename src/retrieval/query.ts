@@ -60,14 +60,14 @@ const ENGLISH_STOP = new Set(
     // Words that shape a question but carry no topic: not counted as unknown content.
     "place places leader leaders during name names main key major official officials people person city cities province provinces " +
     "date day days time times year one two new also there their they them these those into over under between within after before " +
-    "regarding concerning mentioned mention mentions say tell give list according report reports reported something anything any some " +
+    "regarding concerning mentions say tell give list according report reports reported something anything any some " +
     "each every other others same such than then very more most first second third last latest previous recent happen happened " +
     "annual discuss discussed talk talked related aspects aspect areas area part parts kind kinds type types please me us our we you"
   ).split(" "),
 );
 
 /** Question phrases cut off before segmentation, so 浙江省长是谁 does not become 浙江省|长是|谁. */
-const QUESTION_PHRASES = /(是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪|哪些|哪几|哪个|哪位|什么|多少|几个|怎样|如何|吗|呢)/g;
+const QUESTION_PHRASES = /(是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天])|哪一个|哪一|哪些|哪几|哪个|哪位|哪天|什么|多少|几个|怎样|如何|吗|呢)/g;
 
 /**
  * Understands a question against the corpus' meetings.
@@ -83,9 +83,13 @@ export function understandQuery(
   const text = language === "en" ? translateEnglish(question) : normaliseChinese(question);
   const ref = findMeetingReference(text, meetings);
   const answerType = detectAnswerType(question, text);
+  // "哪些会议提到了X": which meetings mention something (not "2024年会议期间召开了哪些会议").
+  const mentionVerb = /提到|提及|涉及|谈到|谈及|强调|部署|关注|出现|mention|refer|discuss|talk about/i;
   const asksWhichMeetings =
-    /哪(些|几|一)(个)?(年度|年份|年|次|届)(的)?(会议|座谈会|论坛)?|哪些(会议|座谈会|论坛)|哪几次|哪(一)?年(的)?(会议|座谈会)/.test(text) ||
-    /\bwhich (meetings|years|of the meetings)\b|\bin which years?\b/i.test(question);
+    ref.meetingIds.length === 0 &&
+    mentionVerb.test(`${text} ${question}`) &&
+    (/哪(些|几|一)(个)?(年度|年份|年|次|届)(的)?(会议|座谈会|论坛)?|哪些(会议|座谈会|论坛)|哪几次|哪(一)?年(的)?(会议|座谈会)/.test(text) ||
+      /\bwhich (meetings|years|of the meetings)\b|\bin which years?\b/i.test(question));
 
   const withoutRef = (ref.span ? text.replace(ref.span, " ") : text).replace(QUESTION_PHRASES, " ");
   const weights = new Map<string, number>();
@@ -93,9 +97,13 @@ export function understandQuery(
     if (QUESTION_WORDS.has(word) || ENGLISH_STOP.has(word) || isSingleHan(word)) return;
     weights.set(word, Math.max(weights.get(word) ?? 0, weight));
   };
-  for (const word of segmenter.preciseWords(withoutRef)) {
+  for (const precise of segmenter.preciseWords(withoutRef)) {
+    // A compound the reports never use whole (生态环境保护) stands for its known parts (生态环境, 保护).
+    const parts = known(precise) ? [precise] : (knownCover(precise, known) ?? [precise]);
+    for (const word of parts) {
     add(word, 1);
     for (const syn of CHINESE_SYNONYMS[word] ?? []) add(syn, 0.6);
+    }
   }
   // Sub-words (长三角一体化 → 一体化) help recall at a lower weight.
   for (const word of segmenter.words(withoutRef)) if (!weights.has(word)) add(word, 0.5);
@@ -137,6 +145,21 @@ export function detectLanguage(text: string): "zh" | "en" {
   return latin > han ? "en" : "zh";
 }
 
+/** Covers a word with known words of two or more characters, longest first from the left; undefined when it cannot. */
+function knownCover(word: string, known: (w: string) => boolean): string[] | undefined {
+  if (!/^\p{Script=Han}{3,}$/u.test(word)) return undefined;
+  const parts: string[] = [];
+  let i = 0;
+  while (i < word.length) {
+    let len = Math.min(6, word.length - i);
+    while (len >= 2 && !known(word.slice(i, i + len))) len--;
+    if (len < 2) return undefined;
+    parts.push(word.slice(i, i + len));
+    i += len;
+  }
+  return parts;
+}
+
 function isSingleHan(word: string): boolean {
   return word.length === 1 && /\p{Script=Han}/u.test(word);
 }
@@ -155,7 +178,7 @@ export function translateEnglish(question: string): string {
   text = text.replace(/\b(\d{4})(?:\s+annual)?(?:\s+leaders'?)?\s+(meeting|symposium)\b/g, " $1年度会议 ");
   text = text.replace(/\b(?:meeting|symposium)\s+(?:of|in)\s+(\d{4})\b/g, " $1年度会议 ");
   text = text.replace(/\b(\d{4})\s+(?:high-level\s+)?forum\b/g, " $1年论坛 ");
-  text = text.replace(/\bnext (?:year's )?meeting\b|\bthe following year\b|\bnext year\b/g, " 下一年度 ");
+  text = text.replace(/\bnext (?:year's )?meeting\b|\bthe following year\b|\bnext year\b|\b(?:the )?(?:meeting|one) after\b|\bfollowing (?:year's )?meeting\b/g, " 下一年度 ");
   const phrases = Object.keys(ENGLISH_ALIASES).sort((a, b) => b.length - a.length);
   for (const phrase of phrases) {
     const pattern = new RegExp(`(?<![a-z])${phrase.replace(/[.*+?^${}()|[\]\\']/g, "\\$&")}(?![a-z])`, "g");
@@ -207,7 +230,7 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
   // A year attached to a meeting word: "2022年度会议", "2024年的座谈会", "2021年会议时".
   for (const match of text.matchAll(/(\d{4})\s*年(度)?/g)) {
     const after = text.slice(match.index + match[0].length, match.index + match[0].length + 16).split(/[\d，。？?；]/)[0] ?? "";
-    const event = /^(的)?(长三角地区主要领导|长三角|主要领导)?(座谈会|会议|会上|会期|论坛|长三角一体化发展高层论坛|高层论坛)/.exec(after);
+    const event = /^(的)?(长三角地区主要领导|长三角|主要领导)?(座谈会|会议|会上|会期|论坛|长三角一体化发展高层论坛|高层论坛|成果发布会|发布会)(上|期间|中)?/.exec(after);
     if (!event) continue;
     const year = Number(match[1]);
     const forum = /论坛/.test(event[0]);
@@ -234,7 +257,7 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
 function detectAnswerType(question: string, text: string): AnswerType {
   const q = `${question} ${text}`;
   if (/主题|\btheme\b|\btopic\b/i.test(q)) return "theme";
-  if (/哪里|哪儿|什么地方|何地|在哪|哪个(省|市|城市)|地点|\bwhere\b/i.test(q) && !/考察|visit/i.test(q)) return "place";
+  if (/哪里|哪儿|什么地方|何地|在哪(?!天|一天)|哪个(省|市|城市)|地点|\bwhere\b/i.test(q) && !/考察|visit/i.test(q)) return "place";
   if (/(说|讲|谈)(了)?(些)?什么|讲话.*(内容|什么)|表示了什么|\bwhat did .{2,40} say\b/i.test(q)) return "speech";
   if (/是谁|谁|哪位|哪些人|\bwho\b/i.test(q)) return "person";
   if (/什么时间|何时|哪天|哪一天|几月|日期|\bwhen\b|what date/i.test(q)) return "date";
