@@ -1,0 +1,119 @@
+/**
+ * Versioned schema migrations. Each entry runs once, in order, inside its own
+ * transaction together with the `schema_migrations` row that records it, so a crash
+ * mid-migration leaves the database at the previous version. Never edit a released
+ * migration: append a new one.
+ */
+import type Database from "better-sqlite3";
+
+/** One schema change. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** All migrations, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "digests",
+    sql: `
+      CREATE TABLE subscribers (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL UNIQUE,
+        user_id INTEGER,
+        language TEXT NOT NULL DEFAULT 'zh' CHECK (language IN ('zh', 'en')),
+        time_zone TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        deactivated_reason TEXT,
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE subscriptions (
+        id INTEGER PRIMARY KEY,
+        subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+        theme_id TEXT NOT NULL,
+        theme_query TEXT,
+        time TEXT NOT NULL CHECK (time GLOB '[0-2][0-9]:[0-5][0-9]'),
+        created_at TEXT NOT NULL,
+        UNIQUE (subscriber_id, theme_id)
+      );
+
+      -- One row per digest sent or being sent. kind 'daily' rows are unique per local day;
+      -- 'now' rows (sent on request) are not, and do not count against the daily one.
+      CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+        theme_id TEXT NOT NULL,
+        local_date TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'daily' CHECK (kind IN ('daily', 'now')),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'blocked', 'unknown')),
+        -- 1 while a request to Telegram is outstanding: the only window whose outcome is unknown.
+        in_flight INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        paragraph_keys TEXT NOT NULL DEFAULT '[]',
+        -- The composed digest, kept only until it is sent so a restart resends the same text.
+        payload TEXT,
+        message_id INTEGER,
+        run_id TEXT,
+        claimed_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        sent_at TEXT
+      );
+      CREATE UNIQUE INDEX deliveries_daily_once ON deliveries (subscriber_id, theme_id, local_date) WHERE kind = 'daily';
+      CREATE INDEX deliveries_by_subscription ON deliveries (subscriber_id, theme_id, status);
+      CREATE INDEX deliveries_open ON deliveries (status) WHERE status = 'pending';
+
+      CREATE TABLE paragraphs_seen (
+        paragraph_key TEXT PRIMARY KEY,
+        first_seen_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 2,
+    name: "feedback",
+    sql: `
+      -- 👍/👎 on answers (shared with the bot); one vote per user and message, the last one wins.
+      CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        answer_ref TEXT,
+        question TEXT NOT NULL,
+        vote TEXT NOT NULL CHECK (vote IN ('up', 'down')),
+        created_at TEXT NOT NULL,
+        UNIQUE (chat_id, message_id, user_id)
+      );
+    `,
+  },
+];
+
+/**
+ * Applies the migrations not yet recorded in `schema_migrations`.
+ * @returns the versions applied now (empty when the schema was current).
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS, now: () => Date = () => new Date()): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const applied = new Set(
+    db.prepare("SELECT version FROM schema_migrations").pluck().all() as number[],
+  );
+  const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  const done: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, now().toISOString());
+    }).immediate();
+    done.push(migration.version);
+  }
+  return done;
+}
