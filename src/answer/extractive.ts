@@ -8,6 +8,7 @@ import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
 import { CHINESE_SYNONYMS } from "../retrieval/aliases.js";
 import type { HybridResult, HybridRetriever } from "../retrieval/hybrid.js";
+import { typeBonus } from "../retrieval/answer-types.js";
 import type { AnswerType, UnderstoodQuery } from "../retrieval/query.js";
 import { meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone } from "./followup.js";
@@ -218,33 +219,6 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
 }
 
 const REPORTING = /(说|指出|强调|表示|认为|提出|要求|宣布)[，：,:]$/;
-const PLACE = /在[\p{Script=Han}]{2,12}?(举行|召开|举办)/u;
-const OFFICIAL = /(书记|省长|市长|总理|主任|主席|部长|秘书长|副省长)[\p{Script=Han}]{2,3}/u;
-const DATE = /\d{1,2}月\d{1,2}日/;
-
-function typeBonus(window: string, type: AnswerType): number {
-  switch (type) {
-    case "place":
-      return PLACE.test(window) ? 2 : 0;
-    case "person":
-      return OFFICIAL.test(window) || /主持|出席/.test(window) ? 1.5 : 0;
-    case "date":
-      return DATE.test(window) ? 2 : 0;
-    case "number":
-      return /\d|[一二三四五六七八九十百]+(年|个|项|大|届)/.test(window) ? 1 : 0;
-    case "theme":
-      return /为主题/.test(window) ? 3 : 0;
-    case "document":
-      return /《[^》]+》/.test(window) ? 2 : 0;
-    case "speech":
-      return /(说|表示|指出|强调|讲话|致辞)/.test(window) ? 1.5 : 0;
-    case "list":
-      return Math.min(0.5, (window.match(/、/g)?.length ?? 0) * 0.1);
-    default:
-      return 0;
-  }
-}
-
 /**
  * Words that name what kind of answer is wanted (什么文件, 哪些举措, 什么地方)
  * rather than what it is about. The reports rarely use them; a paragraph with

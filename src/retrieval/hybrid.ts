@@ -8,7 +8,8 @@ import type { Chunk } from "../index/chunk.js";
 import { charBigrams, type Segmenter } from "../index/segmenter.js";
 import type { LoadedIndex } from "../index/store.js";
 import type { Logger } from "../logger.js";
-import { createBm25, type Bm25 } from "./bm25.js";
+import { typeBonus } from "./answer-types.js";
+import { createBm25 } from "./bm25.js";
 import { understandQuery, type MeetingInfo, type UnderstoodQuery } from "./query.js";
 import type { RetrievalResult, Retriever } from "./types.js";
 
@@ -19,6 +20,9 @@ const OTHER_MEETING_FACTOR = 0.15;
 const OTHER_KIND_FACTOR = 0.5;
 /** Headline lines repeat the meeting's name, so they match every question about it; prefer the prose. */
 const HEADLINE_FACTOR = 0.6;
+const TYPE_FACTOR = 1.25;
+const OTHER_YEAR_FACTOR = 0.7;
+const MEETING_VOICE_FACTOR = 1.1;
 
 /** The full retrieval result, with the understood query attached to each call. */
 export interface HybridResult extends RetrievalResult {
@@ -77,10 +81,11 @@ export function createHybridRetriever(deps: {
         logger?.warn("vector search failed; answering from BM25 alone", { error: err });
       }
       const fused = fuse(wordScores, bigramScores, vectorScores);
+      const askedYears = new Set(meetings.filter((m) => understood.meetingIds.includes(m.id)).map((m) => m.year));
       const scored: Retrieved[] = [];
       fused.forEach((score, i) => {
         const chunk = chunks[i]!;
-        const adjusted = score * prior(chunk, understood);
+        const adjusted = score * prior(chunk, understood, askedYears);
         if (adjusted > 0) scored.push({ chunk, score: adjusted });
       });
       scored.sort((a, b) => b.score - a.score);
@@ -119,12 +124,21 @@ function fuse(words: Float64Array, bigrams: Float64Array, vectors: Float64Array 
   return out;
 }
 
-function prior(chunk: Chunk, q: UnderstoodQuery): number {
+function prior(chunk: Chunk, q: UnderstoodQuery, askedYears: ReadonlySet<number>): number {
   if (q.requiredText && !chunk.text.includes(q.requiredText)) return 0;
   let factor = 1;
   if (q.meetingIds.length && !q.meetingIds.includes(chunk.meetingId)) factor *= OTHER_MEETING_FACTOR;
   if (q.articleKind && chunk.articleKind !== q.articleKind) factor *= OTHER_KIND_FACTOR;
   if (chunk.paragraph === 0) factor *= HEADLINE_FACTOR;
+  // The kind of content the question wants (a place, a date, a theme…).
+  if (typeBonus(chunk.text, q.answerType) > 0) factor *= TYPE_FACTOR;
+  // "会议确定，2025年度…在江苏省召开" is about another year's meeting than the one asked about.
+  if (askedYears.size && !q.nextYear) {
+    const years = [...chunk.text.matchAll(/(\d{4})年度/g)].map((m) => Number(m[1]));
+    if (years.length && years.every((y) => !askedYears.has(y) && !q.text.includes(String(y)))) factor *= OTHER_YEAR_FACTOR;
+  }
+  // Meeting reports state the meeting's own positions as 会议指出/强调; a question about what the meeting said wants those.
+  if (q.articleKind === "meeting" && /^会议(指出|强调|认为|提出|要求)/.test(chunk.text)) factor *= MEETING_VOICE_FACTOR;
   return factor;
 }
 

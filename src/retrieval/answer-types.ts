@@ -1,0 +1,35 @@
+/**
+ * What each kind of answer looks like in these reports: a place is "在…举行",
+ * a date "6月5日", a theme "以“…”为主题", a document "《…》". Retrieval prefers
+ * paragraphs with the wanted kind of content; answer selection prefers clauses with it.
+ */
+import type { AnswerType } from "./query.js";
+
+export const PLACE = /在[\p{Script=Han}]{2,12}?(举行|召开|举办)/u;
+const OFFICIAL = /(书记|省长|市长|总理|主任|主席|部长|秘书长|副省长)[\p{Script=Han}]{2,3}/u;
+const DATE = /\d{1,2}月\d{1,2}日/;
+
+/** How well a piece of text has the kind of content the question wants (0 when it has none). */
+export function typeBonus(window: string, type: AnswerType): number {
+  switch (type) {
+    case "place":
+      return PLACE.test(window) ? 2 : 0;
+    case "person":
+      return OFFICIAL.test(window) || /主持|出席/.test(window) ? 1.5 : 0;
+    case "date":
+      return DATE.test(window) ? 2 : 0;
+    case "number":
+      return /\d|[一二三四五六七八九十百]+(年|个|项|大|届)/.test(window) ? 1 : 0;
+    case "theme":
+      return /为主题/.test(window) ? 3 : 0;
+    case "document":
+      return /《[^》]+》/.test(window) ? 2 : 0;
+    case "speech":
+      return /(说|表示|指出|强调|讲话|致辞)/.test(window) ? 1.5 : 0;
+    case "list":
+      return Math.min(0.5, (window.match(/、/g)?.length ?? 0) * 0.1);
+    default:
+      return 0;
+  }
+}
+
