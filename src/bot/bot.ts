@@ -100,7 +100,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     { name: "inline", composer: inlineFeature(services) },
     { name: "media", composer: mediaFeature() },
     ...extra,
-    { name: "fallback", composer: fallbackFeature() },
+    { name: "fallback", composer: fallbackFeature(services) },
   ];
   for (const feature of features) bot.errorBoundary(featureErrorHandler(feature.name, token)).use(feature.composer);
 

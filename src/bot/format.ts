@@ -4,6 +4,7 @@
  */
 import type { Answer, Citation } from "../answer/types.js";
 import type { Article, Meeting, Paragraph } from "../corpus/types.js";
+import type { Digest, DigestPoint, DigestStats, SubscriptionView, ThemeCount } from "../digest/index.js";
 import { texts, type Lang } from "./i18n.js";
 
 /** Escapes text for Telegram HTML (the three characters Telegram requires). */
@@ -31,7 +32,7 @@ export function shortMeetingTitle(title: string, date: string): string {
  * The label of a citation line, e.g. `2024年度座谈会（温州）· 会议报道 第5段`
  * (en: `2024年度座谈会 (温州) · meeting report, para. 5`).
  */
-export function citationLabel(citation: Citation, lang: Lang): string {
+export function citationLabel(citation: Pick<Citation, "meeting" | "date" | "city" | "articleKind" | "paragraph">, lang: Lang): string {
   const t = texts(lang);
   const title = shortMeetingTitle(citation.meeting, citation.date);
   const city = citation.city === "" ? "" : lang === "zh" ? `（${citation.city}）` : ` (${citation.city})`;
@@ -142,4 +143,84 @@ export function formatMeetingsHtml(meetings: readonly Meeting[], lang: Lang): st
 
 function dateRange(start: string, end: string): string {
   return end === "" || end === start ? start : `${start} – ${end}`;
+}
+
+/** What a citation line needs to know about a digest point, looked up in the meetings (city, article kind). */
+export function digestPointCitation(
+  point: DigestPoint,
+  meetings: readonly Meeting[],
+): Pick<Citation, "meeting" | "date" | "city" | "articleKind" | "paragraph"> {
+  const meeting = meetings.find((m) => m.id === point.meetingId);
+  const article = meeting?.articles.find((a) => a.index === point.articleIndex);
+  return {
+    meeting: point.meetingTitle,
+    date: point.startDate,
+    city: meeting?.city ?? "",
+    // Without the meetings list, the article title still tells a forum report apart.
+    articleKind: article?.kind ?? (point.articleTitle.includes("论坛") ? "forum" : "meeting"),
+    paragraph: point.paragraph,
+  };
+}
+
+/** What to type after /unsubscribe or /digest to name a digest's theme: the catalogue id, or the free-text topic. */
+export function digestThemeArgument(digest: Pick<Digest, "themeId" | "themeName">): string {
+  return digest.themeId.startsWith("topic:") ? digest.themeName.zh : digest.themeId;
+}
+
+/**
+ * A digest as one Telegram-HTML message: the title (date and theme), then each point
+ * in the order the digest gives (meeting time order) with its 新增/回顾 mark and a
+ * citation line `[n] 2024年度座谈会（温州）· 会议报道 第5段` matching the 📄 n button,
+ * then a footer saying how to open sources and how to stop.
+ */
+export function formatDigestHtml(digest: Digest, lang: Lang, meetings: readonly Meeting[] = []): string {
+  const t = texts(lang).digest;
+  const title = `<b>${escapeHtml(digest.title[lang])}</b>`;
+  if (digest.points.length === 0) return `${title}\n\n${escapeHtml(digest.empty?.[lang] ?? "")}`.trim();
+  const points = digest.points.map((point, i) => {
+    const n = i + 1;
+    const mark = point.mark === undefined ? "" : lang === "zh" ? `<b>【${escapeHtml(t.marks[point.mark])}】</b>` : `<b>[${escapeHtml(t.marks[point.mark])}]</b> `;
+    const label = citationLabel(digestPointCitation(point, meetings), lang);
+    return `<b>${n}.</b> ${mark}${escapeHtml(point.text)}\n<i>[${n}] ${escapeHtml(label)}</i>`;
+  });
+  return [title, ...points, `<i>${escapeHtml(t.digestFooter(digestThemeArgument(digest)))}</i>`].join("\n\n");
+}
+
+/**
+ * /themes: each catalogue theme in both languages with its id, its total of matching
+ * paragraphs and the count in each meeting (oldest first, labelled year + city).
+ */
+export function formatThemesHtml(counts: readonly ThemeCount[], meetings: readonly Meeting[], lang: Lang): string {
+  const t = texts(lang).digest;
+  const known = [...meetings].sort((a, b) => a.startDate.localeCompare(b.startDate));
+  const extra = [...new Set(counts.flatMap((c) => Object.keys(c.byMeeting)))].filter((id) => !known.some((m) => m.id === id)).sort();
+  const columns = [...known.map((m) => ({ id: m.id, label: `${m.year}${m.city}` })), ...extra.map((id) => ({ id, label: id }))];
+  const colon = lang === "zh" ? "：" : ": ";
+  const blocks = counts.map((count, i) => {
+    const [first, second] = lang === "zh" ? [count.theme.zh, count.theme.en] : [count.theme.en, count.theme.zh];
+    const head = `<b>${i + 1}. ${escapeHtml(first)}</b> · ${escapeHtml(second)} · <code>${escapeHtml(count.theme.id)}</code>`;
+    const perMeeting = columns.map((c) => `${c.label} ${count.byMeeting[c.id] ?? 0}`).join(" · ");
+    return `${head}\n${escapeHtml(`${t.themesTotal(count.total)}${colon}${perMeeting}`)}`;
+  });
+  return [`<b>${escapeHtml(t.themesHeader)}</b>\n<i>${escapeHtml(t.themesNote)}</i>`, ...blocks, escapeHtml(t.themesFooter)].join("\n\n");
+}
+
+/** /subscriptions: one line per subscription with its time and zone, or "none yet" with a hint. */
+export function formatSubscriptionsHtml(views: readonly SubscriptionView[], lang: Lang): string {
+  const t = texts(lang).digest;
+  if (views.length === 0) return escapeHtml(t.noSubscriptions);
+  const lines = views.map((v) => escapeHtml(t.subscriptionLine(v.name[lang], v.time, v.timeZone)));
+  return `<b>${escapeHtml(t.subscriptionsHeader)}</b>\n${lines.join("\n")}`;
+}
+
+/** /stats for admins: subscribers, subscriptions, the last 24 hours of deliveries, feedback. */
+export function formatDigestStatsHtml(stats: DigestStats, lang: Lang): string {
+  const t = texts(lang).digest;
+  return [
+    `<b>${escapeHtml(t.statsHeader)}</b>`,
+    escapeHtml(t.statsSubscribers(stats.subscribers.active, stats.subscribers.inactive)),
+    escapeHtml(t.statsSubscriptions(stats.subscriptions)),
+    escapeHtml(t.statsDeliveries(stats.deliveries)),
+    escapeHtml(t.statsFeedback(stats.feedback.up, stats.feedback.down)),
+  ].join("\n");
 }

@@ -44,6 +44,40 @@ interface Texts {
   paragraphs: (n: number) => string;
   inlineHint: string;
   inlineNoAnswer: string;
+  /** The daily-digest commands (features/digests.ts) and the digest message (format.ts). */
+  digest: DigestTexts;
+}
+
+/** Texts of the digest commands; plain unless the name ends in `Html`. */
+export interface DigestTexts {
+  themesHeader: string;
+  /** Under the header: what the numbers mean. */
+  themesNote: string;
+  themesTotal: (n: number) => string;
+  themesFooter: string;
+  pickTheme: string;
+  pickTime: (theme: string, zone: string) => string;
+  subscribed: (theme: string, time: string, zone: string, created: boolean) => string;
+  subscribedHint: (themeArg: string) => string;
+  unsubscribed: (names: string) => string;
+  unsubscribedNothing: string;
+  unsubscribeUsage: string;
+  subscriptionsHeader: string;
+  subscriptionLine: (name: string, time: string, zone: string) => string;
+  noSubscriptions: string;
+  timezoneCurrent: (zone: string) => string;
+  timezoneSet: (zone: string, subscriptions: number) => string;
+  adminOnly: string;
+  statsHeader: string;
+  statsSubscribers: (active: number, inactive: number) => string;
+  statsSubscriptions: (n: number) => string;
+  statsDeliveries: (d: { sent: number; failed: number; blocked: number; unknown: number; pending: number }) => string;
+  statsFeedback: (up: number, down: number) => string;
+  digestFailed: string;
+  buttonExpired: string;
+  /** How a point's mark (新增/回顾) is shown. */
+  marks: { 新增: string; 回顾: string };
+  digestFooter: (themeArg: string) => string;
 }
 
 const zh: Texts = {
@@ -84,6 +118,36 @@ const zh: Texts = {
   paragraphs: (n) => `${n}段`,
   inlineHint: "输入关于长三角座谈会的问题",
   inlineNoAnswer: "报道中没有找到答案",
+  digest: {
+    themesHeader: "每日摘要主题",
+    themesNote: "数字为各次会议报道中的相关段落数",
+    themesTotal: (n) => `共${n}段`,
+    themesFooter: "订阅：/subscribe 科技创新 07:30（时间可省略，默认 08:00）。也可以订阅任意关键词，例如 /subscribe 人工智能。",
+    pickTheme: "请选择要订阅的主题：",
+    pickTime: (theme, zone) => `“${theme}”每天几点发送？（时区 ${zone}，可用 /timezone 修改）`,
+    subscribed: (theme, time, zone, created) =>
+      created ? `已订阅“${theme}”：每天 ${time}（${zone}）发送摘要。` : `已把“${theme}”改为每天 ${time}（${zone}）发送。`,
+    subscribedHint: (arg) => `立即看一期：/digest ${arg} · 我的订阅：/subscriptions · 时区不对？发送 /timezone 地区/城市`,
+    unsubscribed: (names) => `已退订：${names}。`,
+    unsubscribedNothing: "你没有任何订阅，无需退订。",
+    unsubscribeUsage: "请写出要退订的主题，例如 /unsubscribe 科技创新，或 /unsubscribe all 全部退订。",
+    subscriptionsHeader: "你的订阅",
+    subscriptionLine: (name, time, zone) => `• ${name} — 每天 ${time}（${zone}）`,
+    noSubscriptions: "还没有订阅。发送 /themes 查看主题，再用 /subscribe 科技创新 07:30 订阅。",
+    timezoneCurrent: (zone) => `当前时区：${zone}。修改请发送 /timezone 地区/城市，例如 /timezone Asia/Shanghai 或 /timezone America/New_York。`,
+    timezoneSet: (zone, n) => `时区已设为 ${zone}。${n > 0 ? `你的 ${n} 个订阅将按当地时间发送。` : ""}`,
+    adminOnly: "抱歉，/stats 仅供机器人管理员使用。",
+    statsHeader: "摘要统计",
+    statsSubscribers: (active, inactive) => `订阅者：活跃 ${active} · 停用 ${inactive}（已拉黑机器人或聊天已失效）`,
+    statsSubscriptions: (n) => `订阅：${n}`,
+    statsDeliveries: (d) =>
+      `最近 24 小时发送：成功 ${d.sent} · 失败 ${d.failed} · 被拉黑 ${d.blocked} · 结果未知 ${d.unknown} · 待发 ${d.pending}`,
+    statsFeedback: (up, down) => `回答反馈：👍 ${up} · 👎 ${down}`,
+    digestFailed: "摘要暂时没能发出，请稍后再试。",
+    buttonExpired: "这个按钮已失效，请重新发送 /subscribe。",
+    marks: { 新增: "新增", 回顾: "回顾" },
+    digestFooter: (arg) => `点 📄 查看原文段落 · 退订：/unsubscribe ${arg}`,
+  },
 };
 
 const en: Texts = {
@@ -124,6 +188,36 @@ const en: Texts = {
   paragraphs: (n) => `${n} para.`,
   inlineHint: "Type a question about the meetings",
   inlineNoAnswer: "Not covered by the reports",
+  digest: {
+    themesHeader: "Daily digest themes",
+    themesNote: "Numbers: matching paragraphs in each meeting's reports",
+    themesTotal: (n) => `${n} para.`,
+    themesFooter: "Subscribe: /subscribe tech 07:30 (time optional, default 08:00). Any keyword works too, e.g. /subscribe 人工智能.",
+    pickTheme: "Pick a theme to subscribe to:",
+    pickTime: (theme, zone) => `${theme}: at what time each day? (time zone ${zone}; change it with /timezone)`,
+    subscribed: (theme, time, zone, created) =>
+      created ? `Subscribed to “${theme}”: a digest every day at ${time} (${zone}).` : `“${theme}” now comes every day at ${time} (${zone}).`,
+    subscribedHint: (arg) => `One now: /digest ${arg} · Your subscriptions: /subscriptions · Wrong time zone? Send /timezone Area/City`,
+    unsubscribed: (names) => `Unsubscribed: ${names}.`,
+    unsubscribedNothing: "You have no subscriptions, so there is nothing to stop.",
+    unsubscribeUsage: "Name the theme to stop, e.g. /unsubscribe tech, or /unsubscribe all.",
+    subscriptionsHeader: "Your subscriptions",
+    subscriptionLine: (name, time, zone) => `• ${name} — daily at ${time} (${zone})`,
+    noSubscriptions: "No subscriptions yet. See the themes with /themes, then e.g. /subscribe tech 07:30.",
+    timezoneCurrent: (zone) => `Your time zone: ${zone}. To change it send /timezone Area/City, e.g. /timezone Europe/Berlin or /timezone America/New_York.`,
+    timezoneSet: (zone, n) => `Time zone set to ${zone}.${n > 0 ? ` Your ${n === 1 ? "subscription" : `${n} subscriptions`} will follow local time there.` : ""}`,
+    adminOnly: "Sorry, /stats is only for the bot's administrators.",
+    statsHeader: "Digest statistics",
+    statsSubscribers: (active, inactive) => `Subscribers: ${active} active · ${inactive} inactive (blocked the bot or chat gone)`,
+    statsSubscriptions: (n) => `Subscriptions: ${n}`,
+    statsDeliveries: (d) =>
+      `Last 24 h: ${d.sent} sent · ${d.failed} failed · ${d.blocked} blocked · ${d.unknown} unknown · ${d.pending} pending`,
+    statsFeedback: (up, down) => `Answer feedback: 👍 ${up} · 👎 ${down}`,
+    digestFailed: "The digest could not be sent right now; please try again later.",
+    buttonExpired: "This button has expired; please send /subscribe again.",
+    marks: { 新增: "New", 回顾: "Recap" },
+    digestFooter: (arg) => `Tap 📄 for the paragraph · Stop: /unsubscribe ${arg}`,
+  },
 };
 
 const TABLE: Record<Lang, Texts> = { zh, en };

@@ -18,6 +18,9 @@ export {
 export type { BotContext } from "./context.js";
 export { classifyTelegramError, describeError, redactSecrets, type TelegramErrorKind } from "./errors.js";
 export { splitHtmlMessage, TELEGRAM_MESSAGE_LIMIT } from "./split-html.js";
-export { escapeHtml, formatAnswerHtml, citationLabel } from "./format.js";
+export { escapeHtml, formatAnswerHtml, citationLabel, formatDigestHtml } from "./format.js";
+export { createDigestFeature, DIGEST_COMMANDS, type DigestFeatureOptions } from "./features/digests.js";
+export { createDigestSender, toDeliveryError, type DigestSenderOptions, type DigestApiTarget } from "./digest-sender.js";
+export { createSqliteFeedbackStore } from "./feedback-store.js";
 export { registerCommands, BUILTIN_COMMANDS } from "./commands.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./retry.js";

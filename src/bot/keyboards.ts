@@ -7,6 +7,7 @@ import { InlineKeyboard } from "grammy";
 
 import type { Citation } from "../answer/types.js";
 import type { Meeting } from "../corpus/types.js";
+import type { Digest } from "../digest/index.js";
 import { texts, type Lang } from "./i18n.js";
 
 /** Telegram's limit on callback_data, in bytes. */
@@ -52,6 +53,63 @@ export function answerKeyboard(citations: readonly Citation[], lang: Lang): Inli
   });
   if (citations.length > 0) keyboard.row();
   return keyboard.text("👍", VOTE_DATA.up).text("👎", VOTE_DATA.down);
+}
+
+/** The delivery times offered by the /subscribe keyboard. */
+export const DIGEST_TIMES = ["07:00", "08:00", "12:00", "18:00", "21:00"] as const;
+
+/** A step of the /subscribe keyboards: a theme was picked (with a time when /subscribe named one), or a time. */
+export type SubscribeChoice = { step: "theme"; themeId: string; time?: string | undefined } | { step: "time"; themeId: string; time: string };
+
+/**
+ * Callback data of the /subscribe keyboards: `dg:th:<themeId>[:HHMM]` (theme picked)
+ * and `dg:at:<themeId>:HHMM` (time picked). Only catalogue ids (short ASCII slugs) go
+ * in, so the data stays far below 64 bytes; a longer id throws.
+ */
+export function subscribeCallbackData(choice: SubscribeChoice): string {
+  const time = choice.time === undefined ? "" : `:${choice.time.replace(":", "")}`;
+  const data = `dg:${choice.step === "theme" ? "th" : "at"}:${choice.themeId}${time}`;
+  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT) throw new RangeError(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
+  return data;
+}
+
+/** Parses {@link subscribeCallbackData}; undefined when malformed. */
+export function parseSubscribeCallbackData(data: string): SubscribeChoice | undefined {
+  const match = /^dg:(th|at):([A-Za-z0-9_-]+)(?::(\d{2})(\d{2}))?$/u.exec(data);
+  if (match === null) return undefined;
+  const time = match[3] === undefined ? undefined : `${match[3]}:${match[4]}`;
+  if (match[1] === "th") return { step: "theme", themeId: match[2]!, time };
+  return time === undefined ? undefined : { step: "time", themeId: match[2]!, time };
+}
+
+/** The themes to pick from (two per row in Chinese, one per row for the longer English names). */
+export function themePickerKeyboard(themes: ReadonlyArray<{ id: string; zh: string; en: string }>, lang: Lang, time?: string): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  const perRow = lang === "zh" ? 2 : 1;
+  themes.forEach((theme, i) => {
+    if (i > 0 && i % perRow === 0) keyboard.row();
+    keyboard.text(lang === "zh" ? theme.zh : theme.en, subscribeCallbackData({ step: "theme", themeId: theme.id, time }));
+  });
+  return keyboard;
+}
+
+/** The times to pick from for one theme, in one row. */
+export function timePickerKeyboard(themeId: string): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const time of DIGEST_TIMES) keyboard.text(time, subscribeCallbackData({ step: "time", themeId, time }));
+  return keyboard;
+}
+
+/** One 📄 button per digest point (opens the paragraph like an answer's source buttons), five per row. */
+export function digestKeyboard(digest: Pick<Digest, "points">, lang: Lang): InlineKeyboard | undefined {
+  if (digest.points.length === 0) return undefined;
+  const t = texts(lang);
+  const keyboard = new InlineKeyboard();
+  digest.points.forEach((point, i) => {
+    if (i > 0 && i % 5 === 0) keyboard.row();
+    keyboard.text(t.sourceButton(i + 1), sourceCallbackData(point.meetingId, point.articleIndex, point.paragraph));
+  });
+  return keyboard;
 }
 
 // FNV-1a, base36: short, stable across restarts, and collisions among a few dozen meetings are negligible.

@@ -5,15 +5,16 @@ import type { BotContext } from "../context.js";
 import { escapeHtml } from "../format.js";
 import { texts } from "../i18n.js";
 import { startsWithCommand } from "./ask.js";
+import type { BotServices } from "../services.js";
 import { helpHtml } from "./help.js";
 
 /** Replies with help to a command nobody handled (in groups only if addressed to this bot by name). */
-export function fallbackFeature(): Composer<BotContext> {
+export function fallbackFeature(services: BotServices): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer
     .on("message:text")
     .filter((ctx) => startsWithCommand(ctx.msg) && addressedToMe(ctx))
-    .use((ctx) => ctx.reply(`${escapeHtml(texts(ctx.lang).unknownCommand)}\n\n${helpHtml(ctx)}`, { parse_mode: "HTML" }));
+    .use((ctx) => ctx.reply(`${escapeHtml(texts(ctx.lang).unknownCommand)}\n\n${helpHtml(ctx, services)}`, { parse_mode: "HTML" }));
   return composer;
 }
 

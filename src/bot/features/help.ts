@@ -6,9 +6,11 @@ import { escapeHtml } from "../format.js";
 import { texts } from "../i18n.js";
 import type { BotServices } from "../services.js";
 
-/** The help text for this bot, as HTML. */
-export function helpHtml(ctx: BotContext): string {
-  return escapeHtml(texts(ctx.lang).help(ctx.me.username));
+/** The help text for this bot, as HTML, with the commands that extra features (digests) add. */
+export function helpHtml(ctx: BotContext, services: BotServices): string {
+  const extra = (services.deps.extraFeatures ?? []).flatMap((f) => f.commands ?? []);
+  const lines = extra.map((c) => `/${c.command} — ${ctx.lang === "en" ? c.en : c.zh}`);
+  return escapeHtml([texts(ctx.lang).help(ctx.me.username), ...(lines.length ? ["", ...lines] : [])].join("\n"));
 }
 
 /** /start greets and explains; /help explains. */
@@ -17,8 +19,8 @@ export function helpFeature(services: BotServices): Composer<BotContext> {
   composer.command("start", async (ctx) => {
     // A fresh start also starts a fresh conversation.
     if (ctx.chat !== undefined) services.memory.forget(ctx.chat.id);
-    await ctx.reply(`${escapeHtml(texts(ctx.lang).welcome)}\n\n${helpHtml(ctx)}`, { parse_mode: "HTML" });
+    await ctx.reply(`${escapeHtml(texts(ctx.lang).welcome)}\n\n${helpHtml(ctx, services)}`, { parse_mode: "HTML" });
   });
-  composer.command("help", (ctx) => ctx.reply(helpHtml(ctx), { parse_mode: "HTML" }));
+  composer.command("help", (ctx) => ctx.reply(helpHtml(ctx, services), { parse_mode: "HTML" }));
   return composer;
 }
