@@ -1,18 +1,44 @@
 /**
  * `npm start`: the composition root. Parses config once, opens the core, wires
- * the bot (and the digests), and runs it: against Telegram when a token is set,
+ * the bot, the digest store and scheduler, and runs them: against Telegram when a token is set,
  * otherwise locally against our Bot API emulator with a terminal chat.
  * Shuts down cleanly on SIGINT/SIGTERM.
  */
-import { createBot, runLocalMode, startBot, type BotDeps } from "./bot/index.js";
-import { createMemoryFeedbackStore } from "./bot/index.js";
+import {
+  createBot,
+  createDigestFeature,
+  createDigestSender,
+  createSqliteFeedbackStore,
+  LOCAL_TOKEN,
+  runLocalMode,
+  startBot,
+  type BotDeps,
+} from "./bot/index.js";
 import { openCore, runCli, stderrLogger } from "./cli/shared.js";
 import { loadConfig } from "./config.js";
+import { createDigestService, createScheduler } from "./digest/index.js";
+import { createStore } from "./store/index.js";
 
 await runCli(async () => {
   const config = loadConfig(process.env);
   const logger = stderrLogger(config);
   const { engine, answerer } = await openCore(config);
+  const meetings = engine.corpus.meetings;
+  const chunks = engine.index.chunks;
+  const stops: (() => Promise<void>)[] = [];
+  const shutdown = onceSignal(async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error("shutdown step failed", { error }));
+  });
+
+  const store = createStore(config.DATABASE_PATH, { defaultTimeZone: config.DEFAULT_TIMEZONE });
+  stops.push(async () => store.close());
+  // In local mode the emulator's address is known only once it runs, so the sender asks for it late.
+  let apiRoot = config.TELEGRAM_API_ROOT;
+  const token = config.TELEGRAM_BOT_TOKEN ?? LOCAL_TOKEN;
+  const send = createDigestSender(() => ({ token, ...(apiRoot ? { apiRoot } : {}) }), { logger, meetings });
+  const scheduler = createScheduler({ store, chunks, send, logger });
+  stops.push(() => scheduler.stop());
+  const service = createDigestService({ store, scheduler, chunks });
   const deps: BotDeps = {
     answerer,
     meetings: engine.corpus.meetings,
@@ -23,17 +49,18 @@ await runCli(async () => {
       maxQuestionChars: config.MAX_QUESTION_CHARS,
       adminIds: config.ADMIN_USER_IDS,
     },
-    feedback: createMemoryFeedbackStore(),
+    feedback: createSqliteFeedbackStore(store),
+    extraFeatures: [
+      createDigestFeature({ service, adminIds: config.ADMIN_USER_IDS, logger, meetings, store, defaultTimeZone: config.DEFAULT_TIMEZONE }),
+    ],
   };
-  const stops: (() => Promise<void>)[] = [];
-  const shutdown = onceSignal(async () => {
-    for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error("shutdown step failed", { error }));
-  });
 
   if (!config.TELEGRAM_BOT_TOKEN) {
     process.stderr.write("No TELEGRAM_BOT_TOKEN: running locally. Type a question (or /help); /quit ends.\n");
     const local = await runLocalMode({ deps, input: process.stdin, output: process.stdout });
+    apiRoot = local.url;
     stops.push(() => local.stop());
+    scheduler.start();
     await local.session;
     await shutdown();
     return;
@@ -44,6 +71,7 @@ await runCli(async () => {
       ? await startBot(bot, { mode: "webhook", secret: config.WEBHOOK_SECRET!, port: config.PORT, url: config.WEBHOOK_URL, logger })
       : await startBot(bot, { mode: "polling", logger });
   stops.push(() => handle.stop());
+  scheduler.start();
   logger.info("bot started", { mode: handle.mode, username: bot.botInfo.username });
 });
 
