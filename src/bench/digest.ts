@@ -43,7 +43,7 @@ export function scaledClock(timeScale = 1): ScaledClock {
 /**
  * A sender for a Bot API server (real or local) using fetch, mapping its answers onto
  * DeliveryError the way the bot adapter maps grammY's errors: 429 → rate-limited,
- * 403 → blocked, 5xx and network failures → transient, other errors → permanent.
+ * 403 and 400 "chat not found" → blocked, 5xx and network failures → transient, other errors → permanent.
  */
 export function botApiSender(apiRoot: string, token: string): DigestSender {
   return async (chatId, digest, { language }) => {
@@ -64,7 +64,7 @@ export function botApiSender(apiRoot: string, token: string): DigestSender {
     const code = body?.error_code ?? response.status;
     const description = body?.description ?? `HTTP ${response.status}`;
     if (code === 429) throw new DeliveryError("rate-limited", description, { retryAfter: body?.parameters?.retry_after ?? 1 });
-    if (code === 403) throw new DeliveryError("blocked", description);
+    if (code === 403 || (code === 400 && /chat not found/i.test(description))) throw new DeliveryError("blocked", description);
     if (code >= 500) throw new DeliveryError("transient", description);
     throw new DeliveryError("permanent", description);
   };

@@ -12,14 +12,14 @@ export type DeliveryErrorKind =
   | "blocked"
   /** 5xx or the request never finished (network, timeout): retry with backoff. */
   | "transient"
-  /** Any other 4xx (e.g. 400 chat not found, message too long): retrying cannot help. */
+  /** Any other 4xx (e.g. message too long): retrying cannot help. (400 "chat not found" counts as blocked: the chat is gone.) */
   | "permanent";
 
 /**
  * Thrown by the injected `send` function when Telegram did not accept a digest.
  * The bot adapter maps grammY's errors onto it:
  * - `GrammyError` 429 → `rate-limited` with `parameters.retry_after`;
- * - `GrammyError` 403 → `blocked`;
+ * - `GrammyError` 403, and 400 "chat not found" (the chat is gone) → `blocked`;
  * - `GrammyError` 5xx and `HttpError` (network, aborted, non-JSON 502 page) → `transient`;
  * - any other `GrammyError` → `permanent`.
  * @example throw new DeliveryError("rate-limited", "Too Many Requests: retry after 3", { retryAfter: 3 })

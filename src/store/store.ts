@@ -392,8 +392,9 @@ export function createStore(path: string, options: StoreOptions = {}): Store {
       for (const { status, n } of rows) deliveries[status] = n;
       return {
         subscribers: {
-          active: count("SELECT COUNT(*) FROM subscribers WHERE active = 1"),
-          inactive: count("SELECT COUNT(*) FROM subscribers WHERE active = 0"),
+          // A chat that only browsed (/subscriptions, /timezone) has a row but no subscription: not a subscriber.
+          active: count("SELECT COUNT(*) FROM subscribers s WHERE active = 1 AND EXISTS (SELECT 1 FROM subscriptions WHERE subscriber_id = s.id)"),
+          inactive: count("SELECT COUNT(*) FROM subscribers s WHERE active = 0 AND EXISTS (SELECT 1 FROM subscriptions WHERE subscriber_id = s.id)"),
         },
         subscriptions: count("SELECT COUNT(*) FROM subscriptions"),
         deliveries,

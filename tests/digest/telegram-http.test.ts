@@ -30,7 +30,7 @@ async function kindOf(promise: Promise<unknown>): Promise<string> {
 }
 
 describe("Telegram answers → DeliveryError", () => {
-  it("maps 429, 403, 5xx, dropped connections and 400 onto the retry policy's kinds", async () => {
+  it("maps 429, 403, 5xx, dropped connections, a missing chat and other 400s onto the retry policy's kinds", async () => {
     server = createBotApiServer();
     const { url } = await server.start(0);
     const user = server.createUser({ id: 501 });
@@ -46,7 +46,10 @@ describe("Telegram answers → DeliveryError", () => {
     expect(await kindOf(send(user.id, digest, options))).toBe("transient");
     server.injectFault({ method: "sendMessage", kind: { type: "drop" } });
     expect(await kindOf(send(user.id, digest, options))).toBe("transient");
-    expect(await kindOf(send(999_999, digest, options))).toBe("permanent");
+    // A chat that does not exist is gone for good, like a blocked one.
+    expect(await kindOf(send(999_999, digest, options))).toBe("blocked");
+    server.injectFault({ method: "sendMessage", kind: { type: "400", description: "Bad Request: message is too long" } });
+    expect(await kindOf(send(user.id, digest, options))).toBe("permanent");
     server.blockBot(user.id);
     expect(await kindOf(send(user.id, digest, options))).toBe("blocked");
   });

@@ -116,4 +116,13 @@ describe("store", () => {
     expect(store.listSubscriptions(s.id)).toHaveLength(1);
     expect(store.stats(new Date(0)).subscribers).toEqual({ active: 0, inactive: 1 });
   });
+
+  it("counts as subscribers only chats with a subscription, not ones that only looked", () => {
+    const { store } = openTemp();
+    store.ensureSubscriber({ chatId: 6 });
+    expect(store.stats(new Date(0)).subscribers).toEqual({ active: 0, inactive: 0 });
+    const s = store.ensureSubscriber({ chatId: 7 });
+    store.upsertSubscription({ subscriberId: s.id, themeId: "ecology", themeQuery: null, time: "21:00" });
+    expect(store.stats(new Date(0)).subscribers).toEqual({ active: 1, inactive: 0 });
+  });
 });
