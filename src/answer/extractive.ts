@@ -26,6 +26,8 @@ const CANDIDATES = 5;
 /** Creates the extractive answerer over a hybrid retriever. */
 export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; meetings: readonly Meeting[] }): Answerer {
   const { retriever, meetings } = deps;
+  /** Chunk texts without quotes and spaces, for phrase search; built on the first "which meetings" question. */
+  let normalised: string[] | undefined;
   const contexts = new WeakMap<UnderstoodQuery, { terms: { term: string; weight: number; idf: number }[]; otherYear: (year: string) => boolean }>();
 
   return {
@@ -67,9 +69,10 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
     const q = result.understood;
     const phrase = q.keyPhrase;
     if (!phrase) return undefined;
-    const norm = (s: string) => s.replace(/[“”"‘’「」『』\s]/g, "").toLowerCase();
-    const needle = norm(phrase);
-    let matching = retriever.chunks.filter((c) => norm(c.text).includes(needle));
+    const needle = normalisePhrase(phrase);
+    normalised ??= retriever.chunks.map((c) => normalisePhrase(c.text));
+    const texts = normalised;
+    let matching = retriever.chunks.filter((_, i) => texts[i]!.includes(needle));
     if (!matching.length) {
       // The phrase may be worded differently; then every content word must appear in one paragraph.
       const words = q.terms.filter((t) => t.weight >= 1).map((t) => t.term);
@@ -242,6 +245,10 @@ function joinClauses(clauses: readonly Clause[], start: number, end: number): st
     .slice(start, end + 1)
     .map((c) => c.text)
     .join("");
+}
+
+function normalisePhrase(text: string): string {
+  return text.replace(/[“”"‘’「」『』\s]/g, "").toLowerCase();
 }
 
 /** Ends the extract cleanly: a trailing comma becomes a stop (the cut is always at a clause boundary). */

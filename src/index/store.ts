@@ -94,7 +94,7 @@ export async function buildIndex(options: {
     throw new IndexError(`The embedder returned ${vectors.length} vectors for ${chunks.length} chunks; check the embedding model.`);
   }
   const hnsw = new HierarchicalNSW("cosine", dimensions);
-  hnsw.initIndex({ maxElements: Math.max(1, chunks.length), m: 16, efConstruction: 200, randomSeed: 100 });
+  hnsw.initIndex({ maxElements: Math.max(1, chunks.length), m: 16, efConstruction: 100, randomSeed: 100 });
   vectors.forEach((v, i) => hnsw.addPoint(v, i));
 
   const manifest: IndexManifest = {

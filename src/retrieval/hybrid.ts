@@ -10,7 +10,7 @@ import type { LoadedIndex } from "../index/store.js";
 import type { Logger } from "../logger.js";
 import { typeBonus } from "./answer-types.js";
 import { createBm25 } from "./bm25.js";
-import { understandQuery, type MeetingInfo, type UnderstoodQuery } from "./query.js";
+import { understandQuery, type AnswerType, type MeetingInfo, type UnderstoodQuery } from "./query.js";
 import type { RetrievalResult, Retriever } from "./types.js";
 
 /** Weights of the fused score; tuned on the dev set, kept coarse so they generalise. */
@@ -57,6 +57,7 @@ export function createHybridRetriever(deps: {
   const searchable = chunks.map((c) => `${c.text}`);
   const words = createBm25(searchable.map((t) => segmenter.words(t)));
   const bigrams = createBm25(searchable.map((t) => charBigrams(t)));
+  const traits = chunks.map(traitsOf);
 
   const understand = (question: string) => understandQuery(question, meetings, segmenter, (w) => words.documentFrequency(w) > 0);
 
@@ -84,8 +85,9 @@ export function createHybridRetriever(deps: {
       const askedYears = new Set(meetings.filter((m) => understood.meetingIds.includes(m.id)).map((m) => m.year));
       const scored: Retrieved[] = [];
       fused.forEach((score, i) => {
+        if (score <= 0) return;
         const chunk = chunks[i]!;
-        const adjusted = score * prior(chunk, understood, askedYears);
+        const adjusted = score * prior(chunk, traits[i]!, understood, askedYears);
         if (adjusted > 0) scored.push({ chunk, score: adjusted });
       });
       scored.sort((a, b) => b.score - a.score);
@@ -124,21 +126,40 @@ function fuse(words: Float64Array, bigrams: Float64Array, vectors: Float64Array 
   return out;
 }
 
-function prior(chunk: Chunk, q: UnderstoodQuery, askedYears: ReadonlySet<number>): number {
+/** What the priors need from a chunk's text, computed once at load so a query does no regex work per chunk. */
+interface ChunkTraits {
+  /** Answer types whose kind of content the chunk has. */
+  types: Set<AnswerType>;
+  /** Years of the meetings it names ("2025年度…"). */
+  years: number[];
+  /** It states the meeting's own position (会议指出/强调…). */
+  meetingVoice: boolean;
+}
+
+const ANSWER_TYPES: readonly AnswerType[] = ["place", "person", "date", "number", "theme", "document", "speech", "list"];
+
+function traitsOf(chunk: Chunk): ChunkTraits {
+  return {
+    types: new Set(ANSWER_TYPES.filter((t) => typeBonus(chunk.text, t) > 0)),
+    years: [...chunk.text.matchAll(/(\d{4})年度/g)].map((m) => Number(m[1])),
+    meetingVoice: /^会议(指出|强调|认为|提出|要求)/.test(chunk.text),
+  };
+}
+
+function prior(chunk: Chunk, traits: ChunkTraits, q: UnderstoodQuery, askedYears: ReadonlySet<number>): number {
   if (q.requiredText && !chunk.text.includes(q.requiredText)) return 0;
   let factor = 1;
   if (q.meetingIds.length && !q.meetingIds.includes(chunk.meetingId)) factor *= OTHER_MEETING_FACTOR;
   if (q.articleKind && chunk.articleKind !== q.articleKind) factor *= OTHER_KIND_FACTOR;
   if (chunk.paragraph === 0) factor *= HEADLINE_FACTOR;
   // The kind of content the question wants (a place, a date, a theme…).
-  if (typeBonus(chunk.text, q.answerType) > 0) factor *= TYPE_FACTOR;
+  if (traits.types.has(q.answerType)) factor *= TYPE_FACTOR;
   // "会议确定，2025年度…在江苏省召开" is about another year's meeting than the one asked about.
-  if (askedYears.size && !q.nextYear) {
-    const years = [...chunk.text.matchAll(/(\d{4})年度/g)].map((m) => Number(m[1]));
-    if (years.length && years.every((y) => !askedYears.has(y) && !q.text.includes(String(y)))) factor *= OTHER_YEAR_FACTOR;
+  if (askedYears.size && !q.nextYear && traits.years.length) {
+    if (traits.years.every((y) => !askedYears.has(y) && !q.text.includes(String(y)))) factor *= OTHER_YEAR_FACTOR;
   }
   // Meeting reports state the meeting's own positions as 会议指出/强调; a question about what the meeting said wants those.
-  if (q.articleKind === "meeting" && /^会议(指出|强调|认为|提出|要求)/.test(chunk.text)) factor *= MEETING_VOICE_FACTOR;
+  if (q.articleKind === "meeting" && traits.meetingVoice) factor *= MEETING_VOICE_FACTOR;
   return factor;
 }
 
