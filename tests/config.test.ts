@@ -1,0 +1,42 @@
+/** Config is parsed once from the environment; every mistake is named with what to do, and secrets are never echoed. */
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+describe("loadConfig", () => {
+  it("gives working offline defaults for an empty environment (local mode, extractive answers)", () => {
+    const config = loadConfig({});
+    expect(config.TELEGRAM_BOT_TOKEN).toBeUndefined();
+    expect(config.OPENAI_API_KEY).toBeUndefined();
+    expect(config).toMatchObject({ BOT_MODE: "polling", CORPUS_DIR: "corpus", INDEX_DIR: "index", DEFAULT_TIMEZONE: "Asia/Shanghai", USE_LOCAL_EMBEDDINGS: true });
+    expect(config.ADMIN_USER_IDS).toEqual([]);
+  });
+
+  it("parses numbers, lists and switches from their text form", () => {
+    const config = loadConfig({ ADMIN_USER_IDS: "12, 34", RATE_LIMIT_PER_MINUTE: "5", USE_LOCAL_EMBEDDINGS: "false", PORT: "9000" });
+    expect(config.ADMIN_USER_IDS).toEqual([12, 34]);
+    expect(config.RATE_LIMIT_PER_MINUTE).toBe(5);
+    expect(config.USE_LOCAL_EMBEDDINGS).toBe(false);
+    expect(config.PORT).toBe(9000);
+  });
+
+  it("names every malformed variable in one error, without echoing a secret value", () => {
+    const token = "not-a-token-SECRET-VALUE";
+    let error: unknown;
+    try {
+      loadConfig({ TELEGRAM_BOT_TOKEN: token, OPENAI_BASE_URL: "not a url", DEFAULT_TIMEZONE: "Mars/Base", RATE_LIMIT_PER_MINUTE: "many" });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ["TELEGRAM_BOT_TOKEN", "OPENAI_BASE_URL", "DEFAULT_TIMEZONE", "RATE_LIMIT_PER_MINUTE"]) expect(message).toContain(name);
+    expect(message).toContain("@BotFather");
+    expect(message).not.toContain(token);
+  });
+
+  it("requires a URL and a secret for webhook mode", () => {
+    expect(() => loadConfig({ BOT_MODE: "webhook" })).toThrow(/WEBHOOK_URL and WEBHOOK_SECRET/);
+    const config = loadConfig({ BOT_MODE: "webhook", WEBHOOK_URL: "https://example.org/hook", WEBHOOK_SECRET: "s".repeat(20) });
+    expect(config.BOT_MODE).toBe("webhook");
+  });
+});
