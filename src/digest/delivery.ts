@@ -173,12 +173,14 @@ export interface RetryPolicy {
 /** How one delivery ended. */
 export type DeliveryOutcome =
   | { status: "sent"; messageId: number; attempts: number }
-  | { status: "blocked" | "failed"; error: string; attempts: number };
+  | { status: "blocked" | "failed"; error: string; attempts: number }
+  /** Another run took the delivery over (it outlived the orphan timeout): this one must not send. */
+  | { status: "taken"; attempts: number };
 
 /** Called around each attempt so the store can track what is in flight. */
 export interface DeliveryHooks {
-  /** Right before the request to Telegram starts. */
-  onAttempt?(attempt: number): void;
+  /** Right before the request to Telegram starts; returning false means the delivery is no longer ours to send. */
+  onAttempt?(attempt: number): boolean | void;
   /** After a failed attempt that will be retried in `delayMs`. */
   onRetry?(error: DeliveryError, delayMs: number): void;
 }
@@ -218,7 +220,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       for (;;) {
         await throttle.acquire(chatId);
         attempts += 1;
-        hooks.onAttempt?.(attempts);
+        if (hooks.onAttempt?.(attempts) === false) return { status: "taken", attempts };
         let error: DeliveryError;
         try {
           const { messageId } = await send(chatId, digest, { language });

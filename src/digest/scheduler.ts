@@ -162,9 +162,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const { delivery } = job;
     try {
       const outcome = await deliverer.deliver(job.chatId, job.digest, job.language, {
-        onAttempt: () => store.markInFlight(delivery.id),
+        onAttempt: () => store.markInFlight(delivery.id, runId),
         onRetry: (error) => store.markAttemptFailed(delivery.id, error.message),
       });
+      if (outcome.status === "taken") {
+        logger.warn("delivery taken over by another run; not sending", { deliveryId: delivery.id });
+        return outcome;
+      }
       if (outcome.status === "sent") {
         store.markSent(delivery.id, outcome.messageId);
       } else {

@@ -12,10 +12,12 @@ export interface Bm25 {
 }
 
 /**
- * Tokens in more than this share of documents are skipped when scoring: they barely
- * change the ranking (their IDF is near 0) but cost a pass over almost every document.
+ * In a large index, tokens in more than this share of documents are skipped when
+ * scoring: they barely change the ranking (their IDF is near 0) but cost a pass over
+ * almost every document. Small indexes score every token.
  */
 const MAX_DOCUMENT_SHARE = 0.4;
+const LARGE_INDEX = 1000;
 
 /** Builds a BM25 index (k1 = 1.2, b = 0.75 unless given). */
 export function createBm25(documents: readonly (readonly string[])[], k1 = 1.2, b = 0.75): Bm25 {
@@ -45,7 +47,7 @@ export function createBm25(documents: readonly (readonly string[])[], k1 = 1.2, 
       const scores = new Float64Array(n);
       for (const { token, weight } of query) {
         const list = postings.get(token);
-        if (!list || list.length > n * MAX_DOCUMENT_SHARE) continue;
+        if (!list || (n >= LARGE_INDEX && list.length > n * MAX_DOCUMENT_SHARE)) continue;
         const w = idf(token) * weight;
         for (const { doc, tf } of list) {
           const norm = tf + k1 * (1 - b + (b * lengths[doc]!) / (avg || 1));

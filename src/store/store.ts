@@ -158,8 +158,11 @@ export interface Store {
   claimDeliveries(claims: readonly DeliveryClaim[]): Delivery[];
   /** A delivery by id. */
   getDelivery(id: number): Delivery | undefined;
-  /** Marks that a request to Telegram is about to start (counts the attempt). */
-  markInFlight(id: number): void;
+  /**
+   * Marks that a request to Telegram is about to start (counts the attempt), if the row
+   * is still pending and owned by `runId`; false when another run has adopted it.
+   */
+  markInFlight(id: number, runId: string): boolean;
   /** Records a failed attempt that will be retried: the request is over, so not in flight. */
   markAttemptFailed(id: number, error: string): void;
   /** Records Telegram's acceptance, in one statement: status sent, message id, sent_at. */
@@ -243,7 +246,7 @@ export function createStore(path: string, options: StoreOptions = {}): Store {
       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`),
     delivery: db.prepare("SELECT * FROM deliveries WHERE id = ?"),
     inFlight: db.prepare(
-      "UPDATE deliveries SET in_flight = 1, attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'pending'",
+      "UPDATE deliveries SET in_flight = 1, attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'pending' AND run_id = ?",
     ),
     attemptFailed: db.prepare("UPDATE deliveries SET in_flight = 0, error = ?, updated_at = ? WHERE id = ?"),
     sent: db.prepare(`
@@ -337,8 +340,8 @@ export function createStore(path: string, options: StoreOptions = {}): Store {
       const row = q.delivery.get(id) as Row | undefined;
       return row && toDelivery(row);
     },
-    markInFlight(id) {
-      q.inFlight.run(iso(), id);
+    markInFlight(id, runId) {
+      return q.inFlight.run(iso(), id, runId).changes === 1;
     },
     markAttemptFailed(id, error) {
       q.attemptFailed.run(error, iso(), id);

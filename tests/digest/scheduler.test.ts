@@ -189,6 +189,51 @@ describe("scheduler: crash safety", () => {
     expect(restarted.service.stats().deliveries.unknown).toBe(report.unknown);
   });
 
+  it("a run too slow for the orphan timeout loses its queued digests to the next run instead of sending them twice", async () => {
+    const w = broadcastWorld();
+    // The first run's waits for a send slot end only when the test says so: it stalls mid-broadcast but stays alive.
+    const waiting: (() => void)[] = [];
+    const stalled: Clock = {
+      now: w.time.clock.now,
+      sleep: (ms) =>
+        new Promise<void>((wake) =>
+          waiting.push(() => {
+            w.time.advance(ms);
+            wake();
+          }),
+        ),
+    };
+    const before = recordingSender(w.time.clock);
+    const slow = w.boot(before.send, { throttle: createThrottle({ clock: stalled }), concurrency: 1 });
+    const slowTick = slow.scheduler.tick();
+    await flush();
+    expect(before.sent.length).toBeLessThan(40);
+
+    // Another process (a rolling restart) sees rows untouched for longer than the orphan timeout and adopts
+    // them; its first request to Telegram is slow, so the rest stay pending while both processes run.
+    w.time.advance(3 * 60_000);
+    let releaseNext: (() => void) | undefined;
+    const after = recordingSender(w.time.clock);
+    const next = w.boot(async (chatId, digest, options) => {
+      if (!releaseNext) await new Promise<void>((resume) => (releaseNext = resume));
+      return after.send(chatId, digest, options);
+    }, { concurrency: 1 });
+    const nextTick = next.scheduler.tick();
+    await flush();
+    expect(releaseNext).toBeDefined();
+
+    // The slow run wakes up and carries on: it must not send what it no longer owns.
+    for (let i = 0; i < 200 && waiting.length; i++) {
+      waiting.splice(0).forEach((wake) => wake());
+      await flush();
+    }
+    await slowTick;
+    releaseNext!();
+    expect((await nextTick).resumed).toBeGreaterThan(0);
+    const chats = [...before.sent, ...after.sent].map((m) => m.chatId).sort((a, b) => a - b);
+    expect(chats).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+
   it("a clean stop mid-broadcast hands the unsent digests to the next run at once", async () => {
     const w = broadcastWorld();
     let stopAfter = 3;
