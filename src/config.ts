@@ -14,10 +14,11 @@ const bool = (fallback: boolean) =>
 const int = (fallback: number, min: number, max: number) =>
   z.preprocess((v) => (v === undefined || v === "" ? fallback : v), z.coerce.number().int().min(min).max(max));
 
+/** An IANA zone name; offsets such as +08:00 are refused because they ignore daylight saving. */
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
+    return /^[A-Za-z]/.test(zone);
   } catch {
     return false;
   }
@@ -49,7 +50,8 @@ export const ConfigSchema = z.object({
   ),
   DEFAULT_TIMEZONE: z
     .preprocess((v) => (v === "" ? undefined : v), z.string().default("Asia/Shanghai"))
-    .refine(isTimeZone, "expected an IANA time zone such as Asia/Shanghai"),
+    .refine(isTimeZone, "expected an IANA time zone such as Asia/Shanghai")
+    .transform((zone) => new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone),
   RATE_LIMIT_PER_MINUTE: int(20, 1, 10_000),
   MAX_QUESTION_CHARS: int(500, 10, 4000),
   CORPUS_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("corpus")),

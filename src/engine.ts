@@ -10,7 +10,7 @@ import type { Corpus, DroppedArticle } from "./corpus/types.js";
 import { chunkCorpus } from "./index/chunk.js";
 import { localEmbedderFactory } from "./index/embedders.js";
 import { createSegmenter, type Segmenter } from "./index/segmenter.js";
-import { buildIndex, loadIndex, readIndexManifest, type EmbedderFactory, type LoadedIndex } from "./index/store.js";
+import { buildIndex, INDEX_FORMAT_VERSION, loadIndex, readIndexManifest, type EmbedderFactory, type LoadedIndex } from "./index/store.js";
 import type { Logger } from "./logger.js";
 import { silentLogger } from "./logger.js";
 import { createHybridRetriever, type HybridRetriever } from "./retrieval/hybrid.js";
@@ -75,6 +75,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
 function staleReason(dir: string, corpusHash: string, factory: EmbedderFactory): string | undefined {
   const manifest = readIndexManifest(dir);
   if (!manifest) return "no index yet";
+  if (manifest.version !== INDEX_FORMAT_VERSION) return "the index format changed";
   if (manifest.corpusHash !== corpusHash) return "the corpus changed";
   const e = manifest.embedder;
   if (e.name !== factory.spec.name || (e.model ?? "") !== (factory.spec.model ?? "")) {

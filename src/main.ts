@@ -14,7 +14,7 @@ import {
   startBot,
   type BotDeps,
 } from "./bot/index.js";
-import { openCore, runCli, stderrLogger } from "./cli/shared.js";
+import { openCore, runCli, stderrLogger } from "./wiring.js";
 import { loadConfig } from "./config.js";
 import { createDigestService, createScheduler } from "./digest/index.js";
 import { createStore } from "./store/index.js";
@@ -72,13 +72,22 @@ await runCli(async () => {
       : await startBot(bot, { mode: "polling", logger });
   stops.push(() => handle.stop());
   scheduler.start();
-  logger.info("bot started", { mode: handle.mode, username: bot.botInfo.username });
+  // If polling dies on its own (token revoked, another instance polling), exit rather than run deaf.
+  handle.done.catch(async (error: unknown) => {
+    logger.error("the bot stopped receiving updates; shutting down", { error });
+    await shutdown();
+    process.exit(1);
+  });
 });
 
-/** Runs `stop` once on the first SIGINT/SIGTERM (a second signal exits at once). */
+/** Shutdown gets this long before the process exits anyway (containers usually allow 10 s). */
+const SHUTDOWN_DEADLINE_MS = 8000;
+
+/** Runs `stop` once on the first SIGINT/SIGTERM, within a deadline (a second signal exits at once). */
 function onceSignal(stop: () => Promise<void>): () => Promise<void> {
   let stopping: Promise<void> | undefined;
-  const run = () => (stopping ??= stop());
+  const run = () =>
+    (stopping ??= Promise.race([stop(), new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_DEADLINE_MS).unref())]));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       process.once(signal, () => process.exit(130));

@@ -1,13 +1,14 @@
 /**
- * Composition helpers shared by the entry points (CLI and main): which embedder
- * and which answerer a configuration asks for. The only place that turns
- * OPENAI_* settings into model objects.
+ * What the entry points (src/main.ts and src/cli/*) share: opening the core from
+ * config, choosing the embedder and answerer a configuration asks for (the only
+ * place that turns OPENAI_* settings into model objects), and turning known
+ * errors into one line.
  */
 import type { Answerer } from "./answer/types.js";
 import type { Config } from "./config.js";
-import type { Engine, EngineOptions } from "./engine.js";
+import { openEngine, type Engine, type EngineOptions } from "./engine.js";
 import { apiEmbedderFactory } from "./index/embedders.js";
-import type { Logger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
 
 // The model libraries load only when a key is set: offline start-up stays fast.
 
@@ -46,4 +47,50 @@ export async function answererFor(config: Config, engine: Engine, logger: Logger
     meetings: engine.corpus.meetings,
     covers: async (question) => (await engine.extractive.ask(question)).answered,
   });
+}
+
+/** A command-line mistake: printed as one line, without a stack trace. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Errors whose message already says what to do: shown alone, without a stack. */
+const USER_ERRORS = new Set(["UsageError", "CorpusError", "IndexError", "ConfigError", "StartupError"]);
+
+/** Runs a CLI body; a known error prints one clear line and exits 1. */
+export async function runCli(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    const error = err as Error;
+    if (USER_ERRORS.has(error?.name)) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      // Not a mistake a user can fix: a bug, so the stack helps whoever reports it.
+      process.stderr.write(`Unexpected error: ${error?.stack ?? String(err)}\n`);
+    }
+    process.exitCode = 1;
+  }
+}
+
+/** A logger to stderr at the configured level. */
+export function stderrLogger(config: Config): Logger {
+  return createLogger({ level: config.LOG_LEVEL, write: (line) => process.stderr.write(`${line}\n`) });
+}
+
+/**
+ * Opens the core for a CLI: builds the index when missing or stale (noting it on
+ * stderr) and picks the answerer the configuration asks for.
+ */
+export async function openCore(config: Config, options: Partial<EngineOptions> = {}): Promise<{ engine: Engine; answerer: Answerer }> {
+  const logger = createLogger({ level: config.LOG_LEVEL === "debug" ? "debug" : "warn", write: (line) => process.stderr.write(`${line}\n`) });
+  const engine = await openEngine({
+    corpusDir: config.CORPUS_DIR,
+    indexDir: config.INDEX_DIR,
+    embedder: await embedderFor(config),
+    logger,
+    ...options,
+  });
+  if (engine.built && !options.build) process.stderr.write(`Built the index in ${config.INDEX_DIR}/ (${engine.built}).\n`);
+  return { engine, answerer: await answererFor(config, engine, logger) };
 }

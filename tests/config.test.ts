@@ -34,6 +34,11 @@ describe("loadConfig", () => {
     expect(message).not.toContain(token);
   });
 
+  it("takes IANA zone names (in any case) but not bare offsets, which ignore daylight saving", () => {
+    expect(loadConfig({ DEFAULT_TIMEZONE: "europe/berlin" }).DEFAULT_TIMEZONE).toBe("Europe/Berlin");
+    expect(() => loadConfig({ DEFAULT_TIMEZONE: "+08:00" })).toThrow(/DEFAULT_TIMEZONE/);
+  });
+
   it("requires a URL and a secret for webhook mode", () => {
     expect(() => loadConfig({ BOT_MODE: "webhook" })).toThrow(/WEBHOOK_URL and WEBHOOK_SECRET/);
     const config = loadConfig({ BOT_MODE: "webhook", WEBHOOK_URL: "https://example.org/hook", WEBHOOK_SECRET: "s".repeat(20) });

@@ -1,11 +1,7 @@
 /** What every answerer returns, and the interface the extractive and LLM answerers share. */
-import type { Chunk } from "../index/chunk.js";
+import type { Retrieved } from "../retrieval/types.js";
 
-/** A retrieved chunk with its fused retrieval score (higher is better). */
-export interface Retrieved {
-  chunk: Chunk;
-  score: number;
-}
+export type { Retrieved };
 
 /** A numbered citation: `[n]` in the answer text points at this paragraph. */
 export interface Citation {

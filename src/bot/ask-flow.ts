@@ -7,9 +7,10 @@
 import type { InlineKeyboard } from "grammy";
 import type { ReplyParameters } from "grammy/types";
 
+import { normaliseQuestion } from "../answer/question.js";
 import type { Answer } from "../answer/types.js";
 import type { BotContext } from "./context.js";
-import { isNotModified } from "./errors.js";
+import { describeError, isNotModified } from "./errors.js";
 import { formatAnswerHtml, formatPartialHtml } from "./format.js";
 import { langOfText, texts, type Lang } from "./i18n.js";
 import { answerKeyboard } from "./keyboards.js";
@@ -48,7 +49,7 @@ export async function answerInChat(ctx: BotContext, services: BotServices, rawQu
   const chat = ctx.chat;
   const from = ctx.from;
   if (chat === undefined || from === undefined) return;
-  const question = rawQuestion.trim();
+  const question = normaliseQuestion(rawQuestion);
   if (question === "") {
     await ctx.reply(texts(ctx.lang).askUsage);
     return;
@@ -89,7 +90,11 @@ export async function answerInChat(ctx: BotContext, services: BotServices, rawQu
     });
   } finally {
     stopTyping();
-    streamedId = await stream?.finish();
+    // A failed draft edit must not cost the finished answer: it is then sent as a new message.
+    streamedId = await stream?.finish().catch((error: unknown) => {
+      ctx.log.warn("streamed draft failed", { error: describeError(error, services.token) });
+      return undefined;
+    });
   }
 
   const parts = splitHtmlMessage(formatAnswerHtml(answer));

@@ -16,6 +16,7 @@ export {
   type FeedbackVote,
 } from "./deps.js";
 export type { BotContext } from "./context.js";
+export { StartupError } from "./startup-error.js";
 export { classifyTelegramError, describeError, redactSecrets, type TelegramErrorKind } from "./errors.js";
 export { splitHtmlMessage, TELEGRAM_MESSAGE_LIMIT } from "./split-html.js";
 export { escapeHtml, formatAnswerHtml, citationLabel, formatDigestHtml } from "./format.js";

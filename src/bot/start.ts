@@ -14,6 +14,7 @@ import type { Logger } from "../logger.js";
 import type { MeetingsBot } from "./bot.js";
 import { registerCommands } from "./commands.js";
 import { describeError } from "./errors.js";
+import { startupError } from "./startup-error.js";
 
 /** Long polling. */
 export interface PollingStartOptions {
@@ -51,6 +52,12 @@ export interface BotHandle {
   listenUrl?: string;
   /** Stops receiving updates, lets in-flight ones finish (up to a few seconds), and closes the server. */
   stop(): Promise<void>;
+  /**
+   * Settles when the bot stops receiving updates: resolves after `stop()`, rejects
+   * when polling dies on its own (a revoked token, another instance polling), so
+   * the process can exit instead of running deaf.
+   */
+  done: Promise<void>;
 }
 
 /** How long stop() waits for updates already being handled. */
@@ -69,10 +76,7 @@ export async function startBot(bot: MeetingsBot, options: StartBotOptions): Prom
   try {
     await bot.init();
   } catch (error) {
-    throw new Error(
-      `Telegram did not accept the bot token (getMe failed: ${String(describeError(error, bot.token)["message"])}). Check TELEGRAM_BOT_TOKEN, or leave it empty to run in local mode.`,
-      { cause: error },
-    );
+    throw startupError("getMe", error, bot.token, "Check TELEGRAM_BOT_TOKEN, or leave it empty to run in local mode.");
   }
   if (options.registerCommands !== false) await registerCommands(bot.api, bot.commands, logger);
   return options.mode === "polling" ? startPolling(bot, options) : startWebhook(bot, options);
@@ -85,11 +89,24 @@ async function startPolling(bot: MeetingsBot, options: PollingStartOptions & { l
   const runner = run(bot, {
     runner: { fetch: { timeout: options.pollTimeoutSeconds ?? 30 }, silent: true },
   });
-  runner.task()?.catch((error: unknown) => logger.error("polling stopped", { error: describeError(error, bot.token) }));
+  let stopping = false;
+  const done = (runner.task() ?? Promise.resolve()).then(
+    () => {
+      if (!stopping) throw new Error("polling ended unexpectedly");
+    },
+    (error: unknown) => {
+      logger.error("polling stopped", { error: describeError(error, bot.token) });
+      throw new Error(`polling stopped: ${String(describeError(error, bot.token)["message"])}`);
+    },
+  );
+  // Observed by whoever cares (main exits on it); never an unhandled rejection otherwise.
+  done.catch(() => undefined);
   logger.info("bot started", { mode: "polling", username: bot.botInfo.username });
   return {
     mode: "polling",
+    done,
     async stop() {
+      stopping = true;
       if (runner.isRunning()) await runner.stop();
       const deadline = Date.now() + DRAIN_MS;
       while (runner.size() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -146,16 +163,20 @@ async function startWebhook(bot: MeetingsBot, options: WebhookStartOptions & { l
     await bot.api.setWebhook(publicUrl, { secret_token: secret });
   } catch (error) {
     await closeServer(server);
-    throw new Error(`Telegram refused the webhook ${publicUrl}; check WEBHOOK_URL (it must be public HTTPS).`, { cause: error });
+    throw startupError("setWebhook", error, bot.token, `Check WEBHOOK_URL (${publicUrl}): it must be public HTTPS.`);
   }
   logger.info("bot started", { mode: "webhook", username: bot.botInfo.username, listen: listenUrl });
+  let stopped!: () => void;
+  const done = new Promise<void>((resolve) => (stopped = resolve));
   return {
     mode: "webhook",
     listenUrl,
+    done,
     async stop() {
       // The webhook stays registered: Telegram keeps updates until the bot is back.
       await closeServer(server);
       logger.info("bot stopped", { mode: "webhook" });
+      stopped();
     },
   };
 }

@@ -8,7 +8,7 @@ import { checkQuestion } from "../answer/question.js";
 import type { Answerer } from "../answer/types.js";
 import { loadConfig } from "../config.js";
 import { answerToJson, answerToText } from "./output.js";
-import { openCore, runCli, UsageError } from "./shared.js";
+import { openCore, runCli, UsageError } from "../wiring.js";
 
 await runCli(async () => {
   const args = process.argv.slice(2);

@@ -16,7 +16,7 @@ import { benchIngest, benchQuestions, benchScale, copyCorpus, readQuestionFile, 
 import { openEngine } from "../engine.js";
 import { loadConfig } from "../config.js";
 import { createSegmenter } from "../index/segmenter.js";
-import { runCli } from "./shared.js";
+import { runCli } from "../wiring.js";
 
 const SAMPLE_QUESTIONS = [
   "2024年的座谈会在哪里举行？",

@@ -3,7 +3,7 @@
  * file and per embedding batch. Articles dropped from a page are listed with the reason.
  */
 import { loadConfig } from "../config.js";
-import { openCore, runCli } from "./shared.js";
+import { openCore, runCli } from "../wiring.js";
 
 await runCli(async () => {
   const config = loadConfig(process.env);

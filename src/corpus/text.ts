@@ -5,7 +5,6 @@
  */
 
 const CJK = "\\p{Script=Han}";
-const CJK_OR_FULLWIDTH = "[\\p{Script=Han}\\u3000-\\u303f\\uff00-\\uffef“”‘’]";
 
 /** True when the character is a Han ideograph. */
 export function isHan(ch: string | undefined): boolean {
@@ -96,11 +95,6 @@ export function splitSentences(text: string): string[] {
     if (s) out.push(s);
   }
   return out;
-}
-
-/** True when the text contains at least one CJK character or full-width mark. */
-export function hasCjk(text: string): boolean {
-  return new RegExp(CJK_OR_FULLWIDTH, "u").test(text);
 }
 
 /** Decodes the HTML entities found in news pages (named, decimal and hex). */

@@ -4,7 +4,7 @@
  * `CURRENT` file (replaced by rename) points at the live one, so a reader never
  * sees a half-written index and a crash mid-build leaves the old one in place.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import hnswlib from "hnswlib-node";
@@ -14,6 +14,7 @@ import { IndexError } from "./errors.js";
 const { HierarchicalNSW } = hnswlib;
 type Hnsw = InstanceType<typeof HierarchicalNSW>;
 
+/** Bump when the chunk or manifest shape changes: older indexes are then rebuilt. */
 export const INDEX_FORMAT_VERSION = 1;
 const FILES = { manifest: "manifest.json", chunks: "chunks.json", embedder: "embedder.json", vectors: "vectors.hnsw" } as const;
 const POINTER = "CURRENT";
@@ -116,7 +117,7 @@ export async function buildIndex(options: {
   renameSync(tmp, join(dir, build));
   writeFileSync(join(dir, `${POINTER}.tmp`), build);
   renameSync(join(dir, `${POINTER}.tmp`), join(dir, POINTER));
-  removeOldBuilds(dir, build);
+  removeOldBuilds(dir, build, now().getTime());
   return wrap(manifest, [...chunks], embeddings, hnsw);
 }
 
@@ -169,11 +170,15 @@ function currentBuild(dir: string): string | undefined {
   return build;
 }
 
-function removeOldBuilds(dir: string, keep: string): void {
+/** A temp build this old was left by a crash; a younger one may be another process still writing. */
+const STALE_TMP_MS = 60 * 60_000;
+
+function removeOldBuilds(dir: string, keep: string, now: number): void {
   for (const entry of readdirSync(dir)) {
-    if (entry !== keep && (entry.startsWith("build-") || entry.startsWith(".tmp-build-"))) {
-      rmSync(join(dir, entry), { recursive: true, force: true });
-    }
+    const path = join(dir, entry);
+    const old = entry.startsWith("build-") && entry !== keep;
+    const abandoned = entry.startsWith(".tmp-build-") && now - statSync(path).mtimeMs > STALE_TMP_MS;
+    if (old || abandoned) rmSync(path, { recursive: true, force: true });
   }
 }
 

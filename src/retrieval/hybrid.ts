@@ -3,7 +3,6 @@
  * vector search, fused by normalised score; then the meeting the question
  * names is preferred. If the embedder fails (an API outage), BM25 still answers.
  */
-import type { Retrieved } from "../answer/types.js";
 import type { Chunk } from "../index/chunk.js";
 import { charBigrams, type Segmenter } from "../index/segmenter.js";
 import type { LoadedIndex } from "../index/store.js";
@@ -11,7 +10,7 @@ import type { Logger } from "../logger.js";
 import { typeBonus } from "./answer-types.js";
 import { createBm25 } from "./bm25.js";
 import { understandQuery, type AnswerType, type MeetingInfo, type UnderstoodQuery } from "./query.js";
-import type { RetrievalResult, Retriever } from "./types.js";
+import type { Retrieved, RetrievalResult, Retriever } from "./types.js";
 
 /** Weights of the fused score; tuned on the dev set, kept coarse so they generalise. */
 const WEIGHTS = { words: 0.5, bigrams: 0.25, vector: 0.25 };

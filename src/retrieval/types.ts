@@ -1,5 +1,11 @@
 /** The retrieval interface the answerers depend on. */
-import type { Retrieved } from "../answer/types.js";
+import type { Chunk } from "../index/chunk.js";
+
+/** A retrieved chunk with its fused retrieval score (higher is better). */
+export interface Retrieved {
+  chunk: Chunk;
+  score: number;
+}
 
 /** What query understanding found in a question. */
 export interface QueryInfo {

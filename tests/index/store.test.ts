@@ -3,7 +3,7 @@
  * old one atomically through CURRENT, a damaged index says to run `npm run ingest`,
  * and a stale index (corpus or embedder changed) is rebuilt by openEngine.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Embeddings } from "@langchain/core/embeddings";
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
@@ -120,7 +120,7 @@ describe("a second build replaces the first", () => {
     expect(loaded.manifest.builtAt).toBe("2026-01-02T00:00:00.000Z");
   });
 
-  it("a leftover half-written build from a crash is ignored and cleaned up by the next build", async () => {
+  it("a leftover half-written build from a crash is ignored and cleaned up later; one still being written is left alone", async () => {
     const dir = tempDir("csj-index-");
     const factory = localEmbedderFactory(segmenter, 64);
     await buildIndex({ dir, chunks, corpusHash: "a", factory });
@@ -128,9 +128,15 @@ describe("a second build replaces the first", () => {
     const crashed = join(dir, ".tmp-build-crashed-1");
     mkdirSync(crashed);
     writeFileSync(join(crashed, "chunks.json"), "[");
+    const hoursAgo = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(crashed, hoursAgo, hoursAgo);
+    // Another process building right now.
+    const writing = join(dir, ".tmp-build-writing-2");
+    mkdirSync(writing);
     expect(loadIndex(dir, factory).manifest.corpusHash).toBe("a");
     await buildIndex({ dir, chunks, corpusHash: "b", factory, now: () => new Date(Date.now() + 60_000) });
     expect(existsSync(crashed)).toBe(false);
+    expect(existsSync(writing)).toBe(true);
     expect(loadIndex(dir, factory).manifest.corpusHash).toBe("b");
   });
 });
@@ -215,6 +221,11 @@ describe("openEngine rebuilds a stale index", () => {
     expect(afterFile.built).toMatch(/corpus/);
     expect(afterFile.index.manifest.corpusHash).not.toBe(afterManifest.index.manifest.corpusHash);
     expect(builds(indexDir)).toHaveLength(1);
+
+    // An index written by an older version of this program is rebuilt, not read with the wrong shape.
+    const live = join(indexDir, readFileSync(join(indexDir, "CURRENT"), "utf8").trim(), "manifest.json");
+    writeFileSync(live, JSON.stringify({ ...JSON.parse(readFileSync(live, "utf8")), version: 0 }));
+    expect((await open()).built).toMatch(/format/);
   });
 
   it("rebuilds when the embedder changes (name or model), and restores the saved embedder otherwise", async () => {
