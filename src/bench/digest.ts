@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Chunk } from "../index/chunk.js";
 import { silentLogger, type Logger } from "../logger.js";
-import { renderDigestText } from "../digest/compose.js";
+import { createDigestSender } from "../bot/digest-sender.js";
 import { createThrottle, type Clock, type DigestSender } from "../digest/delivery.js";
 import { DeliveryError } from "../digest/errors.js";
 import { createScheduler } from "../digest/scheduler.js";
@@ -40,35 +40,6 @@ export function scaledClock(timeScale = 1): ScaledClock {
   };
 }
 
-/**
- * A sender for a Bot API server (real or local) using fetch, mapping its answers onto
- * DeliveryError the way the bot adapter maps grammY's errors: 429 → rate-limited,
- * 403 and 400 "chat not found" → blocked, 5xx and network failures → transient, other errors → permanent.
- */
-export function botApiSender(apiRoot: string, token: string): DigestSender {
-  return async (chatId, digest, { language }) => {
-    let response: Response;
-    try {
-      response = await fetch(`${apiRoot}/bot${token}/sendMessage`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ chat_id: chatId, text: renderDigestText(digest, language) }),
-      });
-    } catch (error) {
-      throw new DeliveryError("transient", "network error", { cause: error });
-    }
-    const body = (await response.json().catch(() => undefined)) as
-      | { ok: boolean; result?: { message_id: number }; error_code?: number; description?: string; parameters?: { retry_after?: number } }
-      | undefined;
-    if (body?.ok && body.result) return { messageId: body.result.message_id };
-    const code = body?.error_code ?? response.status;
-    const description = body?.description ?? `HTTP ${response.status}`;
-    if (code === 429) throw new DeliveryError("rate-limited", description, { retryAfter: body?.parameters?.retry_after ?? 1 });
-    if (code === 403 || (code === 400 && /chat not found/i.test(description))) throw new DeliveryError("blocked", description);
-    if (code >= 500) throw new DeliveryError("transient", description);
-    throw new DeliveryError("permanent", description);
-  };
-}
 
 /** Options of {@link benchBroadcast}. */
 export interface BenchBroadcastOptions {
@@ -153,7 +124,8 @@ export async function benchBroadcast(options: BenchBroadcastOptions = {}): Promi
       for (let i = 1; i <= subscribers; i++) server.createUser({ id: i });
       // Warm up the HTTP client and server so a cold start does not count as jitter.
       for (let i = 0; i < 20; i++) await fetch(`${url}/bot${BENCH_TOKEN}/getMe`).then((r) => r.arrayBuffer());
-      send = botApiSender(url, BENCH_TOKEN);
+      // The bot's own digest sender, so the bench measures what production sends.
+      send = createDigestSender({ token: BENCH_TOKEN, apiRoot: url }, { logger: options.logger ?? silentLogger });
     }
     const accepted = new Map<number, number>();
     let rateLimited = 0;

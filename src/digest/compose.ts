@@ -214,17 +214,3 @@ function compareTime(a: ParagraphText, b: ParagraphText): number {
   );
 }
 
-/**
- * Renders a digest as plain text (title, numbered points with marks, one citation line
- * each). The bot formats its own HTML; this is for logs, the CLI and benchmarks.
- */
-export function renderDigestText(digest: Digest, language: "zh" | "en"): string {
-  if (digest.points.length === 0) return `${digest.title[language]}\n${digest.empty?.[language] ?? ""}`.trim();
-  const lines = [digest.title[language]];
-  digest.points.forEach((point, i) => {
-    const mark = point.mark ? `【${point.mark}】` : "";
-    lines.push(`${i + 1}. ${mark}${point.text}`);
-    lines.push(`   —— ${point.meetingTitle}（${point.startDate}），${point.articleTitle}，第${point.paragraph}段`);
-  });
-  return lines.join("\n");
-}

@@ -4,7 +4,9 @@
  * broadcast that must reach everybody exactly once.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { benchBroadcast, botApiSender } from "../../src/bench/digest.js";
+import { benchBroadcast } from "../../src/bench/digest.js";
+import { createDigestSender } from "../../src/bot/digest-sender.js";
+import { silentLogger } from "../../src/logger.js";
 import { composeDigest } from "../../src/digest/compose.js";
 import { DeliveryError } from "../../src/digest/errors.js";
 import { findTheme } from "../../src/digest/themes.js";
@@ -34,7 +36,7 @@ describe("Telegram answers → DeliveryError", () => {
     server = createBotApiServer();
     const { url } = await server.start(0);
     const user = server.createUser({ id: 501 });
-    const send = botApiSender(url, TOKEN);
+    const send = createDigestSender({ token: TOKEN, apiRoot: url }, { logger: silentLogger });
     const options = { language: "zh" as const };
 
     expect(await kindOf(send(user.id, digest, options))).toBe("ok");
