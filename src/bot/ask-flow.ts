@@ -28,12 +28,18 @@ export type QuestionCheck = { ok: true } | { ok: false; notice: string; quiet: b
  * Length and rate checks, in that order (an overlong question does not use up
  * the user's quota). Notices are in the question's language.
  */
-export function checkQuestion(services: BotServices, userId: number, question: string, lang: Lang): QuestionCheck {
+export function checkQuestion(
+  services: BotServices,
+  userId: number,
+  question: string,
+  lang: Lang,
+  limiter: BotServices["limiter"] = services.limiter,
+): QuestionCheck {
   const t = texts(lang);
   const { maxQuestionChars } = services.deps.options;
   const length = [...question].length;
   if (length > maxQuestionChars) return { ok: false, notice: t.tooLong(maxQuestionChars, length), quiet: false };
-  const verdict = services.limiter.take(userId);
+  const verdict = limiter.take(userId);
   if (!verdict.allowed) return { ok: false, notice: t.rateLimited(verdict.retryAfterSeconds), quiet: !verdict.notify };
   return { ok: true };
 }

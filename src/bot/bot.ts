@@ -36,6 +36,9 @@ export interface CreateBotOptions {
   retry?: Partial<RetryOptions>;
 }
 
+/** Inline queries one typed question may cause (Telegram sends one per pause in typing). */
+const INLINE_QUERIES_PER_QUESTION = 5;
+
 /** The grammY bot of this project, plus the commands to register in the menu. */
 export class MeetingsBot extends Bot<BotContext> {
   /** Built-in and extra feature commands, for setMyCommands. */
@@ -80,6 +83,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
       now,
     }),
     limiter: new UserRateLimiter({ perMinute: limits.rateLimitPerMinute, now }),
+    inlineLimiter: new UserRateLimiter({ perMinute: limits.rateLimitPerMinute * INLINE_QUERIES_PER_QUESTION, now }),
   };
 
   bot.use((ctx, next) => {

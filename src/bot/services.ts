@@ -8,6 +8,11 @@ export interface BotServices {
   deps: BotDeps;
   memory: ChatMemory;
   limiter: UserRateLimiter;
+  /**
+   * Inline queries arrive as the user types, several per question: they get their
+   * own, looser quota so typing does not use up the user's questions.
+   */
+  inlineLimiter: UserRateLimiter;
   /** Only for redacting logs. */
   token: string;
 }

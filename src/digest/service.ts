@@ -185,7 +185,12 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     },
 
     async digestNow(chat, themeText) {
-      const subscriber = subscriberOf(chat);
+      let subscriber = subscriberOf(chat);
+      // Asking for a digest proves the chat can hear the bot again (it had blocked it once).
+      if (!subscriber.active) {
+        store.activateSubscriber(subscriber.id);
+        subscriber = subscriberOf(chat);
+      }
       let theme: Theme | undefined;
       if (themeText === undefined || themeText.trim() === "") {
         const mine = store.listSubscriptions(subscriber.id);

@@ -78,4 +78,18 @@ describe("inline mode", () => {
     expect(answer.button).toEqual({ text: "Type a question about the meetings", start_parameter: "help" });
     expect(answerer.calls).toEqual([]);
   });
+
+  it("typing inline does not use up the user's questions in chat", async () => {
+    const { server } = await start({ options: { rateLimitPerMinute: 2 } });
+    const user = server.createUser();
+    // Telegram sends a query at each pause while the user types one question.
+    for (const partial of ["2024", "2024年会议", "2024年会议在哪里？"]) {
+      const { inlineQuery } = server.sendInlineQuery(user, partial);
+      const answer = await server.waitForInlineAnswer(inlineQuery.id);
+      expect(answer.results).toEqual([expect.objectContaining({ id: "answer" })]);
+    }
+    server.sendMessage(user, user, "2024年会议在哪里？");
+    const reply = await server.waitForMessage(user.id);
+    expect(reply.text).toContain("[1]");
+  });
 });

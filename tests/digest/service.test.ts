@@ -106,6 +106,17 @@ describe("DigestService", () => {
     expect(daily!.filter((key) => first!.includes(key))).toEqual([]);
   });
 
+  it("a chat that had blocked the bot and asks for a digest is active again and gets its daily digests", async () => {
+    const { service, sender, scheduler, store, time } = setup("2026-03-07T23:00:00Z");
+    service.subscribe(chat, "科技创新", "08:00");
+    store.deactivateSubscriber(store.getSubscriber(chat.chatId)!.id, "Forbidden: bot was blocked by the user");
+    expect((await service.digestNow(chat)).outcome).toMatchObject({ status: "sent" });
+    expect(store.getSubscriber(chat.chatId)!.active).toBe(true);
+    time.set("2026-03-08T00:00:00Z");
+    expect((await scheduler.tick()).sent).toBe(1);
+    expect(sender.sent).toHaveLength(2);
+  });
+
   it("asks which theme when a chat with several subscriptions wants a digest now", async () => {
     const { service } = setup();
     service.subscribe(chat, "科技创新");

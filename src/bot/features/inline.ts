@@ -25,7 +25,7 @@ export function inlineFeature(services: BotServices): Composer<BotContext> {
       return;
     }
     const lang = langOfText(question);
-    const check = checkQuestion(services, ctx.from.id, question, lang);
+    const check = checkQuestion(services, ctx.from.id, question, lang, services.inlineLimiter);
     if (!check.ok) {
       // Unlike chat replies, an inline notice never clutters a chat, so it is shown every time.
       await ctx.answerInlineQuery([noticeResult(check.notice)], { cache_time: 0, is_personal: true });
