@@ -68,6 +68,8 @@ export interface DigestTexts {
   timezoneCurrent: (zone: string) => string;
   timezoneSet: (zone: string, subscriptions: number) => string;
   adminOnly: string;
+  /** In a group, only its administrators change what the group receives. */
+  groupAdminsOnly: string;
   statsHeader: string;
   statsSubscribers: (active: number, inactive: number) => string;
   statsSubscriptions: (n: number) => string;
@@ -137,6 +139,7 @@ const zh: Texts = {
     timezoneCurrent: (zone) => `当前时区：${zone}。修改请发送 /timezone 地区/城市，例如 /timezone Asia/Shanghai 或 /timezone America/New_York。`,
     timezoneSet: (zone, n) => `时区已设为 ${zone}。${n > 0 ? `你的 ${n} 个订阅将按当地时间发送。` : ""}`,
     adminOnly: "抱歉，/stats 仅供机器人管理员使用。",
+    groupAdminsOnly: "在群里，只有群管理员可以更改本群的订阅和时区。",
     statsHeader: "摘要统计",
     statsSubscribers: (active, inactive) => `订阅者：活跃 ${active} · 停用 ${inactive}（已拉黑机器人或聊天已失效）`,
     statsSubscriptions: (n) => `订阅：${n}`,
@@ -207,6 +210,7 @@ const en: Texts = {
     timezoneCurrent: (zone) => `Your time zone: ${zone}. To change it send /timezone Area/City, e.g. /timezone Europe/Berlin or /timezone America/New_York.`,
     timezoneSet: (zone, n) => `Time zone set to ${zone}.${n > 0 ? ` Your ${n === 1 ? "subscription" : `${n} subscriptions`} will follow local time there.` : ""}`,
     adminOnly: "Sorry, /stats is only for the bot's administrators.",
+    groupAdminsOnly: "In a group, only the group's administrators can change its subscriptions and time zone.",
     statsHeader: "Digest statistics",
     statsSubscribers: (active, inactive) => `Subscribers: ${active} active · ${inactive} inactive (blocked the bot or chat gone)`,
     statsSubscriptions: (n) => `Subscriptions: ${n}`,

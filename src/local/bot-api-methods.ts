@@ -531,6 +531,38 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
     return structuredClone(menuButtons.get(key) ?? menuButtons.get("") ?? { type: "commands" });
   });
 
+  // Shapes as in the Bot API's ChatMemberOwner / ChatMemberAdministrator / ChatMemberMember.
+  define("getChatMember", (params) => {
+    const chat = resolveChat(params);
+    const userId = params.int("user_id");
+    const user = model.getUser(userId)?.user;
+    if (user === undefined) throw badRequest("user not found");
+    if (chat.userId !== undefined) {
+      if (chat.userId !== userId) throw badRequest("user not found");
+      return { status: "member", user };
+    }
+    if (chat.owner === userId) return { status: "creator", user, is_anonymous: false };
+    if (chat.administrators?.has(userId)) {
+      return {
+        status: "administrator",
+        user,
+        can_be_edited: false,
+        is_anonymous: false,
+        can_manage_chat: true,
+        can_delete_messages: true,
+        can_manage_video_chats: true,
+        can_restrict_members: true,
+        can_promote_members: false,
+        can_change_info: true,
+        can_invite_users: true,
+        can_post_stories: false,
+        can_edit_stories: false,
+        can_delete_stories: false,
+      };
+    }
+    return { status: "member", user };
+  });
+
   define("getChat", (params) => {
     const chat = resolveChat(params);
     return {

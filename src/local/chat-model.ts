@@ -39,6 +39,9 @@ export interface ChatRecord {
   botIsAdmin: boolean;
   /** Bot is still a member (groups). */
   botIsMember: boolean;
+  /** Groups: the owner and the administrators, by user id (everyone else who writes is a plain member). */
+  owner?: number;
+  administrators?: Set<number>;
   messages: Map<number, StoredMessage>;
   nextMessageId: number;
 }
@@ -115,6 +118,10 @@ export interface CreateGroupInit {
   username?: string;
   /** Bot is an admin: it receives every message despite privacy mode. */
   botIsAdmin?: boolean;
+  /** The user who owns the group (getChatMember answers "creator" for them). */
+  owner?: number;
+  /** Users who are administrators of the group. */
+  administrators?: number[];
 }
 
 /** Content of a new message (the model assigns message_id and date). */
@@ -186,6 +193,8 @@ export class ChatModel {
           ? { id, title: init.title ?? `Supergroup ${-id}`, type }
           : { id, title: init.title ?? `Supergroup ${-id}`, username: init.username, type };
     const record = this.newChatRecord(chat, undefined, init.botIsAdmin ?? false);
+    if (init.owner !== undefined) record.owner = init.owner;
+    record.administrators = new Set(init.administrators ?? []);
     this.chats.set(id, record);
     return record;
   }

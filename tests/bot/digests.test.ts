@@ -57,6 +57,25 @@ describe("/subscribe", () => {
     expect(list.text).toContain("• 人工智能 — 每天 08:00（Asia/Shanghai）");
   });
 
+  it("in a group, only the group's administrators change its digests; members are told so", async () => {
+    const { server } = await start();
+    const owner = server.createUser({ language_code: "zh-hans" });
+    const member = server.createUser({ language_code: "zh-hans" });
+    // The bot is an admin here, so it sees plain commands despite privacy mode.
+    const group = server.createGroup({ type: "supergroup", owner: owner.id, botIsAdmin: true });
+    const inGroup = async (user: typeof owner, text: string) => {
+      const after = lastMessageId(server, group.id);
+      server.sendMessage(user, group, text);
+      return server.waitForMessage(group.id, (m) => m.message_id > after && m.from?.is_bot === true);
+    };
+    expect((await inGroup(member, "/subscribe 科技创新 07:30")).text).toContain("只有群管理员");
+    expect((await inGroup(member, "/subscriptions")).text).toContain("还没有订阅");
+    expect((await inGroup(owner, "/subscribe 科技创新 07:30")).text).toContain("已订阅“科技创新”");
+    expect((await inGroup(member, "/unsubscribe all")).text).toContain("只有群管理员");
+    expect((await inGroup(member, "/subscriptions")).text).toContain("科技创新 — 每天 07:30");
+    expect(server.callsTo("getChatMember").length).toBeGreaterThanOrEqual(3);
+  });
+
   it("subscribes through the keyboards: theme, then time", async () => {
     const { server } = await start();
     const user = server.createUser({ language_code: "zh" });

@@ -364,6 +364,19 @@ describe("chat actions, commands and chats", () => {
   });
 });
 
+describe("getChatMember", () => {
+  it("answers owner, administrator and member with the Bot API's ChatMember shapes, and 400 for an unknown user", async () => {
+    const { server, url } = await startServer();
+    const [owner, admin, member] = [server.createUser(), server.createUser(), server.createUser()];
+    const group = server.createGroup({ type: "supergroup", owner: owner.id, administrators: [admin.id] });
+    const get = async (userId: number) => (await callApi(url, "getChatMember", { chat_id: group.id, user_id: userId })).body;
+    expect((await get(owner.id)).result).toEqual({ status: "creator", user: owner, is_anonymous: false });
+    expect((await get(admin.id)).result).toMatchObject({ status: "administrator", user: admin, can_manage_chat: true, can_be_edited: false });
+    expect((await get(member.id)).result).toEqual({ status: "member", user: member });
+    expect(await get(999_999)).toMatchObject({ ok: false, error_code: 400, description: "Bad Request: user not found" });
+  });
+});
+
 describe("more message kinds and markup", () => {
   it("produces sticker, photo and voice updates with realistic shapes", async () => {
     const { server, url } = await startServer();

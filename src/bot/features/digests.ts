@@ -87,6 +87,21 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
     if (options.store !== undefined) return options.store.getSubscriber(chat.chatId)?.timeZone ?? defaultZone;
     return service.list(chat)[0]?.timeZone ?? defaultZone;
   };
+  /** In groups only the owner and administrators change the group's digests; anyone may in a private chat. */
+  const mayManage = async (ctx: BotContext): Promise<boolean> => {
+    if (ctx.chat?.type === "private") return true;
+    if (ctx.from === undefined) return false;
+    const member = await ctx.getChatMember(ctx.from.id);
+    if (member.status === "creator" || member.status === "administrator") return true;
+    ctx.log.info("digest change refused to a group member", { user_id: ctx.from.id });
+    if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery({ text: texts(ctx.lang).digest.groupAdminsOnly, show_alert: true });
+    else await ctx.reply(escapeHtml(texts(ctx.lang).digest.groupAdminsOnly), { parse_mode: "HTML" });
+    return false;
+  };
+  /** The group's digests keep one language; a private chat follows its user. */
+  const followLanguage = (ctx: BotContext, chat: ChatRef) => {
+    if (ctx.chat?.type === "private") service.setLanguage(chat, ctx.lang);
+  };
   const reply = (ctx: BotContext, html: string) => ctx.reply(html, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
   /** Answers a DigestInputError with its message (what is accepted); other errors go to the error boundary. */
   const guard =
@@ -124,9 +139,10 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
         });
         return;
       }
+      if (!(await mayManage(ctx))) return;
       const chat = chatOf(ctx);
       const result = service.subscribe(chat, theme, time);
-      service.setLanguage(chat, ctx.lang);
+      followLanguage(ctx, chat);
       ctx.log.info("digest subscribed", { theme: result.themeId, time: result.time, created: result.created });
       await reply(ctx, subscribedHtml(result, ctx.lang));
     }),
@@ -149,8 +165,9 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
         await edit(ctx, escapeHtml(t.pickTime(name, zoneOf(chat))), timePickerKeyboard(theme.id));
         return;
       }
+      if (!(await mayManage(ctx))) return;
       const result = service.subscribe(chat, theme.id, choice.time);
-      service.setLanguage(chat, ctx.lang);
+      followLanguage(ctx, chat);
       ctx.log.info("digest subscribed", { theme: result.themeId, time: result.time, created: result.created, via: "keyboard" });
       await ctx.answerCallbackQuery();
       await edit(ctx, subscribedHtml(result, ctx.lang));
@@ -168,6 +185,7 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
         await reply(ctx, mine.length === 0 ? escapeHtml(t.noSubscriptions) : `${escapeHtml(t.unsubscribeUsage)}\n\n${formatSubscriptionsHtml(mine, ctx.lang)}`);
         return;
       }
+      if (!(await mayManage(ctx))) return;
       const { removed } = service.unsubscribe(chat, what);
       const names = removed.map((v) => v.name[ctx.lang]).join(ctx.lang === "zh" ? "、" : ", ");
       await reply(ctx, escapeHtml(removed.length === 0 ? t.unsubscribedNothing : t.unsubscribed(names)));
@@ -191,6 +209,7 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
         await reply(ctx, escapeHtml(t.timezoneCurrent(zoneOf(chat))));
         return;
       }
+      if (!(await mayManage(ctx))) return;
       const { timeZone } = service.setTimezone(chat, zone);
       await reply(ctx, escapeHtml(t.timezoneSet(timeZone, service.list(chat).length)));
     }),
@@ -202,7 +221,7 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       const chat = chatOf(ctx);
       const theme = ctx.match.trim();
       // The digest goes out through the scheduler's sender, in the subscriber's language: make it this user's.
-      service.setLanguage(chat, ctx.lang);
+      followLanguage(ctx, chat);
       const { digest, outcome } = await service.digestNow(chat, theme === "" ? undefined : theme);
       if (outcome.status === "sent") return;
       (ctx.log ?? logger).warn("digest now not delivered", { theme: digest.themeId, status: outcome.status, ...("error" in outcome ? { error: outcome.error } : {}) });
