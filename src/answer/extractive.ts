@@ -28,7 +28,10 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
   const { retriever, meetings } = deps;
   /** Chunk texts without quotes and spaces, for phrase search; built on the first "which meetings" question. */
   let normalised: string[] | undefined;
-  const contexts = new WeakMap<UnderstoodQuery, { terms: { term: string; weight: number; idf: number }[]; otherYear: (year: string) => boolean }>();
+  const contexts = new WeakMap<
+    UnderstoodQuery,
+    { terms: { term: string; weight: number; idf: number }[]; otherYear: (year: string) => boolean; agent: string | undefined }
+  >();
 
   return {
     async ask(asked, options = {}) {
@@ -193,6 +196,8 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
         // The meeting's own name (weight 0.3) helped find the report; it says nothing about the answer.
         terms: q.terms.filter((t) => t.weight >= 0.5).map((t) => ({ ...t, idf: Math.max(0.3, retriever.idf(t.term)) })),
         otherYear: (year: string) => asked.size > 0 && !q.nextYear && !asked.has(Number(year)) && !q.text.includes(year),
+        // "由谁主办" is answered by "由…主办" (the agent stands between them).
+        agent: /由谁(\p{Script=Han}{2})/u.exec(q.text)?.[1],
       };
       contexts.set(q, context);
     }
@@ -200,7 +205,7 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
   }
 
   function windowScore(window: string, q: UnderstoodQuery): number {
-    const { terms, otherYear } = contextOf(q);
+    const { terms, otherYear, agent } = contextOf(q);
     const lower = window.toLowerCase();
     let score = 0;
     for (const { term, weight, idf } of terms) {
@@ -210,6 +215,7 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
     }
     if (score === 0) return 0;
     score += typeBonus(window, q.answerType);
+    if (agent && new RegExp(`由[^，。；]{2,30}${agent}`, "u").test(window)) score += 2;
     // "刘捷说了什么": the window where that person starts speaking.
     if (q.answerType === "speech" && terms.some(({ term }) => term.length >= 2 && new RegExp(`${term}(说|表示|指出|强调|致辞|在讲话中)`).test(window))) score += 3;
     // "会议确定，2025年度…在江苏省召开" is about next year's meeting, not the one asked about.

@@ -168,6 +168,15 @@ function normaliseChinese(text: string): string {
   return text.normalize("NFKC").replace(/\s+/g, "");
 }
 
+/** Every alias phrase in one pattern, longest first, matched on word boundaries (compiled once: it is constant). */
+const ALIAS_PATTERN = new RegExp(
+  `(?<![a-z])(?:${Object.keys(ENGLISH_ALIASES)
+    .sort((a, b) => b.length - a.length)
+    .map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\']/g, "\\$&"))
+    .join("|")})(?![a-z])`,
+  "g",
+);
+
 /**
  * Maps an English question to Chinese search text: aliases (longest first),
  * years attached to meetings ("the 2022 meeting" → 2022年度会议), and tokens
@@ -179,11 +188,7 @@ export function translateEnglish(question: string): string {
   text = text.replace(/\b(?:meeting|symposium)\s+(?:of|in)\s+(\d{4})\b/g, " $1年度会议 ");
   text = text.replace(/\b(\d{4})\s+(?:high-level\s+)?forum\b/g, " $1年论坛 ");
   text = text.replace(/\bnext (?:year's )?meeting\b|\bthe following year\b|\bnext year\b|\b(?:the )?(?:meeting|one) after\b|\bfollowing (?:year's )?meeting\b/g, " 下一年度 ");
-  const phrases = Object.keys(ENGLISH_ALIASES).sort((a, b) => b.length - a.length);
-  for (const phrase of phrases) {
-    const pattern = new RegExp(`(?<![a-z])${phrase.replace(/[.*+?^${}()|[\]\\']/g, "\\$&")}(?![a-z])`, "g");
-    text = text.replace(pattern, ` ${ENGLISH_ALIASES[phrase]} `);
-  }
+  text = text.replace(ALIAS_PATTERN, (phrase) => ` ${ENGLISH_ALIASES[phrase]} `);
   const kept = text
     .split(/\s+/)
     .filter((t) => t && (/\p{Script=Han}/u.test(t) || /\d/.test(t) || (/^[a-z]{2,5}$/.test(t) && question.includes(t.toUpperCase()))))
@@ -197,9 +202,7 @@ export function translateEnglish(question: string): string {
  */
 export function unknownEnglishWords(question: string): string[] {
   let text = ` ${question.toLowerCase().replace(/[’‘]/g, "'").replace(/[?!.,;:()"]/g, " ")} `;
-  for (const phrase of Object.keys(ENGLISH_ALIASES).sort((a, b) => b.length - a.length)) {
-    text = text.replace(new RegExp(`(?<![a-z])${phrase.replace(/[.*+?^${}()|[\]\\']/g, "\\$&")}(?![a-z])`, "g"), " ");
-  }
+  text = text.replace(ALIAS_PATTERN, " ");
   return text.split(/\s+/).filter((w) => /^[a-z][a-z'-]{2,}$/.test(w) && !ENGLISH_STOP.has(w) && !ENGLISH_STOP.has(w.replace(/s$/, "")));
 }
 
@@ -251,7 +254,20 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
     const only = titled[0]!;
     return { meetingIds: [only.id], ...(text.includes(only.title) ? { span: only.title } : {}) };
   }
-  return { meetingIds: [], ...(wantsForum ? { articleKind: "forum" as const } : {}) };
+  // The series named without a year ("长三角一体化发展高层论坛由谁主办"): its name is the
+  // subject, not what is asked, so it weighs like a meeting reference.
+  const seriesName = seriesNames(meetings).find((name) => text.includes(name));
+  return { meetingIds: [], ...(wantsForum ? { articleKind: "forum" as const } : {}), ...(seriesName ? { span: seriesName } : {}) };
+}
+
+/** Names of the meeting and forum series, without year or edition: 长三角地区主要领导座谈会, 长三角一体化发展高层论坛. */
+function seriesNames(meetings: readonly MeetingInfo[]): string[] {
+  const names = new Set<string>();
+  for (const m of meetings) {
+    names.add(m.title.replace(/^\d{4}年度/, ""));
+    if (m.forum) names.add(m.forum.replace(/^第[一二三四五六七八九十\d]+届/, ""));
+  }
+  return [...names].sort((a, b) => b.length - a.length);
 }
 
 function detectAnswerType(question: string, text: string): AnswerType {
