@@ -118,8 +118,8 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
       const said = [term, ...(CHINESE_SYNONYMS[term] ?? [])].some((t) => haystack.includes(t));
       if (said || answersTypeWord(term, q.answerType, chunk.text)) found += weight;
     }
-    // English words the alias table does not know count half: a filler word we missed should not refuse alone.
-    total += q.unknownWords.length * (maxIdf + 1) * 0.5;
+    // English words the alias table does not know count a third: a filler word we missed should not refuse alone.
+    total += q.unknownWords.length * (maxIdf + 1) * 0.35;
     return total ? found / total : 1;
   }
 

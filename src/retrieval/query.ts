@@ -160,6 +160,10 @@ function knownCover(word: string, known: (w: string) => boolean): string[] | und
   return parts;
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 function isSingleHan(word: string): boolean {
   return word.length === 1 && /\p{Script=Han}/u.test(word);
 }
@@ -231,14 +235,24 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
   }
 
   // A year attached to a meeting word: "2022年度会议", "2024年的座谈会", "2021年会议时".
+  // A place may stand between them ("2020年湖州会议"), and a series name may be the event ("2023年深入推进…座谈会").
+  const series = seriesNames(meetings).map(escapeRegExp).join("|");
+  const eventPattern = new RegExp(
+    `^(的)?(长三角地区主要领导|长三角|主要领导|\\p{Script=Han}{2,4}?)?(座谈会|会议|会上|会期|论坛|长三角一体化发展高层论坛|高层论坛|成果发布会|发布会)(上|期间|中)?`,
+    "u",
+  );
+  const seriesPattern = series ? new RegExp(`^(的)?(${series})(上|期间|中)?`, "u") : undefined;
   for (const match of text.matchAll(/(\d{4})\s*年(度)?/g)) {
-    const after = text.slice(match.index + match[0].length, match.index + match[0].length + 16).split(/[\d，。？?；]/)[0] ?? "";
-    const event = /^(的)?(长三角地区主要领导|长三角|主要领导)?(座谈会|会议|会上|会期|论坛|长三角一体化发展高层论坛|高层论坛|成果发布会|发布会)(上|期间|中)?/.exec(after);
+    const after = text.slice(match.index + match[0].length, match.index + match[0].length + 30).split(/[\d，。？?；\s]/)[0] ?? "";
+    const event = seriesPattern?.exec(after) ?? eventPattern.exec(after);
     if (!event) continue;
     const year = Number(match[1]);
     const forum = /论坛/.test(event[0]);
     const wantsAnnual = Boolean(match[2]) || /主要领导/.test(event[0]);
-    const candidates = meetings.filter((m) => m.year === year && (!wantsAnnual || m.kind === "annual"));
+    const symposium = meetings.some((m) => m.kind === "symposium" && event[0].includes(m.title));
+    const candidates = meetings.filter(
+      (m) => m.year === year && (!wantsAnnual || m.kind === "annual") && (!symposium || m.kind === "symposium"),
+    );
     const span = match[0] + event[0];
     if (candidates.length) {
       // "2022年会议" asks about the meeting itself, not the forum held alongside it.

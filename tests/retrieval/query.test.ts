@@ -90,6 +90,23 @@ describe("which meeting a question is about", () => {
     expect(understand("2023年的座谈会在哪里召开？").meetingIds).toEqual([symposium.id]);
   });
 
+  it("a year followed by the symposium's title, or by a place and 会议, is a meeting reference", () => {
+    const symposium = corpus.meetings.find((m) => m.kind === "symposium")!;
+    const titled = understand(`${symposium.year}年${symposium.title}上哪些人发言了？`);
+    expect(titled.meetingIds).toEqual([symposium.id]);
+    // The year is part of the reference: it may favour the report a little, never decide the answer.
+    expect(titled.terms.find((t) => t.term === String(symposium.year))?.weight ?? 0).toBeLessThan(0.5);
+    // No 2020 meeting in the corpus: only text naming 2020 may answer (and it does not say that meeting's theme).
+    expect(understand("2020年湖州会议的主题是什么？")).toMatchObject({ meetingIds: [], requiredText: "2020" });
+  });
+
+  it("the series named without a year is context, so the asked word decides", () => {
+    const u = understand("长三角一体化发展高层论坛由谁主办？");
+    const weight = (term: string) => u.terms.find((t) => t.term === term)?.weight ?? 0;
+    expect(weight("主办")).toBe(1);
+    expect(weight("高层论坛")).toBeLessThan(0.5);
+  });
+
   it("a question naming no meeting leaves the choice to retrieval", () => {
     const u = understand("长三角生态绿色一体化发展示范区有哪些建设任务？");
     expect(u.meetingIds).toEqual([]);
