@@ -89,7 +89,7 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
     const labels = ordered.map((chunk, i) => `${meetingLabel(meetingOf(chunk), q.language)}[${i + 1}]`);
     // Quote the phrase as the reports write it (G60, not g60).
     const at = ordered[0] ? ordered[0].text.toLowerCase().indexOf(phrase.toLowerCase()) : -1;
-    const shown = at >= 0 ? ordered[0]!.text.slice(at, at + phrase.length) : phrase;
+    const shown = at >= 0 ? ordered[0]!.text.slice(at, at + phrase.length) : phrase.replace(/[a-z][a-z0-9]*/g, (w) => w.toUpperCase());
     const answer =
       q.language === "en"
         ? `“${shown}” is mentioned in ${labels.join(", ")}.`

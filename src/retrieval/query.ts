@@ -84,7 +84,7 @@ export function understandQuery(
   const ref = findMeetingReference(text, meetings);
   const answerType = detectAnswerType(question, text);
   // "哪些会议提到了X": which meetings mention something (not "2024年会议期间召开了哪些会议").
-  const mentionVerb = /提到|提及|涉及|谈到|谈及|强调|部署|关注|出现|mention|refer|discuss|talk about/i;
+  const mentionVerb = /提到|提及|涉及|谈到|谈及|强调|部署|关注|出现|讨论|聚焦|提出|mention|refer|discuss|talk about/i;
   const asksWhichMeetings =
     ref.meetingIds.length === 0 &&
     mentionVerb.test(`${text} ${question}`) &&
