@@ -1,7 +1,14 @@
 /** Builds citations from chunks, pointing at whole paragraphs, and labels meetings for people. */
 import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
+import { ENGLISH_ALIASES } from "../retrieval/aliases.js";
 import type { Citation } from "./types.js";
+
+/** A place's English name from the alias table (温州 → Wenzhou), or the Chinese name when it has none. */
+function englishPlaceName(city: string): string {
+  const english = Object.entries(ENGLISH_ALIASES).find(([en, zh]) => zh === city && /^[a-z ]+$/.test(en))?.[0];
+  return english ? english.replace(/\b[a-z]/g, (c) => c.toUpperCase()) : city;
+}
 
 /** Looks up a paragraph's full text (a chunk may hold only part of it). */
 export function paragraphText(meetings: readonly Meeting[], chunk: Chunk): string {
@@ -27,8 +34,11 @@ export function toCitation(n: number, chunk: Chunk, meetings: readonly Meeting[]
   };
 }
 
-/** A short label for a meeting: "2024年度座谈会（温州）" or "2023年深入推进长三角一体化发展座谈会（上海）". */
+/** A short label for a meeting: "2024年度座谈会（温州）", "2023年深入推进长三角一体化发展座谈会（上海）", "the 2024 leaders' meeting (Wenzhou)". */
 export function meetingLabel(m: { kind: string; year: number; title: string; city: string }, language: "zh" | "en" = "zh"): string {
-  if (language === "en") return m.kind === "annual" ? `the ${m.year} leaders' meeting (${m.city})` : `the ${m.year} symposium (${m.city})`;
+  if (language === "en") {
+    const city = englishPlaceName(m.city);
+    return m.kind === "annual" ? `the ${m.year} leaders' meeting (${city})` : `the ${m.year} symposium (${city})`;
+  }
   return m.kind === "annual" ? `${m.year}年度座谈会（${m.city}）` : `${m.year}年${m.title}（${m.city}）`;
 }

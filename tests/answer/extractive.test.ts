@@ -199,7 +199,9 @@ describe("citations", () => {
   it("labels meetings for people in Chinese and English", () => {
     expect(meetingLabel(annual(2024))).toBe("2024年度座谈会（温州）");
     expect(meetingLabel(symposium())).toBe(`2023年${symposium().title}（上海）`);
-    expect(meetingLabel(annual(2025), "en")).toBe("the 2025 leaders' meeting (南京)");
+    expect(meetingLabel(annual(2025), "en")).toBe("the 2025 leaders' meeting (Nanjing)");
+    // A city the alias table does not know keeps its Chinese name.
+    expect(meetingLabel({ ...annual(2025), city: "芜湖" }, "en")).toBe("the 2025 leaders' meeting (芜湖)");
   });
 });
 
