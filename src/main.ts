@@ -19,6 +19,9 @@ import { loadConfig } from "./config.js";
 import { createDigestService, createScheduler } from "./digest/index.js";
 import { createStore } from "./store/index.js";
 
+/** Shutdown gets this long before the process exits anyway (containers usually allow 10 s). */
+const SHUTDOWN_DEADLINE_MS = 8000;
+
 await runCli(async () => {
   const config = loadConfig(process.env);
   const logger = stderrLogger(config);
@@ -79,9 +82,6 @@ await runCli(async () => {
     process.exit(1);
   });
 });
-
-/** Shutdown gets this long before the process exits anyway (containers usually allow 10 s). */
-const SHUTDOWN_DEADLINE_MS = 8000;
 
 /** Runs `stop` once on the first SIGINT/SIGTERM, within a deadline (a second signal exits at once). */
 function onceSignal(stop: () => Promise<void>): () => Promise<void> {
