@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBotApiServer } from "../../src/local/index.js";
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -27,9 +28,9 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function startBot(): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+function startBot(extraEnv: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
   // node with the tsx loader (what `npm start` runs), so signals reach our process directly.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { ...env, ...extraEnv }, stdio: ["pipe", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
@@ -63,5 +64,27 @@ describe("npm start without a token", () => {
     bot.child.kill("SIGTERM");
     expect(await bot.exit).toBe(0);
     expect(bot.output()).not.toMatch(/Unexpected error|ReferenceError/);
+  }, 60_000);
+});
+
+describe("npm start with a token", () => {
+  it("polls the Bot API server at TELEGRAM_API_ROOT, answers a user, and stops on SIGTERM", async () => {
+    const server = createBotApiServer();
+    const { url } = await server.start();
+    try {
+      const bot = startBot({ TELEGRAM_BOT_TOKEN: "123456:TEST-token-for-the-local-server-only-abc", TELEGRAM_API_ROOT: url });
+      // Polling starts right after the webhook is cleared (a getUpdates call is recorded only when it returns).
+      await server.waitForCall("deleteWebhook", undefined, 30_000);
+      const user = server.createUser();
+      server.sendMessage(user, user, "2025年度座谈会的主题是什么？");
+      const reply = await server.waitForMessage(user.id, undefined, 20_000);
+      expect(reply.text).toContain("区域创新能力");
+      expect(server.callsTo("setMyCommands").length).toBeGreaterThan(0);
+      bot.child.kill("SIGTERM");
+      expect(await bot.exit).toBe(0);
+      expect(bot.output()).not.toContain("TEST-token-for-the-local-server-only");
+    } finally {
+      await server.stop();
+    }
   }, 60_000);
 });
