@@ -6,6 +6,7 @@
 import type { Answerer } from "./answer/types.js";
 import { createExtractiveAnswerer } from "./answer/extractive.js";
 import { loadCorpus } from "./corpus/load.js";
+import { personNames } from "./corpus/names.js";
 import type { Corpus, DroppedArticle } from "./corpus/types.js";
 import { chunkCorpus } from "./index/chunk.js";
 import { localEmbedderFactory } from "./index/embedders.js";
@@ -50,6 +51,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const logger = options.logger ?? silentLogger;
   const segmenter = options.segmenter ?? createSegmenter();
   const corpus = loadCorpus(options.corpusDir, { onFile: options.onFile, onDropped: options.onDropped });
+  segmenter.learn(personNames(corpus));
   const factory = (options.embedder ?? ((s: Segmenter) => localEmbedderFactory(s)))(segmenter);
 
   const reason = options.build === "force" ? "requested" : staleReason(options.indexDir, corpus.hash, factory);

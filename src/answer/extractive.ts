@@ -4,6 +4,7 @@
  * best paragraph covers too little of what the question asks, it says the
  * reports don't cover it instead of guessing.
  */
+import { PROVINCES } from "../corpus/metadata.js";
 import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
 import { CHINESE_SYNONYMS } from "../retrieval/aliases.js";
@@ -26,6 +27,7 @@ const CANDIDATES = 5;
 /** Creates the extractive answerer over a hybrid retriever. */
 export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; meetings: readonly Meeting[] }): Answerer {
   const { retriever, meetings } = deps;
+  const places = new Set<string>([...PROVINCES, ...meetings.flatMap((m) => [m.city, m.province])]);
   /** Chunk texts without quotes and spaces, for phrase search; built on the first "which meetings" question. */
   let normalised: string[] | undefined;
   const contexts = new WeakMap<
@@ -102,6 +104,11 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
     return { question, answered: true, answer, citations, retrieved, path: "extractive", language: q.language };
   }
 
+  /** Words that set the scene (a year, a place, the region) rather than say what is asked. */
+  function isContextWord(term: string): boolean {
+    return /^\d{4}(年|年度)?$/.test(term) || places.has(term) || /^(长三角|三省一市|长三角地区)$/.test(term);
+  }
+
   /** Share of the question's content (IDF-weighted) that the chunk, its article or its meeting mentions. */
   function coverage(q: UnderstoodQuery, chunk: Chunk): number {
     const primary = q.terms.filter((t) => t.weight >= 1);
@@ -110,14 +117,23 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
     const haystack = `${chunk.meetingTitle}${chunk.articleTitle}${chunk.text}`.toLowerCase();
     let found = 0;
     let total = 0;
+    let unseen = q.unknownWords.length > 0;
+    let topicFound = false;
     for (const { term, weight: termWeight } of primary) {
       // A word the corpus never uses (GDP, 2019) weighs most: the reports cannot be about it.
       const known = retriever.documentFrequency(term) > 0 || (CHINESE_SYNONYMS[term] ?? []).some((s) => retriever.documentFrequency(s) > 0);
+      if (!known && term.length >= 2) unseen = true;
       const weight = (known ? retriever.idf(term) || 1 : term.length >= 2 ? maxIdf + 1 : 0) * Math.min(1, termWeight);
       total += weight;
       const said = [term, ...(CHINESE_SYNONYMS[term] ?? [])].some((t) => haystack.includes(t));
-      if (said || answersTypeWord(term, q.answerType, chunk.text)) found += weight;
+      if (said || answersTypeWord(term, q.answerType, chunk.text)) {
+        found += weight;
+        if (!isContextWord(term)) topicFound = true;
+      }
     }
+    // A question about something the reports never name (population, GDP) that matches only
+    // its setting (a year, a place) is not answered by that paragraph, however well the setting fits.
+    if (unseen && !topicFound) return 0;
     // English words the alias table does not know count a third: a filler word we missed should not refuse alone.
     total += q.unknownWords.length * (maxIdf + 1) * 0.35;
     return total ? found / total : 1;
@@ -213,8 +229,10 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
       // Repeats count a little: four 统筹 in one clause answer "哪几个统筹" better than one.
       if (count) score += weight * idf * (1 + 0.25 * Math.min(3, count - 1));
     }
-    if (score === 0) return 0;
+    // With no content word left ("2024年的座谈会是什么时候开的"), the kind of answer wanted decides.
+    if (score === 0 && terms.length > 0) return 0;
     score += typeBonus(window, q.answerType);
+    if (score === 0) return 0;
     if (agent && new RegExp(`由[^，。；]{2,30}${agent}`, "u").test(window)) score += 2;
     // "刘捷说了什么": the window where that person starts speaking.
     if (q.answerType === "speech" && terms.some(({ term }) => term.length >= 2 && new RegExp(`${term}(说|表示|指出|强调|致辞|在讲话中)`).test(window))) score += 3;

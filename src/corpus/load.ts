@@ -14,7 +14,7 @@ import { rebuildParagraphs } from "./paragraphs.js";
 import type { Article, Corpus, DroppedArticle, Meeting } from "./types.js";
 
 /** Bump when parsing changes, so indexes built by an older parser count as stale. */
-export const PARSER_VERSION = 1;
+export const PARSER_VERSION = 2;
 
 export const MANIFEST_FILE = "manifest.json";
 const NOT_REPORTS = new Set([MANIFEST_FILE, "README.md"]);

@@ -11,6 +11,8 @@ export interface Segmenter {
   words(text: string): string[];
   /** Words in precise mode (no overlapping sub-words), for query analysis. */
   preciseWords(text: string): string[];
+  /** Adds words the dictionary lacks (the corpus' person names), so they are never cut or glued to a neighbour. */
+  learn(words: readonly string[]): void;
 }
 
 const TOKEN = /[\p{Script=Han}A-Za-z0-9]/u;
@@ -19,12 +21,16 @@ const TOKEN = /[\p{Script=Han}A-Za-z0-9]/u;
 export function createSegmenter(extraWords: readonly string[] = []): Segmenter {
   const jieba = Jieba.withDict(dict);
   // Place names and terms that the stock dictionary cuts in two.
-  const words = [...DOMAIN_WORDS, ...extraWords].join("\n");
-  if (words) jieba.loadDict(Buffer.from(words.split("\n").map((w) => `${w} 1000 n`).join("\n")));
+  const learn = (words: readonly string[]) => {
+    // A high frequency makes jieba keep the word whole even next to a common word (龚正|在, not 龚|正在).
+    if (words.length) jieba.loadDict(Buffer.from(words.map((w) => `${w} 100000 n`).join("\n")));
+  };
+  learn([...DOMAIN_WORDS, ...extraWords]);
   const clean = (tokens: string[]) => tokens.map((t) => t.toLowerCase()).filter((t) => TOKEN.test(t));
   return {
     words: (text) => clean(jieba.cutForSearch(text, true)),
     preciseWords: (text) => clean(jieba.cut(text, true)),
+    learn,
   };
 }
 

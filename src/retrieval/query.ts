@@ -93,7 +93,9 @@ export function understandQuery(
 
   const withoutRef = (ref.span ? text.replace(ref.span, " ") : text).replace(QUESTION_PHRASES, " ");
   const weights = new Map<string, number>();
-  const add = (word: string, weight: number) => {
+  const add = (raw: string, weight: number) => {
+    // 提了/讲过/说的: the particle makes a word the reports never use; the verb alone is too short to search.
+    const word = raw.length > 1 && /\p{Script=Han}[了过着]$/u.test(raw) && !known(raw) ? raw.slice(0, -1) : raw;
     if (QUESTION_WORDS.has(word) || ENGLISH_STOP.has(word) || isSingleHan(word)) return;
     weights.set(word, Math.max(weights.get(word) ?? 0, weight));
   };
@@ -188,8 +190,11 @@ const ALIAS_PATTERN = new RegExp(
  */
 export function translateEnglish(question: string): string {
   let text = ` ${question.toLowerCase().replace(/[’‘]/g, "'").replace(/[?!.,;:()"]/g, " ")} `;
-  text = text.replace(/\b(\d{4})(?:\s+annual)?(?:\s+leaders'?)?\s+(meeting|symposium)\b/g, " $1年度会议 ");
-  text = text.replace(/\b(?:meeting|symposium)\s+(?:of|in)\s+(\d{4})\b/g, " $1年度会议 ");
+  // "annual"/"leaders'" name the annual meeting (年度); a bare "meeting" or "symposium" may be either kind.
+  text = text.replace(/\b(\d{4})\s+(?:annual\s+|leaders'?\s+)+meeting\b/g, " $1年度会议 ");
+  text = text.replace(/\b(\d{4})\s+meeting\b/g, " $1年会议 ");
+  text = text.replace(/\b(\d{4})\s+symposium\b/g, " $1年座谈会 ");
+  text = text.replace(/\b(?:meeting|symposium)\s+(?:of|in)\s+(\d{4})\b/g, " $1年会议 ");
   text = text.replace(/\b(\d{4})\s+(?:high-level\s+)?forum\b/g, " $1年论坛 ");
   text = text.replace(/\bnext (?:year's )?meeting\b|\bthe following year\b|\bnext year\b|\b(?:the )?(?:meeting|one) after\b|\bfollowing (?:year's )?meeting\b/g, " 下一年度 ");
   text = text.replace(ALIAS_PATTERN, (phrase) => ` ${ENGLISH_ALIASES[phrase]} `);
@@ -230,8 +235,10 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
   if (edition && wantsForum) {
     const n = /\d/.test(edition[1]!) ? Number(edition[1]) : (CN_NUMERALS[edition[1]!] ?? 0);
     const hits = meetings.filter((m) => m.forum && new RegExp(`第(${n}|${"〇一二三四五六七八九十"[n] ?? "_"})届`).test(m.forum));
-    if (hits.length) return { meetingIds: hits.map((m) => m.id), articleKind: "forum", span: edition[0] };
-    return { meetingIds: [], articleKind: "forum", requiredText: edition[0], span: edition[0] };
+    // The whole name ("第六届高层论坛上") is the reference, so the forum's name does not outweigh what is asked.
+    const span = new RegExp(`${edition[0]}\\p{Script=Han}{0,12}?论坛(上|期间)?`, "u").exec(text)?.[0] ?? edition[0];
+    if (hits.length) return { meetingIds: hits.map((m) => m.id), articleKind: "forum", span };
+    return { meetingIds: [], articleKind: "forum", requiredText: edition[0], span };
   }
 
   // A year attached to a meeting word: "2022年度会议", "2024年的座谈会", "2021年会议时".
@@ -268,6 +275,12 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
     const only = titled[0]!;
     return { meetingIds: [only.id], ...(text.includes(only.title) ? { span: only.title } : {}) };
   }
+  // A meeting named by its host city ("温州会议", "南京座谈会").
+  const byCity = meetings.filter((m) => new RegExp(`${escapeRegExp(m.city)}(的)?(会议|座谈会|高层论坛|论坛)`, "u").test(text));
+  if (byCity.length) {
+    const span = new RegExp(`(${byCity.map((m) => escapeRegExp(m.city)).join("|")})(的)?(会议|座谈会|高层论坛|论坛)(上|期间)?`, "u").exec(text)![0];
+    return { meetingIds: byCity.map((m) => m.id), articleKind: /论坛/.test(span) ? "forum" : "meeting", span };
+  }
   // The series named without a year ("长三角一体化发展高层论坛由谁主办"): its name is the
   // subject, not what is asked, so it weighs like a meeting reference.
   const seriesName = seriesNames(meetings).find((name) => text.includes(name));
@@ -290,7 +303,7 @@ function detectAnswerType(question: string, text: string): AnswerType {
   if (/哪里|哪儿|什么地方|何地|在哪(?!天|一天)|哪个(省|市|城市)|地点|\bwhere\b/i.test(q) && !/考察|visit/i.test(q)) return "place";
   if (/(说|讲|谈)(了)?(些)?什么|讲话.*(内容|什么)|表示了什么|\bwhat did .{2,40} say\b/i.test(q)) return "speech";
   if (/是谁|谁|哪位|哪些人|\bwho\b/i.test(q)) return "person";
-  if (/什么时间|何时|哪天|哪一天|几月|日期|\bwhen\b|what date/i.test(q)) return "date";
+  if (/什么时间|什么时候|何时|哪天|哪一天|几月|日期|\bwhen\b|what date/i.test(q)) return "date";
   if (/文件|审议|意见|计划|方案|\bdocuments?\b|\breviewed\b/i.test(q)) return "document";
   if (/哪些|哪几|举措|措施|要求|任务|\bwhat measures\b|\bwhich\b/i.test(q)) return "list";
   if (/多少|几年|几个|几项|\bhow many\b|\bhow much\b|\bhow long\b/i.test(q)) return "number";

@@ -100,6 +100,29 @@ describe("which meeting a question is about", () => {
     expect(understand("2020年湖州会议的主题是什么？")).toMatchObject({ meetingIds: [], requiredText: "2020" });
   });
 
+  it("a host city followed by 会议 or 论坛 names that meeting", () => {
+    for (const m of corpus.meetings.filter((x) => x.kind === "annual")) {
+      const u = understand(`${m.city}会议的主题是什么？`);
+      const sameCity = corpus.meetings.filter((x) => x.city === m.city).map((x) => x.id);
+      expect(u.meetingIds).toEqual(sameCity);
+      expect(u.articleKind).toBe("meeting");
+    }
+    expect(understand("南京论坛上发布了什么？").articleKind).toBe("forum");
+  });
+
+  it("English: a bare 'meeting' or 'symposium' with a year may be either kind; 'annual' means the annual one", () => {
+    const symposium = corpus.meetings.find((m) => m.kind === "symposium")!;
+    expect(understand(`What did Xi say about security at the ${symposium.year} symposium?`).meetingIds).toEqual([symposium.id]);
+    const annual = corpus.meetings.find((m) => m.kind === "annual")!;
+    expect(understand(`What was the theme of the ${annual.year} annual meeting?`).meetingIds).toEqual([annual.id]);
+  });
+
+  it("a verb's particle (提了) does not become a word the reports never use, and 什么时候 asks for a date", () => {
+    const u = understand("2021年会议在交通方面提了哪些项目？");
+    expect(u.terms.map((t) => t.term)).not.toContain("提了");
+    expect(understand("2024年的座谈会是什么时候开的？").answerType).toBe("date");
+  });
+
   it("the series named without a year is context, so the asked word decides", () => {
     const u = understand("长三角一体化发展高层论坛由谁主办？");
     const weight = (term: string) => u.terms.find((t) => t.term === term)?.weight ?? 0;
