@@ -51,7 +51,8 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const logger = options.logger ?? silentLogger;
   const segmenter = options.segmenter ?? createSegmenter();
   const corpus = loadCorpus(options.corpusDir, { onFile: options.onFile, onDropped: options.onDropped });
-  segmenter.learn(personNames(corpus));
+  const people = personNames(corpus);
+  segmenter.learn(people);
   const factory = (options.embedder ?? ((s: Segmenter) => localEmbedderFactory(s)))(segmenter);
 
   const reason = options.build === "force" ? "requested" : staleReason(options.indexDir, corpus.hash, factory);
@@ -69,7 +70,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     index = loadIndex(options.indexDir, factory);
   }
   const retriever = createHybridRetriever({ index, meetings: corpus.meetings, segmenter, logger });
-  const extractive = createExtractiveAnswerer({ retriever, meetings: corpus.meetings });
+  const extractive = createExtractiveAnswerer({ retriever, meetings: corpus.meetings, people: new Set(people) });
   return { corpus, index, retriever, extractive, segmenter, built: reason };
 }
 

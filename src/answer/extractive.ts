@@ -25,8 +25,14 @@ const MIN_COVERAGE = 0.5;
 const CANDIDATES = 5;
 
 /** Creates the extractive answerer over a hybrid retriever. */
-export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; meetings: readonly Meeting[] }): Answerer {
+export function createExtractiveAnswerer(deps: {
+  retriever: HybridRetriever;
+  meetings: readonly Meeting[];
+  /** Person names in the reports, to tell "王浩说了什么" (a person) from "会议说了什么" (a topic). */
+  people?: ReadonlySet<string>;
+}): Answerer {
   const { retriever, meetings } = deps;
+  const people = deps.people ?? new Set<string>();
   const places = new Set<string>([...PROVINCES, ...meetings.flatMap((m) => [m.city, m.province])]);
   /** Chunk texts without quotes and spaces, for phrase search; built on the first "which meetings" question. */
   let normalised: string[] | undefined;
@@ -64,6 +70,10 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
       if (!best || score > best.score) best = { window: window.window, score, chunk: candidate.chunk };
     }
     if (!best || coverage(q, best.chunk) < MIN_COVERAGE) return refuse(question, result);
+    // "王浩说了什么" needs a paragraph where someone speaks; a list of attendees does not answer it.
+    if (q.answerType === "speech" && q.terms.some((t) => people.has(t.term)) && typeBonus(best.window, "speech") === 0) {
+      return refuse(question, result);
+    }
     const citations = [toCitation(1, best.chunk, meetings)];
     const text = q.language === "en" ? `${capitalise(meetingLabel(meetingOf(best.chunk), "en"))} report: ${best.window} [1]` : `${best.window}[1]`;
     return { question, answered: true, answer: text, citations, retrieved: result.results, path: "extractive", language: q.language };
@@ -181,6 +191,15 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
       }
     }
     let cut = false;
+    // A list is read whole when its sentence fits: "哪些人出席" wants every name, not the last clause.
+    if (q.answerType === "list") {
+      const first = clauses.findIndex((c) => c.sentence === clauses[start]!.sentence);
+      const last = clauses.findLastIndex((c) => c.sentence === clauses[end]!.sentence);
+      if (joinClauses(clauses, first, last).length <= LONG_CLAUSE) {
+        start = first;
+        end = last;
+      }
+    }
     if (q.answerType === "list" || q.answerType === "document") {
       // Add whole sentences while they fit, then clauses of the next one, marking that cut with an ellipsis.
       while (end + 1 < clauses.length && joinClauses(clauses, start, end + 1).length <= BUDGET) end++;
@@ -226,8 +245,10 @@ export function createExtractiveAnswerer(deps: { retriever: HybridRetriever; mee
     let score = 0;
     for (const { term, weight, idf } of terms) {
       const count = lower.split(term).length - 1;
-      // Repeats count a little: four 统筹 in one clause answer "哪几个统筹" better than one.
-      if (count) score += weight * idf * (1 + 0.25 * Math.min(3, count - 1));
+      // Repeats count a little when a list is asked for: four 统筹 answer "哪几个统筹" better than one.
+      // For one fact (who, where, when) they only pull in the neighbours.
+      const repeats = q.answerType === "list" || q.answerType === "general" ? Math.min(3, count - 1) : 0;
+      if (count) score += weight * idf * (1 + 0.25 * repeats);
     }
     // With no content word left ("2024年的座谈会是什么时候开的"), the kind of answer wanted decides.
     if (score === 0 && terms.length > 0) return 0;

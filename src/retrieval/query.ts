@@ -195,6 +195,8 @@ export function translateEnglish(question: string): string {
   text = text.replace(/\b(\d{4})\s+meeting\b/g, " $1年会议 ");
   text = text.replace(/\b(\d{4})\s+symposium\b/g, " $1年座谈会 ");
   text = text.replace(/\b(?:meeting|symposium)\s+(?:of|in)\s+(\d{4})\b/g, " $1年会议 ");
+  // "Who was the Anhui party secretary in 2024?": in these reports a year is a meeting's year.
+  text = text.replace(/\b(?:in|at)\s+(\d{4})\b(?!\s*年)/g, " $1年会议 ");
   text = text.replace(/\b(\d{4})\s+(?:high-level\s+)?forum\b/g, " $1年论坛 ");
   text = text.replace(/\bnext (?:year's )?meeting\b|\bthe following year\b|\bnext year\b|\b(?:the )?(?:meeting|one) after\b|\bfollowing (?:year's )?meeting\b/g, " 下一年度 ");
   text = text.replace(ALIAS_PATTERN, (phrase) => ` ${ENGLISH_ALIASES[phrase]} `);
@@ -269,6 +271,13 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
     return { meetingIds: [], requiredText: String(year), span };
   }
 
+  // A question that opens with a year ("2022年安徽省委书记是谁") asks about that year's meeting.
+  const opening = /^(\d{4})年(?!度)/.exec(text);
+  if (opening) {
+    const candidates = meetings.filter((m) => m.year === Number(opening[1]));
+    if (candidates.length) return { meetingIds: candidates.map((m) => m.id), span: opening[0], ...(next ? { nextYear: Number(opening[1]) + 1 } : {}) };
+  }
+
   // A meeting named by its title (深入推进长三角一体化发展座谈会), or by Xi Jinping chairing it.
   const titled = meetings.filter((m) => text.includes(m.title) || (m.kind === "symposium" && /习近平|总书记/.test(text)));
   if (titled.length === 1) {
@@ -302,7 +311,9 @@ function detectAnswerType(question: string, text: string): AnswerType {
   if (/主题|\btheme\b|\btopic\b/i.test(q)) return "theme";
   if (/哪里|哪儿|什么地方|何地|在哪(?!天|一天)|哪个(省|市|城市)|地点|\bwhere\b/i.test(q) && !/考察|visit/i.test(q)) return "place";
   if (/(说|讲|谈)(了)?(些)?什么|讲话.*(内容|什么)|表示了什么|\bwhat did .{2,40} say\b/i.test(q)) return "speech";
-  if (/是谁|谁|哪位|哪些人|\bwho\b/i.test(q)) return "person";
+  // "哪些人出席" wants the whole list of names; "谁主持" one person.
+  if (/哪些人|哪些领导|有谁|哪几位/.test(q)) return "list";
+  if (/是谁|谁|哪位|\bwho\b/i.test(q)) return "person";
   if (/什么时间|什么时候|何时|哪天|哪一天|几月|日期|\bwhen\b|what date/i.test(q)) return "date";
   if (/文件|审议|意见|计划|方案|\bdocuments?\b|\breviewed\b/i.test(q)) return "document";
   if (/哪些|哪几|举措|措施|要求|任务|\bwhat measures\b|\bwhich\b/i.test(q)) return "list";

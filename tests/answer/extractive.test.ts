@@ -116,6 +116,30 @@ describe("answered questions", () => {
   });
 });
 
+describe("who held which post", () => {
+  it("answers with the one official asked about, not the neighbours on the attendance list", async () => {
+    for (const [q, post] of [
+      ["2024年会议时浙江省长是谁？", /^浙江省委副书记、省长(\p{Script=Han}{2,3})。\[1\]$/u],
+      ["2022年安徽省委书记是谁？", /^安徽省委书记(\p{Script=Han}{2,3})。\[1\]$/u],
+    ] as const) {
+      const answer = await engine.extractive.ask(q);
+      expect(answer.answer, q).toMatch(post);
+      expect(answer.citations[0]!.text).toContain(answer.answer.replace("[1]", "").replace(/。$/, ""));
+    }
+  });
+
+  it("'in 2024' in English refers to that year's meeting", async () => {
+    const answer = await engine.extractive.ask("Who was the Anhui party secretary in 2024?");
+    expect(answer.citations[0]?.meetingId).toBe(annual(2024).id);
+    expect(answer.answer).toMatch(/安徽省委书记\p{Script=Han}{2,3}。/u);
+  });
+
+  it("a list of attendees is given whole", async () => {
+    const answer = await engine.extractive.ask("2024年度座谈会有哪些人出席？");
+    for (const post of ["上海市委书记", "江苏省委书记", "浙江省委书记", "安徽省委书记"]) expect(answer.answer).toContain(post);
+  });
+});
+
 describe("which meetings mention something", () => {
   /** Meetings whose paragraphs contain the phrase, in date order: computed from the corpus, not typed in. */
   const mentioning = (phrase: string) =>
@@ -159,6 +183,19 @@ describe("refusals", () => {
     expect(answer.answered, answer.answer).toBe(false);
     expect(answer.citations).toEqual([]);
     expect(answer.answer).toMatch(/没有找到|无法作答/);
+  });
+
+  it("a question about what a person said is refused when the reports only list them as attending", async () => {
+    // Find someone who attended a forum (named in its headline) but never speaks in it.
+    const forum = meetings().flatMap((m) => m.articles.filter((a) => a.kind === "forum").map((a) => ({ m, a })));
+    const silent = forum.flatMap(({ m, a }) => {
+      const body = a.paragraphs.filter((p) => p.n > 0).map((p) => p.text).join("");
+      const headline = a.paragraphs.find((p) => p.n === 0)?.text ?? "";
+      return ["王浩", "陈吉宁", "梁言顺"].filter((n) => headline.includes(n) && !body.includes(`${n}说`) && !body.includes(`${n}致辞`)).map((n) => ({ m, n }));
+    })[0];
+    if (silent === undefined) return;
+    const answer = await engine.extractive.ask(`${silent.n}在${silent.m.year}年论坛上说了什么？`);
+    expect(answer.answered, answer.answer).toBe(false);
   });
 
   it("an English question the reports don't cover is refused in English", async () => {
