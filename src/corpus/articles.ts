@@ -5,6 +5,7 @@
  * headline back with the story it describes and drops the stories that are not
  * about the meetings, saying why.
  */
+import { hanBigrams } from "./text.js";
 import type { ArticleKind, Block } from "./types.js";
 
 /** An article before numbering: its headline lines and its paragraphs. */
@@ -38,13 +39,6 @@ export function splitArticles(blocks: readonly Block[]): RawArticle[] {
   return articles.filter((a) => a.paragraphs.length > 0 || a.headlines.length > 0);
 }
 
-function hanBigrams(text: string): Set<string> {
-  const han = text.replace(/[^\p{Script=Han}A-Za-z0-9]/gu, "");
-  const grams = new Set<string>();
-  for (let i = 0; i + 1 < han.length; i++) grams.add(han.slice(i, i + 2));
-  return grams;
-}
-
 function overlap(grams: Set<string>, text: string): number {
   if (!grams.size) return 0;
   let hits = 0;
@@ -62,7 +56,7 @@ export function rehomeHeadlines(articles: RawArticle[], margin = 0.15): RawArtic
   const withBody = articles.filter((a) => a.paragraphs.length);
   const texts = withBody.map((a) => ({ lead: a.paragraphs[0] ?? "", body: a.paragraphs.join("") }));
   const fit = (line: string, i: number) => {
-    const grams = hanBigrams(line);
+    const grams = new Set(hanBigrams(line));
     const t = texts[i]!;
     return 0.5 * overlap(grams, t.lead) + 0.5 * overlap(grams, t.body);
   };

@@ -5,7 +5,7 @@
  * only the shape of the text (line widths, blank lines, punctuation), never the
  * wording of one report, so they hold for new reports of the same forms.
  */
-import { endsSentence, hasClausePunctuation, joinFragments, visualWidth } from "./text.js";
+import { endsSentence, hanBigrams, hasClausePunctuation, joinFragments, visualWidth } from "./text.js";
 import type { Block, SourceLine } from "./types.js";
 
 /** A piece of the source removed as noise, kept so tests and logs can show why. */
@@ -67,17 +67,10 @@ function noiseReason(line: SourceLine, bodyText: string): Removed["reason"] | nu
 
 /** A pull-quote repeats the body: nearly all of its character bigrams occur there. */
 function repeatsBody(quote: string, bodyText: string): boolean {
-  const grams = bigrams(quote);
+  const grams = hanBigrams(quote);
   if (!grams.length) return true;
   const hits = grams.filter((g) => bodyText.includes(g)).length;
   return hits / grams.length >= 0.8;
-}
-
-function bigrams(text: string): string[] {
-  const han = text.replace(/[^\p{Script=Han}A-Za-z0-9]/gu, "");
-  const out: string[] = [];
-  for (let i = 0; i + 1 < han.length; i++) out.push(han.slice(i, i + 2));
-  return out;
 }
 
 /**

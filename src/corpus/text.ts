@@ -122,3 +122,11 @@ export function decodeEntities(s: string): string {
     return named[body.toLowerCase()] ?? whole;
   });
 }
+
+/** Overlapping character pairs of the text with punctuation and spaces removed, in order (repeats kept). */
+export function hanBigrams(text: string): string[] {
+  const han = text.replace(/[^\p{Script=Han}A-Za-z0-9]/gu, "");
+  const grams: string[] = [];
+  for (let i = 0; i + 1 < han.length; i++) grams.push(han.slice(i, i + 2));
+  return grams;
+}
