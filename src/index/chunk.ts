@@ -24,6 +24,14 @@ export interface Chunk {
   source: SourceRef;
 }
 
+/**
+ * The text embedded for a chunk: the meeting and article give context that the
+ * paragraph leaves implicit. The local embedder learns its IDF from the same text.
+ */
+export function embedText(chunk: Chunk): string {
+  return `${chunk.meetingTitle} ${chunk.articleTitle}\n${chunk.text}`;
+}
+
 /** Paragraphs longer than this are split at sentence boundaries. */
 export const MAX_CHUNK_CHARS = 300;
 

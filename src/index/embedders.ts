@@ -1,5 +1,6 @@
 /** Embedder factories for the index: the local one (default) and any API embedder behind LangChain's interface. */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { embedText } from "./chunk.js";
 import { IndexError } from "./errors.js";
 import { LOCAL_EMBEDDER_NAME, LocalEmbeddings, type LocalEmbeddingsState } from "./local-embeddings.js";
 import type { Segmenter } from "./segmenter.js";
@@ -10,7 +11,7 @@ export function localEmbedderFactory(segmenter: Segmenter, dimensions = 1024): E
   return {
     spec: { name: LOCAL_EMBEDDER_NAME },
     async create(chunks) {
-      const embeddings = LocalEmbeddings.fit(segmenter, chunks.map((c) => `${c.meetingTitle} ${c.articleTitle}\n${c.text}`), dimensions);
+      const embeddings = LocalEmbeddings.fit(segmenter, chunks.map(embedText), dimensions);
       return { embeddings, state: embeddings.toJSON() };
     },
     restore(state) {

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { join } from "node:path";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import hnswlib from "hnswlib-node";
-import type { Chunk } from "./chunk.js";
+import { embedText, type Chunk } from "./chunk.js";
 import { IndexError } from "./errors.js";
 
 const { HierarchicalNSW } = hnswlib;
@@ -140,11 +140,6 @@ export function loadIndex(dir: string, factory: EmbedderFactory): LoadedIndex {
   } catch (err) {
     throw new IndexError(`The index in ${dir} is damaged (${(err as Error).message}). Run \`npm run ingest\` to rebuild it.`, { cause: err });
   }
-}
-
-/** The text embedded for a chunk: the meeting and article give context that the paragraph leaves implicit. */
-function embedText(chunk: Chunk): string {
-  return `${chunk.meetingTitle} ${chunk.articleTitle}\n${chunk.text}`;
 }
 
 function wrap(manifest: IndexManifest, chunks: Chunk[], embeddings: EmbeddingsInterface, hnsw: Hnsw): LoadedIndex {
