@@ -133,7 +133,11 @@ export function readQuestionFile(file: string): string[] {
   return readFileSync(file, "utf8")
     .split("\n")
     .filter((l) => l.trim())
-    .map((l) => (l.trim().startsWith("{") ? ((JSON.parse(l) as { q?: string; question?: string }).q ?? (JSON.parse(l) as { question?: string }).question ?? "") : l.trim()))
+    .map((l) => {
+      if (!l.trim().startsWith("{")) return l.trim();
+      const row = JSON.parse(l) as { q?: string; question?: string };
+      return row.q ?? row.question ?? "";
+    })
     .filter(Boolean);
 }
 
