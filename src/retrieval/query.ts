@@ -245,15 +245,10 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
 
   // A year attached to a meeting word: "2022年度会议", "2024年的座谈会", "2021年会议时".
   // A place may stand between them ("2020年湖州会议"), and a series name may be the event ("2023年深入推进…座谈会").
-  const series = seriesNames(meetings).map(escapeRegExp).join("|");
-  const eventPattern = new RegExp(
-    `^(的)?(长三角地区主要领导|长三角|主要领导|\\p{Script=Han}{2,4}?)?(座谈会|会议|会上|会期|论坛|长三角一体化发展高层论坛|高层论坛|成果发布会|发布会)(上|期间|中)?`,
-    "u",
-  );
-  const seriesPattern = series ? new RegExp(`^(的)?(${series})(上|期间|中)?`, "u") : undefined;
+  const vocabulary = vocabularyOf(meetings);
   for (const match of text.matchAll(/(\d{4})\s*年(度)?/g)) {
     const after = text.slice(match.index + match[0].length, match.index + match[0].length + 30).split(/[\d，。？?；\s]/)[0] ?? "";
-    const event = seriesPattern?.exec(after) ?? eventPattern.exec(after);
+    const event = vocabulary.seriesAfterYear?.exec(after) ?? EVENT_AFTER_YEAR.exec(after);
     if (!event) continue;
     const year = Number(match[1]);
     const forum = /论坛/.test(event[0]);
@@ -285,25 +280,51 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
     return { meetingIds: [only.id], ...(text.includes(only.title) ? { span: only.title } : {}) };
   }
   // A meeting named by its host city ("温州会议", "南京座谈会").
-  const byCity = meetings.filter((m) => new RegExp(`${escapeRegExp(m.city)}(的)?(会议|座谈会|高层论坛|论坛)`, "u").test(text));
-  if (byCity.length) {
-    const span = new RegExp(`(${byCity.map((m) => escapeRegExp(m.city)).join("|")})(的)?(会议|座谈会|高层论坛|论坛)(上|期间)?`, "u").exec(text)![0];
-    return { meetingIds: byCity.map((m) => m.id), articleKind: /论坛/.test(span) ? "forum" : "meeting", span };
+  const cityRefs = vocabulary.cityEvent ? [...text.matchAll(vocabulary.cityEvent)] : [];
+  if (cityRefs.length) {
+    const cities = new Set(cityRefs.map((m) => m[1]));
+    const span = cityRefs[0]![0];
+    return { meetingIds: meetings.filter((m) => cities.has(m.city)).map((m) => m.id), articleKind: /论坛/.test(span) ? "forum" : "meeting", span };
   }
   // The series named without a year ("长三角一体化发展高层论坛由谁主办"): its name is the
   // subject, not what is asked, so it weighs like a meeting reference.
-  const seriesName = seriesNames(meetings).find((name) => text.includes(name));
+  const seriesName = vocabulary.series.find((name) => text.includes(name));
   return { meetingIds: [], ...(wantsForum ? { articleKind: "forum" as const } : {}), ...(seriesName ? { span: seriesName } : {}) };
 }
 
-/** Names of the meeting and forum series, without year or edition: 长三角地区主要领导座谈会, 长三角一体化发展高层论坛. */
-function seriesNames(meetings: readonly MeetingInfo[]): string[] {
+/** What follows a year when it names a meeting: an event word, perhaps after a place ("湖州会议"). */
+const EVENT_AFTER_YEAR =
+  /^(的)?(长三角地区主要领导|长三角|主要领导|\p{Script=Han}{2,4}?)?(座谈会|会议|会上|会期|论坛|长三角一体化发展高层论坛|高层论坛|成果发布会|发布会)(上|期间|中)?/u;
+
+/** The meetings' names and cities as patterns; the same for every question, so built once per meeting list. */
+interface MeetingVocabulary {
+  /** Series names without year or edition (长三角地区主要领导座谈会, 长三角一体化发展高层论坛), longest first. */
+  series: string[];
+  /** A series name right after a year ("2023年深入推进长三角一体化发展座谈会上"). */
+  seriesAfterYear?: RegExp;
+  /** A host city followed by an event word ("温州会议"); group 1 is the city. */
+  cityEvent?: RegExp;
+}
+
+const vocabularies = new WeakMap<readonly MeetingInfo[], MeetingVocabulary>();
+
+function vocabularyOf(meetings: readonly MeetingInfo[]): MeetingVocabulary {
+  let vocabulary = vocabularies.get(meetings);
+  if (vocabulary) return vocabulary;
   const names = new Set<string>();
   for (const m of meetings) {
     names.add(m.title.replace(/^\d{4}年度/, ""));
     if (m.forum) names.add(m.forum.replace(/^第[一二三四五六七八九十\d]+届/, ""));
   }
-  return [...names].sort((a, b) => b.length - a.length);
+  const series = [...names].sort((a, b) => b.length - a.length);
+  const cities = [...new Set(meetings.map((m) => m.city))].map(escapeRegExp);
+  vocabulary = {
+    series,
+    ...(series.length ? { seriesAfterYear: new RegExp(`^(的)?(${series.map(escapeRegExp).join("|")})(上|期间|中)?`, "u") } : {}),
+    ...(cities.length ? { cityEvent: new RegExp(`(${cities.join("|")})(的)?(会议|座谈会|高层论坛|论坛)(上|期间)?`, "gu") } : {}),
+  };
+  vocabularies.set(meetings, vocabulary);
+  return vocabulary;
 }
 
 function detectAnswerType(question: string, text: string): AnswerType {
