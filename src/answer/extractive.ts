@@ -10,7 +10,7 @@ import type { Chunk } from "../index/chunk.js";
 import { CHINESE_SYNONYMS } from "../retrieval/aliases.js";
 import type { HybridResult, HybridRetriever } from "../retrieval/hybrid.js";
 import { typeBonus } from "../retrieval/answer-types.js";
-import type { AnswerType, UnderstoodQuery } from "../retrieval/query.js";
+import { isOtherMeetingYear, type AnswerType, type UnderstoodQuery } from "../retrieval/query.js";
 import { meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
@@ -38,7 +38,7 @@ export function createExtractiveAnswerer(deps: {
   let normalised: string[] | undefined;
   const contexts = new WeakMap<
     UnderstoodQuery,
-    { terms: { term: string; weight: number; idf: number }[]; otherYear: (year: string) => boolean; agent: string | undefined }
+    { terms: { term: string; weight: number; idf: number }[]; agent: string | undefined }
   >();
 
   return {
@@ -226,11 +226,9 @@ export function createExtractiveAnswerer(deps: {
   function contextOf(q: UnderstoodQuery) {
     let context = contexts.get(q);
     if (!context) {
-      const asked = new Set(meetings.filter((m) => q.meetingIds.includes(m.id)).map((m) => m.year));
       context = {
         // The meeting's own name (weight 0.3) helped find the report; it says nothing about the answer.
         terms: q.terms.filter((t) => t.weight >= 0.5).map((t) => ({ ...t, idf: Math.max(0.3, retriever.idf(t.term)) })),
-        otherYear: (year: string) => asked.size > 0 && !q.nextYear && !asked.has(Number(year)) && !q.text.includes(year),
         // "由谁主办" is answered by "由…主办" (the agent stands between them).
         agent: /由谁(\p{Script=Han}{2})/u.exec(q.text)?.[1],
       };
@@ -240,7 +238,7 @@ export function createExtractiveAnswerer(deps: {
   }
 
   function windowScore(window: string, q: UnderstoodQuery): number {
-    const { terms, otherYear, agent } = contextOf(q);
+    const { terms, agent } = contextOf(q);
     const lower = window.toLowerCase();
     let score = 0;
     for (const { term, weight, idf } of terms) {
@@ -259,7 +257,7 @@ export function createExtractiveAnswerer(deps: {
     if (q.answerType === "speech" && terms.some(({ term }) => term.length >= 2 && new RegExp(`${term}(说|表示|指出|强调|致辞|在讲话中)`).test(window))) score += 3;
     // "会议确定，2025年度…在江苏省召开" is about next year's meeting, not the one asked about.
     for (const m of window.matchAll(/(\d{4})年度/g)) {
-      if (otherYear(m[1]!)) return score * 0.5;
+      if (isOtherMeetingYear(q, Number(m[1]))) return score * 0.5;
     }
     return score;
   }

@@ -9,7 +9,7 @@ import type { LoadedIndex } from "../index/store.js";
 import type { Logger } from "../logger.js";
 import { typeBonus } from "./answer-types.js";
 import { createBm25 } from "./bm25.js";
-import { understandQuery, type AnswerType, type MeetingInfo, type UnderstoodQuery } from "./query.js";
+import { isOtherMeetingYear, understandQuery, type AnswerType, type MeetingInfo, type UnderstoodQuery } from "./query.js";
 import type { Retrieved, RetrievalResult, Retriever } from "./types.js";
 
 /** Weights of the fused score; tuned on the dev set, kept coarse so they generalise. */
@@ -81,12 +81,11 @@ export function createHybridRetriever(deps: {
         logger?.warn("vector search failed; answering from BM25 alone", { error: err });
       }
       const fused = fuse(wordScores, bigramScores, vectorScores);
-      const askedYears = new Set(meetings.filter((m) => understood.meetingIds.includes(m.id)).map((m) => m.year));
       const scored: Retrieved[] = [];
       fused.forEach((score, i) => {
         if (score <= 0) return;
         const chunk = chunks[i]!;
-        const adjusted = score * prior(chunk, traits[i]!, understood, askedYears);
+        const adjusted = score * prior(chunk, traits[i]!, understood);
         if (adjusted > 0) scored.push({ chunk, score: adjusted });
       });
       scored.sort((a, b) => b.score - a.score);
@@ -145,7 +144,7 @@ function traitsOf(chunk: Chunk): ChunkTraits {
   };
 }
 
-function prior(chunk: Chunk, traits: ChunkTraits, q: UnderstoodQuery, askedYears: ReadonlySet<number>): number {
+function prior(chunk: Chunk, traits: ChunkTraits, q: UnderstoodQuery): number {
   if (q.requiredText && !chunk.text.includes(q.requiredText)) return 0;
   let factor = 1;
   if (q.meetingIds.length && !q.meetingIds.includes(chunk.meetingId)) factor *= OTHER_MEETING_FACTOR;
@@ -154,9 +153,7 @@ function prior(chunk: Chunk, traits: ChunkTraits, q: UnderstoodQuery, askedYears
   // The kind of content the question wants (a place, a date, a theme…).
   if (traits.types.has(q.answerType)) factor *= TYPE_FACTOR;
   // "会议确定，2025年度…在江苏省召开" is about another year's meeting than the one asked about.
-  if (askedYears.size && !q.nextYear && traits.years.length) {
-    if (traits.years.every((y) => !askedYears.has(y) && !q.text.includes(String(y)))) factor *= OTHER_YEAR_FACTOR;
-  }
+  if (traits.years.length && traits.years.every((y) => isOtherMeetingYear(q, y))) factor *= OTHER_YEAR_FACTOR;
   // Meeting reports state the meeting's own positions as 会议指出/强调; a question about what the meeting said wants those.
   if (q.articleKind === "meeting" && traits.meetingVoice) factor *= MEETING_VOICE_FACTOR;
   return factor;

@@ -33,6 +33,8 @@ export interface UnderstoodQuery {
   terms: { term: string; weight: number }[];
   /** The question asks which meetings/years mention something. */
   asksWhichMeetings: boolean;
+  /** Years of the meetings the question refers to (empty when it names none). */
+  askedYears: ReadonlySet<number>;
   /** The question asks about the meeting after the one it names ("下一年度的座谈会"). */
   nextYear?: number | undefined;
   /** A quoted phrase or the key term the question is about. */
@@ -131,6 +133,7 @@ export function understandQuery(
     meetingIds: ref.meetingIds,
     articleKind: ref.articleKind,
     requiredText: ref.requiredText,
+    askedYears: new Set(meetings.filter((m) => ref.meetingIds.includes(m.id)).map((m) => m.year)),
     nextYear: ref.nextYear,
     terms: [...weights].map(([term, weight]) => ({ term, weight })),
     asksWhichMeetings,
@@ -138,6 +141,15 @@ export function understandQuery(
     keyPhrase,
     answerType,
   };
+}
+
+/**
+ * Whether text naming the meeting of `year` ("会议确定，2025年度…") is about another meeting
+ * than the one asked about: the question names a meeting, not that year's, and does not
+ * ask about the next one or mention the year itself.
+ */
+export function isOtherMeetingYear(q: UnderstoodQuery, year: number): boolean {
+  return q.askedYears.size > 0 && !q.nextYear && !q.askedYears.has(year) && !q.text.includes(String(year));
 }
 
 /** English when Latin letters outnumber Han characters. */
