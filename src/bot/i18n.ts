@@ -4,6 +4,8 @@
  * language_code. Every text is plain (HTML-escaped by the caller) unless its
  * name ends in `Html`.
  */
+import { replyLanguage } from "../answer/question.js";
+
 
 /** The two interface languages. */
 export type Lang = "zh" | "en";
@@ -14,9 +16,9 @@ export function langFromCode(code: string | undefined): Lang {
   return code.toLowerCase().startsWith("zh") ? "zh" : "en";
 }
 
-/** Guesses the language of a question: any Han character means Chinese. */
+/** Guesses the language of a question: any Han character means Chinese (the rule the LLM answerer uses too). */
 export function langOfText(text: string): Lang {
-  return /\p{Script=Han}/u.test(text) ? "zh" : "en";
+  return replyLanguage(text);
 }
 
 interface Texts {

@@ -16,6 +16,7 @@
 import type { BaseChatModel, BaseChatModelCallOptions } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
 import { toCitation } from "../answer/citations.js";
+import { replyLanguage } from "../answer/question.js";
 import type { Answer, Answerer, AskOptions, Turn } from "../answer/types.js";
 import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
@@ -189,7 +190,7 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
 
     const chunks = retrieved.map((r) => r.chunk);
     const sources = chunks.map(supportText);
-    const language = languageOf(question);
+    const language = replyLanguage(question);
     const messages = buildAnswerMessages(state.standalone, chunks, language);
 
     let reply = await complete(messages, signal, deadline, ask.onPartial);
@@ -266,11 +267,6 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
 /** What the support check compares a claim with: the paragraph as the model saw it. */
 function supportText(chunk: Chunk): string {
   return `${Object.values(paragraphAttributes(chunk)).join(" ")}\n${chunk.text}`;
-}
-
-/** Chinese when the question has any Han character. */
-function languageOf(question: string): "zh" | "en" {
-  return /\p{Script=Han}/u.test(question) ? "zh" : "en";
 }
 
 function reasonOf(error: unknown): FallbackReason {
