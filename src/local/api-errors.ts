@@ -10,7 +10,7 @@
  * such as `BUTTON_DATA_INVALID`.
  */
 
-import type { ResponseParameters } from "./telegram-types";
+import type { ResponseParameters } from "./telegram-types.js";
 
 /** A Bot API error that is answered to the client as `{ ok: false, ... }`. */
 export class ApiError extends Error {

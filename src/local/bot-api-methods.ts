@@ -9,24 +9,24 @@
  * pretending success.
  */
 
-import { ApiError, Descriptions, badRequest, forbidden, tooManyRequests } from "./api-errors";
-import { orderMessageFields, type CallbackAnswer, type ChatModel, type ChatRecord, type InlineAnswer, type StoredMessage } from "./chat-model";
-import { isJsonObject, optionalBool, optionalString, requiredInt, requiredString, type JsonObject } from "./json-fields";
-import { asBadRequest, finalizeText, parseInputText, parseInputTextRaw, toApiEntities } from "./message-text";
-import type { Params } from "./params";
-import type { FloodControl } from "./rate-limit";
-import { inlineMarkupOf, parseReplyMarkupValue, type ParsedMarkup } from "./reply-markup";
-import type { ServerEvent } from "./server-events";
+import { ApiError, Descriptions, badRequest, forbidden, tooManyRequests } from "./api-errors.js";
+import { orderMessageFields, type CallbackAnswer, type ChatModel, type ChatRecord, type InlineAnswer, type StoredMessage } from "./chat-model.js";
+import { isJsonObject, optionalBool, optionalString, requiredInt, requiredString, type JsonObject } from "./json-fields.js";
+import { asBadRequest, finalizeText, parseInputText, parseInputTextRaw, toApiEntities } from "./message-text.js";
+import type { Params } from "./params.js";
+import type { FloodControl } from "./rate-limit.js";
+import { inlineMarkupOf, parseReplyMarkupValue, type ParsedMarkup } from "./reply-markup.js";
+import type { ServerEvent } from "./server-events.js";
 import type {
   BotCommand,
   InlineKeyboardMarkup,
   LinkPreviewOptions,
   Message,
   MessageEntity,
-} from "./telegram-types";
-import { TextError, type FormattedText } from "./text-entities";
-import { LONG_POLL_MAX_TIMEOUT, type UpdateQueue } from "./update-queue";
-import type { WebhookDelivery } from "./webhook";
+} from "./telegram-types.js";
+import { TextError, type FormattedText } from "./text-entities.js";
+import { LONG_POLL_MAX_TIMEOUT, type UpdateQueue } from "./update-queue.js";
+import type { WebhookDelivery } from "./webhook.js";
 
 /** A successful result that also carries Telegram's optional `description`. */
 export class Answer {

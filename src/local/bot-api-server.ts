@@ -16,8 +16,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { ApiError, methodNotFound } from "./api-errors";
-import { Answer, createMethodTable, embedForReply, type MethodHandler } from "./bot-api-methods";
+import { ApiError, methodNotFound } from "./api-errors.js";
+import { Answer, createMethodTable, embedForReply, type MethodHandler } from "./bot-api-methods.js";
 import {
   ChatModel,
   type CallbackAnswer,
@@ -26,14 +26,14 @@ import {
   type CreateUserInit,
   type InlineAnswer,
   type UserRecord,
-} from "./chat-model";
-import { FaultInjector, faultResponse, type FaultHandle, type FaultKind, type FaultSpec } from "./faults";
-import { decodeParams, readBody } from "./http-body";
-import { toApiEntities } from "./message-text";
-import { Params } from "./params";
-import { createFloodControl, type RateLimitOptions } from "./rate-limit";
-import type { RecordedCall } from "./recorded-call";
-import { EventBus, type ServerEvent, type ServerEventListener } from "./server-events";
+} from "./chat-model.js";
+import { FaultInjector, faultResponse, type FaultHandle, type FaultKind, type FaultSpec } from "./faults.js";
+import { decodeParams, readBody } from "./http-body.js";
+import { toApiEntities } from "./message-text.js";
+import { Params } from "./params.js";
+import { createFloodControl, type RateLimitOptions } from "./rate-limit.js";
+import type { RecordedCall } from "./recorded-call.js";
+import { EventBus, type ServerEvent, type ServerEventListener } from "./server-events.js";
 import type {
   BotUser,
   CallbackQuery,
@@ -47,17 +47,17 @@ import type {
   Update,
   UpdateType,
   User,
-} from "./telegram-types";
-import { TextError, fixFormattedText, type RawEntity } from "./text-entities";
-import { UpdateQueue } from "./update-queue";
-import { WebhookDelivery, type WebhookDeliveryOptions } from "./webhook";
+} from "./telegram-types.js";
+import { TextError, fixFormattedText, type RawEntity } from "./text-entities.js";
+import { UpdateQueue } from "./update-queue.js";
+import { WebhookDelivery, type WebhookDeliveryOptions } from "./webhook.js";
 
 // Re-exported so users of the emulator need a single import.
-export type { RecordedCall } from "./recorded-call";
-export type { FaultHandle, FaultKind, FaultSpec } from "./faults";
-export type { ServerEvent, ServerEventListener } from "./server-events";
-export type { CallbackAnswer, CreateGroupInit, CreateUserInit, InlineAnswer } from "./chat-model";
-export type { RateLimitOptions } from "./rate-limit";
+export type { RecordedCall } from "./recorded-call.js";
+export type { FaultHandle, FaultKind, FaultSpec } from "./faults.js";
+export type { ServerEvent, ServerEventListener } from "./server-events.js";
+export type { CallbackAnswer, CreateGroupInit, CreateUserInit, InlineAnswer } from "./chat-model.js";
+export type { RateLimitOptions } from "./rate-limit.js";
 
 /** Options of {@link createBotApiServer}. */
 export interface BotApiServerOptions {

@@ -19,7 +19,7 @@ import type {
   InlineQuery,
   Message,
   User,
-} from "./telegram-types";
+} from "./telegram-types.js";
 
 /** A user known to the emulator, with the per-user flags Telegram tracks. */
 export interface UserRecord {

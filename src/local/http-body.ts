@@ -11,7 +11,7 @@
 
 import type { IncomingMessage } from "node:http";
 
-import { ApiError } from "./api-errors";
+import { ApiError } from "./api-errors.js";
 
 /** Largest request body accepted (Telegram allows 50 MB uploads). */
 const MAX_BODY_BYTES = 50 * 1024 * 1024;

@@ -29,7 +29,7 @@ export {
   type UserMessageExtra,
   type UserMessageResult,
   type UserRef,
-} from "./bot-api-server";
+} from "./bot-api-server.js";
 export {
   formatKeyboard,
   htmlToTerminalText,
@@ -37,8 +37,8 @@ export {
   renderEntitiesText,
   runTerminalClient,
   type TerminalClientOptions,
-} from "./terminal-client";
-export { prepareMessageText, MAX_MESSAGE_LENGTH } from "./message-text";
-export { parseHtml } from "./telegram-html";
-export { parseMarkdownV2 } from "./telegram-markdown";
-export type * from "./telegram-types";
+} from "./terminal-client.js";
+export { prepareMessageText, MAX_MESSAGE_LENGTH } from "./message-text.js";
+export { parseHtml } from "./telegram-html.js";
+export { parseMarkdownV2 } from "./telegram-markdown.js";
+export type * from "./telegram-types.js";

@@ -8,7 +8,7 @@
  * validation errors read like Telegram's.
  */
 
-import { TextError } from "./text-entities";
+import { TextError } from "./text-entities.js";
 
 /** A parsed JSON object. */
 export type JsonObject = Record<string, unknown>;

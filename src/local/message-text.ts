@@ -9,12 +9,12 @@
  * non-empty", "message is too long", "can't parse entities: ...").
  */
 
-import { badRequest } from "./api-errors";
-import { isJsonObject, optionalString, requiredInt, requiredString } from "./json-fields";
-import { parseHtml } from "./telegram-html";
-import { parseMarkdown, parseMarkdownV2 } from "./telegram-markdown";
-import type { MessageEntity, User } from "./telegram-types";
-import { TextError, codePointLength, fixFormattedText, type FormattedText, type RawEntity } from "./text-entities";
+import { badRequest } from "./api-errors.js";
+import { isJsonObject, optionalString, requiredInt, requiredString } from "./json-fields.js";
+import { parseHtml } from "./telegram-html.js";
+import { parseMarkdown, parseMarkdownV2 } from "./telegram-markdown.js";
+import type { MessageEntity, User } from "./telegram-types.js";
+import { TextError, codePointLength, fixFormattedText, type FormattedText, type RawEntity } from "./text-entities.js";
 
 /** Telegram's limit for message text, in Unicode code points, after entity parsing. */
 export const MAX_MESSAGE_LENGTH = 4096;

@@ -8,7 +8,7 @@
  * read parameters only through this class so the coercion is uniform.
  */
 
-import { badRequest } from "./api-errors";
+import { badRequest } from "./api-errors.js";
 
 /** Read-only view of one call's parameters. */
 export class Params {

@@ -6,7 +6,7 @@
  * calls that were faulted or abandoned by the client.
  */
 
-import type { FaultKind } from "./faults";
+import type { FaultKind } from "./faults.js";
 
 /** One Bot API call as seen by the emulator. */
 export interface RecordedCall {

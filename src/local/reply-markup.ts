@@ -10,11 +10,11 @@
  * way Telegram does (reply keyboards are not echoed).
  */
 
-import { badRequest } from "./api-errors";
-import { isJsonObject, optionalBool, optionalString, requiredString, type JsonObject } from "./json-fields";
-import { checkedLink } from "./telegram-html";
-import type { InlineKeyboardButton, InlineKeyboardMarkup } from "./telegram-types";
-import { TextError } from "./text-entities";
+import { badRequest } from "./api-errors.js";
+import { isJsonObject, optionalBool, optionalString, requiredString, type JsonObject } from "./json-fields.js";
+import { checkedLink } from "./telegram-html.js";
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from "./telegram-types.js";
+import { TextError } from "./text-entities.js";
 
 /** The kinds of markup a message can carry. */
 export type ParsedMarkup =

@@ -8,9 +8,9 @@
  * the bot's behaviour as it happens, without polling the recorded calls.
  */
 
-import type { CallbackAnswer, InlineAnswer } from "./chat-model";
-import type { Message, Update } from "./telegram-types";
-import type { RecordedCall } from "./recorded-call";
+import type { CallbackAnswer, InlineAnswer } from "./chat-model.js";
+import type { Message, Update } from "./telegram-types.js";
+import type { RecordedCall } from "./recorded-call.js";
 
 /** One emulator event. */
 export type ServerEvent =

@@ -11,7 +11,7 @@
  * so a bot's formatting bugs surface offline.
  */
 
-import { TextError, sortEntities, type FormattedText, type RawEntity } from "./text-entities";
+import { TextError, sortEntities, type FormattedText, type RawEntity } from "./text-entities.js";
 
 const SUPPORTED_TAGS = new Set([
   "a",

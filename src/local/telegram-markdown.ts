@@ -7,8 +7,8 @@
  * reproducing the parser offline makes such failures visible in tests.
  */
 
-import { checkedLink, linkUserId } from "./telegram-html";
-import { TextError, sortEntities, type FormattedText, type RawEntity } from "./text-entities";
+import { checkedLink, linkUserId } from "./telegram-html.js";
+import { TextError, sortEntities, type FormattedText, type RawEntity } from "./text-entities.js";
 
 /** tdlib entity kinds as printed in its error messages. */
 type TdKind =

@@ -14,10 +14,10 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 
-import type { BotApiServer, InlineAnswer } from "./bot-api-server";
-import type { CreateUserInit } from "./chat-model";
-import { parseHtml } from "./telegram-html";
-import type { Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, User } from "./telegram-types";
+import type { BotApiServer, InlineAnswer } from "./bot-api-server.js";
+import type { CreateUserInit } from "./chat-model.js";
+import { parseHtml } from "./telegram-html.js";
+import type { Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, User } from "./telegram-types.js";
 
 /** Options of {@link runTerminalClient}. */
 export interface TerminalClientOptions {

@@ -11,8 +11,8 @@
  * the older of two concurrent getUpdates calls.
  */
 
-import { ApiError, Descriptions } from "./api-errors";
-import type { Update, UpdateType } from "./telegram-types";
+import { ApiError, Descriptions } from "./api-errors.js";
+import type { Update, UpdateType } from "./telegram-types.js";
 
 /** Update kinds delivered when `allowed_updates` is empty or never set (Bot API default). */
 const DEFAULT_EXCLUDED: ReadonlySet<string> = new Set(["chat_member", "message_reaction", "message_reaction_count"]);

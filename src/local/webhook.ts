@@ -13,7 +13,7 @@
  * `maxAttempts` (default 5) and reports the error in getWebhookInfo.
  */
 
-import type { UpdateQueue, QueuedUpdate } from "./update-queue";
+import type { UpdateQueue, QueuedUpdate } from "./update-queue.js";
 
 /** Tunables of webhook delivery (defaults in parentheses). */
 export interface WebhookDeliveryOptions {

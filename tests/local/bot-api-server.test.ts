@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 
-import { TOKEN, callApi, useServers } from "./helpers";
+import { TOKEN, callApi, useServers } from "./helpers.js";
 
 const startServer = useServers();
 

@@ -5,8 +5,8 @@
 
 import { describe, expect, it } from "vitest";
 
-import { SlidingWindow } from "../../src/local/rate-limit";
-import { TOKEN, callApi, useServers } from "./helpers";
+import { SlidingWindow } from "../../src/local/rate-limit.js";
+import { TOKEN, callApi, useServers } from "./helpers.js";
 
 const startServer = useServers();
 

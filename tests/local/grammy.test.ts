@@ -8,7 +8,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { Bot, GrammyError, HttpError, InlineKeyboard } from "grammy";
 import { describe, expect, it } from "vitest";
 
-import { TOKEN, useServers } from "./helpers";
+import { TOKEN, useServers } from "./helpers.js";
 
 const startServer = useServers();
 

@@ -5,10 +5,10 @@
 
 import { describe, expect, it } from "vitest";
 
-import { ApiError } from "../../src/local/api-errors";
-import { prepareMessageText } from "../../src/local/message-text";
-import { parseHtml } from "../../src/local/telegram-html";
-import { findEntities } from "../../src/local/text-entities";
+import { ApiError } from "../../src/local/api-errors.js";
+import { prepareMessageText } from "../../src/local/message-text.js";
+import { parseHtml } from "../../src/local/telegram-html.js";
+import { findEntities } from "../../src/local/text-entities.js";
 
 function html(text: string) {
   return prepareMessageText({ text, parseMode: "HTML" });

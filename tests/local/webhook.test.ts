@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { Bot, webhookCallback } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { TOKEN, callApi, useServers } from "./helpers";
+import { TOKEN, callApi, useServers } from "./helpers.js";
 
 const startServer = useServers();
 
