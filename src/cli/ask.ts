@@ -2,10 +2,12 @@
  * `npm run ask -- "问题"`: answers one question from the reports, with citations.
  *   --json          print the JSON contract instead of text
  *   --batch FILE    answer one question per line of FILE, one JSON line each, in order
+ *   --conversation  with --batch: the lines of FILE are turns of one chat (a blank line starts a new chat);
+ *                   each turn is answered with the earlier turns of its chat as history
  */
 import { readFileSync } from "node:fs";
 import { checkQuestion } from "../answer/question.js";
-import type { Answerer } from "../answer/types.js";
+import type { Answerer, Turn } from "../answer/types.js";
 import { loadConfig } from "../config.js";
 import { answerToJson, answerToText } from "./output.js";
 import { openCore, runCli, UsageError } from "../wiring.js";
@@ -13,13 +15,15 @@ import { openCore, runCli, UsageError } from "../wiring.js";
 await runCli(async () => {
   const args = process.argv.slice(2);
   const json = args.includes("--json");
+  const conversation = args.includes("--conversation");
   const batchAt = args.indexOf("--batch");
   const batchFile = batchAt >= 0 ? args[batchAt + 1] : undefined;
   if (batchAt >= 0 && !batchFile) throw new UsageError("--batch needs a file: npm run ask -- --json --batch questions.txt");
   const question = args.filter((a, i) => !a.startsWith("--") && (batchAt < 0 || i !== batchAt + 1)).join(" ");
 
   const config = loadConfig(process.env);
-  const questions = batchFile ? readQuestions(batchFile) : [question];
+  if (conversation && !batchFile) throw new UsageError("--conversation needs --batch FILE: one turn per line, a blank line between chats");
+  const questions = batchFile ? readQuestions(batchFile, conversation) : [question];
   if (!batchFile) {
     const check = checkQuestion(question, config.MAX_QUESTION_CHARS);
     if (!check.ok) throw new UsageError(`${check.message} Usage: npm run ask -- "2024年的座谈会在哪里举行？"`);
@@ -28,23 +32,31 @@ await runCli(async () => {
   // A batch measures steady-state latency, as in the long-running bot: compile the
   // answer path once (offline only; a model answerer is not called for this).
   if (batchFile) await engine.extractive.ask("长三角地区主要领导座谈会在哪里举行？");
+  let history: Turn[] = [];
   for (const q of questions) {
+    // A blank line (kept only in conversation mode) ends one chat.
+    if (!q.trim()) {
+      history = [];
+      continue;
+    }
     const started = performance.now();
     const check = checkQuestion(q, config.MAX_QUESTION_CHARS);
-    const answer = check.ok ? await answerer.ask(check.question) : invalid(q, check.message);
+    const answer = check.ok ? await answerer.ask(check.question, conversation ? { history } : {}) : invalid(q, check.message);
     const ms = performance.now() - started;
+    if (conversation) history = [...history, { question: answer.question, answer: answer.answer }].slice(-6);
     process.stdout.write(json || batchFile ? `${JSON.stringify(answerToJson(answer, ms))}\n` : `${answerToText(answer)}\n`);
   }
 });
 
-function readQuestions(file: string): string[] {
+function readQuestions(file: string, keepBlank: boolean): string[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch {
     throw new UsageError(`Cannot read ${file}. Give a text file with one question per line.`);
   }
-  return text.split(/\r?\n/).filter((line) => line.trim());
+  const lines = text.split(/\r?\n/);
+  return keepBlank ? lines : lines.filter((line) => line.trim());
 }
 
 function invalid(question: string, message: string): Awaited<ReturnType<Answerer["ask"]>> {
