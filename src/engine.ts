@@ -14,6 +14,7 @@ import { createSegmenter, type Segmenter } from "./index/segmenter.js";
 import { buildIndex, INDEX_FORMAT_VERSION, loadIndex, readIndexManifest, type EmbedderFactory, type LoadedIndex } from "./index/store.js";
 import type { Logger } from "./logger.js";
 import { silentLogger } from "./logger.js";
+import { extractKnowledge, type Knowledge } from "./knowledge/extract.js";
 import { createHybridRetriever, type HybridRetriever } from "./retrieval/hybrid.js";
 
 /** The opened core. */
@@ -24,6 +25,8 @@ export interface Engine {
   /** The offline extractive answerer (also the LLM answerer's fallback). */
   extractive: Answerer;
   segmenter: Segmenter;
+  /** Facts read from the reports (posts, dates, places, themes, documents, next hosts). */
+  knowledge: Knowledge;
   /** Whether this call built the index, and why. */
   built?: string | undefined;
 }
@@ -70,8 +73,9 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     index = loadIndex(options.indexDir, factory);
   }
   const retriever = createHybridRetriever({ index, meetings: corpus.meetings, segmenter, logger });
-  const extractive = createExtractiveAnswerer({ retriever, meetings: corpus.meetings, people: new Set(people) });
-  return { corpus, index, retriever, extractive, segmenter, built: reason };
+  const knowledge = extractKnowledge(corpus.meetings, index.chunks, people);
+  const extractive = createExtractiveAnswerer({ retriever, meetings: corpus.meetings, people: new Set(people), knowledge });
+  return { corpus, index, retriever, extractive, segmenter, knowledge, built: reason };
 }
 
 /** Why the index must be rebuilt, or undefined when it is current. */

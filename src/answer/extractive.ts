@@ -14,6 +14,8 @@ import { isOtherMeetingYear, type AnswerType, type UnderstoodQuery } from "../re
 import { meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
+import { answerTyped, type TypedAnswer } from "./typed.js";
+import type { Knowledge } from "../knowledge/extract.js";
 import type { Answer, Answerer, Retrieved } from "./types.js";
 
 /** Answers longer than this are cut back to the best clauses. */
@@ -30,8 +32,11 @@ export function createExtractiveAnswerer(deps: {
   meetings: readonly Meeting[];
   /** Person names in the reports, to tell "王浩说了什么" (a person) from "会议说了什么" (a topic). */
   people?: ReadonlySet<string>;
+  /** Facts extracted at ingest; typed questions (who, which post, when, where…) are answered from them. */
+  knowledge?: Knowledge;
 }): Answerer {
-  const { retriever, meetings } = deps;
+  const { retriever, meetings, knowledge } = deps;
+  const chunkById = new Map(retriever.chunks.map((c) => [c.id, c]));
   const people = deps.people ?? new Set<string>();
   const places = new Set<string>([...PROVINCES, ...meetings.flatMap((m) => [m.city, m.province])]);
   /** Chunk texts without quotes and spaces, for phrase search; built on the first "which meetings" question. */
@@ -51,6 +56,8 @@ export function createExtractiveAnswerer(deps: {
         const multi = answerWhichMeetings(question, result);
         if (multi) return multi;
       }
+      const typed = knowledge ? answerTyped(question, q, { knowledge, meetings, chunkById }) : undefined;
+      if (typed) return fromTyped(question, result, typed);
       return answerSingle(question, result);
     },
   };
@@ -77,6 +84,13 @@ export function createExtractiveAnswerer(deps: {
     const citations = [toCitation(1, best.chunk, meetings)];
     const text = q.language === "en" ? `${capitalise(meetingLabel(meetingOf(best.chunk), "en"))} report: ${best.window} [1]` : `${best.window}[1]`;
     return { question, answered: true, answer: text, citations, retrieved: result.results, path: "extractive", language: q.language };
+  }
+
+  function fromTyped(question: string, result: HybridResult, typed: TypedAnswer): Answer {
+    const citations = typed.chunks.map((chunk, i) => toCitation(i + 1, chunk, meetings));
+    const cited = new Set(typed.chunks);
+    const retrieved: Retrieved[] = [...typed.chunks.map((chunk) => ({ chunk, score: 1 })), ...result.results.filter((r) => !cited.has(r.chunk))].slice(0, 10);
+    return { question, answered: true, answer: typed.text, citations, retrieved, path: "extractive", language: result.understood.language };
   }
 
   /** "哪些年度的会议提到了G60科创走廊": every meeting whose reports contain the key phrase, in time order. */

@@ -1,0 +1,315 @@
+/**
+ * Typed questions answered from the knowledge layer: who held which post, which
+ * post a person held, when, how long, where, the theme, the documents, who chaired,
+ * and the next host, for one meeting, several, or all of them, and chained through
+ * the next host ("the meeting the 2024 meeting chose: when was it?"). Each fact
+ * cites the paragraph it was read from. Prose questions go on to clause selection.
+ */
+import { PROVINCES } from "../corpus/metadata.js";
+import type { Meeting } from "../corpus/types.js";
+import type { Chunk } from "../index/chunk.js";
+import type { Knowledge, MeetingFacts, PostFact } from "../knowledge/extract.js";
+import type { UnderstoodQuery } from "../retrieval/query.js";
+import { meetingLabel } from "./citations.js";
+import { ENGLISH_POSTS, INTENT_WORDS, PROSE_WORDS, type Intent } from "./intents.js";
+
+/** A typed answer: its text with [n] markers, and the chunks those markers cite, in order. */
+export interface TypedAnswer {
+  text: string;
+  chunks: Chunk[];
+  intent: Intent;
+}
+
+/** What typed answering reads. */
+export interface TypedContext {
+  knowledge: Knowledge;
+  meetings: readonly Meeting[];
+  chunkById: ReadonlyMap<string, Chunk>;
+}
+
+const CN_COUNTS = ["零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十"];
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/**
+ * Answers a typed question from the knowledge layer, or returns undefined when the
+ * question is prose or the layer holds no fact for it (the caller then selects clauses).
+ */
+export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedContext): TypedAnswer | undefined {
+  // A meeting the corpus lacks (2019年度) is never answered from another meeting's facts.
+  if (q.requiredText) return undefined;
+  const asked = `${question} ${q.text}`;
+  const has = (intent: Intent) => INTENT_WORDS[intent].test(asked);
+  const prose = PROSE_WORDS.test(question);
+  const out = new Answer(ctx, q.language);
+  let scope = meetingsInScope(question, q, ctx);
+
+  // Chaining: "2024年会议确定的下一届…在哪里开、开了几天" moves to the meeting that was chosen.
+  // The meeting that chose is the earliest one named ("2022年会议确定2023年度座谈会在哪个省").
+  const chooser = scope[0];
+  const host = has("next") && chooser ? factsOf(ctx, chooser.id)?.nextHost : undefined;
+  if (host && chooser && scope.every((m) => m === chooser || m.year === host.year)) {
+    const target = ctx.meetings.find((m) => m.year === host.year && m.kind === "annual");
+    const wantsMore = has("when") || has("duration") || has("theme") || /城市|哪个市|\bcity\b/iu.test(asked);
+    // The next meeting's date or theme is not in the reports until its own report is added.
+    if (wantsMore && !target) return undefined;
+    out.say(q.language === "en" ? `The ${chooser.year} meeting chose the next host: ${host.clause}` : host.clause, [host.chunkId]);
+    if (!wantsMore) return out.done("next");
+    scope = [target!];
+  }
+
+  const people = namedPeople(asked, ctx.knowledge);
+  // "X担任什么职务", "X在2021年和2025年分别是什么身份", "who is X".
+  if (people.length && has("role") && !prose && !has("chair")) {
+    for (const person of people) rolesOf(out, ctx, person, scope);
+    return out.done("role");
+  }
+  // "2024年浙江省长是谁", "who was Zhejiang's governor in 2024".
+  const posts = askedPosts(asked, ctx.knowledge);
+  if (posts.length && has("holder") && !prose && !has("chair") && !people.length) {
+    const region = PROVINCES.find((p) => asked.includes(p));
+    if (holdersOf(out, ctx, posts, region, scope)) return out.done("holder");
+    return undefined;
+  }
+  if (prose) return out.empty() ? undefined : out.done("next");
+
+  const event = /成果发布会|发布会|\bresults? (?:release )?conference\b/iu.test(asked) ? "results" : q.articleKind === "forum" || /论坛|\bforum\b/iu.test(asked) ? "forum" : "meeting";
+  if (has("duration") && event === "meeting") return durationOf(out, ctx, scope.length ? scope : ctx.meetings) ? out.done("duration") : undefined;
+  if (has("when") && !has("theme")) return datesOf(out, ctx, scope.length ? scope : ctx.meetings, event) ? out.done("when") : undefined;
+  if (has("where") && event !== "results") {
+    if (scope.length) return placesOf(out, ctx, scope, event) ? out.done("where") : undefined;
+    const region = [...PROVINCES, ...ctx.meetings.map((m) => m.city)].find((p) => asked.includes(p));
+    // "哪几年的会议在江苏开" lists the meetings held there; a bare "在哪里开" lists them all.
+    const held = region ? ctx.meetings.filter((m) => m.province === region || m.city === region) : ctx.meetings;
+    return held.length && placesOf(out, ctx, held, event) ? out.done("where") : undefined;
+  }
+  if (has("theme") && event === "meeting") return themesOf(out, ctx, scope.length ? scope : ctx.meetings) ? out.done("theme") : undefined;
+  if (has("documents") && event === "meeting" && /哪|什么|几|\bwhich\b|\bwhat\b/iu.test(asked)) {
+    return documentsOf(out, ctx, scope.length ? scope : ctx.meetings) ? out.done("documents") : undefined;
+  }
+  if (has("chair") && event !== "forum" && scope.length) return chairsOf(out, ctx, scope) ? out.done("chair") : undefined;
+  return out.empty() ? undefined : out.done("next");
+}
+
+/** Collects the sentences of an answer and the chunks they cite, numbering citations in order. */
+class Answer {
+  private readonly parts: string[] = [];
+  private readonly cited: string[] = [];
+  constructor(
+    private readonly ctx: TypedContext,
+    readonly language: "zh" | "en",
+  ) {}
+
+  /** Adds a sentence citing these chunks (a chunk cited twice keeps its first number). */
+  say(text: string, chunkIds: readonly string[]): void {
+    const marks = chunkIds.map((id) => {
+      let n = this.cited.indexOf(id);
+      if (n < 0) n = this.cited.push(id) - 1;
+      return `[${n + 1}]`;
+    });
+    const body = text.replace(/[。.]$/u, "");
+    this.parts.push(`${body}${[...new Set(marks)].join("")}${this.language === "en" ? "." : "。"}`);
+  }
+
+  empty(): boolean {
+    return this.parts.length === 0;
+  }
+
+  done(intent: Intent): TypedAnswer | undefined {
+    if (!this.parts.length) return undefined;
+    const chunks = this.cited.map((id) => this.ctx.chunkById.get(id)).filter((c): c is Chunk => c !== undefined);
+    return { text: this.parts.join(this.language === "en" ? " " : ""), chunks, intent };
+  }
+}
+
+/** Meetings the question names: by year (several years too), title, host city or forum edition. */
+function meetingsInScope(question: string, q: UnderstoodQuery, ctx: TypedContext): Meeting[] {
+  const ids = new Set(q.meetingIds);
+  const years = new Set<number>();
+  for (const m of `${q.text} ${question}`.matchAll(/(?<!\d)((?:19|20)\d{2})(?!\d)(?!\s*[—–-]\s*\d)/gu)) {
+    // "三年行动计划（2021-2023年）" names a plan's years, not a meeting's.
+    const around = `${q.text} ${question}`.slice(Math.max(0, m.index - 1), m.index + 8);
+    if (/[（(]\d|\d[—–-]/u.test(around)) continue;
+    years.add(Number(m[1]));
+  }
+  if (years.size > 1) for (const m of ctx.meetings) if (years.has(m.year)) ids.add(m.id);
+  let scoped = ctx.meetings.filter((m) => ids.has(m.id));
+  // "2023年" alone names the symposium only when no annual meeting has that year.
+  if (/年度|annual|leaders'? meeting|主要领导/iu.test(question) && !/座谈会上|symposium/iu.test(question)) {
+    const annual = scoped.filter((m) => m.kind === "annual");
+    if (annual.length) scoped = annual;
+  }
+  return [...scoped].sort((a, b) => a.startDate.localeCompare(b.startDate));
+}
+
+function factsOf(ctx: TypedContext, meetingId: string): MeetingFacts | undefined {
+  return ctx.knowledge.meetings.find((m) => m.meetingId === meetingId);
+}
+
+function label(ctx: TypedContext, meetingId: string, language: "zh" | "en"): string {
+  const m = ctx.meetings.find((x) => x.id === meetingId)!;
+  return meetingLabel(m, language);
+}
+
+/** People of the knowledge layer the question names, longest names first. */
+function namedPeople(asked: string, knowledge: Knowledge): string[] {
+  return [...knowledge.people].filter((p) => asked.includes(p)).sort((a, b) => b.length - a.length).slice(0, 2);
+}
+
+/** Post words the question names: "省长", "书记", or their English names. */
+function askedPosts(asked: string, knowledge: Knowledge): string[] {
+  const posts = [...knowledge.postWords].filter((w) => asked.includes(w));
+  for (const { words, post } of ENGLISH_POSTS) if (words.test(asked)) posts.push(post);
+  // "副书记、省长" asks for the governor; "书记" alone is never the deputy's post.
+  return [...new Set(posts)].filter((p) => !posts.some((other) => other !== p && other.endsWith(p) && other.length > p.length && !/^副/u.test(other)));
+}
+
+/** "龚正：上海市委副书记、市长——2021年度座谈会（无锡）[1]、…". */
+function rolesOf(out: Answer, ctx: TypedContext, person: string, scope: readonly Meeting[]): void {
+  const wanted = scope.length ? new Set(scope.map((m) => m.id)) : undefined;
+  const facts = ctx.knowledge.meetings
+    .flatMap((m) => m.posts.filter((p) => p.person === person && p.post))
+    .filter((p) => !wanted || wanted.has(p.meetingId));
+  const byPost = new Map<string, PostFact[]>();
+  for (const f of facts) byPost.set(f.post, [...(byPost.get(f.post) ?? []), f]);
+  for (const [post, list] of byPost) {
+    const labels = list.map((f) => label(ctx, f.meetingId, out.language));
+    const chunkIds = list.map((f) => f.chunkId);
+    out.say(out.language === "en" ? `${person}: ${post} (${post}${person}) at ${labels.join(", ")}` : `${labels.join("、")}：${post}${person}`, chunkIds);
+  }
+}
+
+/** "2024年度座谈会（温州）：浙江省委副书记、省长王浩[1]". */
+function holdersOf(out: Answer, ctx: TypedContext, posts: readonly string[], region: string | undefined, scope: readonly Meeting[]): boolean {
+  const meetings = scope.length ? scope : ctx.meetings;
+  let found = false;
+  for (const meeting of meetings) {
+    const facts = factsOf(ctx, meeting.id);
+    const holders = (facts?.posts ?? []).filter(
+      (p) => p.post && (!region || p.region === region) && posts.some((w) => endsWithPost(p.post, w)),
+    );
+    if (!holders.length) continue;
+    found = true;
+    const names = holders.map((p) => `${p.post}${p.person}`).join("；");
+    out.say(`${label(ctx, meeting.id, out.language)}${out.language === "en" ? ": " : "："}${names}`, [...new Set(holders.map((p) => p.chunkId))]);
+  }
+  return found;
+}
+
+/** "副书记、省长" ends with 省长; "省委书记" with 书记 but "副书记、省长" does not hold 书记. */
+function endsWithPost(post: string, word: string): boolean {
+  const last = post.split("、").at(-1) ?? post;
+  return last.endsWith(word) && !(word === "书记" && last.endsWith("副书记"));
+}
+
+function durationOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]): boolean {
+  let found = false;
+  for (const meeting of meetings) {
+    const event = factsOf(ctx, meeting.id)?.events.find((e) => e.event === "meeting");
+    if (!event) continue;
+    const days = Math.round((Date.parse(meeting.endDate) - Date.parse(meeting.startDate)) / 86_400_000) + 1;
+    if (!(days >= 1)) continue;
+    found = true;
+    const when = event.dateText ?? "";
+    out.say(
+      out.language === "en"
+        ? `${capitalise(label(ctx, meeting.id, "en"))} lasted ${days} day${days > 1 ? "s" : ""}: ${englishDate(meeting)} (${when})`
+        : `${label(ctx, meeting.id, "zh")}会期${CN_COUNTS[days] ?? days}天（${days}天）：${meeting.year}年${when}`,
+      [event.chunkId],
+    );
+  }
+  return found;
+}
+
+function datesOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[], kind: "meeting" | "forum" | "results"): boolean {
+  let found = false;
+  for (const meeting of meetings) {
+    const event = factsOf(ctx, meeting.id)?.events.find((e) => e.event === kind);
+    if (!event?.dateText) continue;
+    found = true;
+    const what = kind === "forum" ? (out.language === "en" ? "its forum" : meeting.forum ?? "论坛") : kind === "results" ? (out.language === "en" ? "its results conference" : "成果发布会") : "";
+    const date = /月/u.test(event.dateText) ? event.dateText : `${Number(meeting.startDate.slice(5, 7))}月${event.dateText}`;
+    out.say(
+      out.language === "en"
+        ? `${capitalise(label(ctx, meeting.id, "en"))}${what ? `, ${what},` : ""} was held on ${englishDate(meeting, kind === "meeting" ? undefined : date)} (${meeting.year}年${date})`
+        : `${label(ctx, meeting.id, "zh")}${what ? `的${what}` : ""}于${meeting.year}年${date}举行`,
+      [event.chunkId],
+    );
+  }
+  return found;
+}
+
+function placesOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[], kind: "meeting" | "forum"): boolean {
+  let found = false;
+  for (const meeting of meetings) {
+    const event = factsOf(ctx, meeting.id)?.events.find((e) => e.event === kind) ?? factsOf(ctx, meeting.id)?.events.find((e) => e.event === "meeting");
+    if (!event?.placeText) continue;
+    found = true;
+    const what = kind === "forum" ? (meeting.forum ?? "论坛") : meeting.kind === "annual" ? `${meeting.year}年度座谈会` : meeting.title;
+    out.say(
+      out.language === "en"
+        ? `${capitalise(label(ctx, meeting.id, "en"))}${kind === "forum" ? "'s forum" : ""} was held in ${event.placeText} (${meeting.city})`
+        : `${what}在${event.placeText}举行${event.placeText.includes(meeting.city) ? "" : `（${meeting.city}）`}`,
+      [event.chunkId],
+    );
+  }
+  return found;
+}
+
+function themesOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]): boolean {
+  let found = false;
+  for (const meeting of meetings) {
+    const theme = factsOf(ctx, meeting.id)?.theme;
+    if (!theme) continue;
+    found = true;
+    out.say(
+      out.language === "en"
+        ? `The theme of ${label(ctx, meeting.id, "en")} was “${theme.text}”`
+        : `${label(ctx, meeting.id, "zh")}的主题是“${theme.text}”`,
+      [theme.chunkId],
+    );
+  }
+  return found;
+}
+
+function documentsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]): boolean {
+  let found = false;
+  for (const meeting of meetings) {
+    const docs = factsOf(ctx, meeting.id)?.documents ?? [];
+    if (!docs.length) continue;
+    found = true;
+    const titles = docs.map((d) => `《${d.title}》`).join("");
+    out.say(
+      out.language === "en" ? `${capitalise(label(ctx, meeting.id, "en"))} reviewed ${titles}` : `${label(ctx, meeting.id, "zh")}审议了${titles}`,
+      [...new Set(docs.map((d) => d.chunkId))],
+    );
+  }
+  return found;
+}
+
+function chairsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]): boolean {
+  let found = false;
+  for (const meeting of meetings) {
+    const chair = factsOf(ctx, meeting.id)?.chairs[0];
+    if (!chair) continue;
+    found = true;
+    out.say(out.language === "en" ? `At ${label(ctx, meeting.id, "en")}: ${chair.clause}` : `${label(ctx, meeting.id, "zh")}：${chair.clause}`, [chair.chunkId]);
+  }
+  return found;
+}
+
+/** "June 5–6, 2024" from the meeting's dates, or from a Chinese date of one of its events. */
+function englishDate(meeting: Meeting, chineseDate?: string): string {
+  if (chineseDate) {
+    const m = /(\d{1,2})月(\d{1,2})日/u.exec(chineseDate);
+    if (m) return `${MONTHS[Number(m[1]) - 1]} ${Number(m[2])}, ${meeting.year}`;
+  }
+  const [, sm, sd] = meeting.startDate.split("-").map(Number);
+  const [, em, ed] = meeting.endDate.split("-").map(Number);
+  const start = `${MONTHS[sm! - 1]} ${sd}`;
+  if (meeting.startDate === meeting.endDate) return `${start}, ${meeting.year}`;
+  return sm === em ? `${start}–${ed}, ${meeting.year}` : `${start} – ${MONTHS[em! - 1]} ${ed}, ${meeting.year}`;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
