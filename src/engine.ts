@@ -74,7 +74,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   }
   const retriever = createHybridRetriever({ index, meetings: corpus.meetings, segmenter, logger });
   const knowledge = extractKnowledge(corpus.meetings, index.chunks, people);
-  const extractive = createExtractiveAnswerer({ retriever, meetings: corpus.meetings, people: new Set(people), knowledge });
+  const extractive = createExtractiveAnswerer({ retriever, meetings: corpus.meetings, people: new Set(people), knowledge, partOfSpeech: segmenter.partOfSpeech });
   return { corpus, index, retriever, extractive, segmenter, knowledge, built: reason };
 }
 

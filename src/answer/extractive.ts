@@ -14,6 +14,7 @@ import { isOtherMeetingYear, type AnswerType, type UnderstoodQuery } from "../re
 import { meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
+import { QUESTION_VOCABULARY } from "./intents.js";
 import { answerTyped, type TypedAnswer } from "./typed.js";
 import type { Knowledge } from "../knowledge/extract.js";
 import type { Answer, Answerer, Retrieved } from "./types.js";
@@ -34,8 +35,11 @@ export function createExtractiveAnswerer(deps: {
   people?: ReadonlySet<string>;
   /** Facts extracted at ingest; typed questions (who, which post, when, where…) are answered from them. */
   knowledge?: Knowledge;
+  /** Judges words the corpus never uses: a name (冬奥会, GDP) weighs against an answer, a common verb (聊) hardly. */
+  partOfSpeech?: (word: string) => string;
 }): Answerer {
   const { retriever, meetings, knowledge } = deps;
+  const partOfSpeech = deps.partOfSpeech ?? (() => "x");
   const chunkById = new Map(retriever.chunks.map((c) => [c.id, c]));
   const people = deps.people ?? new Set<string>();
   const places = new Set<string>([...PROVINCES, ...meetings.flatMap((m) => [m.city, m.province])]);
@@ -57,7 +61,8 @@ export function createExtractiveAnswerer(deps: {
         if (multi) return multi;
       }
       const typed = knowledge ? answerTyped(question, q, { knowledge, meetings, chunkById }) : undefined;
-      if (typed) return fromTyped(question, result, typed);
+      // A typed answer must also cover what else the question says ("…上升为国家战略有几年了" is not a date question).
+      if (typed && typedCovers(q, typed)) return fromTyped(question, result, typed);
       return answerSingle(question, result);
     },
   };
@@ -78,12 +83,31 @@ export function createExtractiveAnswerer(deps: {
     }
     if (!best || coverage(q, best.chunk) < MIN_COVERAGE) return refuse(question, result);
     // "王浩说了什么" needs a paragraph where someone speaks; a list of attendees does not answer it.
-    if (q.answerType === "speech" && q.terms.some((t) => people.has(t.term)) && typeBonus(best.window, "speech") === 0) {
-      return refuse(question, result);
-    }
+    if (!holdsAskedKind(q, best.window, best.chunk.text)) return refuse(question, result);
     const citations = [toCitation(1, best.chunk, meetings)];
     const text = q.language === "en" ? `${capitalise(meetingLabel(meetingOf(best.chunk), "en"))} report: ${best.window} [1]` : `${best.window}[1]`;
     return { question, answered: true, answer: text, citations, retrieved: result.results, path: "extractive", language: q.language };
+  }
+
+  /**
+   * Whether a typed answer leaves less of the question unexplained than it explains. Words of the
+   * question vocabulary (职务, 几天) and the meeting reference count as explained when present.
+   */
+  function typedCovers(q: UnderstoodQuery, typed: TypedAnswer): boolean {
+    const evidence = (typed.chunks.map((c) => `${c.meetingTitle}${c.articleTitle}${c.text}`).join("") + typed.text).toLowerCase();
+    const maxIdf = Math.log(1 + retriever.chunks.length);
+    let found = 0;
+    let missing = 0;
+    for (const { term, weight } of q.terms) {
+      if (weight < 0.3) continue;
+      const known = retriever.documentFrequency(term) > 0;
+      const w = (known ? retriever.idf(term) || 1 : (maxIdf + 1) * unknownWeight(term)) * Math.min(1, weight);
+      const said = [term, ...(CHINESE_SYNONYMS[term] ?? [])].some((t) => evidence.includes(t));
+      if (said || QUESTION_VOCABULARY.test(term)) found += w;
+      else missing += w;
+    }
+    for (const word of q.unknownWords) if (isEnglishName(word)) missing += maxIdf + 1;
+    return missing <= found;
   }
 
   function fromTyped(question: string, result: HybridResult, typed: TypedAnswer): Answer {
@@ -133,34 +157,96 @@ export function createExtractiveAnswerer(deps: {
     return /^\d{4}(年|年度)?$/.test(term) || places.has(term) || /^(长三角|三省一市|长三角地区)$/.test(term);
   }
 
-  /** Share of the question's content (IDF-weighted) that the chunk, its article or its meeting mentions. */
+  /**
+   * Share of the question's content (IDF-weighted) that the chunk, its article or its meeting mentions.
+   * A word the corpus never uses weighs by what it is: a name or term (冬奥会, GDP) as much as the rarest
+   * word, a common noun (人口) a little less, a verb or particle (聊, 意味着) hardly at all, so one
+   * colloquial word never refuses alone.
+   */
   function coverage(q: UnderstoodQuery, chunk: Chunk): number {
+    return coverageOf(q, `${chunk.meetingTitle}${chunk.articleTitle}${chunk.text}`, neighbours(chunk), chunk.text);
+  }
+
+  /** Coverage of the question by evidence text (`haystack`), with `nearby` text counted at a discount. */
+  function coverageOf(q: UnderstoodQuery, haystackText: string, nearbyText: string, typeText: string): number {
     const primary = q.terms.filter((t) => t.weight >= 1);
-    if (!primary.length && !q.unknownWords.length) return 1;
+    const unknownWords = q.unknownWords;
+    if (!primary.length && !unknownWords.length) return 1;
     const maxIdf = Math.log(1 + retriever.chunks.length);
-    const haystack = `${chunk.meetingTitle}${chunk.articleTitle}${chunk.text}`.toLowerCase();
+    const haystack = haystackText.toLowerCase();
+    const nearby = nearbyText.toLowerCase();
     let found = 0;
     let total = 0;
-    let unseen = q.unknownWords.length > 0;
+    let unseenName = false;
     let topicFound = false;
     for (const { term, weight: termWeight } of primary) {
-      // A word the corpus never uses (GDP, 2019) weighs most: the reports cannot be about it.
       const known = retriever.documentFrequency(term) > 0 || (CHINESE_SYNONYMS[term] ?? []).some((s) => retriever.documentFrequency(s) > 0);
-      if (!known && term.length >= 2) unseen = true;
-      const weight = (known ? retriever.idf(term) || 1 : term.length >= 2 ? maxIdf + 1 : 0) * Math.min(1, termWeight);
+      const strangeness = known ? 0 : unknownWeight(term);
+      if (strangeness >= 1) unseenName = true;
+      const weight = (known ? retriever.idf(term) || 1 : (maxIdf + 1) * strangeness) * Math.min(1, termWeight);
       total += weight;
-      const said = [term, ...(CHINESE_SYNONYMS[term] ?? [])].some((t) => haystack.includes(t));
-      if (said || answersTypeWord(term, q.answerType, chunk.text)) {
+      const forms = [term, ...(CHINESE_SYNONYMS[term] ?? [])];
+      if (forms.some((t) => haystack.includes(t)) || answersTypeWord(term, q.answerType, typeText)) {
         found += weight;
         if (!isContextWord(term)) topicFound = true;
+      } else if (forms.some((t) => nearby.includes(t))) {
+        // The setting of a question (成果发布会, 第六届论坛) is often stated a paragraph before the answer.
+        found += weight * 0.7;
       }
     }
-    // A question about something the reports never name (population, GDP) that matches only
+    // A question about something the reports never name (冬奥会, GDP) that matches only
     // its setting (a year, a place) is not answered by that paragraph, however well the setting fits.
-    if (unseen && !topicFound) return 0;
-    // English words the alias table does not know count a third: a filler word we missed should not refuse alone.
-    total += q.unknownWords.length * (maxIdf + 1) * 0.35;
+    if ((unseenName || unknownWords.some(isEnglishName)) && !topicFound) return 0;
+    for (const word of unknownWords) total += (maxIdf + 1) * (isEnglishName(word) ? 1 : 0.15);
     return total ? found / total : 1;
+  }
+
+  /**
+   * Whether the evidence holds the kind of information asked for: a count for "多少", a name for
+   * "谁", a date for "哪天", a theme for "主题", the person's own words for "X说了什么". Every topic
+   * word may be there while the detail asked for is not (an amount never stated, a speech only announced).
+   */
+  function holdsAskedKind(q: UnderstoodQuery, window: string, text: string): boolean {
+    switch (q.answerType) {
+      case "number":
+        return COUNT.test(window.replace(/\d{4}(年度?|—|-)|\d{1,2}月\d{1,2}日/gu, ""));
+      case "person":
+        return [...people].some((p) => window.includes(p));
+      case "date":
+        return /\d{1,2}月\d{1,2}日|\d{1,2}日(上午|下午)?，/u.test(text);
+      case "theme":
+        return /主题/u.test(text);
+      case "speech": {
+        const speakers = q.terms.filter((t) => people.has(t.term)).map((t) => t.term);
+        return !speakers.length || speakers.some((p) => new RegExp(`${p}[^，。]{0,12}?(说|表示|指出|强调|认为|提出)[，：]`, "u").test(window));
+      }
+      default:
+        return true;
+    }
+  }
+
+  /** How much a word the corpus never uses counts against an answer (1 for a name or term). */
+  function unknownWeight(term: string): number {
+    // Demonstratives ("那届", "这次") point back; they name nothing.
+    if (term.length < 2 || /^[那这该此哪][届次场个年位天]/u.test(term)) return 0;
+    // A year or an ordinal ("2019年", "3rd") is a meeting reference, judged by query understanding.
+    if (/^\d+(年度?|st|nd|rd|th)?$/iu.test(term)) return 0.3;
+    if (/\d|[a-z]/iu.test(term)) return 1;
+    const tag = partOfSpeech(term);
+    if (/^(nr|nrt|nrfg|ns|nt|nz|j|eng|x)$/u.test(tag)) return 1;
+    if (tag === "n") return 0.6;
+    if (/^(m|mq|t|r|f|p|d|c|q|u)/u.test(tag)) return 0.1;
+    return 0.2;
+  }
+
+  /** The paragraphs just before and after a chunk in its article. */
+  function neighbours(chunk: Chunk): string {
+    const i = retriever.chunks.indexOf(chunk);
+    return [i - 2, i - 1, i + 1, i + 2]
+      .map((j) => retriever.chunks[j])
+      .filter((c): c is Chunk => c !== undefined && c.meetingId === chunk.meetingId && c.articleIndex === chunk.articleIndex)
+      .map((c) => c.text)
+      .join("");
   }
 
   function meetingOf(chunk: Chunk) {
@@ -278,6 +364,9 @@ export function createExtractiveAnswerer(deps: {
 
 }
 
+/** A stated count or amount: "5年来", "六大方面", "100亿元", "3个"; not "一批" or a year. */
+const COUNT = /(\d+(\.\d+)?|[一二两三四五六七八九十百千万]+)(个|项|家|人|名|位|条|场|次|年|天|亿|万|%|大|届|批次|所|座|类|方面)/u;
+
 const REPORTING = /(说|指出|强调|表示|认为|提出|要求|宣布)[，：,:]$/;
 /**
  * Words that name what kind of answer is wanted (什么文件, 哪些举措, 什么地方)
@@ -291,6 +380,11 @@ const TYPE_WORDS: Partial<Record<AnswerType, { words: RegExp; satisfied: RegExp 
   date: { words: /^(时间|日期|时候)$/, satisfied: /\d{1,2}月\d{1,2}日/ },
   person: { words: /^(人|人物|领导|官员)$/, satisfied: /书记|省长|市长|总理|主任|主席/ },
 };
+
+/** An English word the alias table lacks that the user capitalised mid-sentence, or an acronym: a name (Olympics, GDP). */
+function isEnglishName(word: string): boolean {
+  return /^[A-Z]/u.test(word) && word !== word.toLowerCase();
+}
 
 function answersTypeWord(term: string, type: AnswerType, text: string): boolean {
   const rule = TYPE_WORDS[type];

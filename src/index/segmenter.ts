@@ -11,6 +11,8 @@ export interface Segmenter {
   words(text: string): string[];
   /** Words in precise mode (no overlapping sub-words), for query analysis. */
   preciseWords(text: string): string[];
+  /** jieba's part-of-speech tag of a word taken whole ("n", "v", "nz", "eng"…), for judging words the corpus lacks. */
+  partOfSpeech(word: string): string;
   /** Adds words the dictionary lacks (the corpus' person names), so they are never cut or glued to a neighbour. */
   learn(words: readonly string[]): void;
 }
@@ -30,6 +32,10 @@ export function createSegmenter(extraWords: readonly string[] = []): Segmenter {
   return {
     words: (text) => clean(jieba.cutForSearch(text, true)),
     preciseWords: (text) => clean(jieba.cut(text, true)),
+    partOfSpeech: (word) => {
+      const tags = jieba.tag(word, true);
+      return tags.length === 1 ? tags[0]!.tag : "x";
+    },
     learn,
   };
 }

@@ -222,11 +222,14 @@ export function translateEnglish(question: string): string {
 /**
  * Content words of an English question that the alias table does not know
  * ("population"): the reports may not cover them, so they count against an answer.
+ * A word the user capitalised after the first keeps its capital ("Olympics"): it names something.
  */
 export function unknownEnglishWords(question: string): string[] {
   let text = ` ${question.toLowerCase().replace(/[’‘]/g, "'").replace(/[?!.,;:()"]/g, " ")} `;
   text = text.replace(ALIAS_PATTERN, " ");
-  return text.split(/\s+/).filter((w) => /^[a-z][a-z'-]{2,}$/.test(w) && !ENGLISH_STOP.has(w) && !ENGLISH_STOP.has(w.replace(/s$/, "")));
+  const unknown = new Set(text.split(/\s+/).filter((w) => /^[a-z][a-z'-]{2,}$/.test(w) && !ENGLISH_STOP.has(w) && !ENGLISH_STOP.has(w.replace(/s$/, ""))));
+  const written = question.replace(/[’‘]/g, "'").split(/[\s?!.,;:()"]+/).filter(Boolean);
+  return written.flatMap((w, i) => (unknown.has(w.toLowerCase()) ? [i > 0 ? w : w.toLowerCase()] : []));
 }
 
 interface MeetingReference {
