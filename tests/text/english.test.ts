@@ -67,6 +67,12 @@ describe("pinyinAliases", () => {
     expect(real["anhui"]).toBe("安徽");
   });
 
+  it("spells places whose first character is a polyphone both ways", () => {
+    const places = pinyinAliases([], ["长沙", "重庆"]);
+    expect(places["changsha"]).toBe("长沙");
+    expect(places["chongqing"]).toBe("重庆");
+  });
+
   it("drops a spelling two names share instead of guessing", () => {
     const shared = pinyinAliases(["王伟", "汪伟"]);
     expect(shared["wang wei"]).toBeUndefined();
