@@ -66,15 +66,15 @@ const MAX_SPELLINGS = 8;
 const HAN_ONLY = /^\p{Script=Han}+$/u;
 
 /**
- * Plain readings of each character: the library's word-segmented reading first, then up to one alternative.
+ * Plain readings of each character: the library's usual reading first, then up to one alternative.
  * The library's first reading of a lone polyphone is often the wrong one for names (长沙 zhang sha, 重庆
  * zhong qing), so the alternative is kept rather than trusting one reading.
  */
 function readings(word: string): string[][] {
-  const contextual = pinyin(word, { segment: true }) as string[];
+  // Not the library's segment mode: it loads a jieba dictionary (about 1 s) and reads names no better.
   const all = pinyin(word, { heteronym: true }) as string[][];
   return Array.from(word, (_, i) => {
-    const options = [contextual[i], ...(all[i] ?? [])].filter((r): r is string => !!r).map(plain);
+    const options = (all[i] ?? []).map(plain);
     return [...new Set(options)].slice(0, 2);
   });
 }
@@ -117,7 +117,7 @@ function placeSpellings(name: string): string[] {
 /**
  * English aliases of Chinese names: lower-case toneless pinyin → the name. People (2–4 Han characters,
  * surname first) get "li qiang", "xin changxing" and "changxing xin"; places get "wenzhou" and "wen zhou".
- * A polyphonic given-name character gets both its contextual and its alternative reading (长: zhang, chang; 重庆: chongqing),
+ * A polyphonic character gets both its usual and its alternative reading (长: zhang, chang; 重庆: chongqing),
  * polyphonic surnames their surname reading (单 shan, 曾 zeng). A spelling two names share is dropped
  * rather than guessed, unless it is one name's first spelling and only another's alternative.
  */
