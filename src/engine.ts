@@ -15,6 +15,7 @@ import { buildIndex, INDEX_FORMAT_VERSION, loadIndex, readIndexManifest, type Em
 import type { Logger } from "./logger.js";
 import { silentLogger } from "./logger.js";
 import { extractKnowledge, type Knowledge } from "./knowledge/extract.js";
+import { corpusVocabulary } from "./retrieval/query.js";
 import { createHybridRetriever, type HybridRetriever } from "./retrieval/hybrid.js";
 
 /** The opened core. */
@@ -72,7 +73,9 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   } else {
     index = loadIndex(options.indexDir, factory);
   }
-  const retriever = createHybridRetriever({ index, meetings: corpus.meetings, segmenter, logger });
+  // English spellings of the corpus' own people and places, so a new report's officials are known in English.
+  const vocabulary = corpusVocabulary(people, corpus.meetings);
+  const retriever = createHybridRetriever({ index, meetings: corpus.meetings, segmenter, logger, vocabulary });
   const knowledge = extractKnowledge(corpus.meetings, index.chunks, people);
   const extractive = createExtractiveAnswerer({ retriever, meetings: corpus.meetings, people: new Set(people), knowledge, partOfSpeech: segmenter.partOfSpeech });
   return { corpus, index, retriever, extractive, segmenter, knowledge, built: reason };

@@ -1,14 +1,22 @@
 /** Builds citations from chunks, pointing at whole paragraphs, and labels meetings for people. */
 import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
-import { ENGLISH_ALIASES } from "../retrieval/aliases.js";
+import { pinyinAliases } from "../text/english.js";
 import type { Citation } from "./types.js";
 
-/** A place's English name from the alias table (温州 → Wenzhou), or the Chinese name when it has none. */
+/** A place's English name, its pinyin (温州 → Wenzhou), or the Chinese name when it has none. */
 function englishPlaceName(city: string): string {
-  const english = Object.entries(ENGLISH_ALIASES).find(([en, zh]) => zh === city && /^[a-z ]+$/.test(en))?.[0];
-  return english ? english.replace(/\b[a-z]/g, (c) => c.toUpperCase()) : city;
+  let name = placeNames.get(city);
+  if (name === undefined) {
+    const english = Object.keys(pinyinAliases([], [city])).find((spelling) => !spelling.includes(" "));
+    name = english ? english.charAt(0).toUpperCase() + english.slice(1) : city;
+    placeNames.set(city, name);
+  }
+  return name;
 }
+
+/** Host cities are few; their spellings are computed once. */
+const placeNames = new Map<string, string>();
 
 /** Looks up a paragraph's full text (a chunk may hold only part of it). */
 export function paragraphText(meetings: readonly Meeting[], chunk: Chunk): string {

@@ -17,7 +17,8 @@ import { splitClauses, type Clause } from "./clauses.js";
 import { QUESTION_VOCABULARY } from "./intents.js";
 import { answerTyped, type TypedAnswer } from "./typed.js";
 import type { Knowledge } from "../knowledge/extract.js";
-import type { Answer, Answerer, Retrieved } from "./types.js";
+import { isTraditional, toTraditional } from "../text/script.js";
+import type { Answer, Answerer, AskOptions, Retrieved } from "./types.js";
 
 /** Answers longer than this are cut back to the best clauses. */
 const BUDGET = 110;
@@ -52,20 +53,26 @@ export function createExtractiveAnswerer(deps: {
 
   return {
     async ask(asked, options = {}) {
-      // A follow-up ("那2022年呢？") is answered as the standalone question it stands for.
-      const question = options.history?.length ? heuristicStandalone(options.history, asked) : asked;
-      const result = await retriever.retrieve(question, { k: 10 });
-      const q = result.understood;
-      if (q.asksWhichMeetings) {
-        const multi = answerWhichMeetings(question, result);
-        if (multi) return multi;
-      }
-      const typed = knowledge ? answerTyped(question, q, { knowledge, meetings, chunkById }) : undefined;
-      // A typed answer must also cover what else the question says ("…上升为国家战略有几年了" is not a date question).
-      if (typed && typedCovers(q, typed)) return fromTyped(question, result, typed);
-      return answerSingle(question, result);
+      const reply = await answerQuestion(asked, options);
+      // A question in Traditional characters gets its answer in them; citations quote the reports as written.
+      return isTraditional(asked) ? { ...reply, answer: toTraditional(reply.answer) } : reply;
     },
   };
+
+  async function answerQuestion(asked: string, options: AskOptions): Promise<Answer> {
+    // A follow-up ("那2022年呢？") is answered as the standalone question it stands for.
+    const question = options.history?.length ? heuristicStandalone(options.history, asked) : asked;
+    const result = await retriever.retrieve(question, { k: 10 });
+    const q = result.understood;
+    if (q.asksWhichMeetings) {
+      const multi = answerWhichMeetings(question, result);
+      if (multi) return multi;
+    }
+    const typed = knowledge ? answerTyped(question, q, { knowledge, meetings, chunkById }) : undefined;
+    // A typed answer must also cover what else the question says ("…上升为国家战略有几年了" is not a date question).
+    if (typed && typedCovers(q, typed)) return fromTyped(question, result, typed);
+    return answerSingle(question, result);
+  }
 
   function answerSingle(question: string, result: HybridResult): Answer {
     const q = result.understood;

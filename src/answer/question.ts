@@ -25,8 +25,3 @@ export function checkQuestion(raw: string, maxChars: number): QuestionCheck {
   }
   return { ok: true, question };
 }
-
-/** The language to reply in: Chinese when the text has any Han character, else English. */
-export function replyLanguage(text: string): "zh" | "en" {
-  return /\p{Script=Han}/u.test(text) ? "zh" : "en";
-}

@@ -4,7 +4,7 @@
  * language_code. Every text is plain (HTML-escaped by the caller) unless its
  * name ends in `Html`.
  */
-import { replyLanguage } from "../answer/question.js";
+import { languageOf } from "../text/language.js";
 
 
 /** The two interface languages. */
@@ -18,7 +18,7 @@ export function langFromCode(code: string | undefined): Lang {
 
 /** Guesses the language of a question: any Han character means Chinese (the rule the LLM answerer uses too). */
 export function langOfText(text: string): Lang {
-  return replyLanguage(text);
+  return languageOf(text);
 }
 
 interface Texts {

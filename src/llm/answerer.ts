@@ -16,7 +16,7 @@
 import type { BaseChatModel, BaseChatModelCallOptions } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
 import { toCitation } from "../answer/citations.js";
-import { replyLanguage } from "../answer/question.js";
+import { languageOf } from "../text/language.js";
 import type { Answer, Answerer, AskOptions, Turn } from "../answer/types.js";
 import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
@@ -190,7 +190,7 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
 
     const chunks = retrieved.map((r) => r.chunk);
     const sources = chunks.map(supportText);
-    const language = replyLanguage(question);
+    const language = languageOf(question);
     const messages = buildAnswerMessages(state.standalone, chunks, language);
 
     let reply = await complete(messages, signal, deadline, ask.onPartial);

@@ -9,7 +9,7 @@ import type { LoadedIndex } from "../index/store.js";
 import type { Logger } from "../logger.js";
 import { typeBonus } from "./answer-types.js";
 import { createBm25 } from "./bm25.js";
-import { isOtherMeetingYear, understandQuery, type AnswerType, type MeetingInfo, type UnderstoodQuery } from "./query.js";
+import { englishVocabulary, isOtherMeetingYear, understandQuery, type AnswerType, type EnglishVocabulary, type MeetingInfo, type UnderstoodQuery } from "./query.js";
 import type { Retrieved, RetrievalResult, Retriever } from "./types.js";
 
 /** Weights of the fused score; tuned on the dev set, kept coarse so they generalise. */
@@ -50,15 +50,18 @@ export function createHybridRetriever(deps: {
   logger?: Logger;
   /** An API embedder that stalls must not hold up the answer: after this, BM25 answers alone. */
   vectorTimeoutMs?: number;
+  /** English phrases and the corpus' names in pinyin; the alias table alone when not given. */
+  vocabulary?: EnglishVocabulary;
 }): HybridRetriever {
   const { index, meetings, segmenter, logger, vectorTimeoutMs = 3000 } = deps;
+  const vocabulary = deps.vocabulary ?? englishVocabulary();
   const chunks = index.chunks;
   const searchable = chunks.map((c) => `${c.text}`);
   const words = createBm25(searchable.map((t) => segmenter.words(t)));
   const bigrams = createBm25(searchable.map((t) => charBigrams(t)));
   const traits = chunks.map(traitsOf);
 
-  const understand = (question: string) => understandQuery(question, meetings, segmenter, (w) => words.documentFrequency(w) > 0);
+  const understand = (question: string) => understandQuery(question, meetings, segmenter, (w) => words.documentFrequency(w) > 0, vocabulary);
 
   return {
     chunks,

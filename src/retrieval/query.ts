@@ -6,6 +6,11 @@
  */
 import type { MeetingKind } from "../corpus/types.js";
 import type { Segmenter } from "../index/segmenter.js";
+import { PROVINCES } from "../corpus/metadata.js";
+import { englishOrdinals, pinyinAliases } from "../text/english.js";
+import { languageOf } from "../text/language.js";
+import { normaliseNumerals } from "../text/numerals.js";
+import { toSimplified } from "../text/script.js";
 import { CHINESE_SYNONYMS, ENGLISH_ALIASES } from "./aliases.js";
 
 /** The meeting facts query understanding needs (a Meeting without its articles). */
@@ -76,13 +81,16 @@ const QUESTION_PHRASES = /(是谁|是什么|是多少|是哪|有哪些|有什么
  * @param known whether the corpus uses a word; recovers words that segmentation of the question missed
  */
 export function understandQuery(
-  question: string,
+  asked: string,
   meetings: readonly MeetingInfo[],
   segmenter: Segmenter,
   known: (word: string) => boolean = () => false,
+  vocabulary: EnglishVocabulary = DEFAULT_VOCABULARY,
 ): UnderstoodQuery {
-  const language = detectLanguage(question);
-  const text = language === "en" ? translateEnglish(question) : normaliseChinese(question);
+  const language = languageOf(asked);
+  // 繁體, 二〇二四年, ２０２５, 第七届 and "the sixth forum" mean what their plain forms mean.
+  const question = normaliseNumerals(toSimplified(englishOrdinals(asked)));
+  const text = language === "en" ? translateEnglish(question, vocabulary) : normaliseChinese(question);
   const ref = findMeetingReference(text, meetings);
   const answerType = detectAnswerType(question, text);
   // "哪些会议提到了X": which meetings mention something (not "2024年会议期间召开了哪些会议").
@@ -137,7 +145,7 @@ export function understandQuery(
     nextYear: ref.nextYear,
     terms: [...weights].map(([term, weight]) => ({ term, weight })),
     asksWhichMeetings,
-    unknownWords: language === "en" ? unknownEnglishWords(question) : [],
+    unknownWords: language === "en" ? unknownEnglishWords(question, vocabulary) : [],
     keyPhrase,
     answerType,
   };
@@ -152,12 +160,6 @@ export function isOtherMeetingYear(q: UnderstoodQuery, year: number): boolean {
   return q.askedYears.size > 0 && !q.nextYear && !q.askedYears.has(year) && !q.text.includes(String(year));
 }
 
-/** English when Latin letters outnumber Han characters. */
-export function detectLanguage(text: string): "zh" | "en" {
-  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
-  const latin = text.match(/[A-Za-z]/g)?.length ?? 0;
-  return latin > han ? "en" : "zh";
-}
 
 /** Covers a word with known words of two or more characters, longest first from the left; undefined when it cannot. */
 function knownCover(word: string, known: (w: string) => boolean): string[] | undefined {
@@ -186,21 +188,45 @@ function normaliseChinese(text: string): string {
   return text.normalize("NFKC").replace(/\s+/g, "");
 }
 
-/** Every alias phrase in one pattern, longest first, matched on word boundaries (compiled once: it is constant). */
-const ALIAS_PATTERN = new RegExp(
-  `(?<![a-z])(?:${Object.keys(ENGLISH_ALIASES)
-    .sort((a, b) => b.length - a.length)
-    .map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\']/g, "\\$&"))
-    .join("|")})(?![a-z])`,
-  "g",
-);
+/** English phrases and their Chinese terms, with one pattern matching any of them (longest first, on word boundaries). */
+export interface EnglishVocabulary {
+  table: Readonly<Record<string, string>>;
+  pattern: RegExp;
+}
+
+/**
+ * The English vocabulary: the alias table plus names spelled from the corpus ("li qiang" → 李强).
+ * Build it once per corpus; the table's own phrases win over a name spelled the same.
+ */
+export function englishVocabulary(names: Readonly<Record<string, string>> = {}): EnglishVocabulary {
+  const table = { ...names, ...ENGLISH_ALIASES };
+  const pattern = new RegExp(
+    `(?<![a-z])(?:${Object.keys(table)
+      .sort((a, b) => b.length - a.length)
+      .map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\']/g, "\\$&"))
+      .join("|")})(?![a-z])`,
+    "g",
+  );
+  return { table, pattern };
+}
+
+const DEFAULT_VOCABULARY = englishVocabulary();
+
+/**
+ * The English vocabulary of a corpus: the alias table plus the pinyin of its people, its host
+ * cities and the provinces, so a report added tomorrow brings its officials' English names along.
+ */
+export function corpusVocabulary(people: readonly string[], meetings: readonly MeetingInfo[]): EnglishVocabulary {
+  const places = [...new Set([...PROVINCES, ...meetings.flatMap((m) => [m.city, m.province])])];
+  return englishVocabulary(pinyinAliases(people, places));
+}
 
 /**
  * Maps an English question to Chinese search text: aliases (longest first),
  * years attached to meetings ("the 2022 meeting" → 2022年度会议), and tokens
  * such as G60 or GDP kept as they are.
  */
-export function translateEnglish(question: string): string {
+export function translateEnglish(question: string, vocabulary: EnglishVocabulary = DEFAULT_VOCABULARY): string {
   let text = ` ${question.toLowerCase().replace(/[’‘]/g, "'").replace(/[?!.,;:()"]/g, " ")} `;
   // "annual"/"leaders'" name the annual meeting (年度); a bare "meeting" or "symposium" may be either kind.
   text = text.replace(/\b(\d{4})\s+(?:annual\s+|leaders'?\s+)+meeting\b/g, " $1年度会议 ");
@@ -211,7 +237,7 @@ export function translateEnglish(question: string): string {
   text = text.replace(/\b(?:in|at)\s+(\d{4})\b(?!\s*年)/g, " $1年会议 ");
   text = text.replace(/\b(\d{4})\s+(?:high-level\s+)?forum\b/g, " $1年论坛 ");
   text = text.replace(/\bnext (?:year's )?meeting\b|\bthe following year\b|\bnext year\b|\b(?:the )?(?:meeting|one) after\b|\bfollowing (?:year's )?meeting\b/g, " 下一年度 ");
-  text = text.replace(ALIAS_PATTERN, (phrase) => ` ${ENGLISH_ALIASES[phrase]} `);
+  text = text.replace(vocabulary.pattern, (phrase) => ` ${vocabulary.table[phrase]} `);
   const kept = text
     .split(/\s+/)
     .filter((t) => t && (/\p{Script=Han}/u.test(t) || /\d/.test(t) || (/^[a-z]{2,5}$/.test(t) && question.includes(t.toUpperCase()))))
@@ -224,9 +250,9 @@ export function translateEnglish(question: string): string {
  * ("population"): the reports may not cover them, so they count against an answer.
  * A word the user capitalised after the first keeps its capital ("Olympics"): it names something.
  */
-export function unknownEnglishWords(question: string): string[] {
+export function unknownEnglishWords(question: string, vocabulary: EnglishVocabulary = DEFAULT_VOCABULARY): string[] {
   let text = ` ${question.toLowerCase().replace(/[’‘]/g, "'").replace(/[?!.,;:()"]/g, " ")} `;
-  text = text.replace(ALIAS_PATTERN, " ");
+  text = text.replace(vocabulary.pattern, " ");
   const unknown = new Set(text.split(/\s+/).filter((w) => /^[a-z][a-z'-]{2,}$/.test(w) && !ENGLISH_STOP.has(w) && !ENGLISH_STOP.has(w.replace(/s$/, ""))));
   const written = question.replace(/[’‘]/g, "'").split(/[\s?!.,;:()"]+/).filter(Boolean);
   return written.flatMap((w, i) => (unknown.has(w.toLowerCase()) ? [i > 0 ? w : w.toLowerCase()] : []));
@@ -255,7 +281,8 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
     // The whole name ("第六届高层论坛上") is the reference, so the forum's name does not outweigh what is asked.
     const span = new RegExp(`${edition[0]}\\p{Script=Han}{0,12}?论坛(上|期间)?`, "u").exec(text)?.[0] ?? edition[0];
     if (hits.length) return { meetingIds: hits.map((m) => m.id), articleKind: "forum", span };
-    return { meetingIds: [], articleKind: "forum", requiredText: edition[0], span };
+    // Reports write editions in Chinese numerals (第九届), whatever form the question used.
+    return { meetingIds: [], articleKind: "forum", requiredText: `第${"〇一二三四五六七八九十"[n] ?? n}届`, span };
   }
 
   // A year attached to a meeting word: "2022年度会议", "2024年的座谈会", "2021年会议时".

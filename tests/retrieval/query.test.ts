@@ -9,7 +9,9 @@ import type { Corpus, Meeting } from "../../src/corpus/types.js";
 import { openEngine, type Engine } from "../../src/engine.js";
 import { createSegmenter, type Segmenter } from "../../src/index/segmenter.js";
 import { createBm25 } from "../../src/retrieval/bm25.js";
-import { detectLanguage, translateEnglish, understandQuery } from "../../src/retrieval/query.js";
+import { personNames } from "../../src/corpus/names.js";
+import { corpusVocabulary, translateEnglish, understandQuery } from "../../src/retrieval/query.js";
+import { languageOf } from "../../src/text/language.js";
 import { fakeFactory } from "../fixtures/fake-embedder.js";
 import { CORPUS, cleanupTempDirs, tempDir } from "../fixtures/helpers.js";
 
@@ -24,7 +26,8 @@ beforeAll(async () => {
 });
 afterAll(cleanupTempDirs);
 
-const understand = (q: string) => understandQuery(q, corpus.meetings, segmenter, (w) => engine.retriever.documentFrequency(w) > 0);
+const vocabulary = () => corpusVocabulary(personNames(corpus), corpus.meetings);
+const understand = (q: string) => understandQuery(q, corpus.meetings, segmenter, (w) => engine.retriever.documentFrequency(w) > 0, vocabulary());
 const byYear = (year: number, kind: Meeting["kind"] = "annual") => corpus.meetings.find((m) => m.year === year && m.kind === kind)!;
 
 describe("which meeting a question is about", () => {
@@ -175,9 +178,9 @@ describe("what is asked", () => {
 
 describe("English questions", () => {
   it("detects the language by script", () => {
-    expect(detectLanguage("Where was the 2024 meeting held?")).toBe("en");
-    expect(detectLanguage("2024年会议在哪里举行？")).toBe("zh");
-    expect(detectLanguage("G60科创走廊是什么？")).toBe("zh");
+    expect(languageOf("Where was the 2024 meeting held?")).toBe("en");
+    expect(languageOf("2024年会议在哪里举行？")).toBe("zh");
+    expect(languageOf("G60科创走廊是什么？")).toBe("zh");
   });
 
   it("“the 2025 meeting” resolves to the 2025 meeting; Shanghai → 上海, theme → 主题", () => {
@@ -193,7 +196,7 @@ describe("English questions", () => {
   it("maps the longest alias first and keeps acronyms like GDP", () => {
     expect(translateEnglish("the Yangtze River Delta integration")).toContain("长三角");
     expect(translateEnglish("the Yangtze River Delta integration")).not.toContain("长江");
-    expect(translateEnglish("What was the GDP of Anhui?")).toMatch(/GDP.*安徽|安徽.*GDP/);
+    expect(translateEnglish("What was the GDP of Anhui?", vocabulary())).toMatch(/GDP.*安徽|安徽.*GDP/);
   });
 
   it("“the 2024 forum” and “the next meeting” are understood", () => {
