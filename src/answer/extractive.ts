@@ -17,7 +17,9 @@ import { splitClauses, type Clause } from "./clauses.js";
 import { QUESTION_VOCABULARY } from "./intents.js";
 import { answerTyped, type TypedAnswer } from "./typed.js";
 import type { Knowledge } from "../knowledge/extract.js";
+import { languageOf } from "../text/language.js";
 import { isTraditional, toTraditional } from "../text/script.js";
+import { isSmallTalk, smallTalkReply } from "./chitchat.js";
 import type { Answer, Answerer, AskOptions, Retrieved } from "./types.js";
 
 /** Answers longer than this are cut back to the best clauses. */
@@ -60,8 +62,12 @@ export function createExtractiveAnswerer(deps: {
   };
 
   async function answerQuestion(asked: string, options: AskOptions): Promise<Answer> {
+    if (isSmallTalk(asked)) {
+      const language = languageOf(asked);
+      return { question: asked, answered: false, answer: smallTalkReply(asked, examples(language)), citations: [], retrieved: [], path: "extractive", language };
+    }
     // A follow-up ("那2022年呢？") is answered as the standalone question it stands for.
-    const question = options.history?.length ? heuristicStandalone(options.history, asked) : asked;
+    const question = options.history?.length ? heuristicStandalone(options.history, asked, { people }) : asked;
     const result = await retriever.retrieve(question, { k: 10 });
     const q = result.understood;
     if (q.asksWhichMeetings) {
@@ -215,8 +221,14 @@ export function createExtractiveAnswerer(deps: {
    */
   function holdsAskedKind(q: UnderstoodQuery, window: string, text: string): boolean {
     switch (q.answerType) {
-      case "number":
-        return COUNT.test(window.replace(/\d{4}(年度?|—|-)|\d{1,2}月\d{1,2}日/gu, ""));
+      case "number": {
+        const stated = window.replace(/\d{4}(年度?|—|-)|\d{1,2}月\d{1,2}日/gu, "");
+        // "多少个协议" wants a count of 个 (or 项), not the 三年 of a plan's name.
+        const unit = /(?:多少|几)(个|项|家|人|名|位|条|场|次|年|天|亿|万|批|所|座|类)/u.exec(q.text)?.[1];
+        if (!unit) return COUNT.test(stated);
+        const units = unit === "个" || unit === "项" ? "个项" : unit === "人" || unit === "名" || unit === "位" ? "人名位" : unit;
+        return new RegExp(`(\\d+|[一二两三四五六七八九十百千万]+)[${units}]`, "u").test(stated);
+      }
       case "person":
         return [...people].some((p) => window.includes(p));
       case "date":
@@ -260,12 +272,25 @@ export function createExtractiveAnswerer(deps: {
     return { kind: chunk.meetingKind, year: chunk.year, title: chunk.meetingTitle, city: chunk.city };
   }
 
+  /** Questions the reports answer, from the newest meetings: for greetings and refusals. */
+  function examples(language: "zh" | "en"): string[] {
+    const annual = [...meetings].filter((m) => m.kind === "annual").sort((a, b) => b.startDate.localeCompare(a.startDate));
+    const [latest, before] = annual;
+    if (!latest) return [];
+    return language === "en"
+      ? [`What was the theme of the ${latest.year} meeting?`, `Where was the ${(before ?? latest).year} meeting held?`]
+      : [`${latest.year}年度座谈会的主题是什么？`, `${(before ?? latest).year}年度座谈会在哪里举行？`];
+  }
+
   function refuse(question: string, result: HybridResult): Answer {
     const q = result.understood;
+    // Say what the reports do cover, and a question they answer.
+    const covered = [...meetings].sort((a, b) => a.startDate.localeCompare(b.startDate)).map((m) => meetingLabel(m, q.language));
+    const [example] = examples(q.language);
     const answer =
       q.language === "en"
-        ? "The meeting reports don't cover this, so I can't answer it from them."
-        : "报道中没有找到与这个问题相关的内容，无法作答。";
+        ? `The meeting reports don't cover this, so I can't answer it from them. They cover ${covered.join(", ")}.${example ? ` You could ask: “${example}”` : ""}`
+        : `报道中没有找到与这个问题相关的内容，无法作答。现有报道涵盖：${covered.join("、")}。${example ? `可以试试问：“${example}”` : ""}`;
     return { question, answered: false, answer, citations: [], retrieved: result.results, path: "extractive", language: q.language };
   }
 

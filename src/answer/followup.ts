@@ -1,44 +1,125 @@
 /**
- * Follow-up questions without a model: "那2022年呢？" after "2024年的座谈会在哪里举行？"
- * becomes "2022年的座谈会在哪里举行？". The LLM path tries the model first and falls back to this.
+ * Follow-up questions without a model. Only a turn that leans on the previous one is
+ * rewritten: "那2022年呢？" after "2024年的座谈会在哪里举行？" becomes "2022年的座谈会在哪里举行？",
+ * "他说了什么？" names the person, "那次会议开了几天？" names the meeting. A question that is
+ * complete on its own ("2024年会议在哪里举行？") is never merged with the one before.
+ * The LLM path tries the model first and falls back to this.
  */
+import { PROVINCES } from "../corpus/metadata.js";
 import type { Turn } from "./types.js";
 
 const YEAR = /(?:19|20)\d{2}/g;
 /** Openers and endings that mark an elliptical follow-up in Chinese or English. */
 const ELLIPTICAL_START = /^(?:那么?|还有|另外|以及|其中|and\b|what about\b|how about\b|and what about\b|what of\b)/i;
 const ELLIPTICAL_END = /呢[？?]?$/;
+/** Words that point back at a person of the previous turn. */
+const PERSON_BACK = /他们|她们|他|她|\b(?:he|she|him|his|her)\b/giu;
+/** Words that point back at the meeting of the previous turn. */
+const MEETING_BACK = /(?:那|这|该|此)(?:次|届|场)(?:会议|座谈会|会|论坛)?|当时|那里|那儿|同一年|\b(?:that|this|the same) (?:meeting|symposium|one|year|forum)\b|\bthere\b|\bthen\b|\bit\b|\bits\b/giu;
+/** A meeting named outright: a year, a forum edition, an ordinal. */
+const NAMES_MEETING = /(?:19|20)\d{2}|第[\d一二三四五六七八九十]+届|\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b/iu;
+
+/** What the heuristic may know about the corpus. */
+export interface FollowUpContext {
+  /** Person names of the reports, to find who "他" is. */
+  people?: ReadonlySet<string>;
+}
 
 /**
- * True when the question leans on an earlier turn: it opens like "那…"/"what about",
- * ends in 呢, or is very short.
+ * True when the question leans on an earlier turn: it opens like "那…"/"what about", ends in 呢,
+ * or points back with a pronoun ("他", "那次会议", "that meeting").
  */
 export function looksElliptical(question: string): boolean {
   const q = question.trim();
-  const han = (q.match(/\p{Script=Han}/gu) ?? []).length;
-  const words = q.split(/\s+/).filter(Boolean).length;
-  const short = han > 0 ? han <= 8 : words <= 4;
-  return ELLIPTICAL_START.test(q) || ELLIPTICAL_END.test(q) || short;
+  return ELLIPTICAL_START.test(q) || ELLIPTICAL_END.test(q) || new RegExp(PERSON_BACK.source, "iu").test(q) || new RegExp(MEETING_BACK.source, "iu").test(q);
 }
 
 /**
  * The standalone question without a model.
- * - A follow-up that only names another year takes the previous question with the
- *   year swapped: "2024年的座谈会在哪里举行？" + "那2022年呢？" → "2022年的座谈会在哪里举行？".
- * - Another elliptical follow-up is appended to the previous question, which gives
- *   retrieval the missing context.
- * - A full question stands as it is.
+ * - A follow-up that only names another year takes the previous question with the year swapped.
+ * - "他/她" becomes the person the previous turn was about; "那次会议/that meeting" its meeting.
+ * - "省长呢？" swaps the same kind of word (a post, a person, a province) in the previous question.
+ * - A short question that names no meeting keeps the previous turn's meeting.
+ * - Other elliptical follow-ups are appended to the previous question; full questions stand as they are.
  */
-export function heuristicStandalone(history: readonly Turn[], question: string): string {
+export function heuristicStandalone(history: readonly Turn[], question: string, context: FollowUpContext = {}): string {
   const q = question.trim();
-  const previous = history[history.length - 1]?.question.trim();
-  if (!previous || !looksElliptical(q)) return q;
+  const previousTurn = history[history.length - 1];
+  const previous = previousTurn?.question.trim();
+  if (!previous || !previousTurn) return q;
+  const english = /[a-z]{3}/i.test(q) && !/\p{Script=Han}{3}/u.test(q);
+  const opener = ELLIPTICAL_START.test(q) || ELLIPTICAL_END.test(q);
   const years = q.match(YEAR) ?? [];
   const previousYears = previous.match(YEAR) ?? [];
-  const rest = q.replace(YEAR, "").replace(ELLIPTICAL_START, "").replace(/[年度的呢？?，,。\s]/g, "");
-  if (years.length === 1 && previousYears.length === 1 && rest === "") {
+  const rest = q.replace(YEAR, "").replace(ELLIPTICAL_START, "").replace(/[年度的呢？?，,。\s]/g, "").replace(/^(?:the|meeting|s)+$/i, "");
+  if (opener && years.length === 1 && previousYears.length === 1 && rest === "") {
     return previous.replace(previousYears[0] ?? "", years[0] ?? "");
   }
-  return `${previous} ${q}`;
+
+  let rewritten = q;
+  let resolved = false;
+  const person = antecedent(previous, previousTurn.answer, context.people);
+  if (person && new RegExp(PERSON_BACK.source, "iu").test(rewritten)) {
+    rewritten = rewritten.replace(PERSON_BACK, person);
+    resolved = true;
+  }
+  const meeting = meetingOf(previous, english);
+  if (meeting && new RegExp(MEETING_BACK.source, "iu").test(rewritten)) {
+    rewritten = rewritten.replace(MEETING_BACK, english ? ` ${meeting} ` : meeting).replace(/\s+/g, " ").trim();
+    resolved = true;
+  }
+  if (opener && !resolved) {
+    const swapped = swapSameKind(previous, q.replace(ELLIPTICAL_START, "").replace(/[呢？?，,。\s]/gu, ""), context.people);
+    return swapped ?? `${previous} ${q}`;
+  }
+  // "开了几天？" after a question about the 2024 meeting is about that meeting.
+  if (meeting && !NAMES_MEETING.test(rewritten) && isShort(rewritten)) {
+    rewritten = english ? `${rewritten.replace(/[?？]$/, "")} at ${meeting}?` : `${meeting}${rewritten}`;
+  }
+  return rewritten;
 }
 
+function isShort(text: string): boolean {
+  const han = (text.match(/\p{Script=Han}/gu) ?? []).length;
+  return han > 0 ? han <= 12 : text.split(/\s+/).filter(Boolean).length <= 8;
+}
+
+/** The meeting the previous question named, in the current question's language. */
+function meetingOf(previous: string, english: boolean): string | undefined {
+  const edition = /第([\d一二三四五六七八九十]+)届/u.exec(previous);
+  const year = /(?:19|20)\d{2}/.exec(previous)?.[0];
+  if (year) {
+    const annual = /年度|annual|leaders/iu.test(previous);
+    if (/论坛|forum/iu.test(previous) && !/会议|座谈会|meeting/iu.test(previous)) return english ? `the ${year} forum` : `${year}年论坛`;
+    return english ? `the ${year} meeting` : `${year}年${annual ? "度" : ""}会议`;
+  }
+  if (edition) return english ? `the 第${edition[1]}届 forum` : `第${edition[1]}届论坛`;
+  return undefined;
+}
+
+/** The person the previous turn was about: named in its question, else first named in its answer. */
+function antecedent(previous: string, answer: string, people: ReadonlySet<string> | undefined): string | undefined {
+  if (!people?.size) return undefined;
+  const inQuestion = [...people].filter((p) => previous.includes(p));
+  if (inQuestion.length) return inQuestion.sort((a, b) => previous.lastIndexOf(b) - previous.lastIndexOf(a))[0];
+  const inAnswer = [...people].filter((p) => answer.includes(p));
+  return inAnswer.sort((a, b) => answer.indexOf(a) - answer.indexOf(b))[0];
+}
+
+/** Posts and provinces as reports write them: a follow-up naming one replaces the previous one. */
+const POST = /副书记、省长|副书记、市长|省委书记|市委书记|书记|省长|市长|主任|总理/u;
+const PROVINCE = new RegExp(PROVINCES.join("|"), "u");
+
+/** "省长呢？" after "2024年浙江省委书记是谁？" → "2024年浙江省长是谁？"; undefined when nothing of that kind is there. */
+function swapSameKind(previous: string, content: string, people: ReadonlySet<string> | undefined): string | undefined {
+  if (!content) return undefined;
+  const kinds: RegExp[] = [POST, PROVINCE];
+  if (people?.size) kinds.push(new RegExp([...people].sort((a, b) => b.length - a.length).join("|"), "u"));
+  for (const kind of kinds) {
+    const whole = new RegExp(`^(?:${kind.source})$`, "u");
+    if (!whole.test(content)) continue;
+    const found = kind.exec(previous);
+    if (found) return previous.replace(found[0], content);
+  }
+  return undefined;
+}

@@ -43,7 +43,8 @@ await runCli(async () => {
     const check = checkQuestion(q, config.MAX_QUESTION_CHARS);
     const answer = check.ok ? await answerer.ask(check.question, conversation ? { history } : {}) : invalid(q, check.message);
     const ms = performance.now() - started;
-    if (conversation) history = [...history, { question: answer.question, answer: answer.answer }].slice(-6);
+    // As in the bot, only answered turns give context to the next one.
+    if (conversation && answer.answered) history = [...history, { question: answer.question, answer: answer.answer }].slice(-6);
     process.stdout.write(json || batchFile ? `${JSON.stringify(answerToJson(answer, ms))}\n` : `${answerToText(answer)}\n`);
   }
 });

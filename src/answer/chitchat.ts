@@ -1,0 +1,51 @@
+/**
+ * Greetings, thanks and "what can you do": a short friendly reply with example questions,
+ * never "the reports don't say". Recognised only when the whole message is small talk.
+ */
+import { languageOf } from "../text/language.js";
+
+/** Phrases of small talk; a message made only of these (and punctuation) is small talk. */
+const SMALL_TALK = [
+  "你好", "您好", "嗨", "哈喽", "在吗", "早上好", "下午好", "晚上好", "谢谢", "谢谢你", "多谢", "感谢", "好的", "好", "明白了", "知道了", "再见", "拜拜",
+  "你能做什么", "你会什么", "你能干什么", "你是谁", "怎么用", "帮助",
+  "hi", "hello", "hey", "thanks", "thank you", "thank you so much", "thanks a lot", "ok", "okay", "great", "bye", "goodbye", "good morning",
+  "what can you do", "who are you", "help", "how does this work",
+];
+
+/** Whether a message is only small talk ("你好", "好的，谢谢", "hi, what can you do?"). */
+export function isSmallTalk(message: string): boolean {
+  const parts = message
+    .toLowerCase()
+    .split(/[\s,，。.!！?？~～、;；:：]+/u)
+    .filter(Boolean);
+  if (!parts.length) return false;
+  const phrases = new Set(SMALL_TALK);
+  // Join neighbouring words back into phrases ("thank you", "what can you do").
+  let i = 0;
+  while (i < parts.length) {
+    let matched = 0;
+    for (let len = Math.min(5, parts.length - i); len >= 1; len--) {
+      if (phrases.has(parts.slice(i, i + len).join(" "))) {
+        matched = len;
+        break;
+      }
+    }
+    if (!matched) return false;
+    i += matched;
+  }
+  return true;
+}
+
+/**
+ * The reply to small talk, in the message's language, with examples built from the meetings at hand.
+ * @param examples two or three questions the reports answer
+ */
+export function smallTalkReply(message: string, examples: readonly string[]): string {
+  const thanks = /谢|感谢|thank/iu.test(message);
+  if (languageOf(message) === "en") {
+    const lead = thanks ? "You're welcome!" : "Hello! I answer questions about the Yangtze River Delta leaders' meetings from the news reports, and cite the paragraph each answer comes from.";
+    return `${lead} You could ask: ${examples.map((e) => `“${e}”`).join(" or ")}`;
+  }
+  const lead = thanks ? "不客气！" : "你好！我根据新闻报道回答关于长三角地区主要领导座谈会的问题，每个回答都注明出处段落。";
+  return `${lead}可以这样问：${examples.map((e) => `“${e}”`).join("、")}`;
+}

@@ -1,0 +1,126 @@
+/**
+ * Answers that hold on questions nobody tuned for. The knowledge layer and the typed answers are
+ * proved on the fixture report of an invented 2026 meeting (its officials, dates and documents
+ * exist nowhere in the real corpus), added beside the real reports as a user would add one.
+ */
+import { copyFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Answer, Turn } from "../../src/answer/types.js";
+import { openEngine, type Engine } from "../../src/engine.js";
+import { FIXTURES, cleanupTempDirs, copyCorpus, readManifest, tempDir, writeManifest } from "../fixtures/helpers.js";
+
+let engine: Engine;
+beforeAll(async () => {
+  const dir = copyCorpus();
+  copyFileSync(join(FIXTURES, "2026-newspaper-page.txt"), join(dir, "2026-newspaper-page.txt"));
+  const manifest = readManifest(dir) as { reports: unknown[] };
+  writeManifest(dir, { ...manifest, reports: [...manifest.reports, { file: "2026-newspaper-page.txt", id: "2026-shanghai" }] });
+  engine = await openEngine({ corpusDir: dir, indexDir: join(tempDir("csj-knowledge-"), "index") });
+});
+afterAll(cleanupTempDirs);
+
+const ask = (q: string, history?: Turn[]) => engine.extractive.ask(q, history ? { history } : {});
+const cites2026 = (a: Answer) => a.citations.some((c) => c.meetingId === "2026-shanghai");
+
+describe("the knowledge layer of a report added tomorrow", () => {
+  it("reads posts, dates, place, theme, documents and the next host from its text", () => {
+    const facts = engine.knowledge.meetings.find((m) => m.meetingId === "2026-shanghai")!;
+    expect(facts.posts.map((p) => `${p.post}${p.person}`)).toEqual(
+      expect.arrayContaining(["上海市委书记陈明远", "上海市委副书记、市长周文华", "江苏省委书记林思远", "江苏省委副书记、省长赵启明"]),
+    );
+    expect(facts.posts.find((p) => p.person === "赵启明")?.region).toBe("江苏");
+    expect(facts.events.find((e) => e.event === "meeting")).toMatchObject({ dateText: "6月10日至11日", placeText: "上海" });
+    expect(facts.theme?.text).toBe("携手建设世界级城市群，共创长三角美好未来");
+    expect(facts.documents.map((d) => d.title)).toEqual(["长三角城市群协同发展行动方案（2026—2028年）"]);
+    expect(facts.nextHost).toMatchObject({ year: 2027, place: "浙江省" });
+  });
+});
+
+describe("typed questions in the user's own words", () => {
+  it.each([
+    ["赵启明担任什么职务？", "江苏省委副书记、省长赵启明"],
+    ["林思远是什么身份？", "江苏省委书记林思远"],
+    ["2026年会议上江苏省长是谁？", "赵启明"],
+    ["Who was Jiangsu's governor at the 2026 meeting?", "赵启明"],
+    ["Who is Zhao Qiming?", "赵启明"],
+    ["2026年度座谈会开了几天？", "两天"],
+    ["2026年的座谈会几月几日开的？", "6月10日至11日"],
+    ["二〇二六年的会议在哪座城市开的？", "上海"],
+    ["２０２６年会议审议了什么文件？", "长三角城市群协同发展行动方案"],
+    ["2026年會議的主題是什麼？", "攜手建設世界級城市群"],
+    ["2026年会议把下一届安排在哪个省？", "浙江省"],
+  ])("%s", async (q, fact) => {
+    const answer = await ask(q);
+    expect(answer.answered, answer.answer).toBe(true);
+    expect(answer.answer).toContain(fact);
+    expect(cites2026(answer)).toBe(true);
+  });
+
+  it("answers across meetings: a person's post at each meeting, each cited", async () => {
+    const answer = await ask("龚正在历次会议上是什么职务？");
+    expect(answer.answer).toContain("上海市委副书记、市长龚正");
+    expect(new Set(answer.citations.map((c) => c.meetingId)).size).toBeGreaterThanOrEqual(3);
+    for (const c of answer.citations) expect(c.text).toContain("龚正");
+  });
+
+  it("chains through the next host: the meeting 2024 chose, then its date", async () => {
+    const answer = await ask("2024年会议确定的下一届会议是哪天开的？");
+    expect(answer.answer).toContain("江苏省");
+    expect(answer.answer).toMatch(/6月6日至7日/);
+    expect(answer.citations.map((c) => c.meetingId)).toEqual(["2024-wenzhou", "2025-nanjing"]);
+  });
+});
+
+describe("refusals by what is missing, not by unknown words", () => {
+  it("an unknown colloquial word or a synonym does not turn an answer into a refusal", async () => {
+    for (const [plain, perturbed] of [
+      ["2024年会议审议了哪些文件？", "2024年会议到底审议了哪些文件呀？"],
+      ["2025年会议期间领导们考察了哪些地方？", "2025年会议期间领导们都跑去考察了哪些地方？"],
+      ["赵启明担任什么职务？", "赵启明的头衔是什么？"],
+    ]) {
+      const a = await ask(plain!);
+      const b = await ask(perturbed!);
+      expect(a.answered, plain).toBe(true);
+      expect(b.answered, perturbed).toBe(true);
+      expect(b.citations[0]?.text).toBe(a.citations[0]?.text);
+    }
+  });
+
+  it("refuses a detail the reports never state, and says what they cover", async () => {
+    for (const q of ["2024年会议签了多少个合作协议？", "北京冬奥会的吉祥物是什么？", "What was the GDP of Anhui in 2025?"]) {
+      const answer = await ask(q);
+      expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
+    }
+    const refusal = await ask("2024年会议签了多少个合作协议？");
+    expect(refusal.answer).toContain("2026年度座谈会（上海）");
+    expect(refusal.answer).toMatch(/可以试试问/);
+  });
+});
+
+describe("conversations", () => {
+  it("a complete question after another is answered on its own", async () => {
+    const first = await ask("2025年会议的主题是什么？");
+    const second = await ask("2024年会议在哪里举行？", [{ question: first.question, answer: first.answer }]);
+    expect(second.answer).toContain("温州");
+    expect(second.answer).not.toContain(first.answer.slice(0, 12));
+  });
+
+  it("elliptical turns take what they lean on: a year, a person, the meeting", async () => {
+    const history: Turn[] = [{ question: "2026年会议上江苏省委书记是谁？", answer: "江苏省委书记林思远" }];
+    expect((await ask("那2025年呢？", history)).answer).toContain("信长星");
+    expect((await ask("省长呢？", history)).answer).toContain("赵启明");
+    const meeting: Turn[] = [{ question: "2026年会议在哪里举行？", answer: "上海" }];
+    expect((await ask("那次会议开了几天？", meeting)).answer).toContain("两天");
+    expect((await ask("How long did it last?", [{ question: "Where was the 2026 meeting held?", answer: "Shanghai" }])).answer).toContain("2 days");
+  });
+
+  it("greetings and thanks get a friendly reply with example questions, not a refusal", async () => {
+    for (const q of ["你好", "好的，谢谢！", "hi, what can you do?"]) {
+      const answer = await ask(q);
+      expect(answer.answered).toBe(false);
+      expect(answer.answer).not.toMatch(/没有找到|don't cover/);
+      expect(answer.answer).toMatch(/“.+”/);
+    }
+  });
+});
