@@ -3,8 +3,7 @@
  * it when missing or stale), and wires retrieval to the extractive answerer.
  * Entry points (CLI, bot) call this once and share the result.
  */
-import type { Answerer } from "./answer/types.js";
-import { createExtractiveAnswerer } from "./answer/extractive.js";
+import { createExtractiveAnswerer, type ExtractiveAnswerer } from "./answer/extractive.js";
 import { loadCorpus } from "./corpus/load.js";
 import { personNames } from "./corpus/names.js";
 import type { Corpus, DroppedArticle } from "./corpus/types.js";
@@ -24,7 +23,7 @@ export interface Engine {
   index: LoadedIndex;
   retriever: HybridRetriever;
   /** The offline extractive answerer (also the LLM answerer's fallback). */
-  extractive: Answerer;
+  extractive: ExtractiveAnswerer;
   segmenter: Segmenter;
   /** Facts read from the reports (posts, dates, places, themes, documents, next hosts). */
   knowledge: Knowledge;

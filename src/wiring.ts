@@ -45,7 +45,8 @@ export async function answererFor(config: Config, engine: Engine, logger: Logger
     timeoutMs: config.OPENAI_TIMEOUT_MS,
     logger,
     meetings: engine.corpus.meetings,
-    covers: async (question) => (await engine.extractive.ask(question)).answered,
+    // Only off-topic questions and unknown names are refused before the model; it decides the rest.
+    covers: (question) => engine.extractive.inScope(question),
   });
 }
 

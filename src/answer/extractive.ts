@@ -30,6 +30,15 @@ const LONG_CLAUSE = 220;
 const MIN_COVERAGE = 0.5;
 const CANDIDATES = 5;
 
+/** The offline answerer, which also tells whether a question is within the reports' scope at all. */
+export interface ExtractiveAnswerer extends Answerer {
+  /**
+   * False only when the question is off-topic or names something the reports never mention (冬奥会, GDP):
+   * the gate before a model, which decides everything else from the retrieved paragraphs.
+   */
+  inScope(question: string): Promise<boolean>;
+}
+
 /** Creates the extractive answerer over a hybrid retriever. */
 export function createExtractiveAnswerer(deps: {
   retriever: HybridRetriever;
@@ -40,7 +49,7 @@ export function createExtractiveAnswerer(deps: {
   knowledge?: Knowledge;
   /** Judges words the corpus never uses: a name (冬奥会, GDP) weighs against an answer, a common verb (聊) hardly. */
   partOfSpeech?: (word: string) => string;
-}): Answerer {
+}): ExtractiveAnswerer {
   const { retriever, meetings, knowledge } = deps;
   const partOfSpeech = deps.partOfSpeech ?? (() => "x");
   const chunkById = new Map(retriever.chunks.map((c) => [c.id, c]));
@@ -58,6 +67,15 @@ export function createExtractiveAnswerer(deps: {
       const reply = await answerQuestion(asked, options);
       // A question in Traditional characters gets its answer in them; citations quote the reports as written.
       return isTraditional(asked) ? { ...reply, answer: toTraditional(reply.answer) } : reply;
+    },
+    async inScope(question) {
+      if (isSmallTalk(question)) return false;
+      const result = await retriever.retrieve(question, { k: 10 });
+      const q = result.understood;
+      const top = (result.results.filter((r) => q.meetingIds.includes(r.chunk.meetingId))[0] ?? result.results[0])?.chunk;
+      if (!top) return false;
+      const { topicFound, unseenName } = coverageOf(q, top);
+      return topicFound && !unseenName;
     },
   };
 
@@ -108,15 +126,17 @@ export function createExtractiveAnswerer(deps: {
    */
   function typedCovers(q: UnderstoodQuery, typed: TypedAnswer): boolean {
     const evidence = (typed.chunks.map((c) => `${c.meetingTitle}${c.articleTitle}${c.text}`).join("") + typed.text).toLowerCase();
+    // The words that shaped the question ("下一年", "哪个城市") are what the typed answer answers.
+    const explained = [...q.text.matchAll(new RegExp(QUESTION_VOCABULARY.source, "giu"))].map((m) => m[0]);
     const maxIdf = Math.log(1 + retriever.chunks.length);
     let found = 0;
     let missing = 0;
     for (const { term, weight } of q.terms) {
       if (weight < 0.3) continue;
       const known = retriever.documentFrequency(term) > 0;
-      const w = (known ? retriever.idf(term) || 1 : (maxIdf + 1) * unknownWeight(term)) * Math.min(1, weight);
+      const w = (known ? (retriever.idf(term) || 1) * knownWeight(term) : (maxIdf + 1) * unknownWeight(term)) * Math.min(1, weight);
       const said = [term, ...(CHINESE_SYNONYMS[term] ?? [])].some((t) => evidence.includes(t));
-      if (said || QUESTION_VOCABULARY.test(term)) found += w;
+      if (said || explained.some((span) => span.includes(term) || term.includes(span))) found += w;
       else missing += w;
     }
     for (const word of q.unknownWords) if (isEnglishName(word)) missing += maxIdf + 1;
@@ -177,14 +197,20 @@ export function createExtractiveAnswerer(deps: {
    * colloquial word never refuses alone.
    */
   function coverage(q: UnderstoodQuery, chunk: Chunk): number {
-    return coverageOf(q, `${chunk.meetingTitle}${chunk.articleTitle}${chunk.text}`, neighbours(chunk), chunk.text);
+    return coverageOf(q, chunk).share;
   }
 
-  /** Coverage of the question by evidence text (`haystack`), with `nearby` text counted at a discount. */
-  function coverageOf(q: UnderstoodQuery, haystackText: string, nearbyText: string, typeText: string): number {
+  /**
+   * How much of the question a chunk covers, whether it found what the question is about
+   * (a word beyond its setting), and whether the question names something the corpus never does.
+   */
+  function coverageOf(q: UnderstoodQuery, chunk: Chunk): { share: number; topicFound: boolean; unseenName: boolean } {
+    const haystackText = `${chunk.meetingTitle}${chunk.articleTitle}${chunk.text}`;
+    const nearbyText = neighbours(chunk);
+    const typeText = chunk.text;
     const primary = q.terms.filter((t) => t.weight >= 1);
     const unknownWords = q.unknownWords;
-    if (!primary.length && !unknownWords.length) return 1;
+    if (!primary.length && !unknownWords.length) return { share: 1, topicFound: true, unseenName: false };
     const maxIdf = Math.log(1 + retriever.chunks.length);
     const haystack = haystackText.toLowerCase();
     const nearby = nearbyText.toLowerCase();
@@ -196,7 +222,7 @@ export function createExtractiveAnswerer(deps: {
       const known = retriever.documentFrequency(term) > 0 || (CHINESE_SYNONYMS[term] ?? []).some((s) => retriever.documentFrequency(s) > 0);
       const strangeness = known ? 0 : unknownWeight(term);
       if (strangeness >= 1) unseenName = true;
-      const weight = (known ? retriever.idf(term) || 1 : (maxIdf + 1) * strangeness) * Math.min(1, termWeight);
+      const weight = (known ? (retriever.idf(term) || 1) * knownWeight(term) : (maxIdf + 1) * strangeness) * Math.min(1, termWeight);
       total += weight;
       const forms = [term, ...(CHINESE_SYNONYMS[term] ?? [])];
       if (forms.some((t) => haystack.includes(t)) || answersTypeWord(term, q.answerType, typeText)) {
@@ -209,9 +235,10 @@ export function createExtractiveAnswerer(deps: {
     }
     // A question about something the reports never name (冬奥会, GDP) that matches only
     // its setting (a year, a place) is not answered by that paragraph, however well the setting fits.
-    if ((unseenName || unknownWords.some(isEnglishName)) && !topicFound) return 0;
+    if (unknownWords.some(isEnglishName)) unseenName = true;
+    if (unseenName && !topicFound) return { share: 0, topicFound, unseenName };
     for (const word of unknownWords) total += (maxIdf + 1) * (isEnglishName(word) ? 1 : 0.15);
-    return total ? found / total : 1;
+    return { share: total ? found / total : 1, topicFound, unseenName };
   }
 
   /**
@@ -242,6 +269,17 @@ export function createExtractiveAnswerer(deps: {
       default:
         return true;
     }
+  }
+
+  /**
+   * How much a word the corpus uses counts, beyond its IDF: what a question is about is named by
+   * nouns and names; a rare verb or adverb ("放在", "到底") says how it is asked.
+   */
+  function knownWeight(term: string): number {
+    if (/\d|[a-z]/iu.test(term) || term.length >= 4) return 1;
+    const tag = partOfSpeech(term);
+    if (/^(v|vd|vi|vq|a|ad|d|p|c|u|r|m|mq|q|t|f|y|e|o|z)/u.test(tag) && !/^(vn|an)$/u.test(tag)) return 0.5;
+    return 1;
   }
 
   /** How much a word the corpus never uses counts against an answer (1 for a name or term). */

@@ -254,7 +254,9 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
         ask.signal?.removeEventListener("abort", onCallerAbort);
       }
 
-      const extractive = await fallback.ask(state.standalone, {
+      // The fallback answers the user's own question (with the chat), not the model's rewrite of it.
+      const extractive = await fallback.ask(question, {
+        ...(ask.history ? { history: ask.history } : {}),
         ...(ask.signal ? { signal: ask.signal } : {}),
         ...(ask.onPartial ? { onPartial: ask.onPartial } : {}),
       });
