@@ -12,7 +12,7 @@ import { createBot, createMemoryFeedbackStore, startBot } from "../../src/bot/in
 import { openEngine, type Engine } from "../../src/engine.js";
 import { apiEmbedderFactory } from "../../src/index/embedders.js";
 import { createLlmAnswerer } from "../../src/llm/answerer.js";
-import { createBotApiServer } from "../../src/local/index.js";
+import { createBotApiServer } from "bot-api-emulator";
 import { silentLogger } from "../../src/logger.js";
 import { createChatModel, createEmbeddings } from "../../src/models/openai.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../helpers/openai-server.js";

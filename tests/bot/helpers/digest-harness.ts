@@ -18,7 +18,8 @@ import { createSqliteFeedbackStore } from "../../../src/bot/feedback-store.js";
 import { startBot } from "../../../src/bot/start.js";
 import { createDigestService, createScheduler, createThrottle, systemClock, type DigestService, type Scheduler } from "../../../src/digest/index.js";
 import { openEngine, type Engine } from "../../../src/engine.js";
-import { createBotApiServer, type BotApiServer, type Message, type User } from "../../../src/local/index.js";
+import { createBotApiServer, type BotApiServer } from "bot-api-emulator";
+import type { Message, User } from "grammy/types";
 import { createStore, type Store } from "../../../src/store/store.js";
 import { captureLogger, TEST_RETRY, TOKEN } from "./harness.js";
 
