@@ -7,6 +7,7 @@
 import type { Answerer } from "./answer/types.js";
 import type { Config } from "./config.js";
 import { openEngine, type Engine, type EngineOptions } from "./engine.js";
+import { UserFacingError } from "./errors.js";
 import { apiEmbedderFactory } from "./index/embedders.js";
 import { createLogger, type Logger } from "./logger.js";
 
@@ -50,24 +51,20 @@ export async function answererFor(config: Config, engine: Engine, logger: Logger
 }
 
 /** A command-line mistake: printed as one line, without a stack trace. */
-export class UsageError extends Error {
+export class UsageError extends UserFacingError {
   override name = "UsageError";
 }
-
-/** Errors whose message already says what to do: shown alone, without a stack. */
-const USER_ERRORS = new Set(["UsageError", "CorpusError", "IndexError", "ConfigError", "StartupError"]);
 
 /** Runs a CLI body; a known error prints one clear line and exits 1. */
 export async function runCli(body: () => Promise<void>): Promise<void> {
   try {
     await body();
-  } catch (err) {
-    const error = err as Error;
-    if (USER_ERRORS.has(error?.name)) {
+  } catch (error) {
+    if (error instanceof UserFacingError) {
       process.stderr.write(`${error.message}\n`);
     } else {
       // Not a mistake a user can fix: a bug, so the stack helps whoever reports it.
-      process.stderr.write(`Unexpected error: ${error?.stack ?? String(err)}\n`);
+      process.stderr.write(`Unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
     }
     process.exitCode = 1;
   }
