@@ -77,10 +77,11 @@ export function stderrLogger(config: Config): Logger {
 
 /**
  * Opens the core for a CLI: builds the index when missing or stale (noting it on
- * stderr) and picks the answerer the configuration asks for.
+ * stderr) and picks the answerer the configuration asks for. Logs go to `options.logger`,
+ * by default stderr at the configured level (never clamped, so the answerer's fallback reasons show).
  */
 export async function openCore(config: Config, options: Partial<EngineOptions> = {}): Promise<{ engine: Engine; answerer: Answerer }> {
-  const logger = createLogger({ level: config.LOG_LEVEL === "debug" ? "debug" : "warn", write: (line) => process.stderr.write(`${line}\n`) });
+  const logger = options.logger ?? stderrLogger(config);
   const engine = await openEngine({
     corpusDir: config.CORPUS_DIR,
     indexDir: config.INDEX_DIR,
