@@ -55,24 +55,34 @@ export class UsageError extends UserFacingError {
   override name = "UsageError";
 }
 
+/** Where a CLI writes: process.stdout/stderr, or strings a test collects. */
+export interface CliOutput {
+  write(text: string): unknown;
+}
+
+/** Prints why a CLI failed: a user-facing error as its one line, anything else (a bug) with its stack. */
+export function reportCliError(error: unknown, stderr: CliOutput = process.stderr): void {
+  if (error instanceof UserFacingError) {
+    stderr.write(`${error.message}\n`);
+  } else {
+    // Not a mistake a user can fix: a bug, so the stack helps whoever reports it.
+    stderr.write(`Unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+  }
+}
+
 /** Runs a CLI body; a known error prints one clear line and exits 1. */
 export async function runCli(body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {
-    if (error instanceof UserFacingError) {
-      process.stderr.write(`${error.message}\n`);
-    } else {
-      // Not a mistake a user can fix: a bug, so the stack helps whoever reports it.
-      process.stderr.write(`Unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
-    }
+    reportCliError(error);
     process.exitCode = 1;
   }
 }
 
 /** A logger to stderr at the configured level. */
-export function stderrLogger(config: Config): Logger {
-  return createLogger({ level: config.LOG_LEVEL, write: (line) => process.stderr.write(`${line}\n`) });
+export function stderrLogger(config: Config, stderr: CliOutput = process.stderr): Logger {
+  return createLogger({ level: config.LOG_LEVEL, write: (line) => stderr.write(`${line}\n`) });
 }
 
 /**
@@ -80,8 +90,12 @@ export function stderrLogger(config: Config): Logger {
  * stderr) and picks the answerer the configuration asks for. Logs go to `options.logger`,
  * by default stderr at the configured level (never clamped, so the answerer's fallback reasons show).
  */
-export async function openCore(config: Config, options: Partial<EngineOptions> = {}): Promise<{ engine: Engine; answerer: Answerer }> {
-  const logger = options.logger ?? stderrLogger(config);
+export async function openCore(
+  config: Config,
+  options: Partial<EngineOptions> = {},
+  stderr: CliOutput = process.stderr,
+): Promise<{ engine: Engine; answerer: Answerer }> {
+  const logger = options.logger ?? stderrLogger(config, stderr);
   const engine = await openEngine({
     corpusDir: config.CORPUS_DIR,
     indexDir: config.INDEX_DIR,
@@ -89,6 +103,6 @@ export async function openCore(config: Config, options: Partial<EngineOptions> =
     logger,
     ...options,
   });
-  if (engine.built && !options.build) process.stderr.write(`Built the index in ${config.INDEX_DIR}/ (${engine.built}).\n`);
+  if (engine.built && !options.build) stderr.write(`Built the index in ${config.INDEX_DIR}/ (${engine.built}).\n`);
   return { engine, answerer: await answererFor(config, engine, logger) };
 }
