@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createBot, createMemoryFeedbackStore, startBot, type BotHandle } from "../../src/bot/index.js";
+import { sharedIndexCopy } from "../fixtures/helpers.js";
 import { openEngine, type Engine } from "../../src/engine.js";
 import { createBotApiServer, type BotApiServer } from "bot-api-emulator";
 import type { Message } from "grammy/types";
@@ -22,7 +23,7 @@ let handle: BotHandle;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bot-real-core-"));
   cpSync("corpus", join(dir, "corpus"), { recursive: true });
-  engine = await openEngine({ corpusDir: join(dir, "corpus"), indexDir: join(dir, "index") });
+  engine = await openEngine({ corpusDir: join(dir, "corpus"), indexDir: sharedIndexCopy(dir) });
   server = createBotApiServer();
   const { url } = await server.start();
   const bot = createBot(
