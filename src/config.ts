@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 
+import { UserFacingError } from "./errors.js";
+
 const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
 const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
 const bool = (fallback: boolean) =>
@@ -71,7 +73,7 @@ export const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Thrown when the environment is malformed; the message names each bad variable and what it expects. */
-export class ConfigError extends Error {
+export class ConfigError extends UserFacingError {
   override name = "ConfigError";
 }
 

@@ -7,6 +7,7 @@
 import type { Answerer } from "./answer/types.js";
 import type { Config } from "./config.js";
 import { openEngine, type Engine, type EngineOptions } from "./engine.js";
+import { UserFacingError } from "./errors.js";
 import { apiEmbedderFactory } from "./index/embedders.js";
 import { createLogger, type Logger } from "./logger.js";
 
@@ -51,40 +52,51 @@ export async function answererFor(config: Config, engine: Engine, logger: Logger
 }
 
 /** A command-line mistake: printed as one line, without a stack trace. */
-export class UsageError extends Error {
+export class UsageError extends UserFacingError {
   override name = "UsageError";
 }
 
-/** Errors whose message already says what to do: shown alone, without a stack. */
-const USER_ERRORS = new Set(["UsageError", "CorpusError", "IndexError", "ConfigError", "StartupError"]);
+/** Where a CLI writes: process.stdout/stderr, or strings a test collects. */
+export interface CliOutput {
+  write(text: string): unknown;
+}
+
+/** Prints why a CLI failed: a user-facing error as its one line, anything else (a bug) with its stack. */
+export function reportCliError(error: unknown, stderr: CliOutput = process.stderr): void {
+  if (error instanceof UserFacingError) {
+    stderr.write(`${error.message}\n`);
+  } else {
+    // Not a mistake a user can fix: a bug, so the stack helps whoever reports it.
+    stderr.write(`Unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+  }
+}
 
 /** Runs a CLI body; a known error prints one clear line and exits 1. */
 export async function runCli(body: () => Promise<void>): Promise<void> {
   try {
     await body();
-  } catch (err) {
-    const error = err as Error;
-    if (USER_ERRORS.has(error?.name)) {
-      process.stderr.write(`${error.message}\n`);
-    } else {
-      // Not a mistake a user can fix: a bug, so the stack helps whoever reports it.
-      process.stderr.write(`Unexpected error: ${error?.stack ?? String(err)}\n`);
-    }
+  } catch (error) {
+    reportCliError(error);
     process.exitCode = 1;
   }
 }
 
 /** A logger to stderr at the configured level. */
-export function stderrLogger(config: Config): Logger {
-  return createLogger({ level: config.LOG_LEVEL, write: (line) => process.stderr.write(`${line}\n`) });
+export function stderrLogger(config: Config, stderr: CliOutput = process.stderr): Logger {
+  return createLogger({ level: config.LOG_LEVEL, write: (line) => stderr.write(`${line}\n`) });
 }
 
 /**
  * Opens the core for a CLI: builds the index when missing or stale (noting it on
- * stderr) and picks the answerer the configuration asks for.
+ * stderr) and picks the answerer the configuration asks for. Logs go to `options.logger`,
+ * by default stderr at the configured level (never clamped, so the answerer's fallback reasons show).
  */
-export async function openCore(config: Config, options: Partial<EngineOptions> = {}): Promise<{ engine: Engine; answerer: Answerer }> {
-  const logger = createLogger({ level: config.LOG_LEVEL === "debug" ? "debug" : "warn", write: (line) => process.stderr.write(`${line}\n`) });
+export async function openCore(
+  config: Config,
+  options: Partial<EngineOptions> = {},
+  stderr: CliOutput = process.stderr,
+): Promise<{ engine: Engine; answerer: Answerer }> {
+  const logger = options.logger ?? stderrLogger(config, stderr);
   const engine = await openEngine({
     corpusDir: config.CORPUS_DIR,
     indexDir: config.INDEX_DIR,
@@ -92,6 +104,6 @@ export async function openCore(config: Config, options: Partial<EngineOptions> =
     logger,
     ...options,
   });
-  if (engine.built && !options.build) process.stderr.write(`Built the index in ${config.INDEX_DIR}/ (${engine.built}).\n`);
+  if (engine.built && !options.build) stderr.write(`Built the index in ${config.INDEX_DIR}/ (${engine.built}).\n`);
   return { engine, answerer: await answererFor(config, engine, logger) };
 }

@@ -9,7 +9,7 @@ import { LOCAL_TOKEN } from "../bot/local-mode.js";
 import { startBot } from "../bot/start.js";
 import type { Answerer } from "../answer/types.js";
 import type { Meeting } from "../corpus/types.js";
-import { createBotApiServer, type BotApiServer } from "../local/index.js";
+import { createBotApiServer, type BotApiServer } from "bot-api-emulator";
 import { silentLogger } from "../logger.js";
 
 /** Options of {@link benchBot}. */

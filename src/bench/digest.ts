@@ -13,7 +13,7 @@ import { createDigestSender } from "../bot/digest-sender.js";
 import { createThrottle, type Clock, type DigestSender } from "../digest/delivery.js";
 import { DeliveryError } from "../digest/errors.js";
 import { createScheduler } from "../digest/scheduler.js";
-import { createBotApiServer } from "../local/index.js";
+import { createBotApiServer } from "bot-api-emulator";
 import { createStore } from "../store/store.js";
 
 const BENCH_TOKEN = "123456:bench-token-for-the-local-server-only";

@@ -12,7 +12,7 @@ import {
   type BotApiServer,
   type BotApiServerOptions,
   type CreateUserInit,
-} from "../local/index.js";
+} from "bot-api-emulator";
 import { createBot, type MeetingsBot } from "./bot.js";
 import type { BotDeps } from "./deps.js";
 import { startBot, type BotHandle } from "./start.js";

@@ -4,6 +4,8 @@
  * a time-to-live since the last turn, and a maximum number of chats with the
  * least recently used forgotten first. Time comes from the injected clock.
  */
+import { LRUCache } from "lru-cache";
+
 import type { Citation, Turn } from "../answer/types.js";
 
 /** One answered (or refused) question in a chat. */
@@ -31,9 +33,11 @@ interface ChatState {
 
 /** Bounded, expiring memory of recent turns per chat. */
 export class ChatMemory {
-  private readonly chats = new Map<number, ChatState>();
+  private readonly chats: LRUCache<number, ChatState>;
 
-  constructor(private readonly options: ChatMemoryOptions) {}
+  constructor(private readonly options: ChatMemoryOptions) {
+    this.chats = new LRUCache({ max: options.maxChats });
+  }
 
   /** Number of chats remembered (expired ones are dropped lazily). */
   get size(): number {
@@ -63,13 +67,7 @@ export class ChatMemory {
     state.turns.push(turn);
     if (state.turns.length > this.options.maxTurns) state.turns.splice(0, state.turns.length - this.options.maxTurns);
     state.touchedAt = this.options.now().getTime();
-    this.chats.delete(chatId);
     this.chats.set(chatId, state);
-    while (this.chats.size > this.options.maxChats) {
-      const oldest = this.chats.keys().next().value;
-      if (oldest === undefined) break;
-      this.chats.delete(oldest);
-    }
   }
 
   /** Forgets a chat (e.g. after /start). */
@@ -84,9 +82,6 @@ export class ChatMemory {
       this.chats.delete(chatId);
       return undefined;
     }
-    // Map order is recency order: re-inserting marks the chat as recently used.
-    this.chats.delete(chatId);
-    this.chats.set(chatId, state);
     return state;
   }
 }

@@ -4,6 +4,7 @@
  * messages in the same window are ignored quietly, so the bot never floods a
  * chat with refusals.
  */
+import { LRUCache } from "lru-cache";
 
 /** The limiter's decision for one question. */
 export type RateVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number; notify: boolean };
@@ -27,11 +28,10 @@ const WINDOW_MS = 60_000;
 
 /** Sliding-window limiter keyed by user id. */
 export class UserRateLimiter {
-  private readonly users = new Map<number, UserWindow>();
-  private readonly maxUsers: number;
+  private readonly users: LRUCache<number, UserWindow>;
 
   constructor(private readonly options: UserRateLimiterOptions) {
-    this.maxUsers = options.maxUsers ?? 10_000;
+    this.users = new LRUCache({ max: options.maxUsers ?? 10_000 });
   }
 
   /** Counts a question from `userId` if the limit allows it. */
@@ -39,9 +39,7 @@ export class UserRateLimiter {
     const now = this.options.now().getTime();
     const window = this.users.get(userId) ?? { accepted: [], quietUntil: 0 };
     while (window.accepted.length > 0 && window.accepted[0]! <= now - WINDOW_MS) window.accepted.shift();
-    this.users.delete(userId);
     this.users.set(userId, window);
-    this.evict();
     if (window.accepted.length < this.options.perMinute) {
       window.accepted.push(now);
       return { allowed: true };
@@ -50,13 +48,5 @@ export class UserRateLimiter {
     const notify = now >= window.quietUntil;
     if (notify) window.quietUntil = freeAt;
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now) / 1000)), notify };
-  }
-
-  private evict(): void {
-    while (this.users.size > this.maxUsers) {
-      const oldest = this.users.keys().next().value;
-      if (oldest === undefined) return;
-      this.users.delete(oldest);
-    }
   }
 }

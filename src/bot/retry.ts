@@ -5,6 +5,8 @@
  * - HttpError (network) and 5xx: a short exponential backoff with a cap.
  * Everything else is returned to the caller untouched.
  */
+import { setTimeout as sleep } from "node:timers/promises";
+
 import { autoRetry } from "@grammyjs/auto-retry";
 import { HttpError, type Api, type Transformer } from "grammy";
 
@@ -76,24 +78,9 @@ export function transientRetry(options: RetryOptions, logger: Logger, token: str
         if (!(error instanceof HttpError) || last || signal?.aborted === true) throw error;
         logger.warn("network error, retrying", { method, attempt: attempt + 1, error: describeError(error, token) });
       }
-      await sleep(Math.min(options.transientMaxDelayMs, options.transientBaseDelayMs * 2 ** attempt), signal);
+      await sleep(Math.min(options.transientMaxDelayMs, options.transientBaseDelayMs * 2 ** attempt), undefined, {
+        signal: signal as AbortSignal | undefined,
+      });
     }
   };
-}
-
-/** The abort signal type grammY's transformers receive (its own polyfill type on Node). */
-type RequestSignal = Parameters<Transformer>[3];
-
-function sleep(ms: number, signal?: RequestSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error("request aborted while waiting to retry"));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -4,9 +4,10 @@
  * Telegram's reason (secrets removed), and which setting to check.
  */
 import { GrammyError, HttpError } from "grammy";
+import { UserFacingError } from "../errors.js";
 import { redactSecrets } from "./errors.js";
 
-export class StartupError extends Error {
+export class StartupError extends UserFacingError {
   override name = "StartupError";
 }
 

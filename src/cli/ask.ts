@@ -5,15 +5,24 @@
  *   --conversation  with --batch: the lines of FILE are turns of one chat (a blank line starts a new chat);
  *                   each turn is answered with the earlier turns of its chat as history
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+
 import { checkQuestion } from "../answer/question.js";
 import type { Answerer, Turn } from "../answer/types.js";
 import { loadConfig } from "../config.js";
 import { answerToJson, answerToText } from "./output.js";
-import { openCore, runCli, UsageError } from "../wiring.js";
+import { type CliOutput, openCore, runCli, UsageError } from "../wiring.js";
 
-await runCli(async () => {
-  const args = process.argv.slice(2);
+/**
+ * The ask command, callable in process (tests) as well as from the command line.
+ * @throws UsageError and the core's user-facing errors; the caller prints them.
+ */
+export async function ask(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  io: { stdout: CliOutput; stderr: CliOutput },
+): Promise<void> {
   const json = args.includes("--json");
   const conversation = args.includes("--conversation");
   const batchAt = args.indexOf("--batch");
@@ -21,14 +30,14 @@ await runCli(async () => {
   if (batchAt >= 0 && !batchFile) throw new UsageError("--batch needs a file: npm run ask -- --json --batch questions.txt");
   const question = args.filter((a, i) => !a.startsWith("--") && (batchAt < 0 || i !== batchAt + 1)).join(" ");
 
-  const config = loadConfig(process.env);
+  const config = loadConfig(env);
   if (conversation && !batchFile) throw new UsageError("--conversation needs --batch FILE: one turn per line, a blank line between chats");
   const questions = batchFile ? readQuestions(batchFile, conversation) : [question];
   if (!batchFile) {
     const check = checkQuestion(question, config.MAX_QUESTION_CHARS);
     if (!check.ok) throw new UsageError(`${check.message} Usage: npm run ask -- "2024年的座谈会在哪里举行？"`);
   }
-  const { answerer, engine } = await openCore(config);
+  const { answerer, engine } = await openCore(config, {}, io.stderr);
   // A batch measures steady-state latency, as in the long-running bot: compile the
   // answer path once (offline only; a model answerer is not called for this).
   if (batchFile) await engine.extractive.ask("长三角地区主要领导座谈会在哪里举行？");
@@ -45,9 +54,14 @@ await runCli(async () => {
     const ms = performance.now() - started;
     // As in the bot, only answered turns give context to the next one.
     if (conversation && answer.answered) history = [...history, { question: answer.question, answer: answer.answer }].slice(-6);
-    process.stdout.write(json || batchFile ? `${JSON.stringify(answerToJson(answer, ms))}\n` : `${answerToText(answer)}\n`);
+    io.stdout.write(json || batchFile ? `${JSON.stringify(answerToJson(answer, ms))}\n` : `${answerToText(answer)}\n`);
   }
-});
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href) {
+  await runCli(() => ask(process.argv.slice(2), process.env, process));
+}
 
 function readQuestions(file: string, keepBlank: boolean): string[] {
   let text: string;

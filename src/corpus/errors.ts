@@ -3,7 +3,9 @@
  * that is not text, a form we cannot parse, a missing manifest entry or field.
  * The message names the file and says what to do.
  */
-export class CorpusError extends Error {
+import { UserFacingError } from "../errors.js";
+
+export class CorpusError extends UserFacingError {
   override name = "CorpusError";
   constructor(
     message: string,

@@ -78,7 +78,7 @@ export function parseReport(
   entry: ManifestEntry,
   topicTerms: readonly string[] = ["长三角"],
 ): { meeting: Meeting; dropped: DroppedArticle[] } {
-  let parsed;
+  let parsed: ReturnType<typeof parseSource>;
   try {
     parsed = parseSource(raw);
   } catch (err) {

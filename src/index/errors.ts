@@ -3,7 +3,9 @@
  * unreadable, or it was built by an embedder this configuration refuses to mix
  * with. The message says how to fix it (usually: run `npm run ingest`).
  */
-export class IndexError extends Error {
+import { UserFacingError } from "../errors.js";
+
+export class IndexError extends UserFacingError {
   override name = "IndexError";
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

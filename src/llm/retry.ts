@@ -4,6 +4,7 @@
  * `retry-after` when the server gives one, 5xx and network errors back off
  * exponentially with a cap, and anything else is rethrown at once.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** How many times to retry and how long to wait. */
 export interface RetryPolicy {
@@ -64,22 +65,6 @@ export function retryAfterMs(error: unknown, now: () => number): number | undefi
   return Number.isNaN(date) ? undefined : Math.max(0, date - now());
 }
 
-/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /** What {@link withRetries} reports before each wait. */
 export interface RetryEvent {
   attempt: number;
@@ -108,7 +93,7 @@ export async function withRetries<T>(
       const delayMs = Math.min(policy.maxDelayMs, Math.max(policy.baseDelayMs * 2 ** (attempt - 1), asked ?? 0));
       if (now() + delayMs >= deadline) throw error;
       onRetry?.({ attempt, delayMs, status: statusOf(error) });
-      await sleep(delayMs, signal);
+      await sleep(delayMs, undefined, { signal });
     }
   }
 }

@@ -3,7 +3,6 @@
  * the cited paragraph, the right meeting and paragraph cited, refusals when the
  * reports don't cover a question. Questions are our own (not the dev set's).
  */
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { meetingLabel, toCitation } from "../../src/answer/citations.js";
 import { splitClauses } from "../../src/answer/clauses.js";
@@ -12,11 +11,11 @@ import type { Answer } from "../../src/answer/types.js";
 import { answerToJson, answerToText } from "../../src/cli/output.js";
 import type { Meeting } from "../../src/corpus/types.js";
 import { openEngine, type Engine } from "../../src/engine.js";
-import { CORPUS, cleanupTempDirs, tempDir } from "../fixtures/helpers.js";
+import { CORPUS, cleanupTempDirs, sharedIndexCopy, tempDir } from "../fixtures/helpers.js";
 
 let engine: Engine;
 beforeAll(async () => {
-  engine = await openEngine({ corpusDir: CORPUS, indexDir: join(tempDir("csj-answer-"), "index") });
+  engine = await openEngine({ corpusDir: CORPUS, indexDir: sharedIndexCopy(tempDir("csj-answer-")) });
 });
 afterAll(cleanupTempDirs);
 
@@ -31,14 +30,6 @@ function paragraphWith(meeting: Meeting, evidence: string, kind?: "meeting" | "f
     .flatMap((a) => a.paragraphs.filter((p) => p.n > 0 && p.text.includes(evidence)).map((p) => ({ article: a, paragraph: p })));
   if (hits.length !== 1) throw new Error(`evidence “${evidence}” is in ${hits.length} paragraphs of ${meeting.id}`);
   return hits[0]!;
-}
-
-/** The extract an answer quotes: without the [n] marker, the English prefix, or the closing stop/ellipsis the answerer adds. */
-function extractOf(answer: Answer): string {
-  return answer.answer
-    .replace(/\s*\[\d+\]\s*$/, "")
-    .replace(/^The .*? report: /, "")
-    .replace(/(……|。|，)$/, "");
 }
 
 interface Case {

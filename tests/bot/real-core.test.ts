@@ -9,8 +9,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createBot, createMemoryFeedbackStore, startBot, type BotHandle } from "../../src/bot/index.js";
+import { sharedIndexCopy } from "../fixtures/helpers.js";
 import { openEngine, type Engine } from "../../src/engine.js";
-import { createBotApiServer, type BotApiServer, type Message } from "../../src/local/index.js";
+import { createBotApiServer, type BotApiServer } from "bot-api-emulator";
+import type { Message } from "grammy/types";
 import { silentLogger } from "../../src/logger.js";
 
 let dir: string;
@@ -21,7 +23,7 @@ let handle: BotHandle;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bot-real-core-"));
   cpSync("corpus", join(dir, "corpus"), { recursive: true });
-  engine = await openEngine({ corpusDir: join(dir, "corpus"), indexDir: join(dir, "index") });
+  engine = await openEngine({ corpusDir: join(dir, "corpus"), indexDir: sharedIndexCopy(dir) });
   server = createBotApiServer();
   const { url } = await server.start();
   const bot = createBot(
@@ -45,7 +47,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const buttons = (m: Message) => m.reply_markup?.inline_keyboard.flat() ?? [];
+/** The callback data of a message's buttons. */
+const buttonData = (m: Message) => (m.reply_markup?.inline_keyboard.flat() ?? []).flatMap((b) => ("callback_data" in b ? [b.callback_data] : []));
 
 describe("the bot with the real offline core", () => {
   it("answers where a meeting was held, cites it, and opens the paragraph on a tap", async () => {
@@ -54,9 +57,9 @@ describe("the bot with the real offline core", () => {
     const reply = await server.waitForMessage(user.id);
     expect(reply.text).toContain("温州");
     expect(reply.text).toMatch(/\[1\] 2024年度座谈会（温州）/);
-    const source = buttons(reply).find((b) => b.callback_data?.startsWith("src:2024-wenzhou:"));
+    const source = buttonData(reply).find((data) => data.startsWith("src:2024-wenzhou:"));
     expect(source).toBeDefined();
-    server.pressButton(user, reply, source!.callback_data!);
+    server.pressButton(user, reply, source!);
     const paragraph = await server.waitForMessage(user.id, (m) => m.message_id !== reply.message_id);
     // The paragraph the answer quoted, whole.
     const quoted = reply.text!.split("[1]")[0]!.replace(/。$/, "");
@@ -71,7 +74,7 @@ describe("the bot with the real offline core", () => {
     const second = await server.waitForMessage(user.id, (m) => m.message_id > first.message_id);
     expect(second.text).toContain("2022年度");
     expect(second.text).toContain("上海");
-    expect(buttons(second).some((b) => b.callback_data?.startsWith("src:2022-shanghai:"))).toBe(true);
+    expect(buttonData(second).some((data) => data.startsWith("src:2022-shanghai:"))).toBe(true);
   });
 
   it("answers an English question in English with the Chinese evidence", async () => {
@@ -87,6 +90,6 @@ describe("the bot with the real offline core", () => {
     server.sendMessage(user, user, "长三角三省一市2024年的GDP总量是多少？");
     const reply = await server.waitForMessage(user.id);
     expect(reply.text).toContain("报道中没有找到");
-    expect(buttons(reply).some((b) => b.callback_data?.startsWith("src:"))).toBe(false);
+    expect(buttonData(reply).some((data) => data.startsWith("src:"))).toBe(false);
   });
 });

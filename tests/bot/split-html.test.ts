@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 
 import { splitHtmlMessage } from "../../src/bot/split-html.js";
-import { parseHtml } from "../../src/local/index.js";
+import { parseHtml } from "bot-api-emulator";
 
 /** The visible text of parts, as Telegram would show them, joined. */
 const visible = (parts: string[]) => parts.map((p) => parseHtml(p).text);

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createBot } from "../../src/bot/bot.js";
 import { runLocalMode, type LocalModeHandle } from "../../src/bot/local-mode.js";
 import { startBot, type BotHandle } from "../../src/bot/start.js";
-import { createBotApiServer, type BotApiServer } from "../../src/local/index.js";
+import { createBotApiServer, type BotApiServer } from "bot-api-emulator";
 import { TEST_RETRY, TOKEN, makeDeps } from "./helpers/harness.js";
 
 const cleanups: Array<() => Promise<void>> = [];

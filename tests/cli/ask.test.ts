@@ -1,14 +1,15 @@
 /**
- * `npm run ask` end to end, as a user runs it: a real process (tsx src/cli/ask.ts)
- * over temp copies of the corpus and index, so the repository's index/ is untouched.
- * Each spawn costs ~3 s (tsx start-up and imports), so there are six, run in
- * parallel where they don't share an index; the text output is tested in-process
- * in tests/answer/extractive.test.ts.
+ * `npm run ask` as a user meets it, over temp copies of the corpus and index, so the repository's index/ is
+ * untouched. The command runs in process (the same `ask` the entry point calls, with stdout and stderr
+ * collected); one run is a real process (tsx src/cli/ask.ts), to prove the entry point, its exit code and its
+ * output streams.
  */
 import { spawn } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ask as runAsk } from "../../src/cli/ask.js";
+import { reportCliError } from "../../src/wiring.js";
 import { CORPUS, FILES, ROOT, cleanupTempDirs, copyCorpus, tempDir } from "../fixtures/helpers.js";
 
 interface Run {
@@ -19,8 +20,8 @@ interface Run {
 
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 
-/** Runs the ask CLI with only the variables it needs (no API key: offline and deterministic). */
-function ask(args: string[], env: { CORPUS_DIR: string; INDEX_DIR: string }): Promise<Run> {
+/** Runs the ask CLI as a process with only the variables it needs (no API key: offline and deterministic). */
+function askProcess(args: string[], env: { CORPUS_DIR: string; INDEX_DIR: string }): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [TSX, "src/cli/ask.ts", ...args], {
       cwd: ROOT,
@@ -33,6 +34,20 @@ function ask(args: string[], env: { CORPUS_DIR: string; INDEX_DIR: string }): Pr
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs the same command in process, printing a failure as the entry point does (exit code 1). */
+async function ask(args: string[], env: { CORPUS_DIR: string; INDEX_DIR: string }): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
+  try {
+    await runAsk(args, env, io);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    reportCliError(error, io.stderr);
+    return { code: 1, stdout, stderr };
+  }
 }
 
 interface JsonAnswer {
@@ -64,7 +79,7 @@ beforeAll(async () => {
   corruptIndexDir = join(tempDir("csj-cli-"), "index");
 
   const [json, empty, huge, corruptRun] = await Promise.all([
-    ask(["--json", "2024年会议在哪个城市举行？"], env),
+    askProcess(["--json", "2024年会议在哪个城市举行？"], env),
     ask(["--json", "   "], env),
     ask(["--json", "长".repeat(10 * 1024)], env),
     ask(["--json", "2024年会议在哪里举行？"], { CORPUS_DIR: corrupt, INDEX_DIR: corruptIndexDir }),

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBotApiServer } from "../../src/local/index.js";
+import { createBotApiServer } from "bot-api-emulator";
 
 let dir: string;
 let env: NodeJS.ProcessEnv;

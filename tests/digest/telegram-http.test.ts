@@ -10,7 +10,7 @@ import { silentLogger } from "../../src/logger.js";
 import { composeDigest } from "../../src/digest/compose.js";
 import { DeliveryError } from "../../src/digest/errors.js";
 import { findTheme } from "../../src/digest/themes.js";
-import { createBotApiServer, type BotApiServer } from "../../src/local/index.js";
+import { createBotApiServer, type BotApiServer } from "bot-api-emulator";
 import { fixtureChunks } from "./helpers.js";
 
 let server: BotApiServer | undefined;

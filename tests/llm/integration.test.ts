@@ -9,10 +9,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createBot, createMemoryFeedbackStore, startBot } from "../../src/bot/index.js";
+import { sharedIndexCopy } from "../fixtures/helpers.js";
 import { openEngine, type Engine } from "../../src/engine.js";
 import { apiEmbedderFactory } from "../../src/index/embedders.js";
 import { createLlmAnswerer } from "../../src/llm/answerer.js";
-import { createBotApiServer } from "../../src/local/index.js";
+import { createBotApiServer } from "bot-api-emulator";
 import { silentLogger } from "../../src/logger.js";
 import { createChatModel, createEmbeddings } from "../../src/models/openai.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../helpers/openai-server.js";
@@ -25,7 +26,7 @@ beforeAll(async () => {
   openai = await startOpenAiServer();
   dir = mkdtempSync(join(tmpdir(), "llm-integration-"));
   cpSync("corpus", join(dir, "corpus"), { recursive: true });
-  engine = await openEngine({ corpusDir: join(dir, "corpus"), indexDir: join(dir, "index") });
+  engine = await openEngine({ corpusDir: join(dir, "corpus"), indexDir: sharedIndexCopy(dir) });
 });
 
 afterAll(async () => {

@@ -17,8 +17,10 @@ import { createDigestFeature } from "../../../src/bot/features/digests.js";
 import { createSqliteFeedbackStore } from "../../../src/bot/feedback-store.js";
 import { startBot } from "../../../src/bot/start.js";
 import { createDigestService, createScheduler, createThrottle, systemClock, type DigestService, type Scheduler } from "../../../src/digest/index.js";
+import { sharedIndexCopy } from "../../fixtures/helpers.js";
 import { openEngine, type Engine } from "../../../src/engine.js";
-import { createBotApiServer, type BotApiServer, type Message, type User } from "../../../src/local/index.js";
+import { createBotApiServer, type BotApiServer } from "bot-api-emulator";
+import type { Message, User } from "grammy/types";
 import { createStore, type Store } from "../../../src/store/store.js";
 import { captureLogger, TEST_RETRY, TOKEN } from "./harness.js";
 
@@ -55,7 +57,7 @@ export function useDigestHarness(): (options?: { startIso?: string }) => Promise
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "bot-digests-"));
     cpSync("corpus", join(dir, "corpus"), { recursive: true });
-    engine = await openEngine({ corpusDir: join(dir, "corpus"), indexDir: join(dir, "index") });
+    engine = await openEngine({ corpusDir: join(dir, "corpus"), indexDir: sharedIndexCopy(dir) });
   }, 60_000);
   afterEach(async () => {
     for (const stop of running.splice(0).reverse()) await stop();

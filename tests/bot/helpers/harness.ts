@@ -9,7 +9,7 @@ import { createBot, type MeetingsBot } from "../../../src/bot/bot.js";
 import { createMemoryFeedbackStore, type BotDeps, type BotOptions } from "../../../src/bot/deps.js";
 import type { RetryOptions } from "../../../src/bot/retry.js";
 import { startBot, type BotHandle } from "../../../src/bot/start.js";
-import { createBotApiServer, type BotApiServer, type BotApiServerOptions } from "../../../src/local/index.js";
+import { createBotApiServer, type BotApiServer, type BotApiServerOptions } from "bot-api-emulator";
 import { createLogger, type Logger } from "../../../src/logger.js";
 import { createFakeAnswerer, type FakeAnswerer, type FakeAnswererOptions } from "./fake-answerer.js";
 import { MEETINGS } from "./fixtures.js";

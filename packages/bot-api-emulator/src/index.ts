@@ -40,5 +40,3 @@ export {
 } from "./terminal-client.js";
 export { prepareMessageText, MAX_MESSAGE_LENGTH } from "./message-text.js";
 export { parseHtml } from "./telegram-html.js";
-export { parseMarkdownV2 } from "./telegram-markdown.js";
-export type * from "./telegram-types.js";

@@ -13,7 +13,7 @@
 import { badRequest } from "./api-errors.js";
 import { isJsonObject, optionalBool, optionalString, requiredString, type JsonObject } from "./json-fields.js";
 import { checkedLink } from "./telegram-html.js";
-import type { InlineKeyboardButton, InlineKeyboardMarkup } from "./telegram-types.js";
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from "@grammyjs/types";
 import { TextError } from "./text-entities.js";
 
 /** The kinds of markup a message can carry. */
@@ -56,7 +56,7 @@ function parseInlineButton(value: unknown): InlineKeyboardButton {
     if (type === "url" || type === "callback_data") continue;
     if (value[type] !== undefined) {
       if (type === "pay" || type === "callback_game") optionalBool(value, type);
-      return { text, [type]: value[type] } as InlineKeyboardButton;
+      return { text, [type]: value[type] } as unknown as InlineKeyboardButton;
     }
   }
   throw new TextError("Text buttons are unallowed in the inline keyboard");

@@ -11,15 +11,20 @@
  */
 
 import type {
-  BotUser,
+  UserFromGetMe,
   CallbackQuery,
   Chat,
-  ChatType,
   InlineKeyboardMarkup,
   InlineQuery,
   Message,
   User,
-} from "./telegram-types.js";
+} from "@grammyjs/types";
+
+/** Telegram still sends this field for basic groups, although @grammyjs/types no longer lists it. */
+const LEGACY_GROUP_FIELDS = { all_members_are_administrators: false };
+
+/** Chat types the emulator models; channels are not modelled. */
+export type ChatType = "private" | "group" | "supergroup";
 
 /** A user known to the emulator, with the per-user flags Telegram tracks. */
 export interface UserRecord {
@@ -145,7 +150,7 @@ export class ChatModel {
 
   /** @param bot The bot identity. @param now Time source in epoch milliseconds. */
   constructor(
-    readonly bot: BotUser,
+    readonly bot: UserFromGetMe,
     private readonly now: () => number,
   ) {}
 
@@ -188,7 +193,7 @@ export class ChatModel {
     if (this.chats.has(id)) throw new Error(`chat ${id} already exists`);
     const chat: Chat =
       type === "group"
-        ? { id, title: init.title ?? `Group ${-id}`, type, all_members_are_administrators: false }
+        ? { id, title: init.title ?? `Group ${-id}`, type, ...LEGACY_GROUP_FIELDS }
         : init.username === undefined
           ? { id, title: init.title ?? `Supergroup ${-id}`, type }
           : { id, title: init.title ?? `Supergroup ${-id}`, username: init.username, type };

@@ -12,7 +12,10 @@
  */
 
 import { ApiError, Descriptions } from "./api-errors.js";
-import type { Update, UpdateType } from "./telegram-types.js";
+import type { Update } from "@grammyjs/types";
+
+/** Names of the update kinds (every field of an Update but its id). */
+export type UpdateType = Exclude<keyof Update, "update_id">;
 
 /** Update kinds delivered when `allowed_updates` is empty or never set (Bot API default). */
 const DEFAULT_EXCLUDED: ReadonlySet<string> = new Set(["chat_member", "message_reaction", "message_reaction_count"]);

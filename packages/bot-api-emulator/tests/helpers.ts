@@ -5,7 +5,7 @@
 
 import { afterEach } from "vitest";
 
-import { createBotApiServer, type BotApiServer, type BotApiServerOptions } from "../../src/local/bot-api-server.js";
+import { createBotApiServer, type BotApiServer, type BotApiServerOptions } from "../src/bot-api-server.js";
 
 /** The token every test uses; the emulator accepts any non-empty token. */
 export const TOKEN = "123456:TEST-token_for-local-emulator";

@@ -10,7 +10,7 @@
  * such as `BUTTON_DATA_INVALID`.
  */
 
-import type { ResponseParameters } from "./telegram-types.js";
+import type { ResponseParameters } from "@grammyjs/types";
 
 /** A Bot API error that is answered to the client as `{ ok: false, ... }`. */
 export class ApiError extends Error {

@@ -23,7 +23,7 @@ import type {
   LinkPreviewOptions,
   Message,
   MessageEntity,
-} from "./telegram-types.js";
+} from "@grammyjs/types";
 import { TextError, type FormattedText } from "./text-entities.js";
 import { LONG_POLL_MAX_TIMEOUT, type UpdateQueue } from "./update-queue.js";
 import type { WebhookDelivery } from "./webhook.js";
@@ -206,7 +206,7 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
   const resolveReply = (
     chat: ChatRecord,
     reply: { messageId: number; chatId: string; allowWithout: boolean },
-  ): Message | undefined => {
+  ): ReplyMessage | undefined => {
     if (reply.messageId <= 0) return undefined;
     const targetChatId = reply.chatId === "" ? chat.chat.id : Number(reply.chatId);
     const target = Number.isFinite(targetChatId) ? model.findMessage(targetChatId, reply.messageId) : undefined;
@@ -716,8 +716,11 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
   return table;
 }
 
+/** A replied-to message as embedded in `reply_to_message`. */
+export type ReplyMessage = NonNullable<Message["reply_to_message"]>;
+
 /** A replied-to message as embedded in `reply_to_message` (Telegram does not nest further). */
-export function embedForReply(message: Message): Message {
+export function embedForReply(message: Message): ReplyMessage {
   const { reply_to_message: _nested, ...rest } = structuredClone(message);
-  return rest;
+  return rest as ReplyMessage;
 }

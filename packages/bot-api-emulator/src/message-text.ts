@@ -12,8 +12,7 @@
 import { badRequest } from "./api-errors.js";
 import { isJsonObject, optionalString, requiredInt, requiredString } from "./json-fields.js";
 import { parseHtml } from "./telegram-html.js";
-import { parseMarkdown, parseMarkdownV2 } from "./telegram-markdown.js";
-import type { MessageEntity, User } from "./telegram-types.js";
+import type { MessageEntity, User } from "@grammyjs/types";
 import { TextError, codePointLength, fixFormattedText, type FormattedText, type RawEntity } from "./text-entities.js";
 
 /** Telegram's limit for message text, in Unicode code points, after entity parsing. */
@@ -112,8 +111,8 @@ export function parseInputTextRaw(input: TextInput): FormattedText {
   const mode = (input.parseMode ?? "").toLowerCase();
   if (mode !== "" && mode !== "none") {
     if (mode === "html") return parseHtml(input.text);
-    if (mode === "markdownv2") return parseMarkdownV2(input.text);
-    if (mode === "markdown") return parseMarkdown(input.text);
+    // The product sends HTML only, so the Markdown parse modes are refused loudly rather than emulated loosely.
+    if (mode === "markdownv2" || mode === "markdown") throw new TextError(`parse_mode ${input.parseMode} is not emulated; use HTML`);
     throw new TextError("Unsupported parse_mode");
   }
   return { text: input.text, entities: decodeEntitiesParam(input.entities) };
@@ -168,16 +167,14 @@ export function prepareMessageText(input: TextInput): FormattedText {
 export function toApiEntities(entities: readonly RawEntity[], resolveUser: (id: number) => User | undefined): MessageEntity[] {
   const result: MessageEntity[] = [];
   for (const entity of entities) {
-    const out: MessageEntity = { offset: entity.offset, length: entity.length, type: entity.type };
-    if (entity.type === "text_link") out.url = entity.url ?? "";
-    if (entity.type === "pre" && entity.language) out.language = entity.language;
-    if (entity.type === "custom_emoji") out.custom_emoji_id = entity.customEmojiId ?? "";
-    if (entity.type === "text_mention") {
+    const at = { offset: entity.offset, length: entity.length };
+    if (entity.type === "text_link") result.push({ ...at, type: "text_link", url: entity.url ?? "" });
+    else if (entity.type === "pre") result.push(entity.language ? { ...at, type: "pre", language: entity.language } : { ...at, type: "pre" });
+    else if (entity.type === "custom_emoji") result.push({ ...at, type: "custom_emoji", custom_emoji_id: entity.customEmojiId ?? "" });
+    else if (entity.type === "text_mention") {
       const user = entity.userId === undefined ? undefined : resolveUser(entity.userId);
-      if (user === undefined) continue;
-      out.user = user;
-    }
-    result.push(out);
+      if (user !== undefined) result.push({ ...at, type: "text_mention", user });
+    } else result.push({ ...at, type: entity.type as MessageEntity.CommonMessageEntity["type"] });
   }
   return result;
 }

@@ -9,7 +9,7 @@
  */
 
 import type { CallbackAnswer, InlineAnswer } from "./chat-model.js";
-import type { Message, Update } from "./telegram-types.js";
+import type { Message, Update } from "@grammyjs/types";
 import type { RecordedCall } from "./recorded-call.js";
 
 /** One emulator event. */

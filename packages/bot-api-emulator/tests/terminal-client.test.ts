@@ -9,7 +9,7 @@ import { PassThrough } from "node:stream";
 import { Bot, InlineKeyboard } from "grammy";
 import { describe, expect, it } from "vitest";
 
-import { formatKeyboard, htmlToTerminalText, runTerminalClient } from "../../src/local/terminal-client.js";
+import { formatKeyboard, htmlToTerminalText, runTerminalClient } from "../src/terminal-client.js";
 import { TOKEN, useServers } from "./helpers.js";
 
 const startServer = useServers();

@@ -5,10 +5,10 @@
 
 import { describe, expect, it } from "vitest";
 
-import { ApiError } from "../../src/local/api-errors.js";
-import { prepareMessageText } from "../../src/local/message-text.js";
-import { parseHtml } from "../../src/local/telegram-html.js";
-import { findEntities } from "../../src/local/text-entities.js";
+import { ApiError } from "../src/api-errors.js";
+import { prepareMessageText } from "../src/message-text.js";
+import { parseHtml } from "../src/telegram-html.js";
+import { findEntities } from "../src/text-entities.js";
 
 function html(text: string) {
   return prepareMessageText({ text, parseMode: "HTML" });
@@ -85,22 +85,13 @@ describe("HTML parse mode", () => {
   });
 });
 
-describe("MarkdownV2", () => {
-  it("parses entities and requires escaping reserved characters", () => {
-    expect(prepareMessageText({ text: "*bold* _it_ __u__ x\\.y", parseMode: "MarkdownV2" })).toEqual({
-      text: "bold it u x.y",
-      entities: [
-        { type: "bold", offset: 0, length: 4 },
-        { type: "italic", offset: 5, length: 2 },
-        { type: "underline", offset: 8, length: 1 },
-      ],
-    });
-    expect(errorOf(() => prepareMessageText({ text: "a.b", parseMode: "MarkdownV2" })).description).toBe(
-      "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
-    );
-    expect(errorOf(() => prepareMessageText({ text: "*bold", parseMode: "MarkdownV2" })).description).toBe(
-      "Bad Request: can't parse entities: Can't find end of Bold entity at byte offset 0",
-    );
+describe("Markdown parse modes", () => {
+  it("are refused with a message that names the supported mode", () => {
+    for (const parseMode of ["MarkdownV2", "Markdown"]) {
+      expect(errorOf(() => prepareMessageText({ text: "*bold*", parseMode })).description).toBe(
+        `Bad Request: parse_mode ${parseMode} is not emulated; use HTML`,
+      );
+    }
   });
 });
 

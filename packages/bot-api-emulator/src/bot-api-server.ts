@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 
 import { ApiError, methodNotFound } from "./api-errors.js";
-import { Answer, createMethodTable, embedForReply, type MethodHandler } from "./bot-api-methods.js";
+import { Answer, createMethodTable, embedForReply, type MethodHandler, type ReplyMessage } from "./bot-api-methods.js";
 import {
   ChatModel,
   type CallbackAnswer,
@@ -35,7 +35,7 @@ import { createFloodControl, type RateLimitOptions } from "./rate-limit.js";
 import type { RecordedCall } from "./recorded-call.js";
 import { EventBus, type ServerEvent, type ServerEventListener } from "./server-events.js";
 import type {
-  BotUser,
+  UserFromGetMe,
   CallbackQuery,
   Chat,
   ChosenInlineResult,
@@ -45,11 +45,10 @@ import type {
   MessageEntity,
   PhotoSize,
   Update,
-  UpdateType,
   User,
-} from "./telegram-types.js";
+} from "@grammyjs/types";
 import { TextError, fixFormattedText, type RawEntity } from "./text-entities.js";
-import { UpdateQueue } from "./update-queue.js";
+import { UpdateQueue, type UpdateType } from "./update-queue.js";
 import { WebhookDelivery, type WebhookDeliveryOptions } from "./webhook.js";
 
 // Re-exported so users of the emulator need a single import.
@@ -62,7 +61,7 @@ export type { RateLimitOptions } from "./rate-limit.js";
 /** Options of {@link createBotApiServer}. */
 export interface BotApiServerOptions {
   /** Overrides of the bot identity returned by getMe. */
-  botInfo?: Partial<Omit<BotUser, "is_bot">>;
+  botInfo?: Partial<Omit<UserFromGetMe, "is_bot">>;
   /** Flood control; omitted limits are not enforced. */
   rateLimit?: RateLimitOptions;
   /** Clock in epoch ms used for dates, `at` and flood control (default Date.now); inject to accelerate. */
@@ -128,7 +127,7 @@ export interface BotApiServer {
   /** The API root (throws before start). */
   readonly url: string;
   /** The bot identity (as returned by getMe). */
-  readonly botInfo: BotUser;
+  readonly botInfo: UserFromGetMe;
 
   /** Creates a user (and their private chat with the bot). */
   createUser(init?: CreateUserInit): User;
@@ -203,7 +202,7 @@ export interface BotApiServer {
   clearFaults(): void;
 }
 
-const DEFAULT_BOT: BotUser = {
+const DEFAULT_BOT: UserFromGetMe = {
   id: 1000001,
   is_bot: true,
   first_name: "LocalBot",
@@ -246,7 +245,7 @@ function errorAnswer(error: ApiError): HttpAnswer {
  */
 export function createBotApiServer(options: BotApiServerOptions = {}): BotApiServer {
   const now = options.now ?? Date.now;
-  const bot: BotUser = { ...DEFAULT_BOT, ...options.botInfo, is_bot: true };
+  const bot: UserFromGetMe = { ...DEFAULT_BOT, ...options.botInfo, is_bot: true };
   const model = new ChatModel(bot, now);
   const events = new EventBus();
   const queue = new UpdateQueue(options.firstUpdateId ?? 100_000_001);
@@ -403,8 +402,9 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
     return record;
   };
 
-  const enqueue = (kind: UpdateType, payload: Update[UpdateType], chatKey: string): Update | undefined => {
-    const update = queue.push(kind, structuredClone(payload), chatKey);
+  // The emulator models no channels, so its messages are the non-channel kind each update field asks for.
+  const enqueue = (kind: UpdateType, payload: object, chatKey: string): Update | undefined => {
+    const update = queue.push(kind, structuredClone(payload) as Update[UpdateType], chatKey);
     if (update !== undefined) events.emit({ type: "update", update });
     return update;
   };
@@ -457,7 +457,7 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
     return false;
   };
 
-  const replyOf = (chat: ChatRecord, ref: MessageRef | undefined): Message | undefined => {
+  const replyOf = (chat: ChatRecord, ref: MessageRef | undefined): ReplyMessage | undefined => {
     if (ref === undefined) return undefined;
     const target = model.findMessage(ref.chat.id, ref.message_id);
     if (target === undefined || ref.chat.id !== chat.chat.id) {
@@ -469,9 +469,9 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
   const formatUserText = (text: string, entities: MessageEntity[] | undefined): { text: string; entities: MessageEntity[] } => {
     const raw: RawEntity[] = (entities ?? []).map((entity) => {
       const out: RawEntity = { type: entity.type, offset: entity.offset, length: entity.length };
-      if (entity.url !== undefined) out.url = entity.url;
-      if (entity.language !== undefined) out.language = entity.language;
-      if (entity.user !== undefined) out.userId = entity.user.id;
+      if (entity.type === "text_link") out.url = entity.url;
+      if (entity.type === "pre" && entity.language !== undefined) out.language = entity.language;
+      if (entity.type === "text_mention") out.userId = entity.user.id;
       return out;
     });
     try {
@@ -527,7 +527,7 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
   };
 
   const findButton = (markup: Message["reply_markup"], data: string): InlineKeyboardButton | undefined =>
-    markup?.inline_keyboard.flat().find((button) => button.callback_data === data);
+    markup?.inline_keyboard.flat().find((button) => "callback_data" in button && button.callback_data === data);
 
   // ---- the object -------------------------------------------------------------
 

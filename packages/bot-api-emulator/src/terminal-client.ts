@@ -17,7 +17,7 @@ import type { Readable, Writable } from "node:stream";
 import type { BotApiServer, InlineAnswer } from "./bot-api-server.js";
 import type { CreateUserInit } from "./chat-model.js";
 import { parseHtml } from "./telegram-html.js";
-import type { Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, User } from "./telegram-types.js";
+import type { Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, User } from "@grammyjs/types";
 
 /** Options of {@link runTerminalClient}. */
 export interface TerminalClientOptions {
@@ -48,13 +48,13 @@ type Choices =
  */
 export function renderEntitiesText(text: string, entities: readonly MessageEntity[] = []): string {
   const links = entities
-    .filter((entity) => entity.type === "text_link" && entity.url !== undefined)
+    .filter((entity) => entity.type === "text_link")
     .sort((a, b) => b.offset + b.length - (a.offset + a.length));
   let result = text;
   for (const link of links) {
     const end = link.offset + link.length;
     const shown = text.slice(link.offset, end);
-    if (shown.includes(link.url!) || link.url === `${shown}/`) continue;
+    if (shown.includes(link.url) || link.url === `${shown}/`) continue;
     result = `${result.slice(0, end)} (${link.url})${result.slice(end)}`;
   }
   return result;
@@ -68,10 +68,10 @@ export function renderEntitiesText(text: string, entities: readonly MessageEntit
 export function htmlToTerminalText(html: string): string {
   try {
     const parsed = parseHtml(html);
-    const entities: MessageEntity[] = parsed.entities.map((entity) =>
-      entity.url === undefined
-        ? { type: entity.type, offset: entity.offset, length: entity.length }
-        : { type: entity.type, offset: entity.offset, length: entity.length, url: entity.url },
+    const entities = parsed.entities.map((entity): MessageEntity =>
+      entity.type === "text_link"
+        ? { type: "text_link", offset: entity.offset, length: entity.length, url: entity.url ?? "" }
+        : { type: entity.type as MessageEntity.CommonMessageEntity["type"], offset: entity.offset, length: entity.length },
     );
     return renderEntitiesText(parsed.text, entities);
   } catch {
@@ -104,7 +104,7 @@ export function formatKeyboard(markup: InlineKeyboardMarkup | undefined): string
         row
           .map((button) => {
             n++;
-            const target = button.url !== undefined ? ` (${button.url})` : "";
+            const target = "url" in button ? ` (${button.url})` : "";
             return `[${n}] ${button.text}${target}`;
           })
           .join("   "),
@@ -237,9 +237,9 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
     if (current.kind === "buttons") {
       const button = current.buttons[n - 1];
       if (button === undefined) return false;
-      if (button.url !== undefined) {
+      if ("url" in button) {
         write(`(open) ${button.url}`);
-      } else if (button.callback_data !== undefined) {
+      } else if ("callback_data" in button) {
         const { callbackQuery } = server.pressButton(
           user,
           { chat: { id: current.chatId }, message_id: current.messageId },

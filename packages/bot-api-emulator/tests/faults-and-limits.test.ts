@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 
-import { SlidingWindow } from "../../src/local/rate-limit.js";
+import { SlidingWindow } from "../src/rate-limit.js";
 import { TOKEN, callApi, useServers } from "./helpers.js";
 
 const startServer = useServers();
