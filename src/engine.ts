@@ -11,10 +11,11 @@ import type { Corpus, DroppedArticle } from "./corpus/types.js";
 import { chunkCorpus } from "./index/chunk.js";
 import { localEmbedderFactory } from "./index/embedders.js";
 import { createSegmenter, type Segmenter } from "./index/segmenter.js";
-import { buildIndex, INDEX_FORMAT_VERSION, loadIndex, readIndexManifest, type EmbedderFactory, type LoadedIndex } from "./index/store.js";
+import { buildIndex, INDEX_FORMAT_VERSION, loadIndex, readIndexArtefact, readIndexManifest, type EmbedderFactory, type LoadedIndex } from "./index/store.js";
 import type { Logger } from "./logger.js";
 import { silentLogger } from "./logger.js";
 import { createHybridRetriever, type HybridRetriever } from "./retrieval/hybrid.js";
+import { THEME_WEIGHTS_FILE, themeWeightsArtefact } from "./trend/weights.js";
 
 /** The opened core. */
 export interface Engine {
@@ -24,6 +25,8 @@ export interface Engine {
   /** The offline extractive answerer (also the LLM answerer's fallback). */
   extractive: Answerer;
   segmenter: Segmenter;
+  /** The theme weights saved with the index (themes.json), as read; src/trend checks and uses them. */
+  themeWeights: unknown;
   /** Whether this call built the index, and why. */
   built?: string | undefined;
 }
@@ -57,21 +60,26 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
 
   const reason = options.build === "force" ? "requested" : staleReason(options.indexDir, corpus.hash, factory);
   let index: LoadedIndex;
+  let themeWeights: unknown;
   if (reason) {
     logger.info("building index", { reason, dir: options.indexDir });
+    const chunks = chunkCorpus(corpus);
+    themeWeights = themeWeightsArtefact(chunks);
     index = await buildIndex({
       dir: options.indexDir,
-      chunks: chunkCorpus(corpus),
+      chunks,
       corpusHash: corpus.hash,
       factory,
       onProgress: options.onEmbedProgress,
+      artefacts: { [THEME_WEIGHTS_FILE]: themeWeights },
     });
   } else {
     index = loadIndex(options.indexDir, factory);
+    themeWeights = readIndexArtefact(options.indexDir, THEME_WEIGHTS_FILE);
   }
   const retriever = createHybridRetriever({ index, meetings: corpus.meetings, segmenter, logger });
   const extractive = createExtractiveAnswerer({ retriever, meetings: corpus.meetings, people: new Set(people) });
-  return { corpus, index, retriever, extractive, segmenter, built: reason };
+  return { corpus, index, retriever, extractive, segmenter, themeWeights, built: reason };
 }
 
 /** Why the index must be rebuilt, or undefined when it is current. */

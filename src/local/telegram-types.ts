@@ -137,6 +137,8 @@ export interface Message {
   voice?: Voice;
   caption?: string;
   caption_entities?: MessageEntity[];
+  show_caption_above_media?: true;
+  has_media_spoiler?: true;
   reply_markup?: InlineKeyboardMarkup;
 }
 
