@@ -157,7 +157,7 @@ function meetingFor(word: string, meetings: readonly TrendMeeting[]): TrendMeeti
     const annual = sameYear.filter((m) => m.kind === "annual");
     return pick(annual.length === 1 ? annual : sameYear);
   }
-  if (SYMPOSIUM_WORDS.test(word) || /symposium|习近平|深入推进/iu.test(word)) return pick(meetings.filter((m) => m.kind === "symposium"));
+  if (SYMPOSIUM_WORDS.test(word) || /symposium|习近平|深入推进|专题/iu.test(word)) return pick(meetings.filter((m) => m.kind === "symposium"));
   const city = ENGLISH_ALIASES[key] ?? word.replace(/市$/u, "");
   const inCity = meetings.filter((m) => m.city === city);
   const annual = inCity.filter((m) => m.kind === "annual");
