@@ -10,12 +10,13 @@ import type { Corpus, DroppedArticle } from "./corpus/types.js";
 import { chunkCorpus } from "./index/chunk.js";
 import { localEmbedderFactory } from "./index/embedders.js";
 import { createSegmenter, type Segmenter } from "./index/segmenter.js";
-import { buildIndex, INDEX_FORMAT_VERSION, loadIndex, readIndexManifest, type EmbedderFactory, type LoadedIndex } from "./index/store.js";
+import { buildIndex, INDEX_FORMAT_VERSION, loadIndex, readIndexArtefact, readIndexManifest, type EmbedderFactory, type LoadedIndex } from "./index/store.js";
 import type { Logger } from "./logger.js";
 import { silentLogger } from "./logger.js";
 import { extractKnowledge, type Knowledge } from "./knowledge/extract.js";
 import { corpusVocabulary } from "./retrieval/query.js";
 import { createHybridRetriever, type HybridRetriever } from "./retrieval/hybrid.js";
+import { THEME_WEIGHTS_FILE, themeWeightsArtefact } from "./trend/weights.js";
 
 /** The opened core. */
 export interface Engine {
@@ -27,6 +28,8 @@ export interface Engine {
   segmenter: Segmenter;
   /** Facts read from the reports (posts, dates, places, themes, documents, next hosts). */
   knowledge: Knowledge;
+  /** The theme weights saved with the index (themes.json), as read; src/trend checks and uses them. */
+  themeWeights: unknown;
   /** Whether this call built the index, and why. */
   built?: string | undefined;
 }
@@ -60,24 +63,29 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
 
   const reason = options.build === "force" ? "requested" : staleReason(options.indexDir, corpus.hash, factory);
   let index: LoadedIndex;
+  let themeWeights: unknown;
   if (reason) {
     logger.info("building index", { reason, dir: options.indexDir });
+    const chunks = chunkCorpus(corpus);
+    themeWeights = themeWeightsArtefact(chunks);
     index = await buildIndex({
       dir: options.indexDir,
-      chunks: chunkCorpus(corpus),
+      chunks,
       corpusHash: corpus.hash,
       factory,
       onProgress: options.onEmbedProgress,
+      artefacts: { [THEME_WEIGHTS_FILE]: themeWeights },
     });
   } else {
     index = loadIndex(options.indexDir, factory);
+    themeWeights = readIndexArtefact(options.indexDir, THEME_WEIGHTS_FILE);
   }
   // English spellings of the corpus' own people and places, so a new report's officials are known in English.
   const vocabulary = corpusVocabulary(people, corpus.meetings);
   const retriever = createHybridRetriever({ index, meetings: corpus.meetings, segmenter, logger, vocabulary });
   const knowledge = extractKnowledge(corpus.meetings, index.chunks, people);
   const extractive = createExtractiveAnswerer({ retriever, meetings: corpus.meetings, people: new Set(people), knowledge, partOfSpeech: segmenter.partOfSpeech });
-  return { corpus, index, retriever, extractive, segmenter, knowledge, built: reason };
+  return { corpus, index, retriever, extractive, segmenter, knowledge, themeWeights, built: reason };
 }
 
 /** Why the index must be rebuilt, or undefined when it is current. */

@@ -18,6 +18,8 @@ import { openCore, runCli, stderrLogger } from "./wiring.js";
 import { loadConfig } from "./config.js";
 import { createDigestService, createScheduler } from "./digest/index.js";
 import { createStore } from "./store/index.js";
+import { personNames } from "./corpus/names.js";
+import { createTrendService } from "./trend/index.js";
 
 /** Shutdown gets this long before the process exits anyway (containers usually allow 10 s). */
 const SHUTDOWN_DEADLINE_MS = 8000;
@@ -53,6 +55,7 @@ await runCli(async () => {
       adminIds: config.ADMIN_USER_IDS,
     },
     feedback: createSqliteFeedbackStore(store),
+    trend: createTrendService({ chunks, segmenter: engine.segmenter, artefact: engine.themeWeights, people: personNames(engine.corpus) }),
     extraFeatures: [
       createDigestFeature({ service, adminIds: config.ADMIN_USER_IDS, logger, meetings, store, defaultTimeZone: config.DEFAULT_TIMEZONE }),
     ],

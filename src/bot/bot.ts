@@ -20,6 +20,7 @@ import { inlineFeature } from "./features/inline.js";
 import { mediaFeature } from "./features/media.js";
 import { meetingsFeature } from "./features/meetings.js";
 import { sourcesFeature } from "./features/sources.js";
+import { TREND_COMMANDS, trendFeature } from "./features/trend.js";
 import { langFromCode } from "./i18n.js";
 import { ChatMemory } from "./memory.js";
 import { UserRateLimiter } from "./rate-limit.js";
@@ -68,7 +69,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
       ...(options.apiRoot === undefined ? {} : { client: { apiRoot: options.apiRoot.replace(/\/+$/u, "") } }),
       ...(options.botInfo === undefined ? {} : { botInfo: options.botInfo }),
     },
-    [...BUILTIN_COMMANDS, ...extra.flatMap((f) => f.commands ?? [])],
+    [...BUILTIN_COMMANDS, ...(deps.trend ? TREND_COMMANDS : []), ...extra.flatMap((f) => f.commands ?? [])],
   );
   installRetries(bot.api, { ...DEFAULT_RETRY, ...options.retry }, deps.logger, token);
 
@@ -100,6 +101,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     { name: "meetings", composer: meetingsFeature(services) },
     { name: "sources", composer: sourcesFeature(services) },
     { name: "feedback", composer: feedbackFeature(services) },
+    ...(deps.trend ? [{ name: "trend", composer: trendFeature(services) }] : []),
     { name: "ask", composer: askFeature(services) },
     { name: "inline", composer: inlineFeature(services) },
     { name: "media", composer: mediaFeature() },

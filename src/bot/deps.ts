@@ -8,6 +8,7 @@ import type { Composer } from "grammy";
 import type { Answerer } from "../answer/types.js";
 import type { Meeting } from "../corpus/types.js";
 import type { Logger } from "../logger.js";
+import type { TrendService } from "../trend/index.js";
 import type { BotContext } from "./context.js";
 
 /** A 👍 or 👎 on one of the bot's answers. */
@@ -75,6 +76,8 @@ export interface BotDeps {
   now: () => Date;
   options: BotOptions;
   feedback: FeedbackStore;
+  /** Theme trends and comparisons: turns on /trend, /compare and trend questions in words. */
+  trend?: TrendService;
   /** Features mounted after the built-ins and before the unknown-command fallback. */
   extraFeatures?: BotFeature[];
 }

@@ -4,6 +4,9 @@
  *   --batch FILE    answer one question per line of FILE, one JSON line each, in order
  *   --conversation  with --batch: the lines of FILE are turns of one chat (a blank line starts a new chat);
  *                   each turn is answered with the earlier turns of its chat as history
+ *   --trend THEME   the theme across the meetings (a question like "生态环境在历年会议中的分量有什么变化？" does the same)
+ *   --compare A B   two meetings side by side (years, host cities or "symposium")
+ *   --out FILE      with a trend or comparison: save the chart as PNG there
  */
 import { readFileSync, realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -13,6 +16,7 @@ import type { Answerer, Turn } from "../answer/types.js";
 import { loadConfig } from "../config.js";
 import { answerToJson, answerToText } from "./output.js";
 import { type CliOutput, openCore, runCli, UsageError } from "../wiring.js";
+import { runTrendCli, trendCliRequest } from "./trend.js";
 
 /**
  * The ask command, callable in process (tests) as well as from the command line.
@@ -27,10 +31,17 @@ export async function ask(
   const conversation = args.includes("--conversation");
   const batchAt = args.indexOf("--batch");
   const batchFile = batchAt >= 0 ? args[batchAt + 1] : undefined;
+  // The values of --trend/--compare/--out are read by trendCliRequest, not part of the question.
+  const valueAt = new Set(["--out", "--trend", "--compare"].flatMap((flag) => (args.indexOf(flag) >= 0 ? [args.indexOf(flag) + 1] : [])));
   if (batchAt >= 0 && !batchFile) throw new UsageError("--batch needs a file: npm run ask -- --json --batch questions.txt");
-  const question = args.filter((a, i) => !a.startsWith("--") && (batchAt < 0 || i !== batchAt + 1)).join(" ");
+  const question = args.filter((a, i) => !a.startsWith("--") && (batchAt < 0 || i !== batchAt + 1) && !valueAt.has(i)).join(" ");
 
   const config = loadConfig(env);
+  const trend = trendCliRequest(args, question);
+  if (trend !== undefined) {
+    await runTrendCli(trend, (await openCore(config)).engine, { json });
+    return;
+  }
   if (conversation && !batchFile) throw new UsageError("--conversation needs --batch FILE: one turn per line, a blank line between chats");
   const questions = batchFile ? readQuestions(batchFile, conversation) : [question];
   if (!batchFile) {

@@ -80,6 +80,8 @@ export async function buildIndex(options: {
   batchSize?: number;
   onProgress?: BuildProgress;
   now?: () => Date;
+  /** Extra JSON files derived from the chunks (e.g. themes.json), written into the build; read with {@link readIndexArtefact}. */
+  artefacts?: Readonly<Record<string, unknown>>;
 }): Promise<LoadedIndex> {
   const { dir, chunks, corpusHash, factory, batchSize = 64, onProgress, now = () => new Date() } = options;
   mkdirSync(dir, { recursive: true });
@@ -112,6 +114,7 @@ export async function buildIndex(options: {
   hnsw.writeIndexSync(join(tmp, FILES.vectors));
   writeFileSync(join(tmp, FILES.chunks), JSON.stringify(chunks));
   writeFileSync(join(tmp, FILES.embedder), JSON.stringify(state ?? null));
+  for (const [file, value] of Object.entries(options.artefacts ?? {})) writeFileSync(join(tmp, file), JSON.stringify(value));
   // The manifest goes last: a folder with a manifest is complete.
   writeFileSync(join(tmp, FILES.manifest), JSON.stringify(manifest, null, 2));
   renameSync(tmp, join(dir, build));
@@ -139,6 +142,18 @@ export function loadIndex(dir: string, factory: EmbedderFactory): LoadedIndex {
     return wrap(manifest, chunks, factory.restore(state), hnsw);
   } catch (err) {
     throw new IndexError(`The index in ${dir} is damaged (${(err as Error).message}). Run \`npm run ingest\` to rebuild it.`, { cause: err });
+  }
+}
+
+/** An extra file of the live build (see `artefacts` of {@link buildIndex}), parsed; undefined when absent or unreadable. */
+export function readIndexArtefact(dir: string, file: string): unknown {
+  const build = currentBuild(dir);
+  const path = build === undefined ? undefined : join(dir, build, file);
+  if (path === undefined || !existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as unknown;
+  } catch {
+    return undefined;
   }
 }
 

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { meetingLabel, toCitation } from "../../src/answer/citations.js";
 import { splitClauses } from "../../src/answer/clauses.js";
 import { checkQuestion } from "../../src/answer/question.js";
-import type { Answer } from "../../src/answer/types.js";
 import { answerToJson, answerToText } from "../../src/cli/output.js";
 import type { Meeting } from "../../src/corpus/types.js";
 import { openEngine, type Engine } from "../../src/engine.js";

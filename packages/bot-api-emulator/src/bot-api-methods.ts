@@ -13,6 +13,8 @@ import { ApiError, Descriptions, badRequest, forbidden, tooManyRequests } from "
 import { orderMessageFields, type CallbackAnswer, type ChatModel, type ChatRecord, type InlineAnswer, type StoredMessage } from "./chat-model.js";
 import { isJsonObject, optionalBool, optionalString, requiredInt, requiredString, type JsonObject } from "./json-fields.js";
 import { asBadRequest, finalizeText, parseInputText, parseInputTextRaw, toApiEntities } from "./message-text.js";
+import { type FileStore, imageSize, type StoredFile } from "./files.js";
+import type { UploadedFile } from "./http-body.js";
 import type { Params } from "./params.js";
 import type { FloodControl } from "./rate-limit.js";
 import { inlineMarkupOf, parseReplyMarkupValue, type ParsedMarkup } from "./reply-markup.js";
@@ -24,7 +26,7 @@ import type {
   Message,
   MessageEntity,
 } from "@grammyjs/types";
-import { TextError, type FormattedText } from "./text-entities.js";
+import { TextError, fixFormattedText, type FormattedText } from "./text-entities.js";
 import { LONG_POLL_MAX_TIMEOUT, type UpdateQueue } from "./update-queue.js";
 import type { WebhookDelivery } from "./webhook.js";
 
@@ -60,7 +62,14 @@ export interface MethodDeps {
   /** Callback queries older than this cannot be answered (undefined: no expiry). */
   callbackQueryTimeoutMs: number | undefined;
   now: () => number;
+  /** Uploaded files (sendPhoto); getFile reads them. */
+  files: FileStore;
 }
+
+/** Telegram's caption limit, in Unicode code points after entity parsing. */
+const MAX_CAPTION_LENGTH = 1024;
+/** sendPhoto: "The photo must be at most 10 MB in size. The photo's width and height must not exceed 10000 in total. Width and height ratio must be at most 20." */
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
 const CHAT_ACTIONS = new Set([
   "cancel",
@@ -338,6 +347,81 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
     const stored = model.addMessage(chat, content, true);
     emitMessage(call, "message", stored);
     return stored.message;
+  });
+
+  // ---- sendPhoto / getFile (https://core.telegram.org/bots/api#sendphoto) ----
+  const uploadedPhoto = (params: Params): StoredFile => {
+    let value: unknown = params.raw["photo"];
+    if (typeof value === "string" && value.startsWith("attach://")) value = params.raw[value.slice("attach://".length)];
+    if (value === undefined || value === "") throw badRequest("there is no photo in the request");
+    if (typeof value === "string") {
+      const known = deps.files.get(value.trim());
+      if (known !== undefined) return known;
+      if (/^https?:\/\//iu.test(value)) throw badRequest("failed to get HTTP URL content"); // the emulator is offline
+      throw badRequest("wrong file identifier/HTTP URL specified");
+    }
+    const upload = value as UploadedFile;
+    if (upload.kind !== "file" || !Buffer.isBuffer(upload.data)) throw badRequest("there is no photo in the request");
+    if (upload.data.length > MAX_PHOTO_BYTES) throw badRequest("PHOTO_SAVE_FILE_INVALID");
+    const size = imageSize(upload.data);
+    if (size === undefined) throw badRequest("IMAGE_PROCESS_FAILED");
+    if (size.width + size.height > 10_000 || Math.max(size.width, size.height) > 20 * Math.min(size.width, size.height)) {
+      throw badRequest("PHOTO_INVALID_DIMENSIONS");
+    }
+    return deps.files.put(model.newFileIds("AgACAgIAAxkBAAI"), upload.data, upload.data[0] === 0x89 ? "png" : "jpg");
+  };
+
+  /** Telegram's thumbnails (s 90, m 320, x 800, y 1280) smaller than the photo, then the photo itself (at most 2560). */
+  const photoSizes = (file: StoredFile): Message["photo"] => {
+    const { width, height } = imageSize(file.bytes)!;
+    const longest = Math.max(width, height);
+    const scale = longest > 2560 ? 2560 / longest : 1;
+    const sides = [90, 320, 800, 1280].filter((side) => side < longest * scale);
+    const sizes = sides.map((side) => {
+      const ids = model.newFileIds("AgACAgIAAxkBAAI");
+      deps.files.alias(ids.file_id, file);
+      const k = side / longest;
+      return { ...ids, file_size: Math.round(file.bytes.length * k * k), width: Math.round(width * k), height: Math.round(height * k) };
+    });
+    return [...sizes, { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.bytes.length, width: Math.round(width * scale), height: Math.round(height * scale) }];
+  };
+
+  define("sendPhoto", (params, call) => {
+    const caption = params.has("caption")
+      ? parseInputText({ text: params.str("caption"), parseMode: params.str("parse_mode"), entities: params.raw["caption_entities"] })
+      : undefined;
+    const reply = replyParameters(params);
+    const markup = parseMarkup(params);
+    const chat = resolveChat(params);
+    const replyTo = resolveReply(chat, reply);
+    const file = uploadedPhoto(params);
+    const text = caption === undefined ? undefined : asBadRequest(() => fixFormattedText(caption, { allowEmpty: true, skipNewEntities: false, skipBotCommands: false }));
+    if (text !== undefined && [...text.text].length > MAX_CAPTION_LENGTH) throw badRequest("message caption is too long");
+    ensureCanWrite(chat);
+    consumeFlood(chat);
+    const content: Omit<Message, "message_id" | "date" | "chat"> = { from: model.botAsUser() };
+    if (params.bool("protect_content")) content.has_protected_content = true;
+    if (replyTo !== undefined) content.reply_to_message = replyTo;
+    content.photo = photoSizes(file);
+    if (text !== undefined && text.text !== "") {
+      content.caption = text.text;
+      const entities = apiEntities(text);
+      if (entities.length > 0) content.caption_entities = entities;
+      if (params.bool("show_caption_above_media")) content.show_caption_above_media = true;
+    }
+    if (params.bool("has_spoiler")) content.has_media_spoiler = true;
+    const inline = inlineMarkupOf(markup);
+    if (inline !== undefined) content.reply_markup = inline;
+    const stored = model.addMessage(chat, content, true);
+    emitMessage(call, "message", stored);
+    return stored.message;
+  });
+
+  define("getFile", (params) => {
+    const id = params.str("file_id").trim();
+    const file = id === "" ? undefined : deps.files.get(id);
+    if (file === undefined) throw badRequest("invalid file_id");
+    return { file_id: id, file_unique_id: file.file_unique_id, file_size: file.bytes.length, file_path: file.file_path };
   });
 
   define("editMessageText", (params, call) => {

@@ -28,6 +28,7 @@ import {
   type UserRecord,
 } from "./chat-model.js";
 import { FaultInjector, faultResponse, type FaultHandle, type FaultKind, type FaultSpec } from "./faults.js";
+import { FileStore } from "./files.js";
 import { decodeParams, readBody } from "./http-body.js";
 import { toApiEntities } from "./message-text.js";
 import { Params } from "./params.js";
@@ -128,6 +129,9 @@ export interface BotApiServer {
   readonly url: string;
   /** The bot identity (as returned by getMe). */
   readonly botInfo: UserFromGetMe;
+
+  /** The bytes of a file the bot uploaded (any of a photo's file_ids), or undefined. */
+  fileBytes(fileId: string): Buffer | undefined;
 
   /** Creates a user (and their private chat with the bot). */
   createUser(init?: CreateUserInit): User;
@@ -263,7 +267,9 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
       void execute(method, params, new AbortController().signal, true);
     },
   });
+  const files = new FileStore();
   const methods: Map<string, MethodHandler> = createMethodTable({
+    files,
     model,
     queue,
     webhook,
@@ -582,6 +588,11 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
 
     get botInfo() {
       return structuredClone(bot);
+    },
+
+    fileBytes(fileId) {
+      const file = files.get(fileId);
+      return file === undefined ? undefined : Buffer.from(file.bytes);
     },
 
     createUser(init) {

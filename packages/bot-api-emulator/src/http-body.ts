@@ -22,6 +22,8 @@ export interface UploadedFile {
   filename: string;
   contentType: string;
   size: number;
+  /** The file's bytes (methods that store uploads, such as sendPhoto, keep them). */
+  data: Buffer;
 }
 
 /** Reads the whole request body. */
@@ -93,11 +95,12 @@ export function parseMultipart(body: Buffer, boundary: string): Record<string, s
       const content = part.subarray(headerEnd + 4);
       const disposition = /content-disposition:[^\r\n]*/iu.exec(headers)?.[0] ?? "";
       const name = /\bname="([^"]*)"/iu.exec(disposition)?.[1];
-      const filename = /\bfilename="([^"]*)"/iu.exec(disposition)?.[1];
+      // grammY writes the file name unquoted (filename=photo.png); browsers quote it.
+      const filename = /\bfilename=(?:"([^"]*)"|([^;\r\n]*))/iu.exec(disposition)?.slice(1).find((v) => v !== undefined);
       if (name !== undefined) {
         if (filename !== undefined) {
           const contentType = /content-type:\s*([^\r\n]*)/iu.exec(headers)?.[1] ?? "application/octet-stream";
-          result[name] = { kind: "file", filename, contentType, size: content.length };
+          result[name] = { kind: "file", filename, contentType, size: content.length, data: Buffer.from(content) };
         } else {
           result[name] = content.toString("utf8");
         }

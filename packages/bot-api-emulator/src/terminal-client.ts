@@ -11,13 +11,16 @@
  * ends the session.
  */
 
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 
 import type { BotApiServer, InlineAnswer } from "./bot-api-server.js";
 import type { CreateUserInit } from "./chat-model.js";
 import { parseHtml } from "./telegram-html.js";
-import type { Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, User } from "@grammyjs/types";
+import type { Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, PhotoSize, User } from "@grammyjs/types";
 
 /** Options of {@link runTerminalClient}. */
 export interface TerminalClientOptions {
@@ -36,6 +39,8 @@ export interface TerminalClientOptions {
   drainMs?: number;
   /** How long to wait for an inline query answer (default 10 s). */
   inlineTimeoutMs?: number;
+  /** Where photos the bot sends are saved, so their path can be printed (default: a folder in the OS temp dir). */
+  photoDir?: string;
 }
 
 type Choices =
@@ -131,6 +136,7 @@ function resultText(result: Record<string, unknown>): string {
  */
 export async function runTerminalClient(options: TerminalClientOptions): Promise<void> {
   const { server, output } = options;
+  let photoDir: string | undefined;
   const editSettleMs = options.editSettleMs ?? 400;
   const drainMs = options.drainMs ?? 1500;
   const inlineTimeoutMs = options.inlineTimeoutMs ?? 10_000;
@@ -149,7 +155,7 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
   const myCallbackQueries = new Set<string>();
 
   const printMessage = (message: Message, edited: boolean): void => {
-    const text = describeMessage(message);
+    const text = describeMessage(message, (photo) => savePhoto(server, photo, (photoDir ??= options.photoDir ?? mkdtempSync(join(tmpdir(), "csj-photos-")))));
     const keyboard = formatKeyboard(message.reply_markup);
     const signature = `${text}\u0000${keyboard}`;
     if (printed.get(message.message_id) === signature) return;
@@ -311,13 +317,26 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
   }
 }
 
-function describeMessage(message: Message): string {
+function describeMessage(message: Message, savedPhoto: (photo: PhotoSize) => string | undefined = () => undefined): string {
   if (message.text !== undefined) return renderEntitiesText(message.text, message.entities);
   const caption = message.caption === undefined ? "" : ` ${renderEntitiesText(message.caption, message.caption_entities)}`;
-  if (message.photo !== undefined) return `[photo]${caption}`;
+  if (message.photo !== undefined) {
+    const largest = message.photo.at(-1);
+    const path = largest === undefined ? undefined : savedPhoto(largest);
+    return `[photo${path === undefined ? "" : ` saved to ${path}`}]${caption}`;
+  }
   if (message.sticker !== undefined) return `[sticker ${message.sticker.emoji ?? ""}]`;
   if (message.voice !== undefined) return `[voice ${message.voice.duration}s]${caption}`;
   return "[message]";
+}
+
+/** Writes a photo the bot uploaded to `dir`; undefined for photos without stored bytes (e.g. sent by a user). */
+function savePhoto(server: BotApiServer, photo: PhotoSize, dir: string): string | undefined {
+  const bytes = server.fileBytes(photo.file_id);
+  if (bytes === undefined) return undefined;
+  const path = join(dir, `${photo.file_unique_id}.${bytes[0] === 0x89 ? "png" : "jpg"}`);
+  writeFileSync(path, bytes);
+  return path;
 }
 
 function resolveUser(server: BotApiServer, user: User | CreateUserInit | undefined, language?: string): User {

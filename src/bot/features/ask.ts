@@ -5,9 +5,19 @@
 import { Composer } from "grammy";
 import type { Message } from "grammy/types";
 
-import { answerInChat } from "../ask-flow.js";
+import { trendIntent } from "../../trend/index.js";
+import { answerInChat as answerQuestion } from "../ask-flow.js";
 import type { BotContext } from "../context.js";
+import { langOfText } from "../i18n.js";
 import type { BotServices } from "../services.js";
+import { answerTrendInChat } from "./trend.js";
+
+/** A question about a theme's weight over the meetings gets the trend chart; any other the cited answer. */
+function answerInChat(ctx: BotContext, services: BotServices, question: string): Promise<void> {
+  const intent = services.deps.trend === undefined ? undefined : trendIntent(question);
+  if (intent === undefined) return answerQuestion(ctx, services, question);
+  return answerTrendInChat(ctx, services, intent.theme, langOfText(question), question.trim());
+}
 
 /** Questions in chats. */
 export function askFeature(services: BotServices): Composer<BotContext> {
