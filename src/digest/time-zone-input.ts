@@ -118,14 +118,14 @@ function buildIndex(): PlaceIndex {
   };
 
   // Per country: its zones, and the zone of its most populous city.
-  const byCountry = new Map<string, { zones: Set<string>; top: CityRow }>();
+  const byCountry = new Map<string, { zones: Set<string>; top: CityRow & { timezone: string } }>();
   for (const row of rows) {
     const timeZone = zoneOf(row.timezone);
     if (timeZone === undefined) continue;
     addCity(row.city, timeZone, row.pop);
     addCity(row.city_ascii, timeZone, row.pop);
     const country = byCountry.get(row.iso2);
-    if (country === undefined) byCountry.set(row.iso2, { zones: new Set([timeZone]), top: { ...row, timezone: timeZone } as CityRow & { timezone: string } });
+    if (country === undefined) byCountry.set(row.iso2, { zones: new Set([timeZone]), top: { ...row, timezone: timeZone } });
     else {
       country.zones.add(timeZone);
       if (row.pop > country.top.pop) country.top = { ...row, timezone: timeZone };
