@@ -22,7 +22,6 @@ export function langOfText(text: string): Lang {
 }
 
 interface Texts {
-  welcome: string;
   help: (botUsername: string) => string;
   unknownCommand: string;
   askUsage: string;
@@ -106,7 +105,6 @@ export interface DigestTexts {
 }
 
 const zh: Texts = {
-  welcome: "你好！我回答关于长三角地区主要领导座谈会的问题，答案摘自新闻报道，并注明出处。",
   help: (bot) =>
     [
       "我回答关于长三角地区主要领导座谈会的问题，每个答案都标注出处（会议 + 段落）。",
@@ -190,7 +188,6 @@ const zh: Texts = {
 };
 
 const en: Texts = {
-  welcome: "Hello! I answer questions about the Yangtze River Delta leaders' meetings from news reports, with sources.",
   help: (bot) =>
     [
       "I answer questions about the Yangtze River Delta (长三角) leaders' meetings; every answer cites its meeting and paragraph.",

@@ -23,6 +23,48 @@ export interface SourceRef {
 /** Callback data of a vote button. */
 export const VOTE_DATA = { up: "fb:up", down: "fb:down" } as const;
 
+/** The reasons offered after a 👎, in button order; their callback data is `fb:why:<reason>`. */
+export const FEEDBACK_REASONS = ["wrong", "incomplete", "source", "unanswered"] as const;
+
+/** Marks the chosen vote or reason on its button. */
+const CHOSEN = "✓ ";
+
+/** The answer's buttons on which a vote (and reason) is shown, from the buttons the message has now. */
+export interface VoteState {
+  vote: "up" | "down";
+  reason?: (typeof FEEDBACK_REASONS)[number] | undefined;
+}
+
+/**
+ * Redraws an answer's keyboard after a vote: the source buttons stay, the chosen vote is
+ * marked, and after 👎 a row of optional reasons follows (the chosen one marked).
+ */
+export function votedKeyboard(current: ReadonlyArray<ReadonlyArray<{ text: string; callback_data?: string | undefined }>>, state: VoteState, lang: Lang): InlineKeyboard {
+  const t = texts(lang);
+  const keyboard = new InlineKeyboard();
+  for (const row of current) {
+    const kept = row.filter((b) => b.callback_data !== undefined && !b.callback_data.startsWith("fb:"));
+    if (kept.length === 0) continue;
+    for (const b of kept) keyboard.text(b.text, b.callback_data!);
+    keyboard.row();
+  }
+  keyboard.text(`${state.vote === "up" ? CHOSEN : ""}👍`, VOTE_DATA.up).text(`${state.vote === "down" ? CHOSEN : ""}👎`, VOTE_DATA.down);
+  if (state.vote === "down") {
+    keyboard.row();
+    FEEDBACK_REASONS.forEach((reason, i) => {
+      if (i === 2) keyboard.row();
+      keyboard.text(`${state.reason === reason ? CHOSEN : ""}${t.reasons[reason]}`, `fb:why:${reason}`);
+    });
+  }
+  return keyboard;
+}
+
+/** The vote a keyboard shows as chosen, if any. */
+export function shownVote(current: ReadonlyArray<ReadonlyArray<{ text: string; callback_data?: string | undefined }>>): "up" | "down" | undefined {
+  const chosen = current.flat().find((b) => (b.callback_data === VOTE_DATA.up || b.callback_data === VOTE_DATA.down) && b.text.startsWith(CHOSEN));
+  return chosen === undefined ? undefined : chosen.callback_data === VOTE_DATA.up ? "up" : "down";
+}
+
 /** Callback data opening one paragraph, e.g. `src:2024-wenzhou:1:5`. */
 export function sourceCallbackData(meetingId: string, articleIndex: number, paragraph: number): string {
   const data = `src:${meetingId}:${articleIndex}:${paragraph}`;
