@@ -201,7 +201,10 @@ describe("the scheduled digest", () => {
     const user = server.createUser({ language_code: "zh-hans" });
     const first = await say(server, user, "/digest 人工智能");
     expect(first.text).not.toContain("【回顾】");
+    // The topic has few paragraphs: the first digest has them all and says the review comes next.
+    expect(first.text).toContain("这是“人工智能”最后几段未发送的内容，下一期起开始回顾。");
     const again = await say(server, user, "/digest 人工智能");
+    expect(again.text).toContain("“人工智能”的段落都已发送过，本期起开始回顾。");
     const points = again.text!.split("\n").filter((line) => /^\d\. /u.test(line));
     expect(points.length).toBeGreaterThan(0);
     for (const point of points) expect(point).toMatch(/^\d\. 【回顾】/u);
