@@ -61,10 +61,10 @@ export interface DigestFeatureOptions {
 /** The commands this feature adds to the menu; /stats is left out, as only admins may use it. */
 export const DIGEST_COMMANDS: readonly CommandSpec[] = [
   { command: "themes", zh: "每日摘要的主题", en: "Daily digest themes" },
-  { command: "subscribe", zh: "订阅每日摘要：/subscribe 主题 [HH:MM]", en: "Daily digest: /subscribe THEME [HH:MM]" },
+  { command: "subscribe", zh: "订阅每日摘要：/subscribe 主题 [时间，如 晚上8点]", en: "Daily digest: /subscribe THEME [time, e.g. 8pm]" },
   { command: "subscriptions", zh: "我的订阅", en: "Your subscriptions" },
   { command: "unsubscribe", zh: "退订：/unsubscribe 主题 或 all", en: "Stop: /unsubscribe THEME or all" },
-  { command: "timezone", zh: "设置时区，例如 /timezone Asia/Shanghai", en: "Set your time zone, e.g. /timezone Europe/Berlin" },
+  { command: "timezone", zh: "设置时区，例如 /timezone 北京 或 UTC+8", en: "Set your time zone, e.g. /timezone Berlin or UTC+8" },
   { command: "digest", zh: "立即发送一期摘要：/digest 主题", en: "One digest now: /digest THEME" },
 ];
 
