@@ -14,7 +14,11 @@ import {
   startBot,
   type BotDeps,
 } from "./bot/index.js";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+
 import { openCore, runCli, stderrLogger } from "./wiring.js";
+import { createLogger, type Logger } from "./logger.js";
 import { loadConfig } from "./config.js";
 import { createDigestService, createScheduler } from "./digest/index.js";
 import { createStore } from "./store/index.js";
@@ -26,7 +30,9 @@ const SHUTDOWN_DEADLINE_MS = 8000;
 
 await runCli(async () => {
   const config = loadConfig(process.env);
-  const logger = stderrLogger(config);
+  // In local mode the terminal is the chat: log lines go to a file unless LOG_LEVEL=debug asks for them here.
+  const localLog = !config.TELEGRAM_BOT_TOKEN && config.LOG_LEVEL !== "debug" ? join(dirname(config.DATABASE_PATH), "local.log") : undefined;
+  const logger = localLog === undefined ? stderrLogger(config) : fileLogger(config, localLog);
   const { engine, answerer } = await openCore(config);
   const meetings = engine.corpus.meetings;
   const chunks = engine.index.chunks;
@@ -62,7 +68,7 @@ await runCli(async () => {
   };
 
   if (!config.TELEGRAM_BOT_TOKEN) {
-    process.stderr.write("No TELEGRAM_BOT_TOKEN: running locally. Type a question (or /help); /quit ends.\n");
+    process.stderr.write(`No TELEGRAM_BOT_TOKEN: running locally. Type a question (or /help); /quit ends. Logs: ${localLog ?? "stderr"}\n`);
     const local = await runLocalMode({ deps, input: process.stdin, output: process.stdout });
     apiRoot = local.url;
     stops.push(() => local.stop());
@@ -85,6 +91,12 @@ await runCli(async () => {
     process.exit(1);
   });
 });
+
+/** A logger appending JSON lines to `path` (local mode: the terminal is the chat). */
+function fileLogger(config: { LOG_LEVEL: "debug" | "info" | "warn" | "error" }, path: string): Logger {
+  mkdirSync(dirname(path), { recursive: true });
+  return createLogger({ level: config.LOG_LEVEL, write: (line) => appendFileSync(path, `${line}\n`) });
+}
 
 /** Runs `stop` once on the first SIGINT/SIGTERM, within a deadline (a second signal exits at once). */
 function onceSignal(stop: () => Promise<void>): () => Promise<void> {

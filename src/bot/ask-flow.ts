@@ -108,6 +108,7 @@ export async function answerInChat(ctx: BotContext, services: BotServices, rawQu
   const lastId = await deliver(ctx, chat.id, parts, keyboard, streamedId, replyParameters);
   memory.remember(chat.id, {
     question,
+    resolved: answer.question,
     answer: answer.answer,
     answered: answer.answered,
     citations: answer.citations,

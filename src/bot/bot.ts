@@ -46,10 +46,13 @@ export class MeetingsBot extends Bot<BotContext> {
   readonly commands: readonly CommandSpec[];
   /** Highest update id seen, so a stopping poller can confirm what it handled. */
   lastUpdateId = 0;
+  /** The Bot API server this bot talks to (never holds the token), for error messages. */
+  readonly apiRoot: string;
 
   constructor(token: string, config: BotConfig<BotContext>, commands: readonly CommandSpec[]) {
     super(token, config);
     this.commands = commands;
+    this.apiRoot = config.client?.apiRoot ?? "https://api.telegram.org";
   }
 }
 

@@ -11,6 +11,9 @@ import type { Logger } from "../logger.js";
 import type { TrendService } from "../trend/index.js";
 import type { BotContext } from "./context.js";
 
+/** The reasons offered after a 👎. */
+export type FeedbackReason = "wrong" | "incomplete" | "source" | "unanswered";
+
 /** A 👍 or 👎 on one of the bot's answers. */
 export interface FeedbackVote {
   chatId: number;
@@ -18,7 +21,9 @@ export interface FeedbackVote {
   /** The bot message that carried the vote buttons. */
   messageId: number;
   vote: "up" | "down";
-  /** The question that was answered, when the chat memory still holds it. */
+  /** Why a 👎, when the user picked one of the reasons offered after it. */
+  reason?: FeedbackReason | undefined;
+  /** The question that was answered (a follow-up resolved into a standalone one), when the chat memory still holds it. */
   question?: string | undefined;
   /** Whether the reports covered the question (false for refusals). */
   answered?: boolean | undefined;

@@ -24,6 +24,7 @@ export function createSqliteFeedbackStore(store: Pick<Store, "addFeedback">): Fe
         messageId: vote.messageId,
         question: vote.question ?? "",
         vote: vote.vote,
+        reason: vote.reason,
       });
     },
   };

@@ -183,7 +183,10 @@ export function formatDigestHtml(digest: Digest, lang: Lang, meetings: readonly 
     const label = citationLabel(digestPointCitation(point, meetings), lang);
     return `<b>${n}.</b> ${mark}${escapeHtml(point.text)}\n<i>[${n}] ${escapeHtml(label)}</i>`;
   });
-  return [title, ...points, `<i>${escapeHtml(t.digestFooter(digestThemeArgument(digest)))}</i>`].join("\n\n");
+  const themeName = digest.themeName[lang];
+  const round = digest.round === "review" ? t.reviewStarts(themeName) : digest.round === "last" ? t.lastUnsent(themeName) : undefined;
+  const footer = `<i>${escapeHtml(t.digestFooter(digestThemeArgument(digest)))}</i>`;
+  return [title, ...(round === undefined ? [] : [escapeHtml(round)]), ...points, footer].join("\n\n");
 }
 
 /**

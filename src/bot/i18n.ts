@@ -22,7 +22,6 @@ export function langOfText(text: string): Lang {
 }
 
 interface Texts {
-  welcome: string;
   help: (botUsername: string) => string;
   unknownCommand: string;
   askUsage: string;
@@ -31,6 +30,15 @@ interface Texts {
   error: string;
   mediaOnlyText: string;
   thanks: string;
+  /** /start: one greeting, the example questions go below it as buttons. */
+  greeting: string;
+  examplesHint: string;
+  /** Feedback: the vote was changed; reasons offered after 👎. */
+  voteChanged: string;
+  reasonPrompt: string;
+  reasons: { wrong: string; incomplete: string; source: string; unanswered: string };
+  /** A button whose data no feature knows (an old keyboard, or forged data). */
+  unknownButton: string;
   sourcesHeader: string;
   articleKind: { meeting: string; forum: string };
   paragraph: (n: number) => string;
@@ -79,13 +87,24 @@ export interface DigestTexts {
   statsFeedback: (up: number, down: number) => string;
   digestFailed: string;
   buttonExpired: string;
+  /** getChatMember failed: the bot cannot tell whether the user administers the group. */
+  adminCheckFailed: string;
+  /** /timezone found a place: which one; a country with several zones says which was chosen. */
+  timezonePlace: (place: string, zones: number) => string;
+  /** /subscriptions buttons. */
+  changeTimeButton: (theme: string) => string;
+  unsubscribeButton: (theme: string) => string;
+  /** A bare /digest: pick a theme. */
+  pickDigestTheme: string;
+  /** The digest's line when the theme's unsent paragraphs ran out. */
+  reviewStarts: (theme: string) => string;
+  lastUnsent: (theme: string) => string;
   /** How a point's mark (新增/回顾) is shown. */
   marks: { 新增: string; 回顾: string };
   digestFooter: (themeArg: string) => string;
 }
 
 const zh: Texts = {
-  welcome: "你好！我回答关于长三角地区主要领导座谈会的问题，答案摘自新闻报道，并注明出处。",
   help: (bot) =>
     [
       "我回答关于长三角地区主要领导座谈会的问题，每个答案都标注出处（会议 + 段落）。",
@@ -107,6 +126,12 @@ const zh: Texts = {
   error: "出错了，请稍后再试。",
   mediaOnlyText: "我只能读文字。请用文字发送关于长三角座谈会的问题。",
   thanks: "谢谢反馈",
+  greeting: "你好！我回答关于长三角地区主要领导座谈会的问题，答案摘自新闻报道，并注明出处。直接发问题即可，可以接着追问；/help 查看全部命令。",
+  examplesHint: "试试这些问题：",
+  voteChanged: "已改为你的新评价",
+  reasonPrompt: "哪里不好？（可选）",
+  reasons: { wrong: "内容不对", incomplete: "不完整", source: "出处不对", unanswered: "没回答问题" },
+  unknownButton: "这个按钮已失效。",
   sourcesHeader: "出处",
   articleKind: { meeting: "会议报道", forum: "论坛报道" },
   paragraph: (n) => `第${n}段`,
@@ -138,7 +163,7 @@ const zh: Texts = {
     subscriptionsHeader: "你的订阅",
     subscriptionLine: (name, time, zone) => `• ${name} — 每天 ${time}（${zone}）`,
     noSubscriptions: "还没有订阅。发送 /themes 查看主题，再用 /subscribe 科技创新 07:30 订阅。",
-    timezoneCurrent: (zone) => `当前时区：${zone}。修改请发送 /timezone 地区/城市，例如 /timezone Asia/Shanghai 或 /timezone America/New_York。`,
+    timezoneCurrent: (zone) => `当前时区：${zone}。修改请发送 /timezone 地区/城市，例如 /timezone 北京、/timezone 纽约、/timezone UTC+8 或 /timezone America/New_York。`,
     timezoneSet: (zone, n) => `时区已设为 ${zone}。${n > 0 ? `你的 ${n} 个订阅将按当地时间发送。` : ""}`,
     adminOnly: "抱歉，/stats 仅供机器人管理员使用。",
     groupAdminsOnly: "在群里，只有群管理员可以更改本群的订阅和时区。",
@@ -150,13 +175,19 @@ const zh: Texts = {
     statsFeedback: (up, down) => `回答反馈：👍 ${up} · 👎 ${down}`,
     digestFailed: "摘要暂时没能发出，请稍后再试。",
     buttonExpired: "这个按钮已失效，请重新发送 /subscribe。",
+    adminCheckFailed: "暂时无法确认你是否为群管理员（Telegram 没有返回成员信息）。请稍后再试；若一直如此，请确认机器人仍在群里。",
+    timezonePlace: (place, zones) => (zones > 1 ? `（按“${place}”的主要时区；该国有 ${zones} 个时区，其他地区请发送城市名，例如 /timezone 洛杉矶）` : `（${place}）`),
+    changeTimeButton: (theme) => `⏰ ${theme}`,
+    unsubscribeButton: (theme) => `✖ 退订${theme}`,
+    pickDigestTheme: "要看哪个主题的摘要？",
+    reviewStarts: (theme) => `“${theme}”的段落都已发送过，本期起开始回顾。`,
+    lastUnsent: (theme) => `这是“${theme}”最后几段未发送的内容，下一期起开始回顾。`,
     marks: { 新增: "新增", 回顾: "回顾" },
     digestFooter: (arg) => `点 📄 查看原文段落 · 退订：/unsubscribe ${arg}`,
   },
 };
 
 const en: Texts = {
-  welcome: "Hello! I answer questions about the Yangtze River Delta leaders' meetings from news reports, with sources.",
   help: (bot) =>
     [
       "I answer questions about the Yangtze River Delta (长三角) leaders' meetings; every answer cites its meeting and paragraph.",
@@ -178,6 +209,12 @@ const en: Texts = {
   error: "Something went wrong, please try again later.",
   mediaOnlyText: "I can only read text. Please send your question about the meetings as text.",
   thanks: "Thanks for the feedback",
+  greeting: "Hello! I answer questions about the Yangtze River Delta leaders' meetings from the news reports, with sources. Just send a question, follow-ups work; /help lists every command.",
+  examplesHint: "Try one of these:",
+  voteChanged: "Your vote was changed",
+  reasonPrompt: "What was wrong? (optional)",
+  reasons: { wrong: "Wrong", incomplete: "Incomplete", source: "Wrong source", unanswered: "Didn't answer" },
+  unknownButton: "This button has expired.",
   sourcesHeader: "Sources",
   articleKind: { meeting: "meeting report", forum: "forum report" },
   paragraph: (n) => `para. ${n}`,
@@ -209,7 +246,7 @@ const en: Texts = {
     subscriptionsHeader: "Your subscriptions",
     subscriptionLine: (name, time, zone) => `• ${name} — daily at ${time} (${zone})`,
     noSubscriptions: "No subscriptions yet. See the themes with /themes, then e.g. /subscribe tech 07:30.",
-    timezoneCurrent: (zone) => `Your time zone: ${zone}. To change it send /timezone Area/City, e.g. /timezone Europe/Berlin or /timezone America/New_York.`,
+    timezoneCurrent: (zone) => `Your time zone: ${zone}. To change it send /timezone Area/City, e.g. /timezone Berlin, /timezone New York, /timezone UTC+8 or /timezone America/New_York.`,
     timezoneSet: (zone, n) => `Time zone set to ${zone}.${n > 0 ? ` Your ${n === 1 ? "subscription" : `${n} subscriptions`} will follow local time there.` : ""}`,
     adminOnly: "Sorry, /stats is only for the bot's administrators.",
     groupAdminsOnly: "In a group, only the group's administrators can change its subscriptions and time zone.",
@@ -221,6 +258,13 @@ const en: Texts = {
     statsFeedback: (up, down) => `Answer feedback: 👍 ${up} · 👎 ${down}`,
     digestFailed: "The digest could not be sent right now; please try again later.",
     buttonExpired: "This button has expired; please send /subscribe again.",
+    adminCheckFailed: "I can't check right now whether you administer this group (Telegram did not return the member). Please try again later; if it persists, check that the bot is still in the group.",
+    timezonePlace: (place, zones) => (zones > 1 ? ` (${place}'s main zone; it has ${zones} time zones: for another, send a city, e.g. /timezone Los Angeles)` : ` (${place})`),
+    changeTimeButton: (theme) => `⏰ ${theme}`,
+    unsubscribeButton: (theme) => `✖ Stop ${theme}`,
+    pickDigestTheme: "A digest on which theme?",
+    reviewStarts: (theme) => `Every paragraph on “${theme}” has been sent; from today the digest reviews them.`,
+    lastUnsent: (theme) => `These are the last unsent paragraphs on “${theme}”; from the next digest on, it reviews them.`,
     marks: { 新增: "New", 回顾: "Recap" },
     digestFooter: (arg) => `Tap 📄 for the paragraph · Stop: /unsubscribe ${arg}`,
   },

@@ -23,6 +23,48 @@ export interface SourceRef {
 /** Callback data of a vote button. */
 export const VOTE_DATA = { up: "fb:up", down: "fb:down" } as const;
 
+/** The reasons offered after a 👎, in button order; their callback data is `fb:why:<reason>`. */
+export const FEEDBACK_REASONS = ["wrong", "incomplete", "source", "unanswered"] as const;
+
+/** Marks the chosen vote or reason on its button. */
+const CHOSEN = "✓ ";
+
+/** The answer's buttons on which a vote (and reason) is shown, from the buttons the message has now. */
+export interface VoteState {
+  vote: "up" | "down";
+  reason?: (typeof FEEDBACK_REASONS)[number] | undefined;
+}
+
+/**
+ * Redraws an answer's keyboard after a vote: the source buttons stay, the chosen vote is
+ * marked, and after 👎 a row of optional reasons follows (the chosen one marked).
+ */
+export function votedKeyboard(current: ReadonlyArray<ReadonlyArray<{ text: string; callback_data?: string | undefined }>>, state: VoteState, lang: Lang): InlineKeyboard {
+  const t = texts(lang);
+  const keyboard = new InlineKeyboard();
+  for (const row of current) {
+    const kept = row.filter((b) => b.callback_data !== undefined && !b.callback_data.startsWith("fb:"));
+    if (kept.length === 0) continue;
+    for (const b of kept) keyboard.text(b.text, b.callback_data!);
+    keyboard.row();
+  }
+  keyboard.text(`${state.vote === "up" ? CHOSEN : ""}👍`, VOTE_DATA.up).text(`${state.vote === "down" ? CHOSEN : ""}👎`, VOTE_DATA.down);
+  if (state.vote === "down") {
+    keyboard.row();
+    FEEDBACK_REASONS.forEach((reason, i) => {
+      if (i === 2) keyboard.row();
+      keyboard.text(`${state.reason === reason ? CHOSEN : ""}${t.reasons[reason]}`, `fb:why:${reason}`);
+    });
+  }
+  return keyboard;
+}
+
+/** The vote a keyboard shows as chosen, if any. */
+export function shownVote(current: ReadonlyArray<ReadonlyArray<{ text: string; callback_data?: string | undefined }>>): "up" | "down" | undefined {
+  const chosen = current.flat().find((b) => (b.callback_data === VOTE_DATA.up || b.callback_data === VOTE_DATA.down) && b.text.startsWith(CHOSEN));
+  return chosen === undefined ? undefined : chosen.callback_data === VOTE_DATA.up ? "up" : "down";
+}
+
 /** Callback data opening one paragraph, e.g. `src:2024-wenzhou:1:5`. */
 export function sourceCallbackData(meetingId: string, articleIndex: number, paragraph: number): string {
   const data = `src:${meetingId}:${articleIndex}:${paragraph}`;
@@ -58,28 +100,78 @@ export function answerKeyboard(citations: readonly Citation[], lang: Lang): Inli
 /** The delivery times offered by the /subscribe keyboard. */
 export const DIGEST_TIMES = ["07:00", "08:00", "12:00", "18:00", "21:00"] as const;
 
-/** A step of the /subscribe keyboards: a theme was picked (with a time when /subscribe named one), or a time. */
-export type SubscribeChoice = { step: "theme"; themeId: string; time?: string | undefined } | { step: "time"; themeId: string; time: string };
+/**
+ * A step of the digest keyboards: a theme was picked for /subscribe (with a time when
+ * /subscribe named one), a time was picked, a subscription is to be removed, or a
+ * digest is wanted now. `themeRef` is a catalogue id, or `~` + a hash of a free-text
+ * topic's id (see {@link themeRef}).
+ */
+export type SubscribeChoice =
+  | { step: "theme"; themeId: string; time?: string | undefined }
+  | { step: "time"; themeId: string; time: string }
+  | { step: "unsubscribe"; themeId: string }
+  | { step: "now"; themeId: string };
+
+const STEP_CODES = { theme: "th", time: "at", unsubscribe: "un", now: "now" } as const;
+
+/** How a theme is named in callback data: catalogue ids as they are, free-text topics (`topic:人工智能`) by hash. */
+export function themeRef(themeId: string): string {
+  return /^[A-Za-z0-9_-]{1,40}$/u.test(themeId) ? themeId : `~${hashId(themeId)}`;
+}
 
 /**
- * Callback data of the /subscribe keyboards: `dg:th:<themeId>[:HHMM]` (theme picked)
- * and `dg:at:<themeId>:HHMM` (time picked). Only catalogue ids (short ASCII slugs) go
- * in, so the data stays far below 64 bytes; a longer id throws.
+ * Callback data of the digest keyboards: `dg:th:<ref>[:HHMM]`, `dg:at:<ref>:HHMM`,
+ * `dg:un:<ref>`, `dg:now:<ref>`; always far below 64 bytes.
  */
 export function subscribeCallbackData(choice: SubscribeChoice): string {
-  const time = choice.time === undefined ? "" : `:${choice.time.replace(":", "")}`;
-  const data = `dg:${choice.step === "theme" ? "th" : "at"}:${choice.themeId}${time}`;
+  const time = "time" in choice && choice.time !== undefined ? `:${choice.time.replace(":", "")}` : "";
+  const data = `dg:${STEP_CODES[choice.step]}:${themeRef(choice.themeId)}${time}`;
   if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT) throw new RangeError(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
   return data;
 }
 
-/** Parses {@link subscribeCallbackData}; undefined when malformed. */
+/** Parses {@link subscribeCallbackData} (`themeId` is then the ref); undefined when malformed. */
 export function parseSubscribeCallbackData(data: string): SubscribeChoice | undefined {
-  const match = /^dg:(th|at):([A-Za-z0-9_-]+)(?::(\d{2})(\d{2}))?$/u.exec(data);
+  const match = /^dg:(th|at|un|now):(~?[A-Za-z0-9_-]+)(?::(\d{2})(\d{2}))?$/u.exec(data);
   if (match === null) return undefined;
+  const themeId = match[2]!;
   const time = match[3] === undefined ? undefined : `${match[3]}:${match[4]}`;
-  if (match[1] === "th") return { step: "theme", themeId: match[2]!, time };
-  return time === undefined ? undefined : { step: "time", themeId: match[2]!, time };
+  switch (match[1]) {
+    case "th":
+      return { step: "theme", themeId, time };
+    case "at":
+      return time === undefined ? undefined : { step: "time", themeId, time };
+    case "un":
+      return time === undefined ? { step: "unsubscribe", themeId } : undefined;
+    default:
+      return time === undefined ? { step: "now", themeId } : undefined;
+  }
+}
+
+/** Under /subscriptions: per subscription, change its time or unsubscribe. */
+export function subscriptionsKeyboard(views: ReadonlyArray<{ themeId: string; name: { zh: string; en: string } }>, lang: Lang): InlineKeyboard | undefined {
+  if (views.length === 0) return undefined;
+  const t = texts(lang).digest;
+  const keyboard = new InlineKeyboard();
+  for (const view of views) {
+    const name = view.name[lang];
+    keyboard
+      .text(t.changeTimeButton(name), subscribeCallbackData({ step: "theme", themeId: view.themeId }))
+      .text(t.unsubscribeButton(name), subscribeCallbackData({ step: "unsubscribe", themeId: view.themeId }))
+      .row();
+  }
+  return keyboard;
+}
+
+/** A bare /digest: one button per theme, for a digest now. */
+export function digestThemeKeyboard(themes: ReadonlyArray<{ id: string; zh: string; en: string }>, lang: Lang): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  const perRow = lang === "zh" ? 2 : 1;
+  themes.forEach((theme, i) => {
+    if (i > 0 && i % perRow === 0) keyboard.row();
+    keyboard.text(lang === "zh" ? theme.zh : theme.en, subscribeCallbackData({ step: "now", themeId: theme.id }));
+  });
+  return keyboard;
 }
 
 /** The themes to pick from (two per row in Chinese, one per row for the longer English names). */

@@ -33,6 +33,10 @@ export interface LocalModeOptions {
   editSettleMs?: number;
   /** After end of input, how long the bot must be quiet before the session ends (default 1500 ms). */
   drainMs?: number;
+  /** Where the person types (default "› " when the output is a terminal, else none). */
+  prompt?: string;
+  /** Lines arriving this close together are one pasted message (default 25 ms on a terminal, else 0: one line, one message). */
+  pasteWindowMs?: number;
 }
 
 /** A running local session. */
@@ -73,6 +77,8 @@ export async function runLocalMode(options: LocalModeOptions): Promise<LocalMode
     user: { first_name: "You", language_code: "zh", ...options.user },
     ...(options.editSettleMs === undefined ? {} : { editSettleMs: options.editSettleMs }),
     ...(options.drainMs === undefined ? {} : { drainMs: options.drainMs }),
+    prompt: options.prompt ?? (isTty(options.output) ? "› " : ""),
+    pasteWindowMs: options.pasteWindowMs ?? (isTty(options.input) ? 25 : 0),
   });
   let stopping: Promise<void> | undefined;
   return {
@@ -88,4 +94,8 @@ export async function runLocalMode(options: LocalModeOptions): Promise<LocalMode
       return stopping;
     },
   };
+}
+
+function isTty(stream: Readable | Writable): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
 }

@@ -11,6 +11,8 @@ import type { Citation, Turn } from "../answer/types.js";
 /** One answered (or refused) question in a chat. */
 export interface ChatTurn {
   question: string;
+  /** The question as answered: a follow-up ("那2022年呢？") resolved into a standalone one (Answer.question). */
+  resolved?: string | undefined;
   answer: string;
   answered: boolean;
   citations: readonly Citation[];

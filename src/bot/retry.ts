@@ -36,16 +36,25 @@ export const DEFAULT_RETRY: RetryOptions = {
   transientMaxDelayMs: 8000,
 };
 
+/**
+ * Calls that are not worth waiting for: a typing indicator that arrives after the answer
+ * is wrong, a missing menu costs nothing, and a member check the user waits on is better
+ * refused at once with a clear message than retried for seconds. A failure is returned
+ * to the caller on the first try (a 429 too).
+ */
+export const FAIL_FAST_METHODS: ReadonlySet<string> = new Set(["sendChatAction", "setMyCommands", "getChatMember"]);
+
 /** Installs both retry transformers on `api`. */
 export function installRetries(api: Api, options: RetryOptions, logger: Logger, token: string): void {
   // Inner: 429 only — network errors and 5xx are left to the backoff below, whose delays we control.
-  api.config.use(
-    autoRetry({
-      maxRetryAttempts: options.maxRateLimitRetries,
-      maxDelaySeconds: options.maxRetryAfterSeconds,
-      rethrowHttpErrors: true,
-      rethrowInternalServerErrors: true,
-    }),
+  const rateLimitRetry = autoRetry({
+    maxRetryAttempts: options.maxRateLimitRetries,
+    maxDelaySeconds: options.maxRetryAfterSeconds,
+    rethrowHttpErrors: true,
+    rethrowInternalServerErrors: true,
+  });
+  api.config.use((prev, method, payload, signal) =>
+    FAIL_FAST_METHODS.has(method) ? prev(method, payload, signal) : rateLimitRetry(prev, method, payload, signal),
   );
   api.config.use(transientRetry(options, logger, token));
 }
@@ -68,6 +77,7 @@ export function transientRetry(options: RetryOptions, logger: Logger, token: str
         throw error;
       }
     }
+    if (FAIL_FAST_METHODS.has(method)) return prev(method, payload, signal);
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= options.maxTransientRetries;
       try {

@@ -3,12 +3,13 @@
  * by node:http. Either way the caller gets a handle whose `stop()` shuts down
  * cleanly (the lead's main.ts calls it on SIGINT/SIGTERM).
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { timingSafeEqual } from "node:crypto";
 
 import { run } from "@grammyjs/runner";
 import { webhookCallback } from "grammy";
+import type { Update } from "grammy/types";
 
 import type { Logger } from "../logger.js";
 import type { MeetingsBot } from "./bot.js";
@@ -36,7 +37,17 @@ export interface WebhookStartOptions {
   url?: string;
   /** How long an update may run before the webhook is answered anyway (default 50 s, under Telegram's 60 s). */
   handlerTimeoutMs?: number;
+  /** Largest request body accepted (default {@link WEBHOOK_BODY_LIMIT}); larger ones get 413 unread. */
+  maxBodyBytes?: number;
+  /** At most one wrong-secret warning per this many ms; the others are counted in the next one (default 60 s). */
+  wrongSecretLogIntervalMs?: number;
 }
+
+/**
+ * Telegram updates are small (a 4096-character message with its entities is a few KB);
+ * 1 MiB leaves room for any of them while a flood of big bodies cannot grow memory.
+ */
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 /** Options of {@link startBot}. */
 export type StartBotOptions = (PollingStartOptions | WebhookStartOptions) & {
@@ -74,9 +85,11 @@ const DRAIN_MS = 5000;
 export async function startBot(bot: MeetingsBot, options: StartBotOptions): Promise<BotHandle> {
   const { logger } = options;
   try {
-    await bot.init();
+    // Not bot.init(): grammY retries a network error there without limit, so an unreachable
+    // TELEGRAM_API_ROOT would hang start-up for ever. getMe goes through our bounded retries.
+    if (!bot.isInited()) bot.botInfo = await bot.api.getMe();
   } catch (error) {
-    throw startupError("getMe", error, bot.token, "Check TELEGRAM_BOT_TOKEN, or leave it empty to run in local mode.");
+    throw startupError("getMe", error, bot, "Check TELEGRAM_BOT_TOKEN, or leave it empty to run in local mode.");
   }
   if (options.registerCommands !== false) await registerCommands(bot.api, bot.commands, logger);
   return options.mode === "polling" ? startPolling(bot, options) : startWebhook(bot, options);
@@ -121,12 +134,25 @@ async function startPolling(bot: MeetingsBot, options: PollingStartOptions & { l
 
 async function startWebhook(bot: MeetingsBot, options: WebhookStartOptions & { logger: Logger }): Promise<BotHandle> {
   const { logger, secret } = options;
-  const handle = webhookCallback(bot, "http", {
-    secretToken: secret,
-    // Answer Telegram in time even if an answer takes long; the handler keeps running.
-    onTimeout: "return",
-    timeoutMilliseconds: options.handlerTimeoutMs ?? 50_000,
-  });
+  const maxBodyBytes = options.maxBodyBytes ?? WEBHOOK_BODY_LIMIT;
+  const warnWrongSecret = rateLimitedWarning(logger, "webhook requests with a wrong secret", options.wrongSecretLogIntervalMs ?? 60_000);
+  // The body is read (with a limit) and parsed before grammY sees it; this adapter hands it over.
+  const handle = webhookCallback(
+    bot,
+    (res: ServerResponse, update: Update) => ({
+      update: Promise.resolve(update),
+      header: secret,
+      end: () => res.end(),
+      respond: (json: string) => res.writeHead(200, { "Content-Type": "application/json" }).end(json),
+      unauthorized: () => res.writeHead(401).end(),
+    }),
+    {
+      secretToken: secret,
+      // Answer Telegram in time even if an answer takes long; the handler keeps running.
+      onTimeout: "return",
+      timeoutMilliseconds: options.handlerTimeoutMs ?? 50_000,
+    },
+  );
   const path = options.url === undefined ? "/telegram" : new URL(options.url).pathname;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -138,12 +164,29 @@ async function startWebhook(bot: MeetingsBot, options: WebhookStartOptions & { l
       res.writeHead(404).end();
       return;
     }
+    // The secret is checked before a byte of the body is read.
     if (!secretMatches(req, secret)) {
-      logger.warn("webhook request with a wrong secret", { remote: req.socket.remoteAddress });
-      res.writeHead(403).end();
+      warnWrongSecret({ remote: req.socket.remoteAddress });
+      res.writeHead(403, { Connection: "close" }).end();
       return;
     }
-    handle(req, res).catch((error: unknown) => {
+    void readUpdate(req, maxBodyBytes).then(
+      async (update) => {
+        // A body Telegram would never send: a 4xx tells it (or whoever sent it) not to retry.
+        if (update.kind === "too-large") {
+          logger.warn("webhook body too large; refused", { limit: maxBodyBytes });
+          res.writeHead(413, { Connection: "close" }).end();
+          req.destroy();
+          return;
+        }
+        if (update.kind === "malformed") {
+          logger.warn("webhook body is not a JSON update; refused");
+          res.writeHead(400).end();
+          return;
+        }
+        await handle(res, update.value as Update);
+      },
+    ).catch((error: unknown) => {
       logger.error("webhook handler failed", { error: describeError(error, bot.token) });
       if (!res.headersSent) res.writeHead(500).end();
     });
@@ -163,7 +206,7 @@ async function startWebhook(bot: MeetingsBot, options: WebhookStartOptions & { l
     await bot.api.setWebhook(publicUrl, { secret_token: secret });
   } catch (error) {
     await closeServer(server);
-    throw startupError("setWebhook", error, bot.token, `Check WEBHOOK_URL (${publicUrl}): it must be public HTTPS.`);
+    throw startupError("setWebhook", error, bot, `Check WEBHOOK_URL (${publicUrl}): it must be public HTTPS.`);
   }
   logger.info("bot started", { mode: "webhook", username: bot.botInfo.username, listen: listenUrl });
   let stopped!: () => void;
@@ -178,6 +221,44 @@ async function startWebhook(bot: MeetingsBot, options: WebhookStartOptions & { l
       logger.info("bot stopped", { mode: "webhook" });
       stopped();
     },
+  };
+}
+
+/** Reads a request body of at most `limit` bytes and parses it as a JSON object. */
+async function readUpdate(req: IncomingMessage, limit: number): Promise<{ kind: "ok"; value: unknown } | { kind: "too-large" } | { kind: "malformed" }> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) return { kind: "too-large" };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return { kind: "too-large" };
+    chunks.push(chunk);
+  }
+  try {
+    const value: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? { kind: "ok", value } : { kind: "malformed" };
+  } catch {
+    return { kind: "malformed" };
+  }
+}
+
+/**
+ * A warning that is logged at most once per interval, with how many were held back, so
+ * a flood of bad requests cannot flood the log.
+ */
+function rateLimitedWarning(logger: Logger, message: string, intervalMs: number): (fields: Record<string, unknown>) => void {
+  let last = -Infinity;
+  let held = 0;
+  return (fields) => {
+    const now = Date.now();
+    if (now - last < intervalMs) {
+      held++;
+      return;
+    }
+    logger.warn(message, { ...fields, ...(held > 0 ? { since_last_warning: held } : {}) });
+    last = now;
+    held = 0;
   };
 }
 

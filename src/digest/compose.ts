@@ -4,7 +4,10 @@
  *
  * Order of preference: 新增 paragraphs (from reports that arrived after the
  * subscription began), then paragraphs not yet sent, then — only when the theme is
- * exhausted — repeats marked 回顾, least recently sent first. Within each group the
+ * exhausted — repeats marked 回顾, least recently sent first. A digest never mixes the
+ * two: the last unsent paragraphs go out alone (even fewer than `minPoints`), saying
+ * that the review comes next, and the first review digest says that it is one; a digest
+ * is never padded with anything but its own theme. Within each group the
  * best-scoring paragraphs win, one per meeting first so a digest spans meetings; the
  * chosen points are then shown in meeting order so the reader sees the theme move
  * from one year's meeting to the next.
@@ -40,6 +43,8 @@ export interface Digest {
   points: DigestPoint[];
   /** Set when there are no points: why, in both languages. */
   empty?: { zh: string; en: string };
+  /** Where the theme's round stands: `last` = these were its last unsent paragraphs, `review` = a 回顾 round. */
+  round?: "last" | "review";
 }
 
 /** A paragraph that matches a theme, with its score. */
@@ -63,7 +68,7 @@ export interface ComposeInput {
   localDate: string;
   /** Most points in one digest (default 5). */
   maxPoints?: number;
-  /** Repeats are added until the digest has this many points (default 3). */
+  /** A review digest has at least this many points when the theme has them (default 3). */
   minPoints?: number;
 }
 
@@ -127,8 +132,13 @@ export function composeDigest(input: ComposeInput): Digest {
   };
   take(freshOnes, maxPoints, "新增");
   take(unsent, maxPoints);
-  // Repeats only when the theme is exhausted (or nearly: then just enough to reach minPoints).
-  take(repeats, picked.length === 0 ? maxPoints : Math.max(picked.length, minPoints), "回顾");
+  if (picked.length > 0) {
+    if (picked.length === freshOnes.length + unsent.length) digest.round = "last";
+  } else {
+    // The theme is exhausted: a 回顾 round of this theme only.
+    take(repeats, Math.max(minPoints, maxPoints), "回顾");
+    digest.round = "review";
+  }
 
   picked.sort((a, b) => compareTime(a.paragraph, b.paragraph));
   digest.points = picked.map(({ paragraph, mark }) => toPoint(paragraph, theme.terms, input.chunks, mark));

@@ -6,3 +6,5 @@ export * from "./errors.js";
 export * from "./delivery.js";
 export * from "./scheduler.js";
 export * from "./service.js";
+export { echo, splitThemeAndTime, MAX_ECHO_CHARS } from "./time-input.js";
+export { resolveTimeZone, type ZoneMatch } from "./time-zone-input.js";

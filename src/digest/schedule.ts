@@ -8,13 +8,10 @@
  * day 01:30 happens twice, but the delivery row written the first time makes the
  * second one not due.
  */
-import { DigestInputError } from "./errors.js";
+import { parseTimeOfDay, type TimeOfDay } from "./time-input.js";
+import { resolveTimeZone } from "./time-zone-input.js";
 
-/** A wall-clock time of day. */
-export interface TimeOfDay {
-  hour: number;
-  minute: number;
-}
+export { parseTimeOfDay, type TimeOfDay };
 
 /** Date and time as shown by a clock in some zone. */
 export interface LocalTime extends TimeOfDay {
@@ -26,40 +23,12 @@ export interface LocalTime extends TimeOfDay {
 export const DEFAULT_DELIVERY_TIME = "08:00";
 
 /**
- * Parses "HH:MM" (also "H:MM" and a full-width colon), 00:00–23:59.
- * @returns the canonical "HH:MM" and its parts.
- * @throws DigestInputError `bad-time` saying what is accepted.
- */
-export function parseTimeOfDay(text: string): TimeOfDay & { text: string } {
-  const match = /^\s*(\d{1,2})[:：](\d{2})\s*$/.exec(text);
-  const hour = Number(match?.[1]);
-  const minute = Number(match?.[2]);
-  if (!match || hour > 23 || minute > 59) {
-    throw new DigestInputError("bad-time", {
-      zh: `无法识别时间“${text.trim()}”：请用 24 小时制 HH:MM，范围 00:00–23:59，例如 08:00 或 21:30。`,
-      en: `Cannot read the time “${text.trim()}”: use 24-hour HH:MM between 00:00 and 23:59, e.g. 08:00 or 21:30.`,
-    });
-  }
-  return { hour, minute, text: `${pad(hour)}:${pad(minute)}` };
-}
-
-/**
- * Checks an IANA time zone name and returns its canonical spelling
- * ("asia/shanghai" → "Asia/Shanghai").
- * @throws DigestInputError `bad-zone` with an example.
+ * Checks a time zone as a user names it (IANA name, UTC offset, city or country; see
+ * {@link resolveTimeZone}) and returns its IANA spelling ("asia/shanghai" → "Asia/Shanghai").
+ * @throws DigestInputError `bad-zone` with examples.
  */
 export function parseTimeZone(zone: string): string {
-  const name = zone.trim();
-  try {
-    // Offsets such as "+08:00" are valid for Intl but are not zones: they ignore DST.
-    if (!/^[A-Za-z]/.test(name)) throw new RangeError(name);
-    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    throw new DigestInputError("bad-zone", {
-      zh: `未知时区“${name}”：请用 IANA 时区名，例如 Asia/Shanghai、Europe/Berlin 或 America/New_York。`,
-      en: `Unknown time zone “${name}”: use an IANA zone name such as Asia/Shanghai, Europe/Berlin or America/New_York.`,
-    });
-  }
+  return resolveTimeZone(zone).timeZone;
 }
 
 /**
@@ -130,8 +99,4 @@ export function isDue({ now, zone, time, lastLocalDate, since, formatters = new 
 
 function minutes(t: TimeOfDay): number {
   return t.hour * 60 + t.minute;
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, "0");
 }

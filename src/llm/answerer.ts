@@ -205,7 +205,7 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
       const chunk = chunks[n - 1];
       return chunk ? [toCitation(i + 1, chunk, options.meetings)] : [];
     });
-    return { kind: "answer", answer: { question, answered: true, answer: verdict.answer, citations, retrieved, path: "llm", language } };
+    return { kind: "answer", answer: { question: state.standalone, answered: true, answer: verdict.answer, citations, retrieved, path: "llm", language } };
   }
 
   /** Step 4: parses and checks one reply; on failure says why, for the log and for the corrective message. */
@@ -261,7 +261,7 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
         ...(ask.onPartial ? { onPartial: ask.onPartial } : {}),
       });
       logger.info("answered", { path: "llm-fallback", reason, ms: now() - started, answered: extractive.answered });
-      return { ...extractive, question, path: "llm-fallback" };
+      return { ...extractive, question: state.standalone, path: "llm-fallback" };
     },
   };
 }

@@ -90,6 +90,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "feedback-reason",
+    sql: `
+      -- Why a 👎: chosen from the buttons offered after it; a new vote clears it.
+      ALTER TABLE feedback ADD COLUMN reason TEXT CHECK (reason IN ('wrong', 'incomplete', 'source', 'unanswered'));
+    `,
+  },
 ];
 
 /**

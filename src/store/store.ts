@@ -101,7 +101,12 @@ export interface FeedbackInput {
   answerRef?: string | undefined;
   question: string;
   vote: "up" | "down";
+  /** Why a 👎 (from the reason buttons); omitted for a plain vote, which clears an earlier reason. */
+  reason?: FeedbackReason | undefined;
 }
+
+/** The reasons offered after a 👎. */
+export type FeedbackReason = "wrong" | "incomplete" | "source" | "unanswered";
 
 /** Counts for admins. */
 export interface StoreStats {
@@ -271,9 +276,9 @@ export function createStore(path: string, options: StoreOptions = {}): Store {
     seen: db.prepare("INSERT OR IGNORE INTO paragraphs_seen (paragraph_key, first_seen_at) VALUES (?, ?)"),
     seenAfter: db.prepare("SELECT paragraph_key FROM paragraphs_seen WHERE first_seen_at > ?"),
     feedback: db.prepare(`
-      INSERT INTO feedback (chat_id, user_id, message_id, answer_ref, question, vote, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (chat_id, message_id, user_id) DO UPDATE SET vote = excluded.vote, created_at = excluded.created_at`),
+      INSERT INTO feedback (chat_id, user_id, message_id, answer_ref, question, vote, reason, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (chat_id, message_id, user_id) DO UPDATE SET vote = excluded.vote, reason = excluded.reason, created_at = excluded.created_at`),
   };
 
   const store: Store = {
@@ -384,7 +389,7 @@ export function createStore(path: string, options: StoreOptions = {}): Store {
     },
 
     addFeedback(input) {
-      q.feedback.run(input.chatId, input.userId, input.messageId, input.answerRef ?? null, input.question, input.vote, iso());
+      q.feedback.run(input.chatId, input.userId, input.messageId, input.answerRef ?? null, input.question, input.vote, input.reason ?? null, iso());
     },
     stats(since) {
       const count = (sql: string, ...params: unknown[]) => db.prepare(sql).pluck().get(...params) as number;

@@ -105,16 +105,16 @@ describe("/subscribe", () => {
     const unknown = await say(server, user, "/subscribe 火星移民计划");
     expect(unknown.text).toContain("会议报道中没有提到“火星移民计划”的段落。可选主题：科技创新、产业协同");
     const badTime = await say(server, user, "/subscribe 科技创新 25:00");
-    expect(badTime.text).toContain("无法识别时间“25:00”：请用 24 小时制 HH:MM，范围 00:00–23:59");
+    expect(badTime.text).toContain("无法识别时间“25:00”。可以这样写：20:00、20点、晚上8点、早上7点半、8pm 或 7:30pm。");
     const badZone = await say(server, user, "/timezone Mars/Base");
-    expect(badZone.text).toContain("未知时区“Mars/Base”：请用 IANA 时区名，例如 Asia/Shanghai");
+    expect(badZone.text).toContain("未知时区“Mars/Base”：可以写城市或国家（北京、纽约、Tokyo、日本）、UTC 偏移（UTC+8、+08:00）或 IANA 时区名");
     expect((await say(server, user, "/subscriptions")).text).toContain("还没有订阅");
 
     const english = server.createUser({ language_code: "en-US" });
     expect((await say(server, english, "/timezone Mars/Base")).text).toContain(
-      "Unknown time zone “Mars/Base”: use an IANA zone name such as Asia/Shanghai",
+      "Unknown time zone “Mars/Base”: name a city or country (Beijing, New York, Berlin, Japan), a UTC offset (UTC+8, +08:00) or an IANA zone such as Asia/Shanghai",
     );
-    expect((await say(server, english, "/subscribe tech 7.30")).text).toContain("use 24-hour HH:MM between 00:00 and 23:59");
+    expect((await say(server, english, "/subscribe tech 7.30")).text).toContain("Write it like 20:00, 20点, 晚上8点, 早上7点半, 8pm or 7:30pm.");
   });
 });
 
@@ -190,7 +190,10 @@ describe("the scheduled digest", () => {
     // A second one brings other paragraphs (the first ones count as sent).
     const second = await say(server, user, "/digest 生态环境");
     expect(citationLines(second.text!)).not.toEqual(lines);
-    expect((await say(server, user, "/digest")).text).toContain("请指明主题，例如 /digest 科技创新");
+    // With no single subscription to pick, a bare /digest offers the themes as buttons.
+    const picker = await say(server, user, "/digest");
+    expect(picker.text).toBe("要看哪个主题的摘要？");
+    expect(buttonsOf(picker).map((b) => b.text)).toContain("生态环境");
   });
 
   it("marks repeats 回顾 once a topic's paragraphs have all been sent", async () => {
@@ -198,7 +201,10 @@ describe("the scheduled digest", () => {
     const user = server.createUser({ language_code: "zh-hans" });
     const first = await say(server, user, "/digest 人工智能");
     expect(first.text).not.toContain("【回顾】");
+    // The topic has few paragraphs: the first digest has them all and says the review comes next.
+    expect(first.text).toContain("这是“人工智能”最后几段未发送的内容，下一期起开始回顾。");
     const again = await say(server, user, "/digest 人工智能");
+    expect(again.text).toContain("“人工智能”的段落都已发送过，本期起开始回顾。");
     const points = again.text!.split("\n").filter((line) => /^\d\. /u.test(line));
     expect(points.length).toBeGreaterThan(0);
     for (const point of points) expect(point).toMatch(/^\d\. 【回顾】/u);

@@ -95,3 +95,26 @@ describe("local mode", () => {
     expect(local.server.callsTo("setMyCommands").length).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe("local mode habits", () => {
+  it("shows a prompt, reads a multi-line paste as one question, and keeps log lines out of the chat", async () => {
+    const { deps, answerer } = makeDeps();
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const out = capture(output);
+    const local: LocalModeHandle = await runLocalMode({ deps, input, output, editSettleMs: 50, drainMs: 100, prompt: "› ", pasteWindowMs: 40 });
+    cleanups.push(() => local.stop());
+    await out.waitFor("Type /quit to leave.\n› ");
+    // A paste: several lines in one chunk.
+    input.write("2024年会议\n在哪里\n举行？\n");
+    await out.waitFor("[4] 👎");
+    // One question, read whole (the answerer sees it with its line breaks normalised).
+    expect(answerer.calls).toHaveLength(1);
+    expect(answerer.calls[0]!.question.replace(/\s+/gu, "")).toBe("2024年会议在哪里举行？");
+    expect(out.text).toMatch(/\[4\] 👎\n› $/u);
+    // The bot's log lines went to its logger, never to the chat.
+    expect(out.text).not.toContain('"level"');
+    input.write("/quit\n");
+    await local.session;
+  });
+});

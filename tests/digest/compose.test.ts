@@ -71,13 +71,16 @@ describe("composeDigest", () => {
     expect(digest.points.every((p) => oldest.has(p.paragraphKey))).toBe(true);
   });
 
-  it("tops up with 回顾 only when fewer than three unsent paragraphs remain", () => {
+  it("sends the last unsent paragraphs alone, saying the review comes next, never padding", () => {
     const chunks = fixtureChunks();
     const all = matchParagraphs(tech, chunks).map((p) => p.key);
     const digest = composeDigest({ theme: tech, chunks, sent: new Set(all.slice(2)), localDate: "2026-03-08" });
-    expect(digest.points).toHaveLength(3);
-    expect(digest.points.filter((p) => !p.mark).map((p) => p.paragraphKey).sort()).toEqual(all.slice(0, 2).sort());
-    expect(digest.points.filter((p) => p.mark === "回顾")).toHaveLength(1);
+    expect(digest.points.map((p) => p.paragraphKey).sort()).toEqual(all.slice(0, 2).sort());
+    expect(digest.points.every((p) => p.mark === undefined)).toBe(true);
+    expect(digest.round).toBe("last");
+    const review = composeDigest({ theme: tech, chunks, sent: new Set(all), localDate: "2026-03-09" });
+    expect(review.round).toBe("review");
+    expect(review.points.every((p) => p.mark === "回顾" && all.includes(p.paragraphKey))).toBe(true);
   });
 
   it("says so instead of throwing when nothing matches", () => {

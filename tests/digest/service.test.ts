@@ -64,7 +64,7 @@ describe("DigestService", () => {
   it("explains every bad input with what is accepted", () => {
     const { service } = setup();
     const badTime = inputError(() => service.subscribe(chat, "科技创新", "25:00"));
-    expect(badTime.text("zh")).toContain("00:00–23:59");
+    expect(badTime.text("zh")).toContain("20:00、20点、晚上8点、早上7点半、8pm 或 7:30pm");
     const badZone = inputError(() => service.setTimezone(chat, "China/Beijing"));
     expect(badZone.text("en")).toContain("Asia/Shanghai");
     // A topic the reports never mention: the message lists the themes to choose from.

@@ -244,7 +244,7 @@ describe("createLlmAnswerer", () => {
     expect(rewrite?.body).not.toHaveProperty("response_format");
     expect(retriever.questions).toEqual(["2022年的座谈会在哪里举行？"]);
     expect(userContent(generate)).toContain("<question>2022年的座谈会在哪里举行？</question>");
-    expect(answer).toMatchObject({ path: "llm", question: "那2022年呢？", answer: "2022年度长三角地区主要领导座谈会在上海举行[1]。" });
+    expect(answer).toMatchObject({ path: "llm", question: "2022年的座谈会在哪里举行？", answer: "2022年度长三角地区主要领导座谈会在上海举行[1]。" });
     expect(answer.citations[0]?.meetingId).toBe("2022-shanghai");
     expect(fallback.calls).toHaveLength(0);
   });

@@ -41,6 +41,13 @@ export interface TerminalClientOptions {
   inlineTimeoutMs?: number;
   /** Where photos the bot sends are saved, so their path can be printed (default: a folder in the OS temp dir). */
   photoDir?: string;
+  /** Shown where the person types (e.g. "› " on a terminal); redrawn after the bot's output. Default none. */
+  prompt?: string;
+  /**
+   * Lines that arrive within this many ms of a question's first line are one pasted
+   * message, sent whole (default 0: every line is a message, as piped scripts expect).
+   */
+  pasteWindowMs?: number;
 }
 
 type Choices =
@@ -144,8 +151,10 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
   const chatId = options.chat === undefined ? user.id : typeof options.chat === "number" ? options.chat : options.chat.id;
   const botName = server.botInfo.username;
 
+  const prompt = options.prompt ?? "";
+  // With a prompt, bot output first clears the prompt line, then draws the prompt again below.
   const write = (text: string): void => {
-    output.write(`${text}\n`);
+    output.write(prompt === "" ? `${text}\n` : `\r\x1b[K${text}\n${prompt}`);
   };
   let choices: Choices | undefined;
   let typingShown = false;
@@ -290,7 +299,7 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
   const lines = createInterface({ input: options.input, crlfDelay: Infinity, terminal: false });
   let quit = false;
   try {
-    for await (const line of lines) {
+    for await (const line of pastes(lines[Symbol.asyncIterator](), options.pasteWindowMs ?? 0)) {
       let keepGoing = true;
       try {
         keepGoing = await handleLine(line);
@@ -317,7 +326,39 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
   }
 }
 
+/**
+ * Groups the lines of a paste into one message: after a line that is not a command, a
+ * button number or an inline query, lines arriving within `windowMs` join it.
+ */
+async function* pastes(lines: AsyncIterator<string>, windowMs: number): AsyncGenerator<string> {
+  let pending = lines.next();
+  for (;;) {
+    const first = await pending;
+    if (first.done === true) return;
+    pending = lines.next();
+    const group = [first.value];
+    let ended = false;
+    if (windowMs > 0 && !/^\s*(?:\/|\d+\s*$|@|\?inline)/u.test(first.value)) {
+      for (;;) {
+        let timer: NodeJS.Timeout | undefined;
+        const next = await Promise.race([pending, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), windowMs)))]);
+        clearTimeout(timer);
+        if (next === undefined) break;
+        if (next.done === true) {
+          ended = true;
+          break;
+        }
+        group.push(next.value);
+        pending = lines.next();
+      }
+    }
+    yield group.join("\n");
+    if (ended) return;
+  }
+}
+
 function describeMessage(message: Message, savedPhoto: (photo: PhotoSize) => string | undefined = () => undefined): string {
+
   if (message.text !== undefined) return renderEntitiesText(message.text, message.entities);
   const caption = message.caption === undefined ? "" : ` ${renderEntitiesText(message.caption, message.caption_entities)}`;
   if (message.photo !== undefined) {

@@ -8,12 +8,20 @@
 import { Composer } from "grammy";
 
 import type { Meeting } from "../../corpus/types.js";
-import { DigestInputError, parseTimeOfDay, type ChatRef, type DigestService, type SubscribeResult } from "../../digest/index.js";
+import {
+  DigestInputError,
+  parseTimeOfDay,
+  resolveTimeZone,
+  splitThemeAndTime,
+  type ChatRef,
+  type DigestService,
+  type SubscribeResult,
+} from "../../digest/index.js";
 import type { Logger } from "../../logger.js";
 import type { Store } from "../../store/store.js";
 import type { BotContext } from "../context.js";
 import type { BotFeature, CommandSpec } from "../deps.js";
-import { isNotModified } from "../errors.js";
+import { describeError, isNotModified } from "../errors.js";
 import {
   digestThemeArgument,
   escapeHtml,
@@ -22,7 +30,14 @@ import {
   formatThemesHtml,
 } from "../format.js";
 import { texts, type Lang } from "../i18n.js";
-import { parseSubscribeCallbackData, themePickerKeyboard, timePickerKeyboard } from "../keyboards.js";
+import {
+  digestThemeKeyboard,
+  parseSubscribeCallbackData,
+  subscriptionsKeyboard,
+  themePickerKeyboard,
+  themeRef,
+  timePickerKeyboard,
+} from "../keyboards.js";
 import { splitHtmlMessage } from "../split-html.js";
 
 /** Options of {@link createDigestFeature}. */
@@ -46,26 +61,12 @@ export interface DigestFeatureOptions {
 /** The commands this feature adds to the menu; /stats is left out, as only admins may use it. */
 export const DIGEST_COMMANDS: readonly CommandSpec[] = [
   { command: "themes", zh: "每日摘要的主题", en: "Daily digest themes" },
-  { command: "subscribe", zh: "订阅每日摘要：/subscribe 主题 [HH:MM]", en: "Daily digest: /subscribe THEME [HH:MM]" },
+  { command: "subscribe", zh: "订阅每日摘要：/subscribe 主题 [时间，如 晚上8点]", en: "Daily digest: /subscribe THEME [time, e.g. 8pm]" },
   { command: "subscriptions", zh: "我的订阅", en: "Your subscriptions" },
   { command: "unsubscribe", zh: "退订：/unsubscribe 主题 或 all", en: "Stop: /unsubscribe THEME or all" },
-  { command: "timezone", zh: "设置时区，例如 /timezone Asia/Shanghai", en: "Set your time zone, e.g. /timezone Europe/Berlin" },
+  { command: "timezone", zh: "设置时区，例如 /timezone 北京 或 UTC+8", en: "Set your time zone, e.g. /timezone Berlin or UTC+8" },
   { command: "digest", zh: "立即发送一期摘要：/digest 主题", en: "One digest now: /digest THEME" },
 ];
-
-// A time at the end of /subscribe's argument: "07:30", "7:30", "07：30", also "7.30" (rejected with the accepted format).
-const TIME_LIKE = /^\d{1,2}[:：.．]\d{1,3}$/u;
-
-/**
- * Splits what follows /subscribe into the theme and an optional trailing time.
- * @example splitThemeAndTime("科技创新 07:30") // { theme: "科技创新", time: "07:30" }
- */
-export function splitThemeAndTime(text: string): { theme: string; time?: string | undefined } {
-  const words = text.trim().split(/\s+/u).filter((w) => w !== "");
-  const last = words.at(-1);
-  if (last !== undefined && TIME_LIKE.test(last)) return { theme: words.slice(0, -1).join(" "), time: last };
-  return { theme: words.join(" ") };
-}
 
 /**
  * Creates the digest feature, to pass in `BotDeps.extraFeatures`.
@@ -91,7 +92,17 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
   const mayManage = async (ctx: BotContext): Promise<boolean> => {
     if (ctx.chat?.type === "private") return true;
     if (ctx.from === undefined) return false;
-    const member = await ctx.getChatMember(ctx.from.id);
+    let member: Awaited<ReturnType<BotContext["getChatMember"]>>;
+    try {
+      member = await ctx.getChatMember(ctx.from.id);
+    } catch (error) {
+      // Without the member's status nothing may change; say so instead of a generic error.
+      ctx.log.warn("getChatMember failed; digest change not allowed", { error: describeError(error) });
+      const text = texts(ctx.lang).digest.adminCheckFailed;
+      if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery({ text: text.slice(0, 190), show_alert: true });
+      else await ctx.reply(escapeHtml(text), { parse_mode: "HTML" });
+      return false;
+    }
     if (member.status === "creator" || member.status === "administrator") return true;
     ctx.log.info("digest change refused to a group member", { user_id: ctx.from.id });
     if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery({ text: texts(ctx.lang).digest.groupAdminsOnly, show_alert: true });
@@ -152,13 +163,22 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
     /^dg:/u,
     guard(async (ctx) => {
       const t = texts(ctx.lang).digest;
+      const chat = chatOf(ctx);
       const choice = parseSubscribeCallbackData(ctx.callbackQuery.data);
-      const theme = choice === undefined ? undefined : service.themes().find((c) => c.theme.id === choice.themeId)?.theme;
+      // A ref names a catalogue theme, or (hashed) a free-text topic this chat subscribed to.
+      const catalogue = choice === undefined ? undefined : service.themes().find((c) => c.theme.id === choice.themeId)?.theme;
+      const mine = choice === undefined || catalogue !== undefined ? undefined : service.list(chat).find((v) => themeRef(v.themeId) === choice.themeId);
+      const theme = catalogue ?? (mine === undefined ? undefined : { id: mine.themeId, zh: mine.name.zh, en: mine.name.en, text: mine.name.zh });
       if (choice === undefined || theme === undefined) {
         await ctx.answerCallbackQuery({ text: t.buttonExpired, show_alert: true });
         return;
       }
-      const chat = chatOf(ctx);
+      const themeText = "text" in theme ? theme.text : theme.id;
+      if (choice.step === "now") {
+        await ctx.answerCallbackQuery();
+        await sendDigestNow(ctx, chat, themeText);
+        return;
+      }
       if (choice.step === "theme" && choice.time === undefined) {
         await ctx.answerCallbackQuery();
         const name = ctx.lang === "zh" ? theme.zh : theme.en;
@@ -166,7 +186,16 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
         return;
       }
       if (!(await mayManage(ctx))) return;
-      const result = service.subscribe(chat, theme.id, choice.time);
+      if (choice.step === "unsubscribe") {
+        const { removed } = service.unsubscribe(chat, themeText);
+        await ctx.answerCallbackQuery();
+        const names = removed.map((v) => v.name[ctx.lang]).join(ctx.lang === "zh" ? "、" : ", ");
+        const rest = service.list(chat);
+        const list = rest.length === 0 ? escapeHtml(t.noSubscriptions) : formatSubscriptionsHtml(rest, ctx.lang);
+        await edit(ctx, `${escapeHtml(removed.length === 0 ? t.unsubscribedNothing : t.unsubscribed(names))}\n\n${list}`, subscriptionsKeyboard(rest, ctx.lang));
+        return;
+      }
+      const result = service.subscribe(chat, themeText, choice.time);
       followLanguage(ctx, chat);
       ctx.log.info("digest subscribed", { theme: result.themeId, time: result.time, created: result.created, via: "keyboard" });
       await ctx.answerCallbackQuery();
@@ -195,7 +224,13 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
   only.command(
     "subscriptions",
     guard(async (ctx) => {
-      await reply(ctx, formatSubscriptionsHtml(service.list(chatOf(ctx)), ctx.lang));
+      const mine = service.list(chatOf(ctx));
+      const keyboard = subscriptionsKeyboard(mine, ctx.lang);
+      await ctx.reply(formatSubscriptionsHtml(mine, ctx.lang), {
+        parse_mode: "HTML",
+        link_preview_options: { is_disabled: true },
+        ...(keyboard === undefined ? {} : { reply_markup: keyboard }),
+      });
     }),
   );
 
@@ -209,26 +244,39 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
         await reply(ctx, escapeHtml(t.timezoneCurrent(zoneOf(chat))));
         return;
       }
+      const found = resolveTimeZone(zone);
       if (!(await mayManage(ctx))) return;
-      const { timeZone } = service.setTimezone(chat, zone);
-      await reply(ctx, escapeHtml(t.timezoneSet(timeZone, service.list(chat).length)));
+      const { timeZone } = service.setTimezone(chat, found.timeZone);
+      const place = found.via === "city" ? t.timezonePlace(found.place, 1) : found.via === "country" ? t.timezonePlace(found.place, found.zones) : "";
+      await reply(ctx, escapeHtml(`${t.timezoneSet(timeZone, service.list(chat).length)}${place}`));
     }),
   );
+
+  /** Sends one digest now through the scheduler's sender; tells the chat when it could not go out. */
+  const sendDigestNow = async (ctx: BotContext & { chat: { id: number } }, chat: ChatRef, theme: string | undefined) => {
+    // The digest goes out through the scheduler's sender, in the subscriber's language: make it this user's.
+    followLanguage(ctx, chat);
+    const { digest, outcome } = await service.digestNow(chat, theme);
+    if (outcome.status === "sent") return;
+    (ctx.log ?? logger).warn("digest now not delivered", { theme: digest.themeId, status: outcome.status, ...("error" in outcome ? { error: outcome.error } : {}) });
+    // A blocked chat cannot be told anything.
+    if (outcome.status === "blocked") return;
+    const text = outcome.status === "empty" ? (digest.empty?.[ctx.lang] ?? texts(ctx.lang).digest.digestFailed) : texts(ctx.lang).digest.digestFailed;
+    await reply(ctx, escapeHtml(text));
+  };
 
   only.command(
     "digest",
     guard(async (ctx) => {
       const chat = chatOf(ctx);
       const theme = ctx.match.trim();
-      // The digest goes out through the scheduler's sender, in the subscriber's language: make it this user's.
-      followLanguage(ctx, chat);
-      const { digest, outcome } = await service.digestNow(chat, theme === "" ? undefined : theme);
-      if (outcome.status === "sent") return;
-      (ctx.log ?? logger).warn("digest now not delivered", { theme: digest.themeId, status: outcome.status, ...("error" in outcome ? { error: outcome.error } : {}) });
-      // A blocked chat cannot be told anything.
-      if (outcome.status === "blocked") return;
-      const text = outcome.status === "empty" ? (digest.empty?.[ctx.lang] ?? texts(ctx.lang).digest.digestFailed) : texts(ctx.lang).digest.digestFailed;
-      await reply(ctx, escapeHtml(text));
+      // Bare /digest: the chat's only subscription, else theme buttons.
+      if (theme === "" && service.list(chat).length !== 1) {
+        const themes = service.themes().filter((c) => c.total > 0).map((c) => c.theme);
+        await ctx.reply(escapeHtml(texts(ctx.lang).digest.pickDigestTheme), { parse_mode: "HTML", reply_markup: digestThemeKeyboard(themes, ctx.lang) });
+        return;
+      }
+      await sendDigestNow(ctx, chat, theme === "" ? undefined : theme);
     }),
   );
 
@@ -255,7 +303,7 @@ function subscribedHtml(result: SubscribeResult, lang: Lang): string {
 }
 
 /** Replaces the keyboard message's text (and keyboard); pressing the same button twice is harmless. */
-async function edit(ctx: BotContext, html: string, keyboard?: ReturnType<typeof timePickerKeyboard>): Promise<void> {
+async function edit(ctx: BotContext, html: string, keyboard?: ReturnType<typeof timePickerKeyboard> | undefined): Promise<void> {
   try {
     await ctx.editMessageText(html, { parse_mode: "HTML", ...(keyboard === undefined ? {} : { reply_markup: keyboard }) });
   } catch (error) {

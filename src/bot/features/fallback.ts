@@ -8,13 +8,15 @@ import { startsWithCommand } from "./ask.js";
 import type { BotServices } from "../services.js";
 import { helpHtml } from "./help.js";
 
-/** Replies with help to a command nobody handled (in groups only if addressed to this bot by name). */
+/** Replies with help to a command nobody handled (in groups only if addressed to this bot by name), and answers unknown buttons. */
 export function fallbackFeature(services: BotServices): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer
     .on("message:text")
     .filter((ctx) => startsWithCommand(ctx.msg) && addressedToMe(ctx))
     .use((ctx) => ctx.reply(`${escapeHtml(texts(ctx.lang).unknownCommand)}\n\n${helpHtml(ctx, services)}`, { parse_mode: "HTML" }));
+  // A button nobody handles (an old keyboard, forged data) is still answered, or the client's spinner keeps turning.
+  composer.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: texts(ctx.lang).unknownButton }));
   return composer;
 }
 

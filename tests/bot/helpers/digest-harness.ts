@@ -43,6 +43,8 @@ export interface DigestHarness {
   bot: MeetingsBot;
   wall: WallClock;
   log: ReturnType<typeof captureLogger>;
+  /** The SQLite file, for tests that read what was stored. */
+  dbPath: string;
 }
 
 /**
@@ -76,7 +78,8 @@ export function useDigestHarness(): (options?: { startIso?: string }) => Promise
 
     const dbDir = mkdtempSync(join(tmpdir(), "bot-digests-db-"));
     running.push(() => rmSync(dbDir, { recursive: true, force: true }));
-    const store = createStore(join(dbDir, "bot.sqlite"), { now: wall.now, defaultTimeZone: "Asia/Shanghai" });
+    const dbPath = join(dbDir, "bot.sqlite");
+    const store = createStore(dbPath, { now: wall.now, defaultTimeZone: "Asia/Shanghai" });
     running.push(() => store.close());
 
     const chunks = engine.index.chunks;
@@ -111,7 +114,7 @@ export function useDigestHarness(): (options?: { startIso?: string }) => Promise
     const bot = createBot(TOKEN, deps, { apiRoot: url, retry: TEST_RETRY });
     const handle = await startBot(bot, { mode: "polling", pollTimeoutSeconds: 1, logger });
     running.push(() => handle.stop());
-    return { engine, server, store, scheduler, service, bot, wall, log };
+    return { engine, server, store, scheduler, service, bot, wall, log, dbPath };
   };
 }
 
