@@ -5,7 +5,7 @@
  *   --time-scale N     run the digest broadcast N× faster than real time (default 1: about 3 minutes)
  *   --scale N [--json] only the scale run on a synthetic corpus N× the size (e.g. 100, 1000): one JSON object
  *   --rounds N         restarts (and query rounds per restart) in the scale run (default 3)
- *   --only PART        (internal) run one part in its own process and print its JSON
+ *   --only PART        run one part and print its JSON (cold: the cold-process figures; the others are internal)
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -223,6 +223,7 @@ await runCli(async () => {
   if (only === "scale-ingest") return emit(await benchScaleIngest(corpusDir, indexDir));
   if (only === "scale-restart") return emit(await benchScaleRestart(corpusDir, indexDir, questions, rounds));
   if (only === "scale-naive") return emit(benchScaleNaive(corpusDir, questions, rounds));
+  if (only === "cold") return emit(await coldRun(resolve(corpusDir), rounds));
   if (only === "broadcast") {
     const corpus = copyCorpus(config.CORPUS_DIR);
     const benchIndex = mkdtempSync(join(tmpdir(), "bench-index-"));
