@@ -4,16 +4,16 @@
  * Entry points (CLI, bot) call this once and share the result.
  */
 import { createExtractiveAnswerer, type ExtractiveAnswerer } from "./answer/extractive.js";
-import { loadCorpus } from "./corpus/load.js";
+import { hashCorpus, loadCorpus } from "./corpus/load.js";
 import { personNames } from "./corpus/names.js";
 import type { Corpus, DroppedArticle } from "./corpus/types.js";
+import { IndexError } from "./index/errors.js";
 import { chunkCorpus } from "./index/chunk.js";
 import { localEmbedderFactory } from "./index/embedders.js";
 import { createSegmenter, type Segmenter } from "./index/segmenter.js";
-import { buildIndex, INDEX_FORMAT_VERSION, loadIndex, readIndexArtefact, readIndexManifest, type EmbedderFactory, type LoadedIndex } from "./index/store.js";
-import type { Logger } from "./logger.js";
-import { silentLogger } from "./logger.js";
+import { buildIndex, INDEX_FORMAT_VERSION, loadIndex, readIndexManifest, type EmbedderFactory, type IndexManifest, type LoadedIndex } from "./index/store.js";
 import { extractKnowledge, type Knowledge } from "./knowledge/extract.js";
+import { silentLogger, type Logger } from "./logger.js";
 import { corpusVocabulary } from "./retrieval/query.js";
 import { createHybridRetriever, type HybridRetriever } from "./retrieval/hybrid.js";
 import { THEME_WEIGHTS_FILE, themeWeightsArtefact } from "./trend/weights.js";
@@ -50,42 +50,95 @@ export interface EngineOptions {
 }
 
 /**
- * Loads the corpus and index and returns the wired core.
- * @throws CorpusError for corpus problems, IndexError for a damaged index (each says how to fix it).
+ * What each index build stores beside its chunks, vectors and postings: derived from the parsed
+ * corpus at ingest and read back at start, so a start with an unchanged corpus parses nothing.
+ * To persist more (a knowledge layer), add an entry; it is written into the build and checked at load.
+ */
+const ARTEFACTS = {
+  corpus: { file: "corpus.json", derive: (corpus: Corpus): Corpus => corpus },
+  people: { file: "people.json", derive: (corpus: Corpus): string[] => personNames(corpus) },
+  themes: { file: THEME_WEIGHTS_FILE, derive: (corpus: Corpus) => themeWeightsArtefact(chunkCorpus(corpus)) },
+};
+type Artefacts = { [K in keyof typeof ARTEFACTS]: ReturnType<(typeof ARTEFACTS)[K]["derive"]> };
+
+function deriveArtefacts(corpus: Corpus): Artefacts {
+  return Object.fromEntries(Object.entries(ARTEFACTS).map(([key, a]) => [key, a.derive(corpus)])) as Artefacts;
+}
+
+function readArtefacts(index: LoadedIndex): Artefacts {
+  return Object.fromEntries(
+    Object.entries(ARTEFACTS).map(([key, a]) => {
+      const data = index.artefacts.get(a.file);
+      if (!data) throw new IndexError(`The index lacks ${a.file}. Run \`npm run ingest\` to rebuild it.`);
+      return [key, JSON.parse(data.toString("utf8"))];
+    }),
+  ) as Artefacts;
+}
+
+/**
+ * Opens the core. A start hashes the corpus files and, when the index is current, loads everything
+ * from it (no parsing, no segmentation); otherwise it parses the corpus and builds the index.
+ * When a rebuild fails for lack of disk space, the previous index keeps serving, with a warning.
+ * @throws CorpusError for corpus problems, IndexError for a damaged index or a full disk (each says how to fix it).
  */
 export async function openEngine(options: EngineOptions): Promise<Engine> {
   const logger = options.logger ?? silentLogger;
   const segmenter = options.segmenter ?? createSegmenter();
-  const corpus = loadCorpus(options.corpusDir, { onFile: options.onFile, onDropped: options.onDropped });
-  const people = personNames(corpus);
-  segmenter.learn(people);
   const factory = (options.embedder ?? ((s: Segmenter) => localEmbedderFactory(s)))(segmenter);
 
-  const reason = options.build === "force" ? "requested" : staleReason(options.indexDir, corpus.hash, factory);
+  const reason = options.build === "force" ? "requested" : staleReason(options.indexDir, hashCorpus(options.corpusDir), factory);
   let index: LoadedIndex;
-  let themeWeights: unknown;
+  let artefacts: Artefacts;
   if (reason) {
+    const corpus = loadCorpus(options.corpusDir, { onFile: options.onFile, onDropped: options.onDropped });
+    artefacts = deriveArtefacts(corpus);
+    segmenter.learn(artefacts.people);
     logger.info("building index", { reason, dir: options.indexDir });
-    const chunks = chunkCorpus(corpus);
-    themeWeights = themeWeightsArtefact(chunks);
-    index = await buildIndex({
-      dir: options.indexDir,
-      chunks,
-      corpusHash: corpus.hash,
-      factory,
-      onProgress: options.onEmbedProgress,
-      artefacts: { [THEME_WEIGHTS_FILE]: themeWeights },
-    });
+    try {
+      index = await buildIndex({
+        dir: options.indexDir,
+        chunks: chunkCorpus(corpus),
+        corpusHash: corpus.hash,
+        factory,
+        segmenter,
+        artefacts: Object.fromEntries(Object.entries(ARTEFACTS).map(([key, a]) => [a.file, JSON.stringify(artefacts[key as keyof Artefacts])])),
+        onProgress: options.onEmbedProgress,
+      });
+    } catch (err) {
+      const previous = options.build !== "force" && err instanceof IndexError && err.reason === "disk-full" ? usable(options.indexDir, factory) : undefined;
+      if (!previous) throw err;
+      logger.warn(`${(err as Error).message} Answering from the previous index (built ${previous.manifest.builtAt}) meanwhile.`);
+      const kept = readArtefacts(previous);
+      segmenter.learn(kept.people);
+      return wire(previous, kept, segmenter, logger, undefined);
+    }
   } else {
     index = loadIndex(options.indexDir, factory);
-    themeWeights = readIndexArtefact(options.indexDir, THEME_WEIGHTS_FILE);
+    artefacts = readArtefacts(index);
+    segmenter.learn(artefacts.people);
   }
+  return wire(index, artefacts, segmenter, logger, reason);
+}
+
+function wire(index: LoadedIndex, artefacts: Artefacts, segmenter: Segmenter, logger: Logger, built: string | undefined): Engine {
+  const { corpus, people, themes } = artefacts;
   // English spellings of the corpus' own people and places, so a new report's officials are known in English.
   const vocabulary = corpusVocabulary(people, corpus.meetings);
   const retriever = createHybridRetriever({ index, meetings: corpus.meetings, segmenter, logger, vocabulary });
   const knowledge = extractKnowledge(corpus.meetings, index.chunks, people);
   const extractive = createExtractiveAnswerer({ retriever, meetings: corpus.meetings, people: new Set(people), knowledge, partOfSpeech: segmenter.partOfSpeech });
-  return { corpus, index, retriever, extractive, segmenter, knowledge, themeWeights, built: reason };
+  return { corpus, index, retriever, extractive, segmenter, knowledge, themeWeights: themes, built };
+}
+
+/** The live index when it can still be served by this program and embedder (its corpus may be older). */
+function usable(dir: string, factory: EmbedderFactory): LoadedIndex | undefined {
+  try {
+    const manifest = readIndexManifest(dir);
+    if (!manifest || manifest.version !== INDEX_FORMAT_VERSION || embedderChange(manifest, factory)) return undefined;
+    return loadIndex(dir, factory);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why the index must be rebuilt, or undefined when it is current. */
@@ -94,6 +147,10 @@ function staleReason(dir: string, corpusHash: string, factory: EmbedderFactory):
   if (!manifest) return "no index yet";
   if (manifest.version !== INDEX_FORMAT_VERSION) return "the index format changed";
   if (manifest.corpusHash !== corpusHash) return "the corpus changed";
+  return embedderChange(manifest, factory);
+}
+
+function embedderChange(manifest: IndexManifest, factory: EmbedderFactory): string | undefined {
   const e = manifest.embedder;
   if (e.name !== factory.spec.name || (e.model ?? "") !== (factory.spec.model ?? "")) {
     return `the embedder changed (${e.name}${e.model ? `:${e.model}` : ""} → ${factory.spec.name}${factory.spec.model ? `:${factory.spec.model}` : ""})`;

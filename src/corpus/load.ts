@@ -37,14 +37,14 @@ export function loadCorpus(dir: string, events: LoadEvents = {}): Corpus {
     throw new CorpusError(`The corpus folder ${dir} has no report files. Put the reports there and list them in ${MANIFEST_FILE}.`);
   }
   const entries = new Map(manifest.reports.map((e) => [e.file, e]));
-  const hash = createHash("sha256").update(`parser:${PARSER_VERSION}\n`).update(manifestRaw);
+  const hash = corpusHasher(manifestRaw);
   const meetings: Meeting[] = [];
   const dropped: DroppedArticle[] = [];
   for (const file of files) {
     const entry = entries.get(file);
     if (!entry) throw missingEntry(file);
     const bytes = readFileSync(join(dir, file));
-    hash.update(`\n${file}\n`).update(bytes);
+    hash.add(file, bytes);
     const { meeting, dropped: fileDropped } = parseReport(file, decodeUtf8(file, bytes), entry, manifest.topicTerms);
     for (const d of fileDropped) events.onDropped?.(d);
     dropped.push(...fileDropped);
@@ -65,7 +65,27 @@ export function loadCorpus(dir: string, events: LoadEvents = {}): Corpus {
     ids.add(m.id);
   }
   meetings.sort((a, b) => a.startDate.localeCompare(b.startDate));
-  return { meetings, dropped, hash: hash.digest("hex") };
+  return { meetings, dropped, hash: hash.digest() };
+}
+
+/**
+ * The corpus' hash as `loadCorpus` computes it (parser version, manifest, every report's bytes),
+ * without parsing anything: a start compares it with the index's to decide whether to rebuild.
+ * @throws CorpusError when the folder or its manifest is missing.
+ */
+export function hashCorpus(dir: string): string {
+  const hash = corpusHasher(readManifestText(dir));
+  for (const file of listReportFiles(dir)) hash.add(file, readFileSync(join(dir, file)));
+  return hash.digest();
+}
+
+/** One rule for the corpus hash, shared by `loadCorpus` and `hashCorpus`. */
+function corpusHasher(manifestRaw: string) {
+  const hash = createHash("sha256").update(`parser:${PARSER_VERSION}\n`).update(manifestRaw);
+  return {
+    add: (file: string, bytes: Buffer) => hash.update(`\n${file}\n`).update(bytes),
+    digest: () => hash.digest("hex"),
+  };
 }
 
 /**

@@ -7,7 +7,10 @@ import { UserFacingError } from "../errors.js";
 
 export class IndexError extends UserFacingError {
   override name = "IndexError";
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** "disk-full" when a build failed for lack of space: the previous index, if any, is intact and usable. */
+  readonly reason?: "disk-full" | undefined;
+  constructor(message: string, options?: { cause?: unknown; reason?: "disk-full" }) {
     super(message, options);
+    this.reason = options?.reason;
   }
 }

@@ -44,6 +44,33 @@ export class LocalEmbeddings extends Embeddings {
     return new LocalEmbeddings(segmenter, { dimensions, documents: texts.length, df });
   }
 
+  /**
+   * Learns document frequencies from features segmented once at ingest (see `features`): ids into
+   * `names`, one list per chunk. Gives the same embedder as `fit` on the texts.
+   */
+  static fitIds(segmenter: Segmenter, names: readonly string[], documents: { length: number; at(i: number): Uint32Array }, dimensions = 1024): LocalEmbeddings {
+    const counts = new Uint32Array(names.length);
+    const seen = new Uint32Array(names.length);
+    for (let d = 0; d < documents.length; d++) {
+      for (const id of documents.at(d)) {
+        if (seen[id] !== d + 1) {
+          seen[id] = d + 1;
+          counts[id]!++;
+        }
+      }
+    }
+    const df: Record<string, number> = {};
+    counts.forEach((c, id) => {
+      if (c) df[names[id]!] = c;
+    });
+    return new LocalEmbeddings(segmenter, { dimensions, documents: documents.length, df });
+  }
+
+  /** Embeds a chunk from its feature ids (as given to `fitIds`): the same vector as `embed` on its text, in 32-bit floats. */
+  embedIds(ids: Uint32Array, names: readonly string[]): Float32Array {
+    return Float32Array.from(this.vectorOf(ids, (id) => names[id]!));
+  }
+
   /** The state to save next to the vectors. */
   toJSON(): LocalEmbeddingsState {
     return { dimensions: this.dimensions, documents: this.documents, df: Object.fromEntries(this.df) };
@@ -59,8 +86,14 @@ export class LocalEmbeddings extends Embeddings {
 
   /** Synchronous embedding, for hot paths that need no promise. */
   embed(text: string): number[] {
+    return this.vectorOf(features(this.segmenter, text), (f) => f);
+  }
+
+  private vectorOf<T>(items: Iterable<T>, name: (item: T) => string): number[] {
+    const byItem = new Map<T, number>();
+    for (const item of items) byItem.set(item, (byItem.get(item) ?? 0) + 1);
     const counts = new Map<string, number>();
-    for (const f of features(this.segmenter, text)) counts.set(f, (counts.get(f) ?? 0) + 1);
+    for (const [item, tf] of byItem) counts.set(name(item), tf);
     const vector = new Array<number>(this.dimensions).fill(0);
     for (const [feature, tf] of counts) {
       const idf = Math.log(1 + this.documents / (1 + (this.df.get(feature) ?? 0)));
@@ -74,7 +107,8 @@ export class LocalEmbeddings extends Embeddings {
   }
 }
 
-function features(segmenter: Segmenter, text: string): string[] {
+/** What a text is embedded from: its jieba words, then its character bigrams prefixed with "~". */
+export function features(segmenter: Segmenter, text: string): string[] {
   return [...segmenter.words(text), ...charBigrams(text).map((g) => `~${g}`)];
 }
 

@@ -8,9 +8,9 @@ import { charBigrams, type Segmenter } from "../index/segmenter.js";
 import type { LoadedIndex } from "../index/store.js";
 import type { Logger } from "../logger.js";
 import { typeBonus } from "./answer-types.js";
-import { createBm25 } from "./bm25.js";
+import { bm25FromPostings, type SparseScores } from "./bm25.js";
 import { englishVocabulary, isOtherMeetingYear, understandQuery, type AnswerType, type EnglishVocabulary, type MeetingInfo, type UnderstoodQuery } from "./query.js";
-import type { Retrieved, RetrievalResult, Retriever } from "./types.js";
+import type { RetrievalResult, Retriever } from "./types.js";
 
 /** Weights of the fused score; tuned on the dev set, kept coarse so they generalise. */
 const WEIGHTS = { words: 0.5, bigrams: 0.25, vector: 0.25 };
@@ -42,7 +42,11 @@ export interface HybridRetriever extends Retriever {
   readonly chunks: readonly Chunk[];
 }
 
-/** Builds the retriever. BM25 is built in memory here (milliseconds for this corpus). */
+/** Vector neighbours fused per query, and hnswlib's search breadth (ef ≥ k); measured with `npm run bench`, quality unchanged. */
+export const VECTOR_K = 100;
+export const VECTOR_EF = 128;
+
+/** Builds the retriever over the index's saved postings (no segmentation of chunks at start). */
 export function createHybridRetriever(deps: {
   index: LoadedIndex;
   meetings: readonly MeetingInfo[];
@@ -56,10 +60,10 @@ export function createHybridRetriever(deps: {
   const { index, meetings, segmenter, logger, vectorTimeoutMs = 3000 } = deps;
   const vocabulary = deps.vocabulary ?? englishVocabulary();
   const chunks = index.chunks;
-  const searchable = chunks.map((c) => `${c.text}`);
-  const words = createBm25(searchable.map((t) => segmenter.words(t)));
-  const bigrams = createBm25(searchable.map((t) => charBigrams(t)));
+  const words = bm25FromPostings(index.postings.words);
+  const bigrams = bm25FromPostings(index.postings.bigrams);
   const traits = chunks.map(traitsOf);
+  const fusion = createFusion(chunks.length);
 
   const understand = (question: string) => understandQuery(question, meetings, segmenter, (w) => words.documentFrequency(w) > 0, vocabulary);
 
@@ -71,28 +75,24 @@ export function createHybridRetriever(deps: {
     async retrieve(question, options = {}) {
       const k = options.k ?? 10;
       const understood = understand(question);
-      const wordScores = words.score(understood.terms.map(({ term, weight }) => ({ token: term, weight })));
-      const bigramScores = bigrams.score(bigramQuery(understood));
-      let vectorScores: Float64Array | undefined;
+      let neighbours: { index: number; similarity: number }[] | undefined;
       try {
         const vector = await withTimeout(index.embeddings.embedQuery(understood.text), vectorTimeoutMs);
-        vectorScores = new Float64Array(chunks.length);
-        for (const { index: i, similarity } of index.searchVector(vector, Math.min(chunks.length, 100))) {
-          vectorScores[i] = Math.max(0, similarity);
-        }
+        neighbours = index.searchVector(vector, Math.min(chunks.length, VECTOR_K), VECTOR_EF);
       } catch (err) {
         logger?.warn("vector search failed; answering from BM25 alone", { error: err });
       }
-      const fused = fuse(wordScores, bigramScores, vectorScores);
-      const scored: Retrieved[] = [];
-      fused.forEach((score, i) => {
-        if (score <= 0) return;
-        const chunk = chunks[i]!;
-        const adjusted = score * prior(chunk, traits[i]!, understood);
-        if (adjusted > 0) scored.push({ chunk, score: adjusted });
-      });
-      scored.sort((a, b) => b.score - a.score);
-      return { query: toQueryInfo(understood), understood, results: scored.slice(0, k), usedVectors: vectorScores !== undefined };
+      // From here on synchronous: the scorers' reused buffers cannot be overwritten by another question.
+      const wordScores = words.scoreSparse(understood.terms.map(({ term, weight }) => ({ token: term, weight })));
+      fusion.add(wordScores, WEIGHTS.words);
+      fusion.add(bigrams.scoreSparse(bigramQuery(understood)), WEIGHTS.bigrams);
+      if (neighbours) fusion.addVectors(neighbours, WEIGHTS.vector);
+      const total = WEIGHTS.words + WEIGHTS.bigrams + (neighbours ? WEIGHTS.vector : 0);
+      const results = fusion.top(k, total, (i, score) => score * prior(chunks[i]!, traits[i]!, understood)).map(({ index: i, score }) => ({
+        chunk: chunks[i]!,
+        score,
+      }));
+      return { query: toQueryInfo(understood), understood, results, usedVectors: neighbours !== undefined };
     },
   };
 
@@ -111,20 +111,96 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function fuse(words: Float64Array, bigrams: Float64Array, vectors: Float64Array | undefined): Float64Array {
-  const maxW = max(words);
-  const maxB = max(bigrams);
-  const maxV = vectors ? max(vectors) : 0;
-  const total = WEIGHTS.words + WEIGHTS.bigrams + (vectors ? WEIGHTS.vector : 0);
-  const out = new Float64Array(words.length);
-  for (let i = 0; i < words.length; i++) {
-    const s =
-      (maxW ? (WEIGHTS.words * words[i]!) / maxW : 0) +
-      (maxB ? (WEIGHTS.bigrams * bigrams[i]!) / maxB : 0) +
-      (vectors && maxV ? (WEIGHTS.vector * vectors[i]!) / maxV : 0);
-    out[i] = s / total;
+/** The most a prior can raise a score (the product of the factors above 1): bounds which candidates can still make the top k. */
+const MAX_PRIOR = TYPE_FACTOR * MEETING_VOICE_FACTOR;
+
+/**
+ * Score fusion in buffers reused across queries: each source adds its max-normalised scores for the
+ * documents it touched, and `top` selects the best k with a small heap, so no query sorts or even
+ * visits every chunk.
+ */
+function createFusion(n: number) {
+  const fused = new Float64Array(n);
+  const seen = new Uint8Array(n);
+  const touched = new Uint32Array(n);
+  let count = 0;
+  const touch = (doc: number) => {
+    if (!seen[doc]) {
+      seen[doc] = 1;
+      touched[count++] = doc;
+    }
+  };
+  return {
+    add(source: SparseScores, weight: number) {
+      if (!source.max) return;
+      for (let i = 0; i < source.count; i++) {
+        const doc = source.docs[i]!;
+        touch(doc);
+        fused[doc]! += (weight * source.scores[doc]!) / source.max;
+      }
+    },
+    addVectors(neighbours: readonly { index: number; similarity: number }[], weight: number) {
+      let max = 0;
+      for (const { similarity } of neighbours) if (similarity > max) max = similarity;
+      if (!max) return;
+      for (const { index, similarity } of neighbours) {
+        if (similarity <= 0) continue;
+        touch(index);
+        fused[index]! += (weight * similarity) / max;
+      }
+    },
+    /** The best k by adjusted score (ties: earlier chunk first), then clears the buffers. */
+    top(k: number, total: number, adjust: (doc: number, score: number) => number): { index: number; score: number }[] {
+      const heap: { index: number; score: number }[] = [];
+      const worse = (a: { index: number; score: number }, b: { index: number; score: number }) =>
+        a.score < b.score || (a.score === b.score && a.index > b.index);
+      for (let i = 0; i < count; i++) {
+        const doc = touched[i]!;
+        const score = fused[doc]! / total;
+        if (score <= 0) continue;
+        // A candidate that cannot beat the current k-th even with the largest prior is skipped without computing its prior.
+        if (heap.length === k && score * MAX_PRIOR < heap[0]!.score) continue;
+        const adjusted = adjust(doc, score);
+        if (!(adjusted > 0)) continue;
+        const entry = { index: doc, score: adjusted };
+        if (heap.length < k) {
+          heap.push(entry);
+          siftUp(heap, heap.length - 1, worse);
+        } else if (worse(heap[0]!, entry)) {
+          heap[0] = entry;
+          siftDown(heap, 0, worse);
+        }
+      }
+      for (let i = 0; i < count; i++) {
+        fused[touched[i]!] = 0;
+        seen[touched[i]!] = 0;
+      }
+      count = 0;
+      return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
+    },
+  };
+}
+
+function siftUp<T>(heap: T[], i: number, worse: (a: T, b: T) => boolean): void {
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!worse(heap[i]!, heap[parent]!)) return;
+    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+    i = parent;
   }
-  return out;
+}
+
+function siftDown<T>(heap: T[], i: number, worse: (a: T, b: T) => boolean): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let least = i;
+    if (l < heap.length && worse(heap[l]!, heap[least]!)) least = l;
+    if (r < heap.length && worse(heap[r]!, heap[least]!)) least = r;
+    if (least === i) return;
+    [heap[i], heap[least]] = [heap[least]!, heap[i]!];
+    i = least;
+  }
 }
 
 /** What the priors need from a chunk's text, computed once at load so a query does no regex work per chunk. */
@@ -160,12 +236,6 @@ function prior(chunk: Chunk, traits: ChunkTraits, q: UnderstoodQuery): number {
   // Meeting reports state the meeting's own positions as 会议指出/强调; a question about what the meeting said wants those.
   if (q.articleKind === "meeting" && traits.meetingVoice) factor *= MEETING_VOICE_FACTOR;
   return factor;
-}
-
-function max(a: Float64Array): number {
-  let m = 0;
-  for (const x of a) if (x > m) m = x;
-  return m;
 }
 
 function toQueryInfo(q: UnderstoodQuery) {

@@ -95,7 +95,14 @@ describe("build and load", () => {
   it("CURRENT names the live build, and the build folder holds every file", () => {
     const current = readFileSync(join(dir, "CURRENT"), "utf8").trim();
     expect(builds(dir)).toEqual([current]);
-    expect(readdirSync(join(dir, current)).sort()).toEqual(["chunks.json", "embedder.json", "manifest.json", "vectors.hnsw"]);
+    expect(readdirSync(join(dir, current)).sort()).toEqual([
+      "chunks.json",
+      "embedder.json",
+      "manifest.json",
+      "postings-bigrams.bin",
+      "postings-words.bin",
+      "vectors.hnsw",
+    ]);
     expect(readdirSync(dir).filter((e) => e.startsWith(".tmp-") || e.endsWith(".tmp"))).toEqual([]);
   });
 });
@@ -160,7 +167,7 @@ describe("a missing or damaged index", () => {
     expectIngestHint(thrown(() => loadIndex(dir, localEmbedderFactory(segmenter))));
   });
 
-  for (const file of ["chunks.json", "vectors.hnsw", "embedder.json", "manifest.json"]) {
+  for (const file of ["chunks.json", "vectors.hnsw", "embedder.json", "manifest.json", "postings-words.bin"]) {
     it(`${file} deleted: IndexError naming it and telling to run npm run ingest`, async () => {
       const { dir, factory, build } = await freshIndex();
       rmSync(join(build, file));
