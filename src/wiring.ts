@@ -55,7 +55,7 @@ export class UsageError extends Error {
 }
 
 /** Errors whose message already says what to do: shown alone, without a stack. */
-const USER_ERRORS = new Set(["UsageError", "CorpusError", "IndexError", "ConfigError", "StartupError"]);
+const USER_ERRORS = new Set(["UsageError", "CorpusError", "IndexError", "ConfigError", "StartupError", "StoreError"]);
 
 /** Runs a CLI body; a known error prints one clear line and exits 1. */
 export async function runCli(body: () => Promise<void>): Promise<void> {
