@@ -59,6 +59,8 @@ export const ConfigSchema = z.object({
   CORPUS_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("corpus")),
   INDEX_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("index")),
   DATABASE_PATH: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("data/bot.sqlite")),
+  /** PostgreSQL instead of the SQLite file, for several replicas (postgres://user:pass@host:port/db). */
+  DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^postgres(ql)?:\/\//, "expected postgres://user:password@host:port/database").optional()),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("gpt-4o-mini")),

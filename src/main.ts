@@ -21,7 +21,7 @@ import { openCore, runCli, stderrLogger } from "./wiring.js";
 import { createLogger, type Logger } from "./logger.js";
 import { loadConfig } from "./config.js";
 import { createDigestService, createScheduler } from "./digest/index.js";
-import { createStore } from "./store/index.js";
+import { openStore } from "./store/index.js";
 import { personNames } from "./corpus/names.js";
 import { createTrendService } from "./trend/index.js";
 
@@ -41,15 +41,20 @@ await runCli(async () => {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error("shutdown step failed", { error }));
   });
 
-  const store = createStore(config.DATABASE_PATH, { defaultTimeZone: config.DEFAULT_TIMEZONE });
-  stops.push(async () => store.close());
+  const store = await openStore({
+    databaseUrl: config.DATABASE_URL,
+    databasePath: config.DATABASE_PATH,
+    defaultTimeZone: config.DEFAULT_TIMEZONE,
+    onGone: (message) => logger.error(message),
+  });
+  stops.push(() => store.close());
   // In local mode the emulator's address is known only once it runs, so the sender asks for it late.
   let apiRoot = config.TELEGRAM_API_ROOT;
   const token = config.TELEGRAM_BOT_TOKEN ?? LOCAL_TOKEN;
   const send = createDigestSender(() => ({ token, ...(apiRoot ? { apiRoot } : {}) }), { logger, meetings });
   const scheduler = createScheduler({ store, chunks, send, logger });
   stops.push(() => scheduler.stop());
-  const service = createDigestService({ store, scheduler, chunks });
+  const service = createDigestService({ store, scheduler, chunks, defaultTimeZone: config.DEFAULT_TIMEZONE });
   const deps: BotDeps = {
     answerer,
     meetings: engine.corpus.meetings,
@@ -63,7 +68,7 @@ await runCli(async () => {
     feedback: createSqliteFeedbackStore(store),
     trend: createTrendService({ chunks, segmenter: engine.segmenter, artefact: engine.themeWeights, people: personNames(engine.corpus) }),
     extraFeatures: [
-      createDigestFeature({ service, adminIds: config.ADMIN_USER_IDS, logger, meetings, store, defaultTimeZone: config.DEFAULT_TIMEZONE }),
+      createDigestFeature({ service, adminIds: config.ADMIN_USER_IDS, logger, meetings }),
     ],
   };
 

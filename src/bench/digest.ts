@@ -143,8 +143,8 @@ export async function benchBroadcast(options: BenchBroadcastOptions = {}): Promi
     };
 
     for (let chatId = 1; chatId <= subscribers; chatId++) {
-      const subscriber = store.ensureSubscriber({ chatId, userId: chatId });
-      store.upsertSubscription({ subscriberId: subscriber.id, themeId: options.theme ?? "tech", themeQuery: null, time: "08:00" });
+      const subscriber = await store.ensureSubscriber({ chatId, userId: chatId });
+      await store.upsertSubscription({ subscriberId: subscriber.id, themeId: options.theme ?? "tech", themeQuery: null, time: "08:00" });
     }
     wallBase = Date.parse("2026-03-08T00:00:00Z") - clock.now();
 
@@ -182,7 +182,7 @@ export async function benchBroadcast(options: BenchBroadcastOptions = {}): Promi
     };
   } finally {
     clearInterval(sampler);
-    store.close();
+    await store.close();
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   }

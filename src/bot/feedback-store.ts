@@ -1,5 +1,5 @@
 /**
- * 👍/👎 votes into the SQLite store: the bot's {@link FeedbackStore} on top of
+ * 👍/👎 votes into the store (either adapter): the bot's {@link FeedbackStore} on top of
  * `Store.addFeedback`. A later vote by the same user on the same message replaces the
  * earlier one (the store's unique key).
  */
@@ -17,8 +17,8 @@ import type { FeedbackStore } from "./deps.js";
  */
 export function createSqliteFeedbackStore(store: Pick<Store, "addFeedback">): FeedbackStore {
   return {
-    record(vote) {
-      store.addFeedback({
+    async record(vote) {
+      await store.addFeedback({
         chatId: vote.chatId,
         userId: vote.userId,
         messageId: vote.messageId,

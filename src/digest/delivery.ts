@@ -180,9 +180,9 @@ export type DeliveryOutcome =
 /** Called around each attempt so the store can track what is in flight. */
 export interface DeliveryHooks {
   /** Right before the request to Telegram starts; returning false means the delivery is no longer ours to send. */
-  onAttempt?(attempt: number): boolean | void;
+  onAttempt?(attempt: number): boolean | void | Promise<boolean | void>;
   /** After a failed attempt that will be retried in `delayMs`. */
-  onRetry?(error: DeliveryError, delayMs: number): void;
+  onRetry?(error: DeliveryError, delayMs: number): void | Promise<void>;
 }
 
 /** Sends one digest with throttling and retries. */
@@ -220,7 +220,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       for (;;) {
         await throttle.acquire(chatId);
         attempts += 1;
-        if (hooks.onAttempt?.(attempts) === false) return { status: "taken", attempts };
+        if ((await hooks.onAttempt?.(attempts)) === false) return { status: "taken", attempts };
         let error: DeliveryError;
         try {
           const { messageId } = await send(chatId, digest, { language });
@@ -252,7 +252,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
           delayMs = Math.min(maxDelayMs, baseDelayMs * 2 ** (transientFailures - 1));
         }
         logger.info("digest send will be retried", { ...log, delayMs });
-        hooks.onRetry?.(error, delayMs);
+        await hooks.onRetry?.(error, delayMs);
         await clock.sleep(delayMs);
       }
     },

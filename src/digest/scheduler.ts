@@ -21,6 +21,7 @@ import { randomUUID } from "node:crypto";
 import { Cron } from "croner";
 import type { Chunk } from "../index/chunk.js";
 import type { Logger } from "../logger.js";
+import { StoreError } from "../store/errors.js";
 import type { Delivery, DeliveryClaim, Language, Store, Subscriber } from "../store/store.js";
 import { composeDigest, matchParagraphs, type Digest, type ScoredParagraph } from "./compose.js";
 import {
@@ -54,6 +55,8 @@ export interface SchedulerOptions {
   retry?: RetryPolicy;
   /** Sends running at once (default 32): enough to keep 30/s with ~1 s of latency. */
   concurrency?: number;
+  /** Tries of a delivery mark before it is left for the next run (default 8, about 30 s in all). */
+  persistAttempts?: number;
   /** A dead run's pending rows are taken over after this long (default 2 minutes). */
   orphanAfterMs?: number;
   /** Identifies this process's claims (default a random UUID). */
@@ -95,6 +98,11 @@ export interface Scheduler {
    * not count as the daily one, but its paragraphs count as sent for the rotation.
    */
   sendNow(subscriber: Subscriber, theme: Theme): Promise<SendNowResult>;
+  /**
+   * Sends an `unknown` delivery again with the digest it was claimed with, after an admin
+   * decided it never arrived. Returns `not-unknown` when the row is not (or no longer) unknown.
+   */
+  resend(deliveryId: number): Promise<DeliveryOutcome | { status: "not-unknown" }>;
   /** Ticks now and then every minute. */
   start(): void;
   /** Stops ticking, lets sends in flight finish, and releases unsent claims for the next run. */
@@ -124,6 +132,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const deliverer = createDeliverer({ send: options.send, throttle, clock, logger, retry: options.retry });
   const concurrency = options.concurrency ?? 32;
   const orphanAfterMs = options.orphanAfterMs ?? 120_000;
+  const persistAttempts = options.persistAttempts ?? 8;
   const runId = options.runId ?? randomUUID();
   const every = options.every ?? everyMinute;
   const matchCache = new Map<string, ScoredParagraph[]>();
@@ -132,7 +141,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let stopTimer: (() => void) | undefined;
   let stopping = false;
 
-  store.recordParagraphs(paragraphsOf(chunks).map((p) => p.key));
+  // Recorded before the first tick, so paragraphs from later ingests can be told apart as 新增.
+  const recorded = store.recordParagraphs(paragraphsOf(chunks).map((p) => p.key));
 
   const matchesFor = (theme: Theme) => {
     let matches = matchCache.get(theme.id);
@@ -140,10 +150,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return matches;
   };
 
-  const compose = (subscriberId: number, theme: Theme, since: string, localDate: string): Digest => {
-    const lastSentAt = store.sentParagraphs(subscriberId, theme.id);
+  const compose = async (subscriberId: number, theme: Theme, since: string, localDate: string): Promise<Digest> => {
+    await recorded;
+    const lastSentAt = await store.sentParagraphs(subscriberId, theme.id);
     const sent = new Set(lastSentAt.keys());
-    const fresh = store.paragraphsSeenAfter(since);
+    const fresh = await store.paragraphsSeenAfter(since);
     return composeDigest({
       theme,
       chunks,
@@ -157,50 +168,68 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     });
   };
 
+  /**
+   * Runs a store write, retrying it in this run while the store is busy (up to
+   * `persistAttempts`), so a delivery mark that failed once is not left pending until a
+   * restart. Other faults (a deleted or closed database) are not retried: nothing would take.
+   */
+  const persist = async (write: () => Promise<void>): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (attempt >= persistAttempts || !(error instanceof StoreError && error.code === "busy")) throw error;
+        logger.warn("store write failed; retrying", { attempt, error });
+        await clock.sleep(Math.min(5000, 250 * 2 ** (attempt - 1)));
+      }
+    }
+  };
+
   /** Delivers one claimed row and records the outcome; never throws. */
   const deliver = async (job: Job, report?: TickReport): Promise<DeliveryOutcome | undefined> => {
     const { delivery } = job;
     try {
       const outcome = await deliverer.deliver(job.chatId, job.digest, job.language, {
         onAttempt: () => store.markInFlight(delivery.id, runId),
-        onRetry: (error) => store.markAttemptFailed(delivery.id, error.message),
+        onRetry: (error) => persist(() => store.markAttemptFailed(delivery.id, error.message)),
       });
       if (outcome.status === "taken") {
         logger.warn("delivery taken over by another run; not sending", { deliveryId: delivery.id });
         return outcome;
       }
       if (outcome.status === "sent") {
-        store.markSent(delivery.id, outcome.messageId);
+        await persist(() => store.markSent(delivery.id, outcome.messageId));
       } else {
-        store.markFinished(delivery.id, outcome.status, outcome.error);
+        await persist(() => store.markFinished(delivery.id, outcome.status, outcome.error));
         if (outcome.status === "blocked") {
-          store.deactivateSubscriber(delivery.subscriberId, outcome.error);
+          await persist(() => store.deactivateSubscriber(delivery.subscriberId, outcome.error));
           logger.info("subscriber deactivated", { chatId: job.chatId, reason: outcome.error });
         }
       }
       if (report) report[outcome.status] += 1;
       return outcome;
     } catch (error) {
-      // A store failure: the row stays pending and is resumed by the next run.
+      // The store stayed unavailable through every retry: the row stays pending (in flight if
+      // the send had started), and the next run resumes it or marks it unknown.
       logger.error("digest delivery could not be recorded", { deliveryId: delivery.id, error });
       return undefined;
     }
   };
 
   /** Takes over rows left pending by a previous run; returns the ones to send again. */
-  const recoverOrphans = (at: Date, report: TickReport): Job[] => {
+  const recoverOrphans = async (at: Date, report: TickReport): Promise<Job[]> => {
     const jobs: Job[] = [];
-    for (const orphan of store.listOrphans({ runId, updatedBefore: new Date(at.getTime() - orphanAfterMs) })) {
-      if (!store.adoptDelivery(orphan.id, orphan.runId, runId)) continue;
-      const subscriber = store.getSubscriberById(orphan.subscriberId);
+    for (const orphan of await store.listOrphans({ runId, updatedBefore: new Date(at.getTime() - orphanAfterMs) })) {
+      if (!(await store.adoptDelivery(orphan.id, orphan.runId, runId))) continue;
+      const subscriber = await store.getSubscriberById(orphan.subscriberId);
       if (orphan.inFlight) {
-        store.markFinished(orphan.id, "unknown", "interrupted while Telegram handled the request; not resent to avoid a duplicate");
+        await store.markFinished(orphan.id, "unknown", "interrupted while Telegram handled the request; not resent to avoid a duplicate");
         report.unknown += 1;
       } else if (!subscriber?.active || orphan.payload === null) {
-        store.markFinished(orphan.id, "failed", "subscriber inactive when resuming after a restart");
+        await store.markFinished(orphan.id, "failed", "subscriber inactive when resuming after a restart");
         report.failed += 1;
       } else if (localTime(at, subscriber.timeZone, formatters).date !== orphan.localDate) {
-        store.markFinished(orphan.id, "failed", "expired: the process was down for the rest of that local day");
+        await store.markFinished(orphan.id, "failed", "expired: the process was down for the rest of that local day");
         report.failed += 1;
       } else {
         jobs.push({ delivery: orphan, chatId: subscriber.chatId, language: subscriber.language, digest: JSON.parse(orphan.payload) as Digest });
@@ -214,10 +243,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const runTick = async (): Promise<TickReport> => {
     const at = now();
     const report: TickReport = { skipped: false, due: 0, claimed: 0, sent: 0, failed: 0, blocked: 0, resumed: 0, unknown: 0 };
-    const resumed = recoverOrphans(at, report);
+    const resumed = await recoverOrphans(at, report);
 
     const claims: { claim: DeliveryClaim; chatId: number; language: Language; digest: Digest }[] = [];
-    for (const sub of store.listScheduled()) {
+    for (const sub of await store.listScheduled()) {
       const since = new Date(sub.createdAt);
       if (!isDue({ now: at, zone: sub.timeZone, time: sub.time, lastLocalDate: sub.lastLocalDate ?? undefined, since, formatters })) continue;
       const theme = themeForSubscription(sub.themeId, sub.themeQuery, themes);
@@ -227,7 +256,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       const local = localTime(at, sub.timeZone, formatters);
       report.due += 1;
-      const digest = compose(sub.subscriberId, theme, sub.createdAt, local.date);
+      const digest = await compose(sub.subscriberId, theme, sub.createdAt, local.date);
       claims.push({
         claim: {
           subscriberId: sub.subscriberId,
@@ -244,7 +273,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       });
     }
 
-    const claimed = store.claimDeliveries(claims.map((c) => c.claim));
+    const claimed = await store.claimDeliveries(claims.map((c) => c.claim));
     report.claimed = claimed.length;
     const byKey = new Map(claims.map((c) => [`${c.claim.subscriberId}/${c.claim.themeId}`, c]));
     const jobs: Job[] = [...resumed];
@@ -252,7 +281,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const source = byKey.get(`${delivery.subscriberId}/${delivery.themeId}`)!;
       if (source.digest.points.length === 0) {
         // The corpus changed under a subscription; say nothing rather than send an empty digest daily.
-        store.markFinished(delivery.id, "failed", "no paragraph matches this theme");
+        await store.markFinished(delivery.id, "failed", "no paragraph matches this theme");
         report.failed += 1;
         continue;
       }
@@ -264,7 +293,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (stopping) unsent.push(job.delivery.id);
       else await deliver(job, report);
     });
-    if (unsent.length) store.releaseDeliveries(unsent);
+    if (unsent.length) await store.releaseDeliveries(unsent);
     if (report.claimed || report.resumed || report.unknown) logger.info("digest tick", { ...report });
     return report;
   };
@@ -283,13 +312,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
 
     async sendNow(subscriber, theme) {
-      const subscription = store.listSubscriptions(subscriber.id).find((s) => s.themeId === theme.id);
+      const subscription = (await store.listSubscriptions(subscriber.id)).find((s) => s.themeId === theme.id);
       // 新增 is relative to when the subscription began; without one, nothing is "new".
       const since = subscription?.createdAt ?? now().toISOString();
       const local = localTime(now(), subscriber.timeZone, formatters);
-      const digest = compose(subscriber.id, theme, since, local.date);
+      const digest = await compose(subscriber.id, theme, since, local.date);
       if (digest.points.length === 0) return { digest, outcome: { status: "empty" } };
-      const [delivery] = store.claimDeliveries([
+      const [delivery] = await store.claimDeliveries([
         {
           subscriberId: subscriber.id,
           themeId: theme.id,
@@ -304,6 +333,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         ? await deliver({ delivery, chatId: subscriber.chatId, language: subscriber.language, digest })
         : undefined;
       return { digest, outcome: outcome ?? { status: "failed", error: "could not record the delivery", attempts: 0 } };
+    },
+
+    async resend(deliveryId) {
+      const delivery = await store.getDelivery(deliveryId);
+      if (delivery?.status !== "unknown" || delivery.payload === null) return { status: "not-unknown" };
+      const subscriber = await store.getSubscriberById(delivery.subscriberId);
+      if (!subscriber || !(await store.reopenUnknown(delivery.id, runId, delivery.payload))) return { status: "not-unknown" };
+      const digest = JSON.parse(delivery.payload) as Digest;
+      const outcome = await deliver({ delivery, chatId: subscriber.chatId, language: subscriber.language, digest });
+      return outcome ?? { status: "failed", error: "could not record the delivery", attempts: 0 };
     },
 
     start() {

@@ -59,15 +59,17 @@ export interface DigestService {
    * `time` local "HH:MM" (default 08:00). Subscribing again changes the time. A chat
    * that had blocked the bot is active again.
    */
-  subscribe(chat: ChatRef, themeText: string, time?: string): SubscribeResult;
+  subscribe(chat: ChatRef, themeText: string, time?: string): Promise<SubscribeResult>;
   /** Removes one subscription, or all with "all"/"全部"; returns the names removed. */
-  unsubscribe(chat: ChatRef, themeText: string): { removed: SubscriptionView[] };
+  unsubscribe(chat: ChatRef, themeText: string): Promise<{ removed: SubscriptionView[] }>;
   /** The chat's subscriptions. */
-  list(chat: ChatRef): SubscriptionView[];
+  list(chat: ChatRef): Promise<SubscriptionView[]>;
+  /** The chat's time zone, without creating a subscriber (the default zone for a chat never seen). */
+  timeZone(chat: ChatRef): Promise<string>;
   /** Sets the chat's IANA time zone; returns its canonical spelling. */
-  setTimezone(chat: ChatRef, zone: string): { timeZone: string };
+  setTimezone(chat: ChatRef, zone: string): Promise<{ timeZone: string }>;
   /** Sets the chat's interface language. */
-  setLanguage(chat: ChatRef, language: Language): void;
+  setLanguage(chat: ChatRef, language: Language): Promise<void>;
   /**
    * Sends a digest now (outside the daily one, which still comes). Without a theme,
    * the chat's only subscription is used.
@@ -76,7 +78,24 @@ export interface DigestService {
   /** The catalogue with per-meeting paragraph counts. */
   themes(): ThemeCount[];
   /** Subscribers (active/inactive), and deliveries of the last 24 hours by status. */
-  stats(): DigestStats;
+  stats(): Promise<DigestStats>;
+  /** The latest deliveries marked `unknown` (possibly delivered), for admins to check. */
+  unknownDeliveries(limit?: number): Promise<UnknownDelivery[]>;
+  /**
+   * Sends an `unknown` delivery again, once an admin decided it never arrived (the only
+   * way such a row is ever resent: automatic resends would risk duplicates).
+   */
+  resendUnknown(deliveryId: number): Promise<SendNowResult["outcome"] | { status: "not-unknown" }>;
+}
+
+/** A delivery whose outcome is unknown, as /stats lists it. */
+export interface UnknownDelivery {
+  id: number;
+  chatId: number | undefined;
+  themeId: string;
+  localDate: string;
+  /** When it was last touched (the moment of the crash, roughly). */
+  updatedAt: string;
 }
 
 /** Dependencies of {@link createDigestService}. */
@@ -86,6 +105,8 @@ export interface DigestServiceOptions {
   chunks: readonly Chunk[];
   themes?: readonly Theme[];
   now?: () => Date;
+  /** The zone of chats never seen (DEFAULT_TIMEZONE; default Asia/Shanghai, like the store). */
+  defaultTimeZone?: string;
 }
 
 /** Creates the service. */
@@ -93,13 +114,14 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
   const { store, scheduler, chunks } = options;
   const themes = options.themes ?? DEFAULT_THEMES;
   const now = options.now ?? (() => new Date());
+  const defaultTimeZone = options.defaultTimeZone ?? "Asia/Shanghai";
   let counts: ThemeCount[] | undefined;
 
-  const subscriberOf = (chat: ChatRef): Subscriber =>
+  const subscriberOf = (chat: ChatRef): Promise<Subscriber> =>
     store.ensureSubscriber({ chatId: chat.chatId, userId: chat.userId ?? null, language: chat.language ?? "zh" });
 
-  const views = (subscriber: Subscriber): SubscriptionView[] =>
-    store.listSubscriptions(subscriber.id).map((s) => {
+  const views = async (subscriber: Subscriber): Promise<SubscriptionView[]> =>
+    (await store.listSubscriptions(subscriber.id)).map((s) => {
       const theme = themeForSubscription(s.themeId, s.themeQuery, themes);
       return {
         themeId: s.themeId,
@@ -116,8 +138,8 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       en: `No paragraph of the meeting reports mentions “${theme.en}”. Themes: ${themeNames(themes, "en")}.`,
     });
 
-  const notSubscribed = (text: string, subscriber: Subscriber) => {
-    const mine = views(subscriber);
+  const notSubscribed = async (text: string, subscriber: Subscriber) => {
+    const mine = await views(subscriber);
     const zhList = mine.length ? `你订阅的主题：${mine.map((v) => v.name.zh).join("、")}` : "你还没有订阅任何主题";
     const enList = mine.length ? `your themes: ${mine.map((v) => v.name.en).join(", ")}` : "you have no subscriptions yet";
     return new DigestInputError("not-subscribed", {
@@ -127,20 +149,20 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
   };
 
   /** The subscribed theme a text names: by catalogue lookup, or the topic text itself. */
-  const subscribedTheme = (subscriber: Subscriber, text: string) => {
+  const subscribedTheme = async (subscriber: Subscriber, text: string) => {
     const theme = findTheme(text, themes) ?? resolveTheme(text, themes);
-    return store.listSubscriptions(subscriber.id).find((s) => s.themeId === theme.id);
+    return (await store.listSubscriptions(subscriber.id)).find((s) => s.themeId === theme.id);
   };
 
   return {
-    subscribe(chat, themeText, time = DEFAULT_DELIVERY_TIME) {
+    async subscribe(chat, themeText, time = DEFAULT_DELIVERY_TIME) {
       const at = parseTimeOfDay(time);
       const theme = resolveTheme(themeText, themes);
       const paragraphs = matchParagraphs(theme, chunks).length;
       if (paragraphs === 0) throw noMatch(theme);
-      const subscriber = subscriberOf(chat);
-      if (!subscriber.active) store.activateSubscriber(subscriber.id);
-      const { created } = store.upsertSubscription({
+      const subscriber = await subscriberOf(chat);
+      if (!subscriber.active) await store.activateSubscriber(subscriber.id);
+      const { created } = await store.upsertSubscription({
         subscriberId: subscriber.id,
         themeId: theme.id,
         themeQuery: theme.custom ? theme.zh : null,
@@ -157,43 +179,48 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       };
     },
 
-    unsubscribe(chat, themeText) {
-      const subscriber = subscriberOf(chat);
-      const mine = views(subscriber);
+    async unsubscribe(chat, themeText) {
+      const subscriber = await subscriberOf(chat);
+      const mine = await views(subscriber);
       if (/^\s*(all|全部|所有)\s*$/i.test(themeText)) {
-        store.removeAllSubscriptions(subscriber.id);
+        await store.removeAllSubscriptions(subscriber.id);
         return { removed: mine };
       }
-      const subscription = subscribedTheme(subscriber, themeText);
-      if (!subscription) throw notSubscribed(themeText, subscriber);
-      store.removeSubscription(subscriber.id, subscription.themeId);
+      const subscription = await subscribedTheme(subscriber, themeText);
+      if (!subscription) throw await notSubscribed(themeText, subscriber);
+      await store.removeSubscription(subscriber.id, subscription.themeId);
       return { removed: mine.filter((v) => v.themeId === subscription.themeId) };
     },
 
-    list(chat) {
-      return views(subscriberOf(chat));
+    async list(chat) {
+      return views(await subscriberOf(chat));
     },
 
-    setTimezone(chat, zone) {
+    async timeZone(chat) {
+      return (await store.getSubscriber(chat.chatId))?.timeZone ?? defaultTimeZone;
+    },
+
+    async setTimezone(chat, zone) {
       const timeZone = parseTimeZone(zone);
-      store.setTimeZone(subscriberOf(chat).id, timeZone);
+      await store.setTimeZone((await subscriberOf(chat)).id, timeZone);
       return { timeZone };
     },
 
-    setLanguage(chat, language) {
-      store.setLanguage(subscriberOf(chat).id, language);
+    async setLanguage(chat, language) {
+      const subscriber = await subscriberOf(chat);
+      if (subscriber.language !== language) await store.setLanguage(subscriber.id, language);
     },
 
     async digestNow(chat, themeText) {
-      let subscriber = subscriberOf(chat);
+      let subscriber = await subscriberOf(chat);
       // Asking for a digest proves the chat can hear the bot again (it had blocked it once).
       if (!subscriber.active) {
-        store.activateSubscriber(subscriber.id);
-        subscriber = subscriberOf(chat);
+        await store.activateSubscriber(subscriber.id);
+        subscriber = await subscriberOf(chat);
       }
       let theme: Theme | undefined;
       if (themeText === undefined || themeText.trim() === "") {
-        const mine = store.listSubscriptions(subscriber.id);
+        const mine = await store.listSubscriptions(subscriber.id);
         if (mine.length !== 1) {
           throw new DigestInputError("unknown-theme", {
             zh: `请指明主题，例如 /digest 科技创新。可选：${themeNames(themes, "zh")}，或任意不超过20个字的关键词。`,
@@ -211,9 +238,26 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       return (counts ??= themeCounts(chunks, themes));
     },
 
-    stats() {
+    async stats() {
       const since = new Date(now().getTime() - 24 * 3600_000);
-      return { ...store.stats(since), since: since.toISOString() };
+      return { ...(await store.stats(since)), since: since.toISOString() };
+    },
+
+    async unknownDeliveries(limit = 10) {
+      const rows = await store.listUnknown(limit);
+      return Promise.all(
+        rows.map(async (d) => ({
+          id: d.id,
+          chatId: (await store.getSubscriberById(d.subscriberId))?.chatId,
+          themeId: d.themeId,
+          localDate: d.localDate,
+          updatedAt: d.updatedAt,
+        })),
+      );
+    },
+
+    async resendUnknown(deliveryId) {
+      return scheduler.resend(deliveryId);
     },
   };
 }

@@ -261,7 +261,7 @@ describe("the scheduled digest", () => {
     // One refused attempt, one accepted: retried by the scheduler, not a second time inside the API client.
     expect(server.callsTo("sendMessage").map((c) => c.status)).toEqual([429, 200]);
     expect(server.messagesIn(user.id).filter((m) => m.text?.includes("科技创新 每日摘要"))).toHaveLength(1);
-    const [delivery] = store.listDeliveries(store.getSubscriber(user.id)!.id);
+    const [delivery] = await store.listDeliveries((await store.getSubscriber(user.id))!.id);
     expect(delivery).toMatchObject({ status: "sent", attempts: 2 });
   });
 });

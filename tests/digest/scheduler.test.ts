@@ -22,12 +22,12 @@ function world(startIso: string, chunks: readonly Chunk[] = fixtureChunks()) {
   const time = fakeTime(startIso);
   const stores: (Store & { open: boolean })[] = [];
   cleanups.push(() => stores.forEach((s) => s.close()));
-  /** Starts a "process": its own store connection and scheduler. `store.close()` may be called any number of times. */
+  /** Starts a "process": its own store connection and scheduler. `await store.close()` may be called any number of times. */
   const boot = (send: DigestSender, extra: Partial<SchedulerOptions> = {}, clock: Clock = time.clock) => {
     const store = Object.assign(createStore(db.path, { now: time.now }), { open: true });
     const close = store.close;
-    store.close = () => {
-      if (store.open) close();
+    store.close = async () => {
+      if (store.open) await close();
       store.open = false;
     };
     stores.push(store);
@@ -62,10 +62,10 @@ describe("scheduler: when digests go out", () => {
     const w = world("2026-03-06T12:00:00Z");
     const sender = recordingSender(w.time.clock);
     const { service, scheduler } = w.boot(sender.send);
-    service.setTimezone({ chatId: 1 }, "Asia/Shanghai");
-    service.subscribe({ chatId: 1 }, "科技创新", "08:00");
-    service.setTimezone({ chatId: 2 }, "America/New_York");
-    service.subscribe({ chatId: 2 }, "科技创新", "02:30");
+    await service.setTimezone({ chatId: 1 }, "Asia/Shanghai");
+    await service.subscribe({ chatId: 1 }, "科技创新", "08:00");
+    await service.setTimezone({ chatId: 2 }, "America/New_York");
+    await service.subscribe({ chatId: 2 }, "科技创新", "02:30");
 
     await tickUntil(w.time, scheduler, "2026-03-10T12:00:00Z");
 
@@ -81,8 +81,8 @@ describe("scheduler: when digests go out", () => {
     const w = world("2026-10-24T12:00:00Z");
     const sender = recordingSender(w.time.clock);
     const { service, scheduler } = w.boot(sender.send);
-    service.setTimezone({ chatId: 1 }, "Europe/Berlin");
-    service.subscribe({ chatId: 1 }, "生态环境", "02:30");
+    await service.setTimezone({ chatId: 1 }, "Europe/Berlin");
+    await service.subscribe({ chatId: 1 }, "生态环境", "02:30");
     await tickUntil(w.time, scheduler, "2026-10-26T12:00:00Z");
     expect(sender.sent.map((m) => wallTime(m.at, "Europe/Berlin"))).toEqual(["2026-10-25 02:30", "2026-10-26 02:30"]);
   });
@@ -90,8 +90,8 @@ describe("scheduler: when digests go out", () => {
   it("after downtime over the due time, sends once on restart the same day and skips nothing else", async () => {
     const w = world("2026-03-07T12:00:00Z");
     const first = w.boot(recordingSender(w.time.clock).send);
-    first.service.subscribe({ chatId: 1 }, "科技创新", "08:00");
-    first.store.close();
+    await first.service.subscribe({ chatId: 1 }, "科技创新", "08:00");
+    await first.store.close();
     // The bot was down from 20:00 until 11:00 the next day (Shanghai).
     w.time.set("2026-03-08T03:00:00Z");
     const sender = recordingSender(w.time.clock);
@@ -108,7 +108,7 @@ describe("scheduler: when digests go out", () => {
       await gate;
       return { messageId: 1 };
     });
-    service.subscribe({ chatId: 1 }, "科技创新", "08:00");
+    await service.subscribe({ chatId: 1 }, "科技创新", "08:00");
     w.time.set("2026-03-09T00:00:00Z");
     const running = scheduler.tick();
     await flush();
@@ -121,17 +121,17 @@ describe("scheduler: when digests go out", () => {
 
 describe("scheduler: crash safety", () => {
   /** 40 subscribers due at 08:00 Shanghai on 2026-03-08. */
-  function broadcastWorld() {
+  async function broadcastWorld() {
     const w = world("2026-03-07T12:00:00Z");
     const setup = w.boot(recordingSender(w.time.clock).send);
-    for (let chatId = 1; chatId <= 40; chatId++) setup.service.subscribe({ chatId }, "科技创新", "08:00");
-    setup.store.close();
+    for (let chatId = 1; chatId <= 40; chatId++) await setup.service.subscribe({ chatId }, "科技创新", "08:00");
+    await setup.store.close();
     w.time.set("2026-03-08T00:00:00Z");
     return w;
   }
 
   it("killed while waiting for Telegram's rate limit → restart → everybody gets exactly one digest", async () => {
-    const w = broadcastWorld();
+    const w = await broadcastWorld();
     const before = recordingSender(w.time.clock);
     // The process dies at its 20th wait for a send slot: the store goes away and no wait ever ends.
     let sleeps = 0;
@@ -139,7 +139,7 @@ describe("scheduler: crash safety", () => {
       now: w.time.clock.now,
       sleep: (ms) => {
         if (++sleeps < 20) return w.time.clock.sleep(ms);
-        dead.store.close();
+        void dead.store.close();
         return new Promise(() => {});
       },
     };
@@ -164,10 +164,10 @@ describe("scheduler: crash safety", () => {
   });
 
   it("killed while Telegram handles a request → that digest is not resent (no duplicate), the rest are sent", async () => {
-    const w = broadcastWorld();
+    const w = await broadcastWorld();
     const before = recordingSender(w.time.clock, (_chatId, call) => {
       if (call !== 5) return undefined;
-      dead.store.close(); // the process dies with this request in flight
+      void dead.store.close(); // the process dies with this request in flight
       return "deliver-then-hang";
     });
     const dead = w.boot(before.send);
@@ -184,13 +184,13 @@ describe("scheduler: crash safety", () => {
     const chats = [...before.sent, ...after.sent].map((m) => m.chatId);
     expect(new Set(chats).size).toBe(chats.length);
     expect(new Set(chats).size).toBe(40);
-    const subscriber = restarted.store.getSubscriber(inFlightChat)!;
-    expect(restarted.store.listDeliveries(subscriber.id)[0]).toMatchObject({ status: "unknown" });
-    expect(restarted.service.stats().deliveries.unknown).toBe(report.unknown);
+    const subscriber = (await restarted.store.getSubscriber(inFlightChat))!;
+    expect((await restarted.store.listDeliveries(subscriber.id))[0]).toMatchObject({ status: "unknown" });
+    expect((await restarted.service.stats()).deliveries.unknown).toBe(report.unknown);
   });
 
   it("a run too slow for the orphan timeout loses its queued digests to the next run instead of sending them twice", async () => {
-    const w = broadcastWorld();
+    const w = await broadcastWorld();
     // The first run's waits for a send slot end only when the test says so: it stalls mid-broadcast but stays alive.
     const waiting: (() => void)[] = [];
     const stalled: Clock = {
@@ -235,7 +235,7 @@ describe("scheduler: crash safety", () => {
   });
 
   it("a clean stop mid-broadcast hands the unsent digests to the next run at once", async () => {
-    const w = broadcastWorld();
+    const w = await broadcastWorld();
     let stopAfter = 3;
     let first: ReturnType<typeof w.boot> | undefined;
     const before = recordingSender(w.time.clock, () => {
@@ -243,7 +243,7 @@ describe("scheduler: crash safety", () => {
     });
     first = w.boot(before.send, { concurrency: 1 });
     await first.scheduler.tick();
-    first.store.close();
+    await first.store.close();
     expect(before.sent.length).toBe(3);
 
     const after = recordingSender(w.time.clock);
@@ -256,37 +256,37 @@ describe("scheduler: crash safety", () => {
 });
 
 describe("scheduler: Telegram errors", () => {
-  function dueWorld(chats: number[]) {
+  async function dueWorld(chats: number[]) {
     const w = world("2026-03-07T12:00:00Z");
     const setup = w.boot(recordingSender(w.time.clock).send);
-    for (const chatId of chats) setup.service.subscribe({ chatId }, "科技创新", "08:00");
-    setup.store.close();
+    for (const chatId of chats) await setup.service.subscribe({ chatId }, "科技创新", "08:00");
+    await setup.store.close();
     w.time.set("2026-03-08T00:00:00Z");
     return w;
   }
 
   it("deactivates a subscriber who blocked the bot, keeps the record, and stops sending to them", async () => {
-    const w = dueWorld([1, 2]);
+    const w = await dueWorld([1, 2]);
     const sender = recordingSender(w.time.clock, (chatId) => {
       if (chatId === 2) throw new DeliveryError("blocked", "Forbidden: bot was blocked by the user");
     });
     const { scheduler, store, service } = w.boot(sender.send);
     expect(await scheduler.tick()).toMatchObject({ sent: 1, blocked: 1 });
-    expect(store.getSubscriber(2)).toMatchObject({ active: false, deactivatedReason: "Forbidden: bot was blocked by the user" });
-    expect(service.list({ chatId: 2 })).toHaveLength(1);
-    expect(service.stats()).toMatchObject({ subscribers: { active: 1, inactive: 1 }, deliveries: { sent: 1, blocked: 1 } });
+    expect(await store.getSubscriber(2)).toMatchObject({ active: false, deactivatedReason: "Forbidden: bot was blocked by the user" });
+    expect(await service.list({ chatId: 2 })).toHaveLength(1);
+    expect(await service.stats()).toMatchObject({ subscribers: { active: 1, inactive: 1 }, deliveries: { sent: 1, blocked: 1 } });
 
     w.time.set("2026-03-09T00:00:00Z");
     const calls = sender.calls;
     await scheduler.tick();
     expect(sender.calls - calls).toBe(1); // only chat 1
     // Coming back and subscribing again resumes delivery.
-    service.subscribe({ chatId: 2 }, "科技创新", "08:00");
-    expect(store.getSubscriber(2)?.active).toBe(true);
+    await service.subscribe({ chatId: 2 }, "科技创新", "08:00");
+    expect((await store.getSubscriber(2))?.active).toBe(true);
   });
 
   it("honours 429 retry_after and delivers the digest exactly once", async () => {
-    const w = dueWorld([1]);
+    const w = await dueWorld([1]);
     const attempts: number[] = [];
     const sender = recordingSender(w.time.clock, (_chat, call) => {
       attempts.push(w.time.ms);
@@ -296,11 +296,11 @@ describe("scheduler: Telegram errors", () => {
     expect(await scheduler.tick()).toMatchObject({ sent: 1, failed: 0 });
     expect(sender.sent).toHaveLength(1);
     expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(3000);
-    expect(store.listDeliveries(store.getSubscriber(1)!.id)[0]).toMatchObject({ status: "sent", attempts: 2 });
+    expect((await store.listDeliveries((await store.getSubscriber(1))!.id))[0]).toMatchObject({ status: "sent", attempts: 2 });
   });
 
   it("retries transient errors with growing waits, then records the failure", async () => {
-    const w = dueWorld([1]);
+    const w = await dueWorld([1]);
     const attempts: number[] = [];
     const sender = recordingSender(w.time.clock, () => {
       attempts.push(w.time.ms);
@@ -316,15 +316,15 @@ describe("scheduler: Telegram errors", () => {
     expect(gaps[1]).toBeGreaterThanOrEqual(4000);
     expect(gaps[2]).toBeGreaterThanOrEqual(5000);
     expect(gaps[2]).toBeLessThan(6000);
-    expect(store.listDeliveries(store.getSubscriber(1)!.id)[0]).toMatchObject({ status: "failed", attempts: 4, error: "Bad Gateway" });
-    expect(service.stats().deliveries.failed).toBe(1);
+    expect((await store.listDeliveries((await store.getSubscriber(1))!.id))[0]).toMatchObject({ status: "failed", attempts: 4, error: "Bad Gateway" });
+    expect((await service.stats()).deliveries.failed).toBe(1);
     // Failed is final for the day: no retry storm every minute.
     w.time.advance(60_000);
     expect((await scheduler.tick()).claimed).toBe(0);
   });
 
   it("gives up at once on a permanent error", async () => {
-    const w = dueWorld([1]);
+    const w = await dueWorld([1]);
     const sender = recordingSender(w.time.clock, () => {
       throw new DeliveryError("permanent", "Bad Request: chat not found");
     });
@@ -336,11 +336,11 @@ describe("scheduler: Telegram errors", () => {
   it("keeps under 30 messages a second overall and 1 a second per chat", async () => {
     const w = world("2026-03-07T12:00:00Z");
     const setup = w.boot(recordingSender(w.time.clock).send);
-    for (let chatId = 1; chatId <= 100; chatId++) setup.service.subscribe({ chatId }, "科技创新", "08:00");
+    for (let chatId = 1; chatId <= 100; chatId++) await setup.service.subscribe({ chatId }, "科技创新", "08:00");
     // Chat 7 has three themes due at the same minute.
-    setup.service.subscribe({ chatId: 7 }, "生态环境", "08:00");
-    setup.service.subscribe({ chatId: 7 }, "人工智能", "08:00");
-    setup.store.close();
+    await setup.service.subscribe({ chatId: 7 }, "生态环境", "08:00");
+    await setup.service.subscribe({ chatId: 7 }, "人工智能", "08:00");
+    await setup.store.close();
     w.time.set("2026-03-08T00:00:00Z");
     const sender = recordingSender(w.time.clock);
     const { scheduler } = w.boot(sender.send);
@@ -361,7 +361,7 @@ describe("scheduler: what each digest contains", () => {
     const w = world("2026-03-07T12:00:00Z", chunks);
     const sender = recordingSender(w.time.clock);
     const { service, scheduler } = w.boot(sender.send);
-    service.subscribe({ chatId: 1 }, "科技创新", "08:00");
+    await service.subscribe({ chatId: 1 }, "科技创新", "08:00");
 
     const seen = new Set<string>();
     let days = 0;
@@ -388,10 +388,10 @@ describe("scheduler: what each digest contains", () => {
   it("puts paragraphs of a report ingested after subscribing first, marked 新增", async () => {
     const w = world("2026-03-07T12:00:00Z", fixtureChunks([2021, 2022, 2023]));
     const first = w.boot(recordingSender(w.time.clock).send);
-    first.service.subscribe({ chatId: 1 }, "科技创新", "08:00");
+    await first.service.subscribe({ chatId: 1 }, "科技创新", "08:00");
     w.time.set("2026-03-08T00:00:00Z");
     await first.scheduler.tick();
-    first.store.close();
+    await first.store.close();
 
     // The 2024 report is ingested; the bot restarts with the larger corpus.
     w.time.set("2026-03-08T12:00:00Z");

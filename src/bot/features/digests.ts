@@ -16,9 +16,10 @@ import {
   type ChatRef,
   type DigestService,
   type SubscribeResult,
+  type UnknownDelivery,
 } from "../../digest/index.js";
 import type { Logger } from "../../logger.js";
-import type { Store } from "../../store/store.js";
+import { StoreError } from "../../store/errors.js";
 import type { BotContext } from "../context.js";
 import type { BotFeature, CommandSpec } from "../deps.js";
 import { describeError, isNotModified } from "../errors.js";
@@ -48,14 +49,6 @@ export interface DigestFeatureOptions {
   logger: Logger;
   /** The loaded meetings, to label /themes counts by year and city (else by meeting id). */
   meetings?: readonly Meeting[];
-  /**
-   * Where `/timezone` without an argument reads the chat's zone. The service has no
-   * read-only getter, so without a store the zone is that of the chat's subscriptions,
-   * or `defaultTimeZone` when there are none.
-   */
-  store?: Pick<Store, "getSubscriber">;
-  /** The zone of chats that never set one (DEFAULT_TIMEZONE; default Asia/Shanghai, like the store). */
-  defaultTimeZone?: string;
 }
 
 /** The commands this feature adds to the menu; /stats is left out, as only admins may use it. */
@@ -72,22 +65,17 @@ export const DIGEST_COMMANDS: readonly CommandSpec[] = [
  * Creates the digest feature, to pass in `BotDeps.extraFeatures`.
  *
  * @example
- * const feature = createDigestFeature({ service, adminIds: config.ADMIN_USER_IDS, logger, meetings, store });
+ * const feature = createDigestFeature({ service, adminIds: config.ADMIN_USER_IDS, logger, meetings });
  * const bot = createBot(token, { ...deps, extraFeatures: [feature] });
  */
 export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
   const { service, logger } = options;
   const admins = new Set(options.adminIds);
   const meetings = options.meetings ?? [];
-  const defaultZone = options.defaultTimeZone ?? "Asia/Shanghai";
   const composer = new Composer<BotContext>();
   const only = composer.chatType(["private", "group", "supergroup"]);
 
   const chatOf = (ctx: BotContext & { chat: { id: number } }): ChatRef => ({ chatId: ctx.chat.id, userId: ctx.from?.id ?? null, language: ctx.lang });
-  const zoneOf = (chat: ChatRef): string => {
-    if (options.store !== undefined) return options.store.getSubscriber(chat.chatId)?.timeZone ?? defaultZone;
-    return service.list(chat)[0]?.timeZone ?? defaultZone;
-  };
   /** In groups only the owner and administrators change the group's digests; anyone may in a private chat. */
   const mayManage = async (ctx: BotContext): Promise<boolean> => {
     if (ctx.chat?.type === "private") return true;
@@ -110,8 +98,8 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
     return false;
   };
   /** The group's digests keep one language; a private chat follows its user. */
-  const followLanguage = (ctx: BotContext, chat: ChatRef) => {
-    if (ctx.chat?.type === "private") service.setLanguage(chat, ctx.lang);
+  const followLanguage = async (ctx: BotContext, chat: ChatRef) => {
+    if (ctx.chat?.type === "private") await service.setLanguage(chat, ctx.lang);
   };
   const reply = (ctx: BotContext, html: string) => ctx.reply(html, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
   /** Answers a DigestInputError with its message (what is accepted); other errors go to the error boundary. */
@@ -121,8 +109,10 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       try {
         await handler(ctx);
       } catch (error) {
-        if (!(error instanceof DigestInputError)) throw error;
-        (ctx.log ?? logger).info("digest command input refused", { code: error.code });
+        if (!(error instanceof DigestInputError) && !(error instanceof StoreError)) throw error;
+        // A store fault: the operator needs the details, the user only "busy, try again".
+        if (error instanceof StoreError) (ctx.log ?? logger).error("digest command hit a store fault", { code: error.code, error: error.message });
+        else (ctx.log ?? logger).info("digest command input refused", { code: error.code });
         // A callback answer holds at most 200 characters; the lists of accepted values can be longer, so they go in the chat.
         if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery();
         await reply(ctx, escapeHtml(error.text(ctx.lang)));
@@ -152,8 +142,8 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       }
       if (!(await mayManage(ctx))) return;
       const chat = chatOf(ctx);
-      const result = service.subscribe(chat, theme, time);
-      followLanguage(ctx, chat);
+      const result = await service.subscribe(chat, theme, time);
+      await followLanguage(ctx, chat);
       ctx.log.info("digest subscribed", { theme: result.themeId, time: result.time, created: result.created });
       await reply(ctx, subscribedHtml(result, ctx.lang));
     }),
@@ -167,7 +157,7 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       const choice = parseSubscribeCallbackData(ctx.callbackQuery.data);
       // A ref names a catalogue theme, or (hashed) a free-text topic this chat subscribed to.
       const catalogue = choice === undefined ? undefined : service.themes().find((c) => c.theme.id === choice.themeId)?.theme;
-      const mine = choice === undefined || catalogue !== undefined ? undefined : service.list(chat).find((v) => themeRef(v.themeId) === choice.themeId);
+      const mine = choice === undefined || catalogue !== undefined ? undefined : (await service.list(chat)).find((v) => themeRef(v.themeId) === choice.themeId);
       const theme = catalogue ?? (mine === undefined ? undefined : { id: mine.themeId, zh: mine.name.zh, en: mine.name.en, text: mine.name.zh });
       if (choice === undefined || theme === undefined) {
         await ctx.answerCallbackQuery({ text: t.buttonExpired, show_alert: true });
@@ -182,21 +172,21 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       if (choice.step === "theme" && choice.time === undefined) {
         await ctx.answerCallbackQuery();
         const name = ctx.lang === "zh" ? theme.zh : theme.en;
-        await edit(ctx, escapeHtml(t.pickTime(name, zoneOf(chat))), timePickerKeyboard(theme.id));
+        await edit(ctx, escapeHtml(t.pickTime(name, await service.timeZone(chat))), timePickerKeyboard(theme.id));
         return;
       }
       if (!(await mayManage(ctx))) return;
       if (choice.step === "unsubscribe") {
-        const { removed } = service.unsubscribe(chat, themeText);
+        const { removed } = await service.unsubscribe(chat, themeText);
         await ctx.answerCallbackQuery();
         const names = removed.map((v) => v.name[ctx.lang]).join(ctx.lang === "zh" ? "、" : ", ");
-        const rest = service.list(chat);
+        const rest = await service.list(chat);
         const list = rest.length === 0 ? escapeHtml(t.noSubscriptions) : formatSubscriptionsHtml(rest, ctx.lang);
         await edit(ctx, `${escapeHtml(removed.length === 0 ? t.unsubscribedNothing : t.unsubscribed(names))}\n\n${list}`, subscriptionsKeyboard(rest, ctx.lang));
         return;
       }
-      const result = service.subscribe(chat, themeText, choice.time);
-      followLanguage(ctx, chat);
+      const result = await service.subscribe(chat, themeText, choice.time);
+      await followLanguage(ctx, chat);
       ctx.log.info("digest subscribed", { theme: result.themeId, time: result.time, created: result.created, via: "keyboard" });
       await ctx.answerCallbackQuery();
       await edit(ctx, subscribedHtml(result, ctx.lang));
@@ -210,12 +200,12 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       const chat = chatOf(ctx);
       const what = ctx.match.trim();
       if (what === "") {
-        const mine = service.list(chat);
+        const mine = await service.list(chat);
         await reply(ctx, mine.length === 0 ? escapeHtml(t.noSubscriptions) : `${escapeHtml(t.unsubscribeUsage)}\n\n${formatSubscriptionsHtml(mine, ctx.lang)}`);
         return;
       }
       if (!(await mayManage(ctx))) return;
-      const { removed } = service.unsubscribe(chat, what);
+      const { removed } = await service.unsubscribe(chat, what);
       const names = removed.map((v) => v.name[ctx.lang]).join(ctx.lang === "zh" ? "、" : ", ");
       await reply(ctx, escapeHtml(removed.length === 0 ? t.unsubscribedNothing : t.unsubscribed(names)));
     }),
@@ -224,7 +214,7 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
   only.command(
     "subscriptions",
     guard(async (ctx) => {
-      const mine = service.list(chatOf(ctx));
+      const mine = await service.list(chatOf(ctx));
       const keyboard = subscriptionsKeyboard(mine, ctx.lang);
       await ctx.reply(formatSubscriptionsHtml(mine, ctx.lang), {
         parse_mode: "HTML",
@@ -241,21 +231,21 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       const chat = chatOf(ctx);
       const zone = ctx.match.trim();
       if (zone === "") {
-        await reply(ctx, escapeHtml(t.timezoneCurrent(zoneOf(chat))));
+        await reply(ctx, escapeHtml(t.timezoneCurrent(await service.timeZone(chat))));
         return;
       }
       const found = resolveTimeZone(zone);
       if (!(await mayManage(ctx))) return;
-      const { timeZone } = service.setTimezone(chat, found.timeZone);
+      const { timeZone } = await service.setTimezone(chat, found.timeZone);
       const place = found.via === "city" ? t.timezonePlace(found.place, 1) : found.via === "country" ? t.timezonePlace(found.place, found.zones) : "";
-      await reply(ctx, escapeHtml(`${t.timezoneSet(timeZone, service.list(chat).length)}${place}`));
+      await reply(ctx, escapeHtml(`${t.timezoneSet(timeZone, (await service.list(chat)).length)}${place}`));
     }),
   );
 
   /** Sends one digest now through the scheduler's sender; tells the chat when it could not go out. */
   const sendDigestNow = async (ctx: BotContext & { chat: { id: number } }, chat: ChatRef, theme: string | undefined) => {
     // The digest goes out through the scheduler's sender, in the subscriber's language: make it this user's.
-    followLanguage(ctx, chat);
+    await followLanguage(ctx, chat);
     const { digest, outcome } = await service.digestNow(chat, theme);
     if (outcome.status === "sent") return;
     (ctx.log ?? logger).warn("digest now not delivered", { theme: digest.themeId, status: outcome.status, ...("error" in outcome ? { error: outcome.error } : {}) });
@@ -271,7 +261,7 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       const chat = chatOf(ctx);
       const theme = ctx.match.trim();
       // Bare /digest: the chat's only subscription, else theme buttons.
-      if (theme === "" && service.list(chat).length !== 1) {
+      if (theme === "" && (await service.list(chat)).length !== 1) {
         const themes = service.themes().filter((c) => c.total > 0).map((c) => c.theme);
         await ctx.reply(escapeHtml(texts(ctx.lang).digest.pickDigestTheme), { parse_mode: "HTML", reply_markup: digestThemeKeyboard(themes, ctx.lang) });
         return;
@@ -288,11 +278,48 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
         await reply(ctx, escapeHtml(texts(ctx.lang).digest.adminOnly));
         return;
       }
-      await reply(ctx, formatDigestStatsHtml(service.stats(), ctx.lang));
+      await reply(ctx, formatDigestStatsHtml(await service.stats(), ctx.lang) + unknownRowsHtml(await service.unknownDeliveries(), ctx.lang));
+    }),
+  );
+
+  only.command(
+    "resend",
+    guard(async (ctx) => {
+      if (ctx.from === undefined || !admins.has(ctx.from.id)) {
+        await reply(ctx, escapeHtml(texts(ctx.lang).digest.adminOnly));
+        return;
+      }
+      const id = Number(ctx.match.trim());
+      const outcome = Number.isInteger(id) && id > 0 ? await service.resendUnknown(id) : { status: "not-unknown" as const };
+      ctx.log.info("unknown digest resent by an admin", { deliveryId: id, status: outcome.status });
+      await reply(ctx, escapeHtml(resendText(outcome.status, id, ctx.lang)));
     }),
   );
 
   return { name: "digests", composer, commands: [...DIGEST_COMMANDS] };
+}
+
+/**
+ * The digests whose outcome is unknown (the process died while Telegram handled them),
+ * with the command that resends one. They are never resent automatically: most did
+ * arrive, and a resend would then be a duplicate; an admin who checked can decide.
+ */
+function unknownRowsHtml(rows: readonly UnknownDelivery[], lang: Lang): string {
+  if (rows.length === 0) return "";
+  const head =
+    lang === "zh"
+      ? "\n\n送达未知的摘要（进程在发送途中退出；确认未收到后可用 /resend 编号 重发）："
+      : "\n\nDigests with an unknown outcome (the process died mid-send; if one never arrived, /resend ID sends it):";
+  const lines = rows.map((r) => `• #${r.id} chat ${r.chatId ?? "?"} · ${escapeHtml(r.themeId)} · ${r.localDate}`);
+  return `${escapeHtml(head)}\n${lines.join("\n")}`;
+}
+
+function resendText(status: string, id: number, lang: Lang): string {
+  if (status === "sent") return lang === "zh" ? `已重发 #${id}。` : `Resent #${id}.`;
+  if (status === "not-unknown") {
+    return lang === "zh" ? `#${id} 不是送达未知的摘要（见 /stats）。` : `#${id} is not a digest with an unknown outcome (see /stats).`;
+  }
+  return lang === "zh" ? `#${id} 重发失败（${status}）。` : `Resending #${id} failed (${status}).`;
 }
 
 /** The confirmation of a subscription: theme, time and zone, then what to do next. */

@@ -80,7 +80,7 @@ export function useDigestHarness(): (options?: { startIso?: string }) => Promise
     running.push(() => rmSync(dbDir, { recursive: true, force: true }));
     const dbPath = join(dbDir, "bot.sqlite");
     const store = createStore(dbPath, { now: wall.now, defaultTimeZone: "Asia/Shanghai" });
-    running.push(() => store.close());
+    running.push(() => void store.close());
 
     const chunks = engine.index.chunks;
     const meetings = engine.corpus.meetings;
@@ -100,7 +100,7 @@ export function useDigestHarness(): (options?: { startIso?: string }) => Promise
     });
     running.push(() => scheduler.stop());
     const service = createDigestService({ store, scheduler, chunks, now: wall.now });
-    const feature = createDigestFeature({ service, adminIds: [ADMIN_ID], logger, meetings, store, defaultTimeZone: "Asia/Shanghai" });
+    const feature = createDigestFeature({ service, adminIds: [ADMIN_ID], logger, meetings });
 
     const deps: BotDeps = {
       answerer: engine.extractive,
