@@ -24,6 +24,7 @@ import { createDigestService, createScheduler } from "./digest/index.js";
 import { openStore } from "./store/index.js";
 import { personNames } from "./corpus/names.js";
 import { createTrendService } from "./trend/index.js";
+import { DEFAULT_THEMES } from "./digest/themes.js";
 
 /** Shutdown gets this long before the process exits anyway (containers usually allow 10 s). */
 const SHUTDOWN_DEADLINE_MS = 8000;
@@ -55,6 +56,10 @@ await runCli(async () => {
   const scheduler = createScheduler({ store, chunks, send, logger });
   stops.push(() => scheduler.stop());
   const service = createDigestService({ store, scheduler, chunks, defaultTimeZone: config.DEFAULT_TIMEZONE });
+  const trend = createTrendService({ chunks, segmenter: engine.segmenter, artefact: engine.themeWeights, people: personNames(engine.corpus) });
+  // The first chart of a process loads the font and the renderer (~0.8 s); pay that now, not in a user's /trend.
+  const [warmTheme] = DEFAULT_THEMES;
+  if (warmTheme) void trend.trendPng(trend.trend(warmTheme), "zh").catch((error: unknown) => logger.warn("chart warm-up failed", { error }));
   const deps: BotDeps = {
     answerer,
     meetings: engine.corpus.meetings,
@@ -66,7 +71,7 @@ await runCli(async () => {
       adminIds: config.ADMIN_USER_IDS,
     },
     feedback: createSqliteFeedbackStore(store),
-    trend: createTrendService({ chunks, segmenter: engine.segmenter, artefact: engine.themeWeights, people: personNames(engine.corpus) }),
+    trend,
     extraFeatures: [
       createDigestFeature({ service, adminIds: config.ADMIN_USER_IDS, logger, meetings }),
     ],
