@@ -61,9 +61,10 @@ describe("the bot with the real offline core", () => {
     expect(source).toBeDefined();
     server.pressButton(user, reply, source!);
     const paragraph = await server.waitForMessage(user.id, (m) => m.message_id !== reply.message_id);
-    // The paragraph the answer quoted, whole.
-    const quoted = reply.text!.split("[1]")[0]!.replace(/。$/, "");
-    expect(paragraph.text).toContain(quoted);
+    // The place as the cited paragraph, opened whole, writes it.
+    const place = /在(\p{Script=Han}+?)举行/u.exec(reply.text!)?.[1];
+    expect(place).toBeDefined();
+    expect(paragraph.text).toContain(`在${place}举行`);
   });
 
   it("resolves a follow-up against the previous question in the chat", async () => {
