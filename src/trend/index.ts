@@ -3,6 +3,7 @@
  * trend questions in words and `npm run ask -- --trend`. Built once from the
  * index (its chunks and the theme weights saved at ingest); no Telegram here.
  */
+import { toCitation } from "../answer/citations.js";
 import type { Citation } from "../answer/types.js";
 import type { Chunk } from "../index/chunk.js";
 import type { Segmenter } from "../index/segmenter.js";
@@ -129,17 +130,5 @@ export function trendLines(trend: Trend, lang: "zh" | "en"): string[] {
 
 /** A citation (as answers carry) for a paragraph a trend or comparison points at. */
 export function citationOf(n: number, chunk: Chunk): Citation {
-  return {
-    n,
-    meetingId: chunk.meetingId,
-    meeting: chunk.meetingTitle,
-    article: chunk.articleTitle,
-    articleIndex: chunk.articleIndex,
-    articleKind: chunk.articleKind,
-    paragraph: chunk.paragraph,
-    text: chunk.text,
-    source: { name: chunk.source.name, ...(chunk.source.url ? { url: chunk.source.url } : {}) },
-    date: chunk.startDate,
-    city: chunk.city,
-  };
+  return toCitation(n, chunk);
 }
