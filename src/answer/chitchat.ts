@@ -12,6 +12,8 @@ const SMALL_TALK = [
   "what can you do", "who are you", "help", "how does this work",
 ];
 
+const PHRASES = new Set(SMALL_TALK);
+
 /** Whether a message is only small talk ("你好", "好的，谢谢", "hi, what can you do?"). */
 export function isSmallTalk(message: string): boolean {
   const parts = message
@@ -19,13 +21,12 @@ export function isSmallTalk(message: string): boolean {
     .split(/[\s,，。.!！?？~～、;；:：]+/u)
     .filter(Boolean);
   if (!parts.length) return false;
-  const phrases = new Set(SMALL_TALK);
   // Join neighbouring words back into phrases ("thank you", "what can you do").
   let i = 0;
   while (i < parts.length) {
     let matched = 0;
     for (let len = Math.min(5, parts.length - i); len >= 1; len--) {
-      if (phrases.has(parts.slice(i, i + len).join(" "))) {
+      if (PHRASES.has(parts.slice(i, i + len).join(" "))) {
         matched = len;
         break;
       }

@@ -14,7 +14,7 @@ import { isOtherMeetingYear, type AnswerType, type UnderstoodQuery } from "../re
 import { meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
-import { QUESTION_VOCABULARY } from "./intents.js";
+import { QUESTION_VOCABULARY_ALL } from "./intents.js";
 import { answerTyped, type TypedAnswer } from "./typed.js";
 import type { Knowledge } from "../knowledge/extract.js";
 import { languageOf } from "../text/language.js";
@@ -127,14 +127,14 @@ export function createExtractiveAnswerer(deps: {
   function typedCovers(q: UnderstoodQuery, typed: TypedAnswer): boolean {
     const evidence = (typed.chunks.map((c) => `${c.meetingTitle}${c.articleTitle}${c.text}`).join("") + typed.text).toLowerCase();
     // The words that shaped the question ("下一年", "哪个城市") are what the typed answer answers.
-    const explained = [...q.text.matchAll(new RegExp(QUESTION_VOCABULARY.source, "giu"))].map((m) => m[0]);
+    const explained = [...q.text.matchAll(QUESTION_VOCABULARY_ALL)].map((m) => m[0]);
     const maxIdf = Math.log(1 + retriever.chunks.length);
     let found = 0;
     let missing = 0;
     for (const { term, weight } of q.terms) {
       if (weight < 0.3) continue;
       const known = retriever.documentFrequency(term) > 0;
-      const w = (known ? (retriever.idf(term) || 1) * knownWeight(term) : (maxIdf + 1) * unknownWeight(term)) * Math.min(1, weight);
+      const w = contentWeight(term, known) * Math.min(1, weight);
       const said = [term, ...(CHINESE_SYNONYMS[term] ?? [])].some((t) => evidence.includes(t));
       if (said || explained.some((span) => span.includes(term) || term.includes(span))) found += w;
       else missing += w;
@@ -222,7 +222,7 @@ export function createExtractiveAnswerer(deps: {
       const known = retriever.documentFrequency(term) > 0 || (CHINESE_SYNONYMS[term] ?? []).some((s) => retriever.documentFrequency(s) > 0);
       const strangeness = known ? 0 : unknownWeight(term);
       if (strangeness >= 1) unseenName = true;
-      const weight = (known ? (retriever.idf(term) || 1) * knownWeight(term) : (maxIdf + 1) * strangeness) * Math.min(1, termWeight);
+      const weight = contentWeight(term, known) * Math.min(1, termWeight);
       total += weight;
       const forms = [term, ...(CHINESE_SYNONYMS[term] ?? [])];
       if (forms.some((t) => haystack.includes(t)) || answersTypeWord(term, q.answerType, typeText)) {
@@ -269,6 +269,11 @@ export function createExtractiveAnswerer(deps: {
       default:
         return true;
     }
+  }
+
+  /** What a question word weighs before its query weight: IDF and kind for a known word, strangeness for an unknown one. */
+  function contentWeight(term: string, known: boolean): number {
+    return known ? (retriever.idf(term) || 1) * knownWeight(term) : (Math.log(1 + retriever.chunks.length) + 1) * unknownWeight(term);
   }
 
   /**

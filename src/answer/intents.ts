@@ -28,6 +28,9 @@ export const QUESTION_VOCABULARY = new RegExp(
   "iu",
 );
 
+/** The same vocabulary for finding every such word in a question (matchAll copies it, so sharing is safe). */
+export const QUESTION_VOCABULARY_ALL = new RegExp(QUESTION_VOCABULARY.source, "giu");
+
 /** Visits and speeches are prose: "where did they visit" is not "where was it held". */
 export const PROSE_WORDS = /考察|参观|看了|去了|走访|调研|说了|讲了|说什么|讲什么|表示|强调|指出|发言|讲话|致辞|\bvisit|\binspect|\btour|\bsites?\b|\bstops?\b|\bsee\b|\bsaid\b|\bsay\b|\btell\b|\btold\b|\bdescribe|\brecall|\bstress|\bemphasi|\burge/iu;
 
