@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Splits the written question sets once, by a fixed seed, into a tuning half and a held-out half.
-// Run once when new questions are written; the halves are committed and never re-drawn.
-//   node eval/split.mjs   (reads eval/written/*-questions.jsonl and *-conversations.jsonl)
+// Each batch of written sets (A and B first, C later, …) is split on its own, with its own seed, so a
+// new batch never re-draws the halves of an earlier one. The halves are committed and never re-drawn.
+//   node eval/split.mjs   (reads eval/written/<letter>-questions.jsonl and <letter>-conversations.jsonl)
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,15 +22,17 @@ function random(seed) {
   };
 }
 
-const read = (suffix) =>
+/** Batches in the order they were written; a new batch is appended, never merged into an earlier one. */
+const BATCHES = [["A", "B"], ["C"]];
+
+const read = (batch, suffix) =>
   readdirSync(join(here, "written"))
-    .filter((f) => f.endsWith(suffix))
+    .filter((f) => f.endsWith(suffix) && batch.includes(f.slice(0, f.indexOf("-"))))
     .sort()
     .flatMap((f) => readFileSync(join(here, "written", f), "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l)));
 
-const rand = random(SEED);
 /** Splits each class in two halves at random, so both halves cover every class. */
-function split(items, classOf) {
+function split(items, classOf, rand) {
   const groups = new Map();
   for (const item of items) {
     const key = classOf(item);
@@ -46,8 +49,18 @@ function split(items, classOf) {
 }
 
 const write = (file, items) => writeFileSync(join(here, file), items.map((x) => JSON.stringify(x)).join("\n") + "\n");
-const questions = split(read("-questions.jsonl"), (q) => q.class);
-const conversations = split(read("-conversations.jsonl"), (c) => c.id.replace(/\d+$/, ""));
+const questions = { tune: [], heldOut: [] };
+const conversations = { tune: [], heldOut: [] };
+BATCHES.forEach((batch, i) => {
+  // The first batch keeps the seed it was split with.
+  const rand = random(SEED + i);
+  const q = split(read(batch, "-questions.jsonl"), (item) => item.class, rand);
+  const c = split(read(batch, "-conversations.jsonl"), (item) => item.id.replace(/\d+$/, ""), rand);
+  for (const [all, part] of [[questions, q], [conversations, c]]) {
+    all.tune.push(...part.tune);
+    all.heldOut.push(...part.heldOut);
+  }
+});
 write("tune.jsonl", questions.tune);
 write("heldout.jsonl", questions.heldOut);
 write("tune-conversations.jsonl", conversations.tune);
