@@ -13,8 +13,12 @@ const SMALL_TALK = [
 ];
 
 const PHRASES = new Set(SMALL_TALK);
+/** Words that may stand beside small talk without asking anything ("thanks, that's all", "好的，就这些"). */
+const FILLER = new Set(
+  ["that's", "thats", "that", "is", "all", "it", "for", "now", "so", "much", "very", "really", "again", "you", "a", "lot", "了", "啊", "哦", "呀", "啦", "吧", "嗯", "就这些", "没了", "没有了", "先这样"],
+);
 
-/** Whether a message is only small talk ("你好", "好的，谢谢", "hi, what can you do?"). */
+/** Whether a message is only small talk ("你好", "好的，谢谢", "hi, what can you do?", "thanks, that's all"). */
 export function isSmallTalk(message: string): boolean {
   const parts = message
     .toLowerCase()
@@ -23,6 +27,7 @@ export function isSmallTalk(message: string): boolean {
   if (!parts.length) return false;
   // Join neighbouring words back into phrases ("thank you", "what can you do").
   let i = 0;
+  let phrases = 0;
   while (i < parts.length) {
     let matched = 0;
     for (let len = Math.min(5, parts.length - i); len >= 1; len--) {
@@ -31,10 +36,12 @@ export function isSmallTalk(message: string): boolean {
         break;
       }
     }
-    if (!matched) return false;
+    if (matched) phrases++;
+    else if (FILLER.has(parts[i]!.replace(/[’‘]/g, "'"))) matched = 1;
+    else return false;
     i += matched;
   }
-  return true;
+  return phrases > 0;
 }
 
 /**
