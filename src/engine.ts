@@ -11,9 +11,11 @@ import { IndexError } from "./index/errors.js";
 import { chunkCorpus } from "./index/chunk.js";
 import { localEmbedderFactory } from "./index/embedders.js";
 import { createSegmenter, type Segmenter } from "./index/segmenter.js";
+import { documentFrequencies, type Postings } from "./index/postings.js";
 import { buildIndex, INDEX_FORMAT_VERSION, loadIndex, readIndexManifest, type EmbedderFactory, type IndexManifest, type LoadedIndex } from "./index/store.js";
 import { extractKnowledge, type Knowledge } from "./knowledge/extract.js";
 import { silentLogger, type Logger } from "./logger.js";
+import { BRIDGE_FILE, buildBridge, createBridge } from "./retrieval/bridge.js";
 import { corpusVocabulary } from "./retrieval/query.js";
 import { createHybridRetriever, type HybridRetriever } from "./retrieval/hybrid.js";
 import { THEME_WEIGHTS_FILE, themeWeightsArtefact } from "./trend/weights.js";
@@ -58,11 +60,13 @@ const ARTEFACTS = {
   corpus: { file: "corpus.json", derive: (corpus: Corpus): Corpus => corpus },
   people: { file: "people.json", derive: (corpus: Corpus): string[] => personNames(corpus) },
   themes: { file: THEME_WEIGHTS_FILE, derive: (corpus: Corpus) => themeWeightsArtefact(chunkCorpus(corpus)) },
+  // The dictionary is read at ingest only; a start reads the few thousand entries the corpus uses.
+  bridge: { file: BRIDGE_FILE, derive: (_corpus: Corpus, words: Postings) => buildBridge(documentFrequencies(words)) },
 };
 type Artefacts = { [K in keyof typeof ARTEFACTS]: ReturnType<(typeof ARTEFACTS)[K]["derive"]> };
 
-function deriveArtefacts(corpus: Corpus): Artefacts {
-  return Object.fromEntries(Object.entries(ARTEFACTS).map(([key, a]) => [key, a.derive(corpus)])) as Artefacts;
+function deriveArtefacts(corpus: Corpus, words: Postings): Artefacts {
+  return Object.fromEntries(Object.entries(ARTEFACTS).map(([key, a]) => [key, a.derive(corpus, words)])) as Artefacts;
 }
 
 function readArtefacts(index: LoadedIndex): Artefacts {
@@ -91,9 +95,10 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   let artefacts: Artefacts;
   if (reason) {
     const corpus = loadCorpus(options.corpusDir, { onFile: options.onFile, onDropped: options.onDropped });
-    artefacts = deriveArtefacts(corpus);
-    segmenter.learn(artefacts.people);
+    // Names first, so segmentation keeps them whole; the rest is derived from the segmented words too.
+    segmenter.learn(personNames(corpus));
     logger.info("building index", { reason, dir: options.indexDir });
+    let derived: Artefacts | undefined;
     try {
       index = await buildIndex({
         dir: options.indexDir,
@@ -101,9 +106,13 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
         corpusHash: corpus.hash,
         factory,
         segmenter,
-        artefacts: Object.fromEntries(Object.entries(ARTEFACTS).map(([key, a]) => [a.file, JSON.stringify(artefacts[key as keyof Artefacts])])),
+        artefacts: (words) => {
+          derived = deriveArtefacts(corpus, words);
+          return Object.fromEntries(Object.entries(ARTEFACTS).map(([key, a]) => [a.file, JSON.stringify(derived![key as keyof Artefacts])]));
+        },
         onProgress: options.onEmbedProgress,
       });
+      artefacts = derived!;
     } catch (err) {
       const previous = options.build !== "force" && err instanceof IndexError && err.reason === "disk-full" ? usable(options.indexDir, factory) : undefined;
       if (!previous) throw err;
@@ -121,9 +130,9 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
 }
 
 function wire(index: LoadedIndex, artefacts: Artefacts, segmenter: Segmenter, logger: Logger, built: string | undefined): Engine {
-  const { corpus, people, themes } = artefacts;
-  // English spellings of the corpus' own people and places, so a new report's officials are known in English.
-  const vocabulary = corpusVocabulary(people, corpus.meetings);
+  const { corpus, people, themes, bridge } = artefacts;
+  // English spellings of the corpus' own people and places, and its words' English glosses, so a new report is known in English.
+  const vocabulary = corpusVocabulary(people, corpus.meetings, createBridge(bridge));
   const retriever = createHybridRetriever({ index, meetings: corpus.meetings, segmenter, logger, vocabulary });
   const knowledge = extractKnowledge(corpus.meetings, index.chunks, people);
   const extractive = createExtractiveAnswerer({ retriever, meetings: corpus.meetings, people: new Set(people), knowledge, partOfSpeech: segmenter.partOfSpeech });

@@ -28,6 +28,8 @@ const BUDGET = 110;
 const LONG_CLAUSE = 220;
 /** Below this share of the question's weighted content words found in the evidence, refuse. */
 const MIN_COVERAGE = 0.5;
+/** The same for an English question understood only through the dictionary bridge. */
+const ANCHORLESS_COVERAGE = 0.6;
 const CANDIDATES = 5;
 
 /** The offline answerer, which also tells whether a question is within the reports' scope at all. */
@@ -55,6 +57,7 @@ export function createExtractiveAnswerer(deps: {
   const chunkById = new Map(retriever.chunks.map((c) => [c.id, c]));
   const people = deps.people ?? new Set<string>();
   const places = new Set<string>([...PROVINCES, ...meetings.flatMap((m) => [m.city, m.province])]);
+  const cities = [...new Set(meetings.map((m) => m.city))];
   /** Chunk texts without quotes and spaces, for phrase search; built on the first "which meetings" question. */
   let normalised: string[] | undefined;
   const contexts = new WeakMap<
@@ -112,9 +115,9 @@ export function createExtractiveAnswerer(deps: {
       const score = window.score * (candidate.chunk.paragraph === 0 ? 0.5 : 1);
       if (!best || score > best.score) best = { window: window.window, score, chunk: candidate.chunk };
     }
-    if (!best || coverage(q, best.chunk) < MIN_COVERAGE) return refuse(question, result);
+    if (!best || coverage(q, best.chunk) < minCoverage(q)) return refuse(question, result);
     // "王浩说了什么" needs a paragraph where someone speaks; a list of attendees does not answer it.
-    if (!holdsAskedKind(q, best.window, best.chunk.text)) return refuse(question, result);
+    if (!holdsAskedKind(q, best.window, best.chunk)) return refuse(question, result);
     const citations = [toCitation(1, best.chunk, meetings)];
     const text = q.language === "en" ? `${capitalise(meetingLabel(meetingOf(best.chunk), "en"))} report: ${best.window} [1]` : `${best.window}[1]`;
     return { question, answered: true, answer: text, citations, retrieved: result.results, path: "extractive", language: q.language };
@@ -135,9 +138,10 @@ export function createExtractiveAnswerer(deps: {
       if (weight < 0.3) continue;
       const known = retriever.documentFrequency(term) > 0;
       const w = contentWeight(term, known) * Math.min(1, weight);
-      const said = [term, ...(CHINESE_SYNONYMS[term] ?? [])].some((t) => evidence.includes(t));
+      const said = formsOf(q, term).some((t) => evidence.includes(t));
       if (said || explained.some((span) => span.includes(term) || term.includes(span))) found += w;
-      else missing += w;
+      // A word bridged from English may be how the question is put ("how long", "pick"), which the type answers.
+      else if (!q.alternatives.has(term)) missing += w;
     }
     for (const word of q.unknownWords) if (isEnglishName(word)) missing += maxIdf + 1;
     return missing <= found;
@@ -219,12 +223,13 @@ export function createExtractiveAnswerer(deps: {
     let unseenName = false;
     let topicFound = false;
     for (const { term, weight: termWeight } of primary) {
-      const known = retriever.documentFrequency(term) > 0 || (CHINESE_SYNONYMS[term] ?? []).some((s) => retriever.documentFrequency(s) > 0);
+      const forms = formsOf(q, term);
+      const known = forms.some((s) => retriever.documentFrequency(s) > 0);
       const strangeness = known ? 0 : unknownWeight(term);
       if (strangeness >= 1) unseenName = true;
-      const weight = contentWeight(term, known) * Math.min(1, termWeight);
+      // A word bridged from English is one guess among its translations: it counts half.
+      const weight = contentWeight(term, known) * Math.min(1, termWeight) * (q.alternatives.has(term) ? 0.5 : 1);
       total += weight;
-      const forms = [term, ...(CHINESE_SYNONYMS[term] ?? [])];
       if (forms.some((t) => haystack.includes(t)) || answersTypeWord(term, q.answerType, typeText)) {
         found += weight;
         if (!isContextWord(term)) topicFound = true;
@@ -246,29 +251,46 @@ export function createExtractiveAnswerer(deps: {
    * "谁", a date for "哪天", a theme for "主题", the person's own words for "X说了什么". Every topic
    * word may be there while the detail asked for is not (an amount never stated, a speech only announced).
    */
-  function holdsAskedKind(q: UnderstoodQuery, window: string, text: string): boolean {
+  function holdsAskedKind(q: UnderstoodQuery, window: string, chunk: Chunk): boolean {
+    const text = chunk.text;
     switch (q.answerType) {
       case "number": {
-        const stated = window.replace(/\d{4}(年度?|—|-)|\d{1,2}月\d{1,2}日/gu, "");
+        // A year, a date or an ordinal (第七届, 第二批) is not an amount.
+        const stated = window.replace(/\d{4}(年度?|—|-)|\d{1,2}月\d{1,2}日|第[\d一二三四五六七八九十]+[届批次]/gu, "");
         // "多少个协议" wants a count of 个 (or 项), not the 三年 of a plan's name.
-        const unit = /(?:多少|几)(个|项|家|人|名|位|条|场|次|年|天|亿|万|批|所|座|类)/u.exec(q.text)?.[1];
+        const unit = /(?:多少|几)(个|项|家|人|名|位|条|场|次|年|天|亿|万|批|所|座|类)/u.exec(q.text)?.[1] ?? englishUnit(q);
         if (!unit) return COUNT.test(stated);
         const units = unit === "个" || unit === "项" ? "个项" : unit === "人" || unit === "名" || unit === "位" ? "人名位" : unit;
         return new RegExp(`(\\d+|[一二两三四五六七八九十百千万]+)[${units}]`, "u").test(stated);
       }
       case "person":
         return [...people].some((p) => window.includes(p));
+      case "place":
+        // "哪个城市" is not answered by a province ("在安徽省召开").
+        return !/(哪个|哪座|什么)城市|\bwhich city\b|\bwhat city\b/iu.test(q.text) || cities.some((c) => window.includes(c)) || /\p{Script=Han}{2}市/u.test(window.replace(/省市|三省一市/gu, ""));
       case "date":
         return /\d{1,2}月\d{1,2}日|\d{1,2}日(上午|下午)?，/u.test(text);
       case "theme":
         return /主题/u.test(text);
       case "speech": {
         const speakers = q.terms.filter((t) => people.has(t.term)).map((t) => t.term);
-        return !speakers.length || speakers.some((p) => new RegExp(`${p}[^，。]{0,12}?(说|表示|指出|强调|认为|提出)[，：]`, "u").test(window));
+        if (!speakers.length) return true;
+        const speaks = (p: string, t: string) => new RegExp(`${p}[^，。]{0,12}?(说|表示|指出|强调|认为|提出|要求)[，：]`, "u").test(t);
+        // A speech runs over several paragraphs; only the first may name its speaker ("习近平强调，…" then "要…").
+        return speakers.some((p) => speaks(p, window) || speaks(p, text) || speaks(p, before(chunk)));
       }
       default:
         return true;
     }
+  }
+
+  /**
+   * The share of the question the evidence must cover. An English question whose every topic word is
+   * a dictionary guess (no name, no term of the alias table) has nothing firm to match, so it needs more.
+   */
+  function minCoverage(q: UnderstoodQuery): number {
+    const topic = q.terms.filter((t) => t.weight >= 1 && !isContextWord(t.term));
+    return topic.length && topic.every((t) => q.alternatives.has(t.term)) ? ANCHORLESS_COVERAGE : MIN_COVERAGE;
   }
 
   /** What a question word weighs before its query weight: IDF and kind for a known word, strangeness for an unknown one. */
@@ -299,6 +321,16 @@ export function createExtractiveAnswerer(deps: {
     if (tag === "n") return 0.6;
     if (/^(m|mq|t|r|f|p|d|c|q|u)/u.test(tag)) return 0.1;
     return 0.2;
+  }
+
+  /** The two paragraphs before a chunk in its article. */
+  function before(chunk: Chunk): string {
+    const i = retriever.chunks.indexOf(chunk);
+    return [i - 2, i - 1]
+      .map((j) => retriever.chunks[j])
+      .filter((c): c is Chunk => c !== undefined && c.meetingId === chunk.meetingId && c.articleIndex === chunk.articleIndex)
+      .map((c) => c.text)
+      .join("");
   }
 
   /** The paragraphs just before and after a chunk in its article. */
@@ -439,6 +471,18 @@ export function createExtractiveAnswerer(deps: {
 
 }
 
+/** The unit an English count question asks for ("how many people" → 人). */
+function englishUnit(q: UnderstoodQuery): string | undefined {
+  if (q.language !== "en") return undefined;
+  const noun = /\bhow many (\w+)/i.exec(q.question)?.[1]?.toLowerCase();
+  if (!noun) return undefined;
+  if (/^(people|persons|participants|attendees|guests|officials|delegates)$/.test(noun)) return "人";
+  if (/^(agreements|projects|items|documents|deals|measures|cases)$/.test(noun)) return "个";
+  if (/^(days)$/.test(noun)) return "天";
+  if (/^(years)$/.test(noun)) return "年";
+  return undefined;
+}
+
 /** A stated count or amount: "5年来", "六大方面", "100亿元", "3个"; not "一批" or a year. */
 const COUNT = /(\d+(\.\d+)?|[一二两三四五六七八九十百千万]+)(个|项|家|人|名|位|条|场|次|年|天|亿|万|%|大|届|批次|所|座|类|方面)/u;
 
@@ -459,6 +503,11 @@ const TYPE_WORDS: Partial<Record<AnswerType, { words: RegExp; satisfied: RegExp 
 /** An English word the alias table lacks that the user capitalised mid-sentence, or an acronym: a name (Olympics, GDP). */
 function isEnglishName(word: string): boolean {
   return /^[A-Z]/u.test(word) && word !== word.toLowerCase();
+}
+
+/** A question word and the other words that say the same in the reports (synonyms, a bridged English word's other terms). */
+function formsOf(q: UnderstoodQuery, term: string): string[] {
+  return [term, ...(CHINESE_SYNONYMS[term] ?? []), ...(q.alternatives.get(term) ?? [])];
 }
 
 function answersTypeWord(term: string, type: AnswerType, text: string): boolean {

@@ -18,6 +18,11 @@ export interface Postings {
   lengths: Uint32Array;
 }
 
+/** How many documents use each term. */
+export function documentFrequencies(postings: Postings): Map<string, number> {
+  return new Map(postings.terms.map((term, t) => [term, postings.offsets[t + 1]! - postings.offsets[t]!]));
+}
+
 /** Builds postings from documents given as token lists (strings). */
 export function buildPostings(documents: readonly (readonly string[])[]): Postings {
   const ids = new Map<string, number>();

@@ -23,7 +23,7 @@ const { HierarchicalNSW } = hnswlib;
 type Hnsw = InstanceType<typeof HierarchicalNSW>;
 
 /** Bump when the chunk, postings or manifest shape changes: older indexes are then rebuilt. */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 const FILES = {
   manifest: "manifest.json",
   chunks: "chunks.json",
@@ -113,14 +113,16 @@ export async function buildIndex(options: {
   factory: EmbedderFactory;
   /** The segmenter that knows the corpus' names (a fresh one when omitted). */
   segmenter?: Segmenter;
-  /** Extra files for this build (file name → content), derived at ingest and read back by `loadIndex`. */
-  artefacts?: Record<string, string | Uint8Array>;
+  /**
+   * Extra files for this build (file name → content), derived at ingest and read back by `loadIndex`;
+   * as a function, derived from the segmented words too (their postings), so nothing is segmented twice.
+   */
+  artefacts?: Record<string, string | Uint8Array> | ((words: Postings) => Record<string, string | Uint8Array>);
   batchSize?: number;
   onProgress?: BuildProgress;
   now?: () => Date;
 }): Promise<LoadedIndex> {
   const { dir, chunks, corpusHash, factory, batchSize = 64, onProgress, now = () => new Date() } = options;
-  const artefacts = options.artefacts ?? {};
   const n = chunks.length;
   try {
     mkdirSync(dir, { recursive: true });
@@ -128,6 +130,7 @@ export async function buildIndex(options: {
     throw diskFullOr(err, dir, 0);
   }
   const segmented = segment(chunks, options.segmenter ?? createSegmenter());
+  const artefacts = typeof options.artefacts === "function" ? options.artefacts(segmented.words) : (options.artefacts ?? {});
   const textBytes = chunks.reduce((s, c) => s + c.text.length * 3, 0);
   const estimate = (dimensions: number) => n * (dimensions * 4 + 8 * HNSW.m + 64) + textBytes * 4;
   // Fail before the long embedding step when the disk clearly cannot hold the result.

@@ -12,6 +12,7 @@ import { languageOf } from "../text/language.js";
 import { normaliseNumerals } from "../text/numerals.js";
 import { toSimplified } from "../text/script.js";
 import { CHINESE_SYNONYMS, ENGLISH_ALIASES } from "./aliases.js";
+import type { EnglishBridge } from "./bridge.js";
 
 /** The meeting facts query understanding needs (a Meeting without its articles). */
 export interface MeetingInfo {
@@ -27,6 +28,8 @@ export interface MeetingInfo {
 /** A question, understood. */
 export interface UnderstoodQuery {
   language: "zh" | "en";
+  /** The question as asked, with numerals and script normalised (English stays English). */
+  question: string;
   /** The question in Chinese terms (English mapped through aliases). */
   text: string;
   /** Meetings the question refers to; empty when it names none. */
@@ -44,8 +47,13 @@ export interface UnderstoodQuery {
   nextYear?: number | undefined;
   /** A quoted phrase or the key term the question is about. */
   keyPhrase?: string | undefined;
-  /** English content words the alias table does not know (they may be outside the reports). */
+  /** English content words neither the alias table nor the dictionary bridge knows (they may be outside the reports). */
   unknownWords: string[];
+  /**
+   * Other Chinese words for a term: an English word bridged through the dictionary ("visit" → 考察,
+   * also 参观, 访问) stands for any of them; the term is the corpus' likeliest.
+   */
+  alternatives: ReadonlyMap<string, readonly string[]>;
   /** What kind of answer is wanted, for answer selection. */
   answerType: AnswerType;
 }
@@ -90,7 +98,7 @@ export function understandQuery(
   const language = languageOf(asked);
   // 繁體, 二〇二四年, ２０２５, 第七届 and "the sixth forum" mean what their plain forms mean.
   const question = normaliseNumerals(toSimplified(englishOrdinals(asked)));
-  const text = language === "en" ? translateEnglish(question, vocabulary) : normaliseChinese(question);
+  const { text, alternatives } = language === "en" ? bridgeEnglish(question, vocabulary) : { text: normaliseChinese(question), alternatives: new Map<string, string[]>() };
   const ref = findMeetingReference(text, meetings);
   const answerType = detectAnswerType(question, text);
   // "哪些会议提到了X": which meetings mention something (not "2024年会议期间召开了哪些会议").
@@ -128,6 +136,8 @@ export function understandQuery(
       }
     }
   }
+  // A bridged English word finds the corpus' other words for it too, each a little.
+  for (const [term, others] of alternatives) if (weights.has(term)) for (const other of others) add(other, 0.5);
   // The meeting's own name, lightly: it favours the paragraph that reports the meeting itself.
   if (ref.span) for (const word of segmenter.preciseWords(ref.span)) if (!weights.has(word) && !isSingleHan(word)) weights.set(word, 0.3);
   if (ref.nextYear) weights.set(`${ref.nextYear}年度`, 2);
@@ -137,6 +147,7 @@ export function understandQuery(
   const keyPhrase = quoted ?? mentioned ?? [...weights.entries()].filter(([t, w]) => w >= 1 && t.length >= 2).sort((a, b) => b[0].length - a[0].length)[0]?.[0];
   return {
     language,
+    question,
     text,
     meetingIds: ref.meetingIds,
     articleKind: ref.articleKind,
@@ -146,6 +157,7 @@ export function understandQuery(
     terms: [...weights].map(([term, weight]) => ({ term, weight })),
     asksWhichMeetings,
     unknownWords: language === "en" ? unknownEnglishWords(question, vocabulary) : [],
+    alternatives,
     keyPhrase,
     answerType,
   };
@@ -192,13 +204,15 @@ function normaliseChinese(text: string): string {
 export interface EnglishVocabulary {
   table: Readonly<Record<string, string>>;
   pattern: RegExp;
+  /** The corpus' Chinese words for other English words, from the dictionary (none when not given). */
+  bridge?: EnglishBridge | undefined;
 }
 
 /**
  * The English vocabulary: the alias table plus names spelled from the corpus ("li qiang" → 李强).
  * Build it once per corpus; the table's own phrases win over a name spelled the same.
  */
-export function englishVocabulary(names: Readonly<Record<string, string>> = {}): EnglishVocabulary {
+export function englishVocabulary(names: Readonly<Record<string, string>> = {}, bridge?: EnglishBridge): EnglishVocabulary {
   const table = { ...names, ...ENGLISH_ALIASES };
   const pattern = new RegExp(
     `(?<![a-z])(?:${Object.keys(table)
@@ -207,7 +221,7 @@ export function englishVocabulary(names: Readonly<Record<string, string>> = {}):
       .join("|")})(?![a-z])`,
     "g",
   );
-  return { table, pattern };
+  return { table, pattern, bridge };
 }
 
 const DEFAULT_VOCABULARY = englishVocabulary();
@@ -216,9 +230,9 @@ const DEFAULT_VOCABULARY = englishVocabulary();
  * The English vocabulary of a corpus: the alias table plus the pinyin of its people, its host
  * cities and the provinces, so a report added tomorrow brings its officials' English names along.
  */
-export function corpusVocabulary(people: readonly string[], meetings: readonly MeetingInfo[]): EnglishVocabulary {
+export function corpusVocabulary(people: readonly string[], meetings: readonly MeetingInfo[], bridge?: EnglishBridge): EnglishVocabulary {
   const places = [...new Set([...PROVINCES, ...meetings.flatMap((m) => [m.city, m.province])])];
-  return englishVocabulary(pinyinAliases(people, places));
+  return englishVocabulary(pinyinAliases(people, places), bridge);
 }
 
 /**
@@ -227,6 +241,15 @@ export function corpusVocabulary(people: readonly string[], meetings: readonly M
  * such as G60 or GDP kept as they are.
  */
 export function translateEnglish(question: string, vocabulary: EnglishVocabulary = DEFAULT_VOCABULARY): string {
+  return bridgeEnglish(question, vocabulary).text;
+}
+
+/**
+ * Maps an English question to Chinese search text (see {@link translateEnglish}); a word the alias
+ * table lacks goes through the dictionary bridge, and its other Chinese words are returned beside.
+ */
+function bridgeEnglish(question: string, vocabulary: EnglishVocabulary): { text: string; alternatives: Map<string, string[]> } {
+  const alternatives = new Map<string, string[]>();
   let text = ` ${question.toLowerCase().replace(/[’‘]/g, "'").replace(/[?!.,;:()"]/g, " ")} `;
   // "annual"/"leaders'" name the annual meeting (年度); a bare "meeting" or "symposium" may be either kind.
   text = text.replace(/\b(\d{4})\s+(?:annual\s+|leaders'?\s+)+meeting\b/g, " $1年度会议 ");
@@ -238,11 +261,27 @@ export function translateEnglish(question: string, vocabulary: EnglishVocabulary
   text = text.replace(/\b(\d{4})\s+(?:high-level\s+)?forum\b/g, " $1年论坛 ");
   text = text.replace(/\bnext (?:year's )?meeting\b|\bthe following year\b|\bnext year\b|\b(?:the )?(?:meeting|one) after\b|\bfollowing (?:year's )?meeting\b/g, " 下一年度 ");
   text = text.replace(vocabulary.pattern, (phrase) => ` ${vocabulary.table[phrase]} `);
+  text = text.replace(QUESTION_SHAPE, " ");
   const kept = text
     .split(/\s+/)
-    .filter((t) => t && (/\p{Script=Han}/u.test(t) || /\d/.test(t) || (/^[a-z]{2,5}$/.test(t) && question.includes(t.toUpperCase()))))
-    .map((t) => (/^[a-z]+$/.test(t) ? t.toUpperCase() : t));
-  return kept.join(" ");
+    .flatMap((t) => {
+      if (!t) return [];
+      if (/\p{Script=Han}/u.test(t) || /\d/.test(t)) return [t];
+      if (/^[a-z]{2,5}$/.test(t) && question.includes(t.toUpperCase())) return [t.toUpperCase()];
+      const [first, ...others] = isEnglishContentWord(t) ? (vocabulary.bridge?.(t) ?? []) : [];
+      if (!first) return [];
+      alternatives.set(first, [...new Set([...(alternatives.get(first) ?? []), ...others])]);
+      return [first];
+    });
+  return { text: kept.join(" "), alternatives };
+}
+
+/** "How long", "how many": the shape of an English question (its answer type), not a topic to translate. */
+const QUESTION_SHAPE = /\bhow (?:long|many|much|often|far|big|large)\b/g;
+
+/** A word of an English question that says what it is about ("wetland"), not how it asks ("which"). */
+function isEnglishContentWord(word: string): boolean {
+  return /^[a-z][a-z'-]{2,}$/.test(word) && !ENGLISH_STOP.has(word) && !ENGLISH_STOP.has(word.replace(/s$/, ""));
 }
 
 /**
@@ -252,8 +291,8 @@ export function translateEnglish(question: string, vocabulary: EnglishVocabulary
  */
 export function unknownEnglishWords(question: string, vocabulary: EnglishVocabulary = DEFAULT_VOCABULARY): string[] {
   let text = ` ${question.toLowerCase().replace(/[’‘]/g, "'").replace(/[?!.,;:()"]/g, " ")} `;
-  text = text.replace(vocabulary.pattern, " ");
-  const unknown = new Set(text.split(/\s+/).filter((w) => /^[a-z][a-z'-]{2,}$/.test(w) && !ENGLISH_STOP.has(w) && !ENGLISH_STOP.has(w.replace(/s$/, ""))));
+  text = text.replace(vocabulary.pattern, " ").replace(QUESTION_SHAPE, " ");
+  const unknown = new Set(text.split(/\s+/).filter((w) => isEnglishContentWord(w) && !vocabulary.bridge?.(w).length));
   const written = question.replace(/[’‘]/g, "'").split(/[\s?!.,;:()"]+/).filter(Boolean);
   return written.flatMap((w, i) => (unknown.has(w.toLowerCase()) ? [i > 0 ? w : w.toLowerCase()] : []));
 }
@@ -373,13 +412,17 @@ function detectAnswerType(question: string, text: string): AnswerType {
   const q = `${question} ${text}`;
   if (/主题|\btheme\b|\btopic\b/i.test(q)) return "theme";
   if (/哪里|哪儿|什么地方|何地|在哪(?!天|一天)|哪个(省|市|城市)|地点|\bwhere\b/i.test(q) && !/考察|visit/i.test(q)) return "place";
-  if (/(说|讲|谈)(了)?(些)?什么|讲话.*(内容|什么)|表示了什么|\bwhat did .{2,40} say\b/i.test(q)) return "speech";
+  // What someone said: "讲了什么", "发言的具体内容", "致辞讲了哪些", "演讲时介绍了哪些".
+  if (
+    /(说|讲|谈)(了)?(些)?(什么|哪些)|(讲话|发言|致辞|演讲)(的)?(具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|\bwhat did .{2,40} (say|speak about|talk about)\b/i.test(q)
+  )
+    return "speech";
   // "哪些人出席" wants the whole list of names; "谁主持" one person.
   if (/哪些人|哪些领导|有谁|哪几位/.test(q)) return "list";
   if (/是谁|谁|哪位|\bwho\b/i.test(q)) return "person";
   if (/什么时间|什么时候|何时|哪天|哪一天|几月|日期|\bwhen\b|what date/i.test(q)) return "date";
   if (/文件|审议|意见|计划|方案|\bdocuments?\b|\breviewed\b/i.test(q)) return "document";
   if (/哪些|哪几|举措|措施|要求|任务|\bwhat measures\b|\bwhich\b/i.test(q)) return "list";
-  if (/多少|几年|几个|几项|\bhow many\b|\bhow much\b|\bhow long\b/i.test(q)) return "number";
+  if (/多少|几年|几个|几项|多大|规模|\bhow (many|much|long|large|big)\b/i.test(q)) return "number";
   return "general";
 }

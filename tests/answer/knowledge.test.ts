@@ -92,9 +92,34 @@ describe("refusals by what is missing, not by unknown words", () => {
       const answer = await ask(q);
       expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
     }
+    // Every topic word is there, the detail asked is not: a province for a city, an ordinal for a head count, a speech only announced.
+    for (const q of ["2027年度座谈会在浙江哪个城市开？", "第八届论坛有多少人参加？", "How many people attended the eighth forum?", "周文华在会上讲了哪些内容？"]) {
+      const answer = await ask(q);
+      expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
+    }
     const refusal = await ask("2024年会议签了多少个合作协议？");
     expect(refusal.answer).toContain("2026年度座谈会（上海）");
     expect(refusal.answer).toMatch(/可以试试问/);
+  });
+});
+
+describe("English in the user's own words", () => {
+  it("words outside the alias table reach the new report through the dictionary bridge", async () => {
+    for (const [q, fact] of [
+      ["What did the 2026 meeting say about the business environment?", "营商环境"],
+      ["What did the 2026 meeting say about computing power?", "算力"],
+    ] as const) {
+      const answer = await ask(q);
+      expect(answer.answered, `${q} → ${answer.answer}`).toBe(true);
+      expect(answer.answer).toContain(fact);
+      expect(cites2026(answer)).toBe(true);
+    }
+  });
+
+  it("a question whose every word is a dictionary guess needs more than a loose match", async () => {
+    // The report's page also carries an unrelated article on reading rooms, which is dropped.
+    const answer = await ask("Which reading rooms opened this year?");
+    expect(answer.answered, answer.answer).toBe(false);
   });
 });
 
@@ -116,7 +141,7 @@ describe("conversations", () => {
   });
 
   it("greetings and thanks get a friendly reply with example questions, not a refusal", async () => {
-    for (const q of ["你好", "好的，谢谢！", "hi, what can you do?"]) {
+    for (const q of ["你好", "好的，谢谢！", "hi, what can you do?", "Thanks, that's all.", "谢谢，就这些"]) {
       const answer = await ask(q);
       expect(answer.answered).toBe(false);
       expect(answer.answer).not.toMatch(/没有找到|don't cover/);
