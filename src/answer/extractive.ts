@@ -119,7 +119,14 @@ export function createExtractiveAnswerer(deps: {
     // "王浩说了什么" needs a paragraph where someone speaks; a list of attendees does not answer it.
     if (!holdsAskedKind(q, best.window, best.chunk)) return refuse(question, result);
     const citations = [toCitation(1, best.chunk, meetings)];
-    const text = q.language === "en" ? `${capitalise(meetingLabel(meetingOf(best.chunk), "en"))} report: ${best.window} [1]` : `${best.window}[1]`;
+    // "在哪一年的座谈会期间举办的": the extract may not say its meeting, so the answer names it first.
+    const asksMeeting = /哪(一)?(年|次|届会|个年度)|\b(which|what) (year|meeting)\b|\bin which year\b/iu.test(q.question);
+    const text =
+      q.language === "en"
+        ? `${capitalise(meetingLabel(meetingOf(best.chunk), "en"))} report: ${best.window} [1]`
+        : asksMeeting
+          ? `${meetingLabel(meetingOf(best.chunk), "zh")}：${best.window}[1]`
+          : `${best.window}[1]`;
     return { question, answered: true, answer: text, citations, retrieved: result.results, path: "extractive", language: q.language };
   }
 
@@ -128,7 +135,7 @@ export function createExtractiveAnswerer(deps: {
    * question vocabulary (职务, 几天) and the meeting reference count as explained when present.
    */
   function typedCovers(q: UnderstoodQuery, typed: TypedAnswer): boolean {
-    const evidence = (typed.chunks.map((c) => `${c.meetingTitle}${c.articleTitle}${c.text}`).join("") + typed.text).toLowerCase();
+    const evidence = (typed.evidence.map((c) => `${c.meetingTitle}${c.articleTitle}${c.text}`).join("") + typed.evidenceText).toLowerCase();
     // The words that shaped the question ("下一年", "哪个城市") are what the typed answer answers.
     const explained = [...q.text.matchAll(QUESTION_VOCABULARY_ALL)].map((m) => m[0]);
     const maxIdf = Math.log(1 + retriever.chunks.length);

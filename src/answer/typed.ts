@@ -17,6 +17,10 @@ import { ENGLISH_POSTS, INTENT_WORDS, PROSE_WORDS, type Intent } from "./intents
 export interface TypedAnswer {
   text: string;
   chunks: Chunk[];
+  /** The chunks of the facts asked for, without those cited only for a detail added to them (the chair's post). */
+  evidence: Chunk[];
+  /** The answer's text without such details. */
+  evidenceText: string;
   intent: Intent;
 }
 
@@ -86,7 +90,7 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   if (has("documents") && event === "meeting" && /哪|什么|几|\bwhich\b|\bwhat\b/iu.test(asked)) {
     return documentsOf(out, ctx, scope.length ? scope : ctx.meetings) ? out.done("documents") : undefined;
   }
-  if (has("chair") && event !== "forum" && scope.length) return chairsOf(out, ctx, scope) ? out.done("chair") : undefined;
+  if (has("chair") && event !== "forum" && scope.length) return chairsOf(out, ctx, scope, has("role")) ? out.done("chair") : undefined;
   return out.empty() ? undefined : out.done("next");
 }
 
@@ -94,13 +98,20 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
 class Answer {
   private readonly parts: string[] = [];
   private readonly cited: string[] = [];
+  private readonly asked = new Set<string>();
+  private readonly details = new Set<number>();
   constructor(
     private readonly ctx: TypedContext,
     readonly language: "zh" | "en",
   ) {}
 
-  /** Adds a sentence citing these chunks (a chunk cited twice keeps its first number). */
-  say(text: string, chunkIds: readonly string[]): void {
+  /**
+   * Adds a sentence citing these chunks (a chunk cited twice keeps its first number). A `detail` adds to
+   * the fact asked for; its chunks do not count as evidence that the question is answered.
+   */
+  say(text: string, chunkIds: readonly string[], detail = false): void {
+    if (detail) this.details.add(this.parts.length);
+    else for (const id of chunkIds) this.asked.add(id);
     const marks = chunkIds.map((id) => {
       let n = this.cited.indexOf(id);
       if (n < 0) n = this.cited.push(id) - 1;
@@ -117,7 +128,10 @@ class Answer {
   done(intent: Intent): TypedAnswer | undefined {
     if (!this.parts.length) return undefined;
     const chunks = this.cited.map((id) => this.ctx.chunkById.get(id)).filter((c): c is Chunk => c !== undefined);
-    return { text: this.parts.join(this.language === "en" ? " " : ""), chunks, intent };
+    const evidence = chunks.filter((c) => this.asked.has(c.id));
+    const joiner = this.language === "en" ? " " : "";
+    const evidenceText = this.parts.filter((_, i) => !this.details.has(i)).join(joiner);
+    return { text: this.parts.join(joiner), chunks, evidence, evidenceText, intent };
   }
 }
 
@@ -286,13 +300,17 @@ function documentsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[
   return found;
 }
 
-function chairsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]): boolean {
+/** Who chaired each meeting; with `withPost` ("谁主持的？他当时担任什么职务？") also the post the report gives them there. */
+function chairsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[], withPost = false): boolean {
   let found = false;
   for (const meeting of meetings) {
-    const chair = factsOf(ctx, meeting.id)?.chairs[0];
+    const facts = factsOf(ctx, meeting.id);
+    const chair = facts?.chairs[0];
     if (!chair) continue;
     found = true;
     out.say(out.language === "en" ? `At ${label(ctx, meeting.id, "en")}: ${chair.clause}` : `${label(ctx, meeting.id, "zh")}：${chair.clause}`, [chair.chunkId]);
+    const post = withPost ? facts.posts.find((p) => p.person === chair.person && p.post) : undefined;
+    if (post) out.say(out.language === "en" ? `${chair.person} was then ${post.post}` : `${chair.person}时任${post.post}`, [post.chunkId], true);
   }
   return found;
 }
