@@ -97,8 +97,17 @@ export function createExtractiveAnswerer(deps: {
     }
     const typed = knowledge ? answerTyped(question, q, { knowledge, meetings, chunkById }) : undefined;
     // A typed answer must also cover what else the question says ("…上升为国家战略有几年了" is not a date question).
-    if (typed && typedCovers(q, typed)) return fromTyped(question, result, typed);
-    return answerSingle(question, result);
+    if (typed && typedCovers(q, typed)) return namingMeeting(q, fromTyped(question, result, typed));
+    return namingMeeting(q, answerSingle(question, result));
+  }
+
+  /** "在哪一年的座谈会期间举办的": an answer that does not say its meeting names it first. */
+  function namingMeeting(q: UnderstoodQuery, answer: Answer): Answer {
+    const first = answer.citations[0];
+    if (!answer.answered || !first || q.language === "en" || !/哪(一)?(年|次|届会|个年度)/u.test(q.question)) return answer;
+    const meeting = meetings.find((m) => m.id === first.meetingId);
+    if (!meeting || answer.answer.includes(String(meeting.year))) return answer;
+    return { ...answer, answer: `${meetingLabel(meeting, "zh")}：${answer.answer}` };
   }
 
   function answerSingle(question: string, result: HybridResult): Answer {
@@ -119,14 +128,7 @@ export function createExtractiveAnswerer(deps: {
     // "王浩说了什么" needs a paragraph where someone speaks; a list of attendees does not answer it.
     if (!holdsAskedKind(q, best.window, best.chunk)) return refuse(question, result);
     const citations = [toCitation(1, best.chunk, meetings)];
-    // "在哪一年的座谈会期间举办的": the extract may not say its meeting, so the answer names it first.
-    const asksMeeting = /哪(一)?(年|次|届会|个年度)|\b(which|what) (year|meeting)\b|\bin which year\b/iu.test(q.question);
-    const text =
-      q.language === "en"
-        ? `${capitalise(meetingLabel(meetingOf(best.chunk), "en"))} report: ${best.window} [1]`
-        : asksMeeting
-          ? `${meetingLabel(meetingOf(best.chunk), "zh")}：${best.window}[1]`
-          : `${best.window}[1]`;
+    const text = q.language === "en" ? `${capitalise(meetingLabel(meetingOf(best.chunk), "en"))} report: ${best.window} [1]` : `${best.window}[1]`;
     return { question, answered: true, answer: text, citations, retrieved: result.results, path: "extractive", language: q.language };
   }
 

@@ -105,6 +105,24 @@ describe("answered questions", () => {
   });
 });
 
+describe("what the question asks beside the fact", () => {
+  it("who chaired, and the post the report gives them at that meeting, each cited", async () => {
+    const answer = await engine.extractive.ask("2021年成果发布会是谁主持的？他当时担任什么职务？");
+    const facts = engine.knowledge.meetings.find((m) => m.meetingId === annual(2021).id)!;
+    const chair = facts.chairs[0]!;
+    const post = facts.posts.find((p) => p.person === chair.person && p.post)!;
+    expect(answer.answer).toContain(chair.person);
+    expect(answer.answer).toContain(post.post);
+    expect(answer.citations.some((c) => c.text.includes(`${post.post}${post.person}`))).toBe(true);
+  });
+
+  it("'which year's meeting' is answered with the meeting, even when the extract does not name it", async () => {
+    const answer = await engine.extractive.ask("第三届长三角一体化发展高层论坛是在哪一年的座谈会期间举办的？");
+    expect(answer.answered).toBe(true);
+    expect(answer.answer.startsWith(meetingLabel(annual(2021)))).toBe(true);
+  });
+});
+
 describe("who held which post", () => {
   it("answers with the one official asked about, not the neighbours on the attendance list", async () => {
     for (const [q, post] of [
