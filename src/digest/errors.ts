@@ -1,8 +1,10 @@
 /**
  * The two kinds of error the digest feature can raise: a send that Telegram refused
  * or that never finished ({@link DeliveryError}), and a user input the digest commands
- * cannot accept ({@link DigestInputError}).
+ * cannot accept ({@link DigestInputError}, a {@link UserFacingError}: its text says what is accepted).
  */
+
+import { UserFacingError } from "../errors.js";
 
 /** Why a send failed, which decides what the delivery loop does next. */
 export type DeliveryErrorKind =
@@ -53,7 +55,7 @@ export type DigestInputErrorCode =
  * Thrown for an input a user typed that the digest commands cannot accept. Both texts
  * say what is accepted, so the bot can show `error.text(language)` as is.
  */
-export class DigestInputError extends Error {
+export class DigestInputError extends UserFacingError {
   override name = "DigestInputError";
 
   constructor(
