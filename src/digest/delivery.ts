@@ -8,8 +8,26 @@ import type { Language } from "../store/store.js";
 import type { Digest } from "./compose.js";
 import { DeliveryError } from "./errors.js";
 
-/** Sends one digest; resolves with Telegram's message id or throws a {@link DeliveryError}. */
-export type DigestSender = (chatId: number, digest: Digest, options: { language: Language }) => Promise<{ messageId: number }>;
+/** What a {@link DigestSender} is told besides the digest. */
+export interface SendOptions {
+  language: Language;
+  /**
+   * Awaited by a sender that {@link DigestSender.reportsHandOver} right before each
+   * request is given to the HTTP client (after it, bytes may reach Telegram). When it
+   * rejects, the sender sends nothing and throws a `transient` {@link DeliveryError}.
+   */
+  onHandOver?: () => Promise<void>;
+}
+
+/**
+ * Sends one digest; resolves with Telegram's message id or throws a {@link DeliveryError}.
+ * `reportsHandOver`: the sender awaits `onHandOver` before any request leaves, so an attempt
+ * that died before it is known never to have reached Telegram (without it, any attempt in
+ * flight at a crash counts as possibly delivered).
+ */
+export type DigestSender = ((chatId: number, digest: Digest, options: SendOptions) => Promise<{ messageId: number }>) & {
+  readonly reportsHandOver?: boolean;
+};
 
 /** Time as the throttle and retries see it. */
 export interface Clock {
@@ -181,6 +199,8 @@ export type DeliveryOutcome =
 export interface DeliveryHooks {
   /** Right before the request to Telegram starts; returning false means the delivery is no longer ours to send. */
   onAttempt?(attempt: number): boolean | void | Promise<boolean | void>;
+  /** Passed to the sender as {@link SendOptions.onHandOver}: the last moment before Telegram may receive the request. */
+  onHandOver?(): Promise<void>;
   /** After a failed attempt that will be retried in `delayMs`. */
   onRetry?(error: DeliveryError, delayMs: number): void | Promise<void>;
 }
@@ -223,7 +243,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         if ((await hooks.onAttempt?.(attempts)) === false) return { status: "taken", attempts };
         let error: DeliveryError;
         try {
-          const { messageId } = await send(chatId, digest, { language });
+          const { messageId } = await send(chatId, digest, hooks.onHandOver ? { language, onHandOver: hooks.onHandOver } : { language });
           return { status: "sent", messageId, attempts };
         } catch (caught) {
           error =
