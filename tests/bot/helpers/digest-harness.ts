@@ -47,11 +47,19 @@ export interface DigestHarness {
   dbPath: string;
 }
 
+/** Options of one digest bot. */
+export interface DigestHarnessOptions {
+  /** Where the wall clock starts (default 2026-06-01T09:00:00Z). */
+  startIso?: string;
+  /** How long a store call retries while another process holds the SQLite lock (default 3 s). */
+  busyRetryMs?: number;
+}
+
 /**
  * Opens the real core once for the file, and returns a starter of one digest bot per
  * test (all stopped and removed after each test).
  */
-export function useDigestHarness(): (options?: { startIso?: string }) => Promise<DigestHarness> {
+export function useDigestHarness(): (options?: DigestHarnessOptions) => Promise<DigestHarness> {
   let dir: string;
   let engine: Engine;
   const running: Array<() => Promise<void> | void> = [];
@@ -79,7 +87,11 @@ export function useDigestHarness(): (options?: { startIso?: string }) => Promise
     const dbDir = mkdtempSync(join(tmpdir(), "bot-digests-db-"));
     running.push(() => rmSync(dbDir, { recursive: true, force: true }));
     const dbPath = join(dbDir, "bot.sqlite");
-    const store = createStore(dbPath, { now: wall.now, defaultTimeZone: "Asia/Shanghai" });
+    const store = createStore(dbPath, {
+      now: wall.now,
+      defaultTimeZone: "Asia/Shanghai",
+      ...(options.busyRetryMs === undefined ? {} : { busyRetryMs: options.busyRetryMs }),
+    });
     running.push(() => void store.close());
 
     const chunks = engine.index.chunks;
