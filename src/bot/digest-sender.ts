@@ -76,7 +76,8 @@ export function createDigestSender(api: Api | DigestApiTarget | (() => Api | Dig
   const progress = new WeakMap<Digest, Map<number, number[]>>();
 
   const send = async (chatId: number, digest: Digest, { language, onHandOver }: SendOptions) => {
-    const raw = onHandOver === undefined ? rawApi() : handingOver(rawApi(), onHandOver);
+    const handOver = { done: false };
+    const raw = onHandOver === undefined ? rawApi() : handingOver(rawApi(), onHandOver, handOver);
     const parts = splitHtmlMessage(formatDigestHtml(digest, language, meetings));
     const keyboard = digestKeyboard(digest, language);
     let byChat = progress.get(digest);
@@ -85,6 +86,7 @@ export function createDigestSender(api: Api | DigestApiTarget | (() => Api | Dig
     byChat.set(chatId, sent);
     for (let i = sent.length; i < parts.length; i++) {
       const last = i === parts.length - 1;
+      handOver.done = false;
       try {
         const message = await raw.sendMessage(chatId, parts[i]!, {
           parse_mode: "HTML",
@@ -94,7 +96,10 @@ export function createDigestSender(api: Api | DigestApiTarget | (() => Api | Dig
         sent.push(message.message_id);
       } catch (error) {
         if (error instanceof HandOverError) throw new DeliveryError("transient", error.message, { cause: error.cause });
-        throw toDeliveryError(error, raw.token);
+        const refused = toDeliveryError(error, raw.token);
+        // Handed over and no answer: Telegram may have it, and a retry could send it twice.
+        if (handOver.done && mayHaveArrived(error)) throw new DeliveryError("unknown", `no answer after the hand-over: ${refused.message}`);
+        throw refused;
       }
     }
     byChat.delete(chatId);
@@ -114,7 +119,7 @@ class HandOverError extends Error {
  * step before grammY's client serialises the payload and gives it to the socket. The copy
  * shares grammY's per-API-root keep-alive agent, so connections are still reused.
  */
-function handingOver(api: Api, onHandOver: () => Promise<void>): Api {
+function handingOver(api: Api, onHandOver: () => Promise<void>, state: { done: boolean }): Api {
   const copy = new Api(api.token, api.options);
   copy.config.use(async (prev, method, payload, signal) => {
     try {
@@ -122,9 +127,25 @@ function handingOver(api: Api, onHandOver: () => Promise<void>): Api {
     } catch (error) {
       throw new HandOverError(`not sent: the hand-over could not be recorded (${error instanceof Error ? error.message : String(error)})`, { cause: error });
     }
+    state.done = true;
     return prev(method, payload, signal);
   });
   return copy;
+}
+
+/** Failures to reach the server at all: no byte of the request can have arrived. */
+const NEVER_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/**
+ * True when a failed call may still have reached Telegram: an `HttpError` (no Bot API answer)
+ * other than a failure to connect. A body that was not JSON (an HTML error page of Telegram's
+ * front end) is an answer that the request failed, so it is retried like a 5xx.
+ */
+function mayHaveArrived(error: unknown): boolean {
+  if (!(error instanceof HttpError)) return false;
+  const cause = error.error as { code?: unknown; type?: unknown } | undefined;
+  if (cause?.type === "invalid-json") return false;
+  return !NEVER_CONNECTED.has(String(cause?.code));
 }
 
 /** A copy of an Api without its transformers, or a plain Api for a token and API root. */

@@ -192,6 +192,8 @@ export interface RetryPolicy {
 export type DeliveryOutcome =
   | { status: "sent"; messageId: number; attempts: number }
   | { status: "blocked" | "failed"; error: string; attempts: number }
+  /** Handed over, then no answer: it may have arrived, so it was not retried. */
+  | { status: "unknown"; error: string; attempts: number }
   /** Another run took the delivery over (it outlived the orphan timeout): this one must not send. */
   | { status: "taken"; attempts: number };
 
@@ -222,8 +224,8 @@ export interface DelivererOptions {
 /**
  * Creates the deliverer. Retries branch on the error kind: `rate-limited` waits
  * `retryAfter` (and holds back the whole bot when that is over a second: Telegram is
- * throttling the bot, not just one message); `transient` backs off exponentially up to `maxAttempts`; `blocked` and
- * `permanent` end at once. Errors that are not DeliveryErrors count as transient.
+ * throttling the bot, not just one message); `transient` backs off exponentially up to `maxAttempts`; `blocked`,
+ * `permanent` and `unknown` (a retry could deliver it twice) end at once. Errors that are not DeliveryErrors count as transient.
  */
 export function createDeliverer(options: DelivererOptions): Deliverer {
   const { send, throttle, clock, logger } = options;
@@ -253,6 +255,10 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         }
         const log = { chatId, themeId: digest.themeId, attempts, kind: error.kind, error: error.message };
         if (error.kind === "blocked") return { status: "blocked", error: error.message, attempts };
+        if (error.kind === "unknown") {
+          logger.warn("digest outcome unknown; not retried, so it cannot arrive twice", log);
+          return { status: "unknown", error: error.message, attempts };
+        }
         if (error.kind === "permanent") {
           logger.warn("digest rejected by Telegram", log);
           return { status: "failed", error: error.message, attempts };

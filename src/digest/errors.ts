@@ -14,6 +14,12 @@ export type DeliveryErrorKind =
   | "blocked"
   /** 5xx or the request never finished (network, timeout): retry with backoff. */
   | "transient"
+  /**
+   * The request was handed over and then no answer came (the connection broke, or the
+   * deadline passed, after it could have been written): Telegram may have delivered it, so
+   * a retry could duplicate it. Not retried; the row becomes `unknown` for an admin to check.
+   */
+  | "unknown"
   /** Any other 4xx (e.g. message too long): retrying cannot help. (400 "chat not found" counts as blocked: the chat is gone.) */
   | "permanent";
 
@@ -22,7 +28,8 @@ export type DeliveryErrorKind =
  * The bot adapter maps grammY's errors onto it:
  * - `GrammyError` 429 → `rate-limited` with `parameters.retry_after`;
  * - `GrammyError` 403, and 400 "chat not found" (the chat is gone) → `blocked`;
- * - `GrammyError` 5xx and `HttpError` (network, aborted, non-JSON 502 page) → `transient`;
+ * - `GrammyError` 5xx and `HttpError` (network, aborted, non-JSON 502 page) → `transient`,
+ *   except an `HttpError` after the hand-over that is not a failure to connect → `unknown`;
  * - any other `GrammyError` → `permanent`.
  * @example throw new DeliveryError("rate-limited", "Too Many Requests: retry after 3", { retryAfter: 3 })
  */
