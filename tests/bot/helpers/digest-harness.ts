@@ -1,7 +1,8 @@
 /**
  * The digest feature end to end: the real corpus and index (opened once per file in a
  * temp dir), and per test a local Bot API server, a temp SQLite store, the scheduler
- * with the bot's digest sender, the digest service and a polling bot (votes go to the store) — everything
+ * with the bot's digest sender, the digest service and a bot fed the emulator's updates directly
+ * (see harness.ts; `transport: "polling"` long-polls instead; votes go to the store) — everything
  * on one injected wall clock that tests move by hand. The scheduler never ticks by
  * itself; tests call `tick()`.
  */
@@ -22,7 +23,7 @@ import { openEngine, type Engine } from "../../../src/engine.js";
 import { createBotApiServer, type BotApiServer } from "bot-api-emulator";
 import type { Message, User } from "grammy/types";
 import { createStore, type Store } from "../../../src/store/store.js";
-import { captureLogger, TEST_RETRY, TOKEN } from "./harness.js";
+import { captureLogger, deliverUpdates, TEST_RETRY, TOKEN, type Transport } from "./harness.js";
 
 /** The admin of every digest bot (for /stats). */
 export const ADMIN_ID = 4242;
@@ -53,6 +54,8 @@ export interface DigestHarnessOptions {
   startIso?: string;
   /** How long a store call retries while another process holds the SQLite lock (default 3 s). */
   busyRetryMs?: number;
+  /** How updates reach the bot (default `direct`). */
+  transport?: Transport;
 }
 
 /**
@@ -123,9 +126,14 @@ export function useDigestHarness(): (options?: DigestHarnessOptions) => Promise<
       feedback: createSqliteFeedbackStore(store),
       extraFeatures: [feature],
     };
-    const bot = createBot(TOKEN, deps, { apiRoot: url, retry: TEST_RETRY });
-    const handle = await startBot(bot, { mode: "polling", pollTimeoutSeconds: 1, logger });
-    running.push(() => handle.stop());
+    if (options.transport === "polling") {
+      const bot = createBot(TOKEN, deps, { apiRoot: url, retry: TEST_RETRY });
+      const handle = await startBot(bot, { mode: "polling", pollTimeoutSeconds: 1, logger });
+      running.push(() => handle.stop());
+      return { engine, server, store, scheduler, service, bot, wall, log, dbPath };
+    }
+    const bot = createBot(TOKEN, deps, { apiRoot: url, retry: TEST_RETRY, botInfo: server.botInfo });
+    running.push(deliverUpdates(server, bot));
     return { engine, server, store, scheduler, service, bot, wall, log, dbPath };
   };
 }
