@@ -8,7 +8,7 @@ import { dirname } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createStore, StoreError } from "../../src/store/index.js";
 import { tempDb } from "../digest/helpers.js";
-import { holdLock as holdLockIn } from "../fixtures/sqlite-lock.js";
+import { holdLock as holdLockIn, type LockHolder } from "../fixtures/sqlite-lock.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 /** A second process that takes the write lock and holds it for `ms`; resolves once it holds it. */
-async function holdLock(path: string, ms: number): Promise<{ done: Promise<void> }> {
+async function holdLock(path: string, ms: number): Promise<LockHolder> {
   const holder = await holdLockIn(path, ms);
   cleanups.push(() => holder.kill());
   return holder;
@@ -82,12 +82,14 @@ describe("store faults (SQLite)", () => {
     cleanups.push(db.cleanup);
     const store = createStore(db.path, { busyRetryMs: 600 });
     cleanups.push(() => store.close());
-    const { done } = await holdLock(db.path, 2500);
+    const holder = await holdLock(db.path, 60_000);
     const error = await store.ensureSubscriber({ chatId: 2 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);
     expect((error as StoreError).code).toBe("busy");
     expect((error as StoreError).text("en")).toMatch(/busy; please try again/);
-    await done;
+    // The other process ends (its transaction rolled back): the lock is free again.
+    holder.kill();
+    await holder.done;
     expect(await store.getSubscriber(2)).toBeUndefined();
     expect((await store.ensureSubscriber({ chatId: 2 })).chatId).toBe(2);
   });
