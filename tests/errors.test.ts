@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { CorpusError } from "../src/corpus/errors.js";
 import { UserFacingError } from "../src/errors.js";
+import { DigestInputError } from "../src/digest/errors.js";
 import { IndexError } from "../src/index/errors.js";
+import { StoreError } from "../src/store/errors.js";
 import { StartupError } from "../src/bot/index.js";
 import { runCli, UsageError } from "../src/wiring.js";
 
@@ -39,6 +41,8 @@ describe("user-facing errors", () => {
       new IndexError("x"),
       new StartupError("x"),
       new UsageError("x"),
+      new StoreError("busy", "x"),
+      new DigestInputError("bad-time", { zh: "x", en: "x" }),
     ]) {
       expect(error).toBeInstanceOf(UserFacingError);
       expect(error).toBeInstanceOf(Error);

@@ -10,12 +10,18 @@
  * sender always calls Telegram through a transformer-free copy of the Api it is given
  * (same token and client options): every failure reaches the deliverer once, and a 429
  * is waited out exactly once, by the deliverer.
+ *
+ * The hand-over: when the deliverer passes `onHandOver`, every request of the digest goes
+ * through a grammY transformer that awaits it before handing the request on to grammY's
+ * HTTP client, which builds the request and writes it to the socket. So the store records
+ * "Telegram may have this now" before any byte can leave, and a process that dies earlier
+ * leaves a row that is known to be unsent (see the README's "Digest delivery guarantee").
  */
 import { Api, GrammyError, HttpError } from "grammy";
 
 import type { Meeting } from "../corpus/types.js";
 import type { Digest } from "../digest/compose.js";
-import type { DigestSender } from "../digest/delivery.js";
+import type { DigestSender, SendOptions } from "../digest/delivery.js";
 import { DeliveryError } from "../digest/errors.js";
 import type { Logger } from "../logger.js";
 import { classifyTelegramError, describeError, redactSecrets } from "./errors.js";
@@ -69,8 +75,9 @@ export function createDigestSender(api: Api | DigestApiTarget | (() => Api | Dig
   // Parts already accepted, per digest object and chat, while a multi-part digest is being retried.
   const progress = new WeakMap<Digest, Map<number, number[]>>();
 
-  return async (chatId, digest, { language }) => {
-    const raw = rawApi();
+  const send = async (chatId: number, digest: Digest, { language, onHandOver }: SendOptions) => {
+    const handOver = { done: false };
+    const raw = onHandOver === undefined ? rawApi() : handingOver(rawApi(), onHandOver, handOver);
     const parts = splitHtmlMessage(formatDigestHtml(digest, language, meetings));
     const keyboard = digestKeyboard(digest, language);
     let byChat = progress.get(digest);
@@ -79,6 +86,7 @@ export function createDigestSender(api: Api | DigestApiTarget | (() => Api | Dig
     byChat.set(chatId, sent);
     for (let i = sent.length; i < parts.length; i++) {
       const last = i === parts.length - 1;
+      handOver.done = false;
       try {
         const message = await raw.sendMessage(chatId, parts[i]!, {
           parse_mode: "HTML",
@@ -87,13 +95,57 @@ export function createDigestSender(api: Api | DigestApiTarget | (() => Api | Dig
         });
         sent.push(message.message_id);
       } catch (error) {
-        throw toDeliveryError(error, raw.token);
+        if (error instanceof HandOverError) throw new DeliveryError("transient", error.message, { cause: error.cause });
+        const refused = toDeliveryError(error, raw.token);
+        // Handed over and no answer: Telegram may have it, and a retry could send it twice.
+        if (handOver.done && mayHaveArrived(error)) throw new DeliveryError("unknown", `no answer after the hand-over: ${refused.message}`);
+        throw refused;
       }
     }
     byChat.delete(chatId);
     logger.debug("digest sent", { chatId, themeId: digest.themeId, parts: parts.length, messageId: sent[0] });
     return { messageId: sent[0]! };
   };
+  return Object.assign(send, { reportsHandOver: true as const });
+}
+
+/** The hand-over callback failed (the store could not record it): nothing was sent. */
+class HandOverError extends Error {
+  override name = "HandOverError";
+}
+
+/**
+ * A copy of `api` whose every call first awaits `onHandOver`: a transformer is the last
+ * step before grammY's client serialises the payload and gives it to the socket. The copy
+ * shares grammY's per-API-root keep-alive agent, so connections are still reused.
+ */
+function handingOver(api: Api, onHandOver: () => Promise<void>, state: { done: boolean }): Api {
+  const copy = new Api(api.token, api.options);
+  copy.config.use(async (prev, method, payload, signal) => {
+    try {
+      await onHandOver();
+    } catch (error) {
+      throw new HandOverError(`not sent: the hand-over could not be recorded (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    }
+    state.done = true;
+    return prev(method, payload, signal);
+  });
+  return copy;
+}
+
+/** Failures to reach the server at all: no byte of the request can have arrived. */
+const NEVER_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/**
+ * True when a failed call may still have reached Telegram: an `HttpError` (no Bot API answer)
+ * other than a failure to connect. A body that was not JSON (an HTML error page of Telegram's
+ * front end) is an answer that the request failed, so it is retried like a 5xx.
+ */
+function mayHaveArrived(error: unknown): boolean {
+  if (!(error instanceof HttpError)) return false;
+  const cause = error.error as { code?: unknown; type?: unknown } | undefined;
+  if (cause?.type === "invalid-json") return false;
+  return !NEVER_CONNECTED.has(String(cause?.code));
 }
 
 /** A copy of an Api without its transformers, or a plain Api for a token and API root. */

@@ -8,8 +8,26 @@ import type { Language } from "../store/store.js";
 import type { Digest } from "./compose.js";
 import { DeliveryError } from "./errors.js";
 
-/** Sends one digest; resolves with Telegram's message id or throws a {@link DeliveryError}. */
-export type DigestSender = (chatId: number, digest: Digest, options: { language: Language }) => Promise<{ messageId: number }>;
+/** What a {@link DigestSender} is told besides the digest. */
+export interface SendOptions {
+  language: Language;
+  /**
+   * Awaited by a sender that {@link DigestSender.reportsHandOver} right before each
+   * request is given to the HTTP client (after it, bytes may reach Telegram). When it
+   * rejects, the sender sends nothing and throws a `transient` {@link DeliveryError}.
+   */
+  onHandOver?: () => Promise<void>;
+}
+
+/**
+ * Sends one digest; resolves with Telegram's message id or throws a {@link DeliveryError}.
+ * `reportsHandOver`: the sender awaits `onHandOver` before any request leaves, so an attempt
+ * that died before it is known never to have reached Telegram (without it, any attempt in
+ * flight at a crash counts as possibly delivered).
+ */
+export type DigestSender = ((chatId: number, digest: Digest, options: SendOptions) => Promise<{ messageId: number }>) & {
+  readonly reportsHandOver?: boolean;
+};
 
 /** Time as the throttle and retries see it. */
 export interface Clock {
@@ -174,6 +192,8 @@ export interface RetryPolicy {
 export type DeliveryOutcome =
   | { status: "sent"; messageId: number; attempts: number }
   | { status: "blocked" | "failed"; error: string; attempts: number }
+  /** Handed over, then no answer: it may have arrived, so it was not retried. */
+  | { status: "unknown"; error: string; attempts: number }
   /** Another run took the delivery over (it outlived the orphan timeout): this one must not send. */
   | { status: "taken"; attempts: number };
 
@@ -181,6 +201,8 @@ export type DeliveryOutcome =
 export interface DeliveryHooks {
   /** Right before the request to Telegram starts; returning false means the delivery is no longer ours to send. */
   onAttempt?(attempt: number): boolean | void | Promise<boolean | void>;
+  /** Passed to the sender as {@link SendOptions.onHandOver}: the last moment before Telegram may receive the request. */
+  onHandOver?(): Promise<void>;
   /** After a failed attempt that will be retried in `delayMs`. */
   onRetry?(error: DeliveryError, delayMs: number): void | Promise<void>;
 }
@@ -202,8 +224,8 @@ export interface DelivererOptions {
 /**
  * Creates the deliverer. Retries branch on the error kind: `rate-limited` waits
  * `retryAfter` (and holds back the whole bot when that is over a second: Telegram is
- * throttling the bot, not just one message); `transient` backs off exponentially up to `maxAttempts`; `blocked` and
- * `permanent` end at once. Errors that are not DeliveryErrors count as transient.
+ * throttling the bot, not just one message); `transient` backs off exponentially up to `maxAttempts`; `blocked`,
+ * `permanent` and `unknown` (a retry could deliver it twice) end at once. Errors that are not DeliveryErrors count as transient.
  */
 export function createDeliverer(options: DelivererOptions): Deliverer {
   const { send, throttle, clock, logger } = options;
@@ -223,7 +245,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         if ((await hooks.onAttempt?.(attempts)) === false) return { status: "taken", attempts };
         let error: DeliveryError;
         try {
-          const { messageId } = await send(chatId, digest, { language });
+          const { messageId } = await send(chatId, digest, hooks.onHandOver ? { language, onHandOver: hooks.onHandOver } : { language });
           return { status: "sent", messageId, attempts };
         } catch (caught) {
           error =
@@ -233,6 +255,10 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         }
         const log = { chatId, themeId: digest.themeId, attempts, kind: error.kind, error: error.message };
         if (error.kind === "blocked") return { status: "blocked", error: error.message, attempts };
+        if (error.kind === "unknown") {
+          logger.warn("digest outcome unknown; not retried, so it cannot arrive twice", log);
+          return { status: "unknown", error: error.message, attempts };
+        }
         if (error.kind === "permanent") {
           logger.warn("digest rejected by Telegram", log);
           return { status: "failed", error: error.message, attempts };

@@ -10,8 +10,12 @@
  * - `in_flight = 0`: Telegram never received it (not started, or its last attempt
  *   failed) → it is sent now, if it is still the same local day for the subscriber,
  *   else marked failed ("expired") — past days are never made up;
- * - `in_flight = 1`: the process died while Telegram handled the request, so the
- *   message may or may not have arrived → it is marked `unknown` and NOT resent. We
+ * - `in_flight = 1` but still `awaiting_hand_over` (a sender that reports the hand-over,
+ *   such as the bot's): the attempt died before its request was given to the HTTP client,
+ *   so Telegram cannot have it → handled as above (sent now, or expired);
+ * - `in_flight = 1` and handed over (or a sender that does not report it): the process
+ *   died while Telegram may have handled the request, so the message may or may not
+ *   have arrived → it is marked `unknown` and NOT resent (an admin can, with /resend). We
  *   prefer a rare miss (at most the few requests in flight at the moment of a crash)
  *   to a duplicate; its paragraphs count as sent for the rotation.
  * Orphans of a run that died are only taken over after `orphanAfterMs`, so a second
@@ -130,6 +134,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const clock = options.clock ?? systemClock();
   const throttle = options.throttle ?? createThrottle({ clock });
   const deliverer = createDeliverer({ send: options.send, throttle, clock, logger, retry: options.retry });
+  const reportsHandOver = options.send.reportsHandOver === true;
   const concurrency = options.concurrency ?? 32;
   const orphanAfterMs = options.orphanAfterMs ?? 120_000;
   const persistAttempts = options.persistAttempts ?? 8;
@@ -190,7 +195,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const { delivery } = job;
     try {
       const outcome = await deliverer.deliver(job.chatId, job.digest, job.language, {
-        onAttempt: () => store.markInFlight(delivery.id, runId),
+        onAttempt: () => store.markInFlight(delivery.id, runId, { awaitingHandOver: reportsHandOver }),
+        onHandOver: async () => {
+          let ours = false;
+          await persist(async () => {
+            ours = await store.markHandedOver(delivery.id, runId);
+          });
+          // Another run adopted the row (this one outlived the orphan timeout): it is theirs to send.
+          if (!ours) throw new Error("the delivery was taken over by another run");
+        },
         onRetry: (error) => persist(() => store.markAttemptFailed(delivery.id, error.message)),
       });
       if (outcome.status === "taken") {
@@ -222,8 +235,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (const orphan of await store.listOrphans({ runId, updatedBefore: new Date(at.getTime() - orphanAfterMs) })) {
       if (!(await store.adoptDelivery(orphan.id, orphan.runId, runId))) continue;
       const subscriber = await store.getSubscriberById(orphan.subscriberId);
-      if (orphan.inFlight) {
-        await store.markFinished(orphan.id, "unknown", "interrupted while Telegram handled the request; not resent to avoid a duplicate");
+      if (orphan.inFlight && !orphan.awaitingHandOver) {
+        const handedOver = orphan.handedOverAt === null ? "" : ` (handed to the HTTP client at ${orphan.handedOverAt})`;
+        await store.markFinished(orphan.id, "unknown", `interrupted while Telegram handled the request${handedOver}; not resent to avoid a duplicate`);
         report.unknown += 1;
       } else if (!subscriber?.active || orphan.payload === null) {
         await store.markFinished(orphan.id, "failed", "subscriber inactive when resuming after a restart");

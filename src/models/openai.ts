@@ -9,6 +9,8 @@
  */
 import { ChatOpenAI, OpenAIEmbeddings, type ClientOptions } from "@langchain/openai";
 
+import { UserFacingError } from "../errors.js";
+
 /** The public OpenAI endpoint, used when no base URL is configured. */
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
 
@@ -54,7 +56,7 @@ export interface EmbeddingsOptions extends OpenAiConnectionOptions {
 function clientOptions(options: OpenAiConnectionOptions): ClientOptions {
   if (!options.apiKey) {
     // An empty key is "missing" to the SDK, which would then read OPENAI_API_KEY.
-    throw new Error("An OpenAI API key is required: set OPENAI_API_KEY, or leave it empty to answer offline.");
+    throw new UserFacingError("An OpenAI API key is required: set OPENAI_API_KEY, or leave it empty to answer offline.");
   }
   return {
     apiKey: options.apiKey,

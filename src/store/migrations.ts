@@ -98,6 +98,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE feedback ADD COLUMN reason TEXT CHECK (reason IN ('wrong', 'incomplete', 'source', 'unanswered'));
     `,
   },
+  {
+    version: 4,
+    name: "delivery-hand-over",
+    sql: `
+      -- Splits an attempt in flight in two: awaiting_hand_over = 1 while the request is still
+      -- being prepared (no byte can have reached Telegram, so a restart resends it), 0 once it
+      -- was handed to the HTTP client at handed_over_at (from then on a crash leaves the outcome
+      -- unknown). Senders that do not report the hand-over keep 0: unknown whenever in flight.
+      ALTER TABLE deliveries ADD COLUMN awaiting_hand_over INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE deliveries ADD COLUMN handed_over_at TEXT;
+    `,
+  },
 ];
 
 /**
@@ -203,6 +215,14 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: "feedback-reason",
     sql: `
       ALTER TABLE feedback ADD COLUMN reason TEXT CHECK (reason IN ('wrong', 'incomplete', 'source', 'unanswered'));
+    `,
+  },
+  {
+    version: 4,
+    name: "delivery-hand-over",
+    sql: `
+      ALTER TABLE deliveries ADD COLUMN awaiting_hand_over SMALLINT NOT NULL DEFAULT 0;
+      ALTER TABLE deliveries ADD COLUMN handed_over_at TEXT;
     `,
   },
 ];

@@ -154,10 +154,19 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       const row = await one("SELECT * FROM deliveries WHERE id = $1", [id]);
       return row && toDelivery(row);
     },
-    async markInFlight(id, runId) {
+    async markInFlight(id, runId, options = {}) {
       return (
         (await changed(
-          "UPDATE deliveries SET in_flight = 1, attempts = attempts + 1, updated_at = $1 WHERE id = $2 AND status = 'pending' AND run_id = $3",
+          `UPDATE deliveries SET in_flight = 1, awaiting_hand_over = $1, handed_over_at = NULL, attempts = attempts + 1, updated_at = $2
+           WHERE id = $3 AND status = 'pending' AND run_id = $4`,
+          [options.awaitingHandOver ? 1 : 0, iso(), id, runId],
+        )) === 1
+      );
+    },
+    async markHandedOver(id, runId) {
+      return (
+        (await changed(
+          "UPDATE deliveries SET awaiting_hand_over = 0, handed_over_at = $1, updated_at = $1 WHERE id = $2 AND status = 'pending' AND run_id = $3",
           [iso(), id, runId],
         )) === 1
       );

@@ -40,6 +40,8 @@ export function toDelivery(row: Row): Delivery {
     kind: row.kind as DeliveryKind,
     status: row.status as DeliveryStatus,
     inFlight: row.in_flight === 1,
+    awaitingHandOver: row.awaiting_hand_over === 1,
+    handedOverAt: (row.handed_over_at as string | null) ?? null,
     attempts: row.attempts as number,
     error: (row.error as string | null) ?? null,
     paragraphKeys: JSON.parse(row.paragraph_keys as string) as string[],

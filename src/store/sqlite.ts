@@ -168,7 +168,11 @@ function openSync(db: Database.Database, options: SqliteStoreOptions): SyncStore
       VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`),
     delivery: db.prepare("SELECT * FROM deliveries WHERE id = ?"),
     inFlight: db.prepare(
-      "UPDATE deliveries SET in_flight = 1, attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'pending' AND run_id = ?",
+      `UPDATE deliveries SET in_flight = 1, awaiting_hand_over = ?, handed_over_at = NULL, attempts = attempts + 1, updated_at = ?
+       WHERE id = ? AND status = 'pending' AND run_id = ?`,
+    ),
+    handedOver: db.prepare(
+      "UPDATE deliveries SET awaiting_hand_over = 0, handed_over_at = ?, updated_at = ? WHERE id = ? AND status = 'pending' AND run_id = ?",
     ),
     attemptFailed: db.prepare("UPDATE deliveries SET in_flight = 0, error = ?, updated_at = ? WHERE id = ?"),
     sent: db.prepare(`
@@ -266,8 +270,12 @@ function openSync(db: Database.Database, options: SqliteStoreOptions): SyncStore
       const row = q.delivery.get(id) as Row | undefined;
       return row && toDelivery(row);
     },
-    markInFlight(id, runId) {
-      return q.inFlight.run(iso(), id, runId).changes === 1;
+    markInFlight(id, runId, options = {}) {
+      return q.inFlight.run(options.awaitingHandOver ? 1 : 0, iso(), id, runId).changes === 1;
+    },
+    markHandedOver(id, runId) {
+      const at = iso();
+      return q.handedOver.run(at, at, id, runId).changes === 1;
     },
     markAttemptFailed(id, error) {
       q.attemptFailed.run(error, iso(), id);

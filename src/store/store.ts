@@ -8,13 +8,17 @@
  * Delivery rows carry the exactly-once rules, the same on both adapters:
  * 1. a daily digest is claimed by inserting its row (status `pending`) — the partial
  *    unique index on (subscriber, theme, local_date) lets only one claim per local day win;
- * 2. `in_flight` is set right before the request to Telegram and cleared when it fails;
+ * 2. `in_flight` is set right before an attempt starts and cleared when it fails; with a
+ *    sender that reports the hand-over, `awaiting_hand_over` is set with it, and cleared
+ *    (with `handed_over_at`) in a committed write before the request is given to the
+ *    HTTP client — so no byte can reach Telegram while it is still set;
  * 3. the row becomes `sent` (with Telegram's message id) in one statement once Telegram
  *    accepted it.
- * After a crash the scheduler finds `pending` rows of a previous run: with `in_flight = 0`
- * Telegram never got them, so they are sent; with `in_flight = 1` the outcome is unknown
- * and they are marked `unknown`, never resent (see scheduler.ts). The guarantee is
- * therefore at most once: see the README's "Digest delivery guarantee".
+ * After a crash the scheduler finds `pending` rows of a previous run: with `in_flight = 0`,
+ * or in flight but still awaiting the hand-over, Telegram never got them, so they are sent;
+ * in flight and handed over, the outcome is unknown and they are marked `unknown`, never
+ * resent automatically (see scheduler.ts). The guarantee is therefore at most once: see
+ * the README's "Digest delivery guarantee".
  */
 export { createStore } from "./sqlite.js";
 
@@ -69,6 +73,10 @@ export interface Delivery {
   kind: DeliveryKind;
   status: DeliveryStatus;
   inFlight: boolean;
+  /** In flight, but not yet handed to the HTTP client: Telegram cannot have received it. */
+  awaitingHandOver: boolean;
+  /** When the last attempt's request was handed to the HTTP client (null before, or for senders that do not report it). */
+  handedOverAt: string | null;
   attempts: number;
   error: string | null;
   paragraphKeys: string[];
@@ -168,8 +176,15 @@ export interface Store {
   /**
    * Marks that a request to Telegram is about to start (counts the attempt), if the row
    * is still pending and owned by `runId`; false when another run has adopted it.
+   * `awaitingHandOver`: the sender will report the hand-over ({@link Store.markHandedOver}),
+   * so until then a crash leaves the row known to be unsent.
    */
-  markInFlight(id: number, runId: string): Promise<boolean>;
+  markInFlight(id: number, runId: string, options?: { awaitingHandOver?: boolean }): Promise<boolean>;
+  /**
+   * Records, before the request is given to the HTTP client, that from now on Telegram may
+   * receive it (`handed_over_at`); false when the row is no longer pending and owned by `runId`.
+   */
+  markHandedOver(id: number, runId: string): Promise<boolean>;
   /** Records a failed attempt that will be retried: the request is over, so not in flight. */
   markAttemptFailed(id: number, error: string): Promise<void>;
   /** Records Telegram's acceptance, in one statement: status sent, message id, sent_at. */

@@ -12,12 +12,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { createBot } from "../../src/bot/bot.js";
 import { startBot, type BotHandle } from "../../src/bot/start.js";
 import { StartupError } from "../../src/bot/startup-error.js";
 import { createBotApiServer } from "bot-api-emulator";
+import { sharedIndexCopy } from "../fixtures/helpers.js";
 import { TEST_RETRY, TOKEN, makeDeps, until } from "./helpers/harness.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -25,16 +26,26 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A server on 127.0.0.1 that answers every request with an HTML page, counting requests. */
+/** A server on 127.0.0.1 that answers every request with an HTML page, counting requests; closed after the test. */
 async function htmlServer(): Promise<{ url: string; requests: () => number }> {
+  const server = await htmlServerAt();
+  cleanups.push(server.close);
+  return server;
+}
+
+/** The HTML-speaking server, closed by the caller. */
+async function htmlServerAt(): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
   let requests = 0;
   const server: Server = createServer((_req, res) => {
     requests++;
     res.writeHead(200, { "Content-Type": "text/html" }).end("<html><body>502 Bad Gateway</body></html>");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => requests };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: () => requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** A port nothing listens on. */
@@ -45,6 +56,41 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/**
+ * `npm start` against an HTML-speaking API root: a real process that waits out production
+ * backoff (seconds), so it starts with the file and runs beside the in-process tests; its
+ * test, last in the file, only collects the result.
+ */
+let npmStart: { url: string; exit: Promise<{ code: number | null; stderr: string }>; stop: () => Promise<void> };
+beforeAll(async () => {
+  const html = await htmlServerAt();
+  const dir = mkdtempSync(join(tmpdir(), "api-root-"));
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: {
+      ...process.env,
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: html.url,
+      INDEX_DIR: sharedIndexCopy(dir),
+      DATABASE_PATH: join(dir, "bot.sqlite"),
+      LOG_LEVEL: "error",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  const exit = new Promise<{ code: number | null; stderr: string }>((resolve) => child.once("exit", (code) => resolve({ code, stderr })));
+  npmStart = {
+    url: html.url,
+    exit,
+    stop: async () => {
+      child.kill("SIGKILL");
+      await html.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+afterAll(() => npmStart?.stop());
 
 describe("an unreachable or wrong TELEGRAM_API_ROOT", () => {
   it("gives up after bounded retries with one message naming the URL (unreachable port)", async () => {
@@ -69,24 +115,6 @@ describe("an unreachable or wrong TELEGRAM_API_ROOT", () => {
     expect(html.requests()).toBe(1 + (TEST_RETRY.maxTransientRetries ?? 3));
     expect((error as Error).message).not.toContain(TOKEN);
   });
-
-  it("npm start exits 1 with that one line on stderr", async () => {
-    const html = await htmlServer();
-    const dir = mkdtempSync(join(tmpdir(), "api-root-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: { ...process.env, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: html.url, DATABASE_PATH: join(dir, "bot.sqlite"), LOG_LEVEL: "error" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-    expect(code).toBe(1);
-    const lines = stderr.trim().split("\n");
-    expect(lines.at(-1)).toContain(`The Telegram Bot API at ${html.url} answered with something that is not Bot API JSON`);
-    expect(stderr).not.toContain("    at ");
-    expect(stderr).not.toContain(TOKEN);
-  }, 60_000);
 });
 
 describe("webhook requests", () => {
@@ -171,4 +199,15 @@ describe("non-essential calls", () => {
     expect(typingCalls).toBe(1);
     await until(() => true);
   });
+});
+
+describe("npm start with a TELEGRAM_API_ROOT that answers HTML", () => {
+  it("exits 1 with that one line on stderr", async () => {
+    const { code, stderr } = await npmStart.exit;
+    expect(code).toBe(1);
+    const lines = stderr.trim().split("\n");
+    expect(lines.at(-1)).toContain(`The Telegram Bot API at ${npmStart.url} answered with something that is not Bot API JSON`);
+    expect(stderr).not.toContain("    at ");
+    expect(stderr).not.toContain(TOKEN);
+  }, 60_000);
 });

@@ -39,7 +39,7 @@ describe("Telegram faults", () => {
   });
 
   it("retries a dropped connection, and keeps polling after getUpdates fails", async () => {
-    const { server, log } = await start();
+    const { server, log } = await start({ transport: "polling" });
     const user = server.createUser();
     server.injectFault({ method: "getUpdates", kind: { type: "5xx", status: 502 } });
     server.injectFault({ method: "sendMessage", chatId: user.id, kind: { type: "drop" } });

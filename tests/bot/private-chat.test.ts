@@ -282,8 +282,8 @@ describe("limits and odd input", () => {
     );
   });
 
-  it("registers the command menu in Chinese and English", async () => {
-    const { server } = await start();
+  it("registers the command menu in Chinese and English at start-up", async () => {
+    const { server } = await start({ transport: "polling" });
     await server.waitForCall("setMyCommands", (c) => c.params["language_code"] === "en");
     const en = server.callsTo("setMyCommands").find((c) => c.params["language_code"] === "en");
     const zh = server.callsTo("setMyCommands").find((c) => c.params["language_code"] === "zh");

@@ -8,17 +8,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createBot, createMemoryFeedbackStore, startBot, type BotHandle } from "../../src/bot/index.js";
+import { createBot, createMemoryFeedbackStore } from "../../src/bot/index.js";
 import { sharedIndexCopy } from "../fixtures/helpers.js";
 import { openEngine, type Engine } from "../../src/engine.js";
 import { createBotApiServer, type BotApiServer } from "bot-api-emulator";
+import { deliverUpdates } from "./helpers/harness.js";
 import type { Message } from "grammy/types";
 import { silentLogger } from "../../src/logger.js";
 
 let dir: string;
 let engine: Engine;
 let server: BotApiServer;
-let handle: BotHandle;
+let stopUpdates: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bot-real-core-"));
@@ -36,13 +37,13 @@ beforeAll(async () => {
       options: { rateLimitPerMinute: 100, maxQuestionChars: 500 },
       feedback: createMemoryFeedbackStore(),
     },
-    { apiRoot: url },
+    { apiRoot: url, botInfo: server.botInfo },
   );
-  handle = await startBot(bot, { mode: "polling", pollTimeoutSeconds: 1, logger: silentLogger });
+  stopUpdates = deliverUpdates(server, bot);
 }, 30_000);
 
 afterAll(async () => {
-  await handle?.stop();
+  await stopUpdates?.();
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -9,23 +9,25 @@ import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createBot, createMemoryFeedbackStore, startBot, type BotHandle } from "../../src/bot/index.js";
+import { createBot, createMemoryFeedbackStore } from "../../src/bot/index.js";
 import { personNames } from "../../src/corpus/names.js";
 import { openEngine } from "../../src/engine.js";
+import { sharedIndexCopy } from "../fixtures/helpers.js";
 import type { Message } from "grammy/types";
 import { createBotApiServer, type BotApiServer } from "bot-api-emulator";
+import { deliverUpdates } from "./helpers/harness.js";
 import { silentLogger } from "../../src/logger.js";
 import { createTrendService } from "../../src/trend/index.js";
 
 let dir: string;
 let server: BotApiServer;
-let handle: BotHandle;
+let stopUpdates: (() => Promise<void>) | undefined;
 let meetings = 0;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bot-trend-"));
   cpSync("corpus", join(dir, "corpus"), { recursive: true });
-  const engine = await openEngine({ corpusDir: join(dir, "corpus"), indexDir: join(dir, "index") });
+  const engine = await openEngine({ corpusDir: join(dir, "corpus"), indexDir: sharedIndexCopy(dir) });
   meetings = engine.corpus.meetings.length;
   server = createBotApiServer();
   const { url } = await server.start();
@@ -40,13 +42,13 @@ beforeAll(async () => {
       feedback: createMemoryFeedbackStore(),
       trend: createTrendService({ chunks: engine.index.chunks, segmenter: engine.segmenter, artefact: engine.themeWeights, people: personNames(engine.corpus) }),
     },
-    { apiRoot: url },
+    { apiRoot: url, botInfo: server.botInfo },
   );
-  handle = await startBot(bot, { mode: "polling", pollTimeoutSeconds: 1, logger: silentLogger });
+  stopUpdates = deliverUpdates(server, bot);
 }, 60_000);
 
 afterAll(async () => {
-  await handle?.stop();
+  await stopUpdates?.();
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });

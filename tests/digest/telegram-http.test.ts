@@ -57,6 +57,43 @@ describe("Telegram answers → DeliveryError", () => {
   });
 });
 
+describe("the hand-over", () => {
+  it("is awaited before any request leaves; after it, a broken connection is 'unknown' (not retried), while refusals and 5xx keep their kinds", async () => {
+    server = createBotApiServer();
+    const { url } = await server.start(0);
+    const user = server.createUser({ id: 502 });
+    const send = createDigestSender({ token: TOKEN, apiRoot: url }, { logger: silentLogger });
+    expect(send.reportsHandOver).toBe(true);
+    const calls = () => server!.callsTo("sendMessage").length;
+    const handOvers: number[] = [];
+    const onHandOver = async () => {
+      handOvers.push(calls());
+    };
+    const options = { language: "zh" as const, onHandOver };
+
+    expect(await kindOf(send(user.id, digest, options))).toBe("ok");
+    // Called once per request, each time before the server had it.
+    expect(handOvers).toEqual([0]);
+    server.injectFault({ method: "sendMessage", kind: { type: "drop" } });
+    expect(await kindOf(send(user.id, digest, options))).toBe("unknown");
+    server.injectFault({ method: "sendMessage", kind: { type: "5xx", status: 502 } });
+    expect(await kindOf(send(user.id, digest, options))).toBe("transient");
+    server.injectFault({ method: "sendMessage", kind: { type: "429", retryAfter: 2 } });
+    expect(await kindOf(send(user.id, digest, options))).toBe("rate-limited:2");
+
+    // A hand-over that cannot be recorded sends nothing.
+    const before = calls();
+    const refused = send(user.id, digest, { language: "zh", onHandOver: () => Promise.reject(new Error("database is locked")) });
+    expect(await kindOf(refused)).toBe("transient");
+    expect(calls()).toBe(before);
+
+    // Nothing listens: the request never left, so it is retried as before.
+    await server.stop();
+    server = undefined;
+    expect(await kindOf(send(user.id, digest, options))).toBe("transient");
+  });
+});
+
 describe("benchBroadcast", () => {
   it("reaches every subscriber exactly once through the rate-limited local server", async () => {
     const result = await benchBroadcast({ subscribers: 60, timeScale: 5 });

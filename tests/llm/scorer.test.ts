@@ -9,10 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sharedIndexCopy } from "../fixtures/helpers.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../helpers/openai-server.js";
 
 const run = promisify(execFile);
 const SCORER = join("..", "shared", "eval", "score.mjs");
+/** `npm run ask` without npm and npx in front (each adds about a second): node with the tsx loader. */
+const ASK = [process.execPath, "--import", "tsx", "src/cli/ask.ts"];
 const QUESTIONS = [
   "2024年度长三角地区主要领导座谈会在哪里举行？",
   "2025年度座谈会的主题是什么？",
@@ -43,7 +46,7 @@ beforeAll(async () => {
   env = {
     ...process.env,
     CORPUS_DIR: join(dir, "corpus"),
-    INDEX_DIR: join(dir, "index"),
+    INDEX_DIR: sharedIndexCopy(dir),
     OPENAI_API_KEY: "test-key",
     OPENAI_BASE_URL: server.baseURL,
     OPENAI_TIMEOUT_MS: "5000",
@@ -59,7 +62,7 @@ describe("ask --json --batch with the model path on", () => {
   it("prints one valid, cited JSON line per question, from the model or the fallback", async () => {
     const file = join(dir, "questions.txt");
     writeFileSync(file, `${QUESTIONS.join("\n")}\n`);
-    const { stdout } = await run("npx", ["tsx", "src/cli/ask.ts", "--json", "--batch", file], { env, timeout: 60_000 });
+    const { stdout } = await run(ASK[0]!, [...ASK.slice(1), "--json", "--batch", file], { env, timeout: 60_000 });
     const lines = stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
     expect(lines).toHaveLength(QUESTIONS.length);
     lines.forEach((line, i) => {
@@ -84,7 +87,7 @@ describe("ask --json --batch with the model path on", () => {
   }, 90_000);
 
   it.runIf(existsSync(SCORER))("the dev-set scorer runs to its summary without a crash", async () => {
-    const { stdout } = await run("node", [SCORER, "--cmd", "npx tsx src/cli/ask.ts --json --batch"], { env, timeout: 120_000 }).catch(
+    const { stdout } = await run("node", [SCORER, "--cmd", `${ASK.map((part) => JSON.stringify(part)).join(" ")} --json --batch`], { env, timeout: 120_000 }).catch(
       (err: { stdout: string; code: number }) => {
         // Exit 1 only means a --min threshold failed; none is given, so any exit but 2 (crash/contract) is fine.
         if (err.code === 2) throw err;

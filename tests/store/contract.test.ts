@@ -117,6 +117,32 @@ describe.each([
     expect(await store.getDelivery(row!.id)).toMatchObject({ status: "sent", messageId: 77, payload: null, inFlight: false });
   });
 
+  test("the hand-over is recorded only by the owning run, and a new attempt starts awaiting it again", async () => {
+    let now = new Date("2026-03-01T00:00:00Z");
+    const { store, reopen } = await open(() => now);
+    const { id } = await store.ensureSubscriber({ chatId: 1 });
+    const [row] = await store.claimDeliveries([claim(id, "d1")]);
+    expect(await store.markInFlight(row!.id, "run-a", { awaitingHandOver: true })).toBe(true);
+    expect(await store.getDelivery(row!.id)).toMatchObject({ inFlight: true, awaitingHandOver: true, handedOverAt: null });
+    expect(await store.markHandedOver(row!.id, "run-b")).toBe(false);
+    now = new Date("2026-03-01T00:00:01Z");
+    expect(await store.markHandedOver(row!.id, "run-a")).toBe(true);
+    // What a restarted process reads back: in flight and handed over at that instant.
+    expect(await (await reopen()).getDelivery(row!.id)).toMatchObject({
+      inFlight: true,
+      awaitingHandOver: false,
+      handedOverAt: "2026-03-01T00:00:01.000Z",
+    });
+    await store.markAttemptFailed(row!.id, "timeout");
+    expect(await store.markInFlight(row!.id, "run-a", { awaitingHandOver: true })).toBe(true);
+    expect(await store.getDelivery(row!.id)).toMatchObject({ attempts: 2, awaitingHandOver: true, handedOverAt: null });
+    // A sender that does not report the hand-over: in flight counts as possibly delivered.
+    expect(await store.markInFlight(row!.id, "run-a")).toBe(true);
+    expect(await store.getDelivery(row!.id)).toMatchObject({ inFlight: true, awaitingHandOver: false });
+    await store.markSent(row!.id, 5);
+    expect(await store.markHandedOver(row!.id, "run-a")).toBe(false);
+  });
+
   test("counts sent and unknown paragraphs for the rotation; an unknown row can be reopened by hand", async () => {
     const { store } = await open();
     const { id } = await store.ensureSubscriber({ chatId: 1 });

@@ -2,12 +2,13 @@
  * Store faults a user would notice: a SQLite lock held by another process, the database
  * file deleted while the bot runs, and a read-only database at start-up.
  */
-import { spawn } from "node:child_process";
-import { chmodSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createStore, StoreError } from "../../src/store/index.js";
 import { tempDb } from "../digest/helpers.js";
+import { holdLock as holdLockIn, type LockHolder } from "../fixtures/sqlite-lock.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -15,17 +16,41 @@ afterEach(async () => {
 });
 
 /** A second process that takes the write lock and holds it for `ms`; resolves once it holds it. */
-function holdLock(path: string, ms: number): Promise<{ done: Promise<void> }> {
-  const script = `
-    const Database = require("better-sqlite3");
-    const db = new Database(process.argv[1]);
-    db.exec("BEGIN IMMEDIATE");
-    process.stdout.write("locked\\n");
-    setTimeout(() => { db.exec("COMMIT"); db.close(); }, Number(process.argv[2]));`;
-  const child = spawn(process.execPath, ["-e", script, path, String(ms)], { stdio: ["ignore", "pipe", "inherit"] });
-  cleanups.push(() => child.kill("SIGKILL"));
-  const done = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  return new Promise((resolve) => child.stdout.once("data", () => resolve({ done })));
+async function holdLock(path: string, ms: number): Promise<LockHolder> {
+  const holder = await holdLockIn(path, ms);
+  cleanups.push(() => holder.kill());
+  return holder;
+}
+
+/**
+ * A database whose file system refuses writes: as root (CI), for whom permissions do not
+ * count, a small tmpfs remounted read-only; as anyone else, a file and folder without write
+ * permission. Undefined when neither can be arranged (root where mounting is not allowed).
+ */
+async function readOnlyDatabase(): Promise<string | undefined> {
+  const db = tempDb();
+  cleanups.push(db.cleanup);
+  const dir = dirname(db.path);
+  const root = process.getuid?.() === 0;
+  if (root) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", dir], { stdio: "ignore" });
+    } catch {
+      return undefined;
+    }
+    // Lazily: the refused open may keep a descriptor until it is collected.
+    cleanups.push(() => execFileSync("umount", ["-l", dir]));
+  }
+  await createStore(db.path).close();
+  if (root) {
+    execFileSync("mount", ["-o", "remount,ro", dir]);
+  } else {
+    chmodSync(db.path, 0o444);
+    chmodSync(dir, 0o555);
+    cleanups.push(() => chmodSync(dir, 0o755));
+  }
+  return db.path;
 }
 
 describe("store faults (SQLite)", () => {
@@ -57,12 +82,14 @@ describe("store faults (SQLite)", () => {
     cleanups.push(db.cleanup);
     const store = createStore(db.path, { busyRetryMs: 600 });
     cleanups.push(() => store.close());
-    const { done } = await holdLock(db.path, 2500);
+    const holder = await holdLock(db.path, 60_000);
     const error = await store.ensureSubscriber({ chatId: 2 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);
     expect((error as StoreError).code).toBe("busy");
     expect((error as StoreError).text("en")).toMatch(/busy; please try again/);
-    await done;
+    // The other process ends (its transaction rolled back): the lock is free again.
+    holder.kill();
+    await holder.done;
     expect(await store.getSubscriber(2)).toBeUndefined();
     expect((await store.ensureSubscriber({ chatId: 2 })).chatId).toBe(2);
   });
@@ -82,14 +109,9 @@ describe("store faults (SQLite)", () => {
     expect(told).toHaveLength(1);
   });
 
-  it.skipIf(process.getuid?.() === 0)("a read-only database at start-up: one line naming DATABASE_PATH", async () => {
-    const db = tempDb();
-    cleanups.push(db.cleanup);
-    const first = createStore(db.path);
-    await first.close();
-    chmodSync(db.path, 0o444);
-    chmodSync(dirname(db.path), 0o555);
-    cleanups.push(() => chmodSync(dirname(db.path), 0o755));
-    expect(() => createStore(db.path)).toThrow(/DATABASE_PATH=.*writable/);
+  it("a read-only database at start-up: one line naming DATABASE_PATH", async ({ skip }) => {
+    const path = await readOnlyDatabase();
+    if (path === undefined) return skip("neither a read-only mount nor file permissions can be arranged here");
+    expect(() => createStore(path)).toThrow(/^Cannot write the database DATABASE_PATH=.*writable place\.$/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The digest feature end to end: the real corpus and index (opened once per file in a
  * temp dir), and per test a local Bot API server, a temp SQLite store, the scheduler
- * with the bot's digest sender, the digest service and a polling bot (votes go to the store) — everything
+ * with the bot's digest sender, the digest service and a bot fed the emulator's updates directly
+ * (see harness.ts; `transport: "polling"` long-polls instead; votes go to the store) — everything
  * on one injected wall clock that tests move by hand. The scheduler never ticks by
  * itself; tests call `tick()`.
  */
@@ -22,7 +23,7 @@ import { openEngine, type Engine } from "../../../src/engine.js";
 import { createBotApiServer, type BotApiServer } from "bot-api-emulator";
 import type { Message, User } from "grammy/types";
 import { createStore, type Store } from "../../../src/store/store.js";
-import { captureLogger, TEST_RETRY, TOKEN } from "./harness.js";
+import { captureLogger, deliverUpdates, TEST_RETRY, TOKEN, type Transport } from "./harness.js";
 
 /** The admin of every digest bot (for /stats). */
 export const ADMIN_ID = 4242;
@@ -47,11 +48,21 @@ export interface DigestHarness {
   dbPath: string;
 }
 
+/** Options of one digest bot. */
+export interface DigestHarnessOptions {
+  /** Where the wall clock starts (default 2026-06-01T09:00:00Z). */
+  startIso?: string;
+  /** How long a store call retries while another process holds the SQLite lock (default 3 s). */
+  busyRetryMs?: number;
+  /** How updates reach the bot (default `direct`). */
+  transport?: Transport;
+}
+
 /**
  * Opens the real core once for the file, and returns a starter of one digest bot per
  * test (all stopped and removed after each test).
  */
-export function useDigestHarness(): (options?: { startIso?: string }) => Promise<DigestHarness> {
+export function useDigestHarness(): (options?: DigestHarnessOptions) => Promise<DigestHarness> {
   let dir: string;
   let engine: Engine;
   const running: Array<() => Promise<void> | void> = [];
@@ -79,7 +90,11 @@ export function useDigestHarness(): (options?: { startIso?: string }) => Promise
     const dbDir = mkdtempSync(join(tmpdir(), "bot-digests-db-"));
     running.push(() => rmSync(dbDir, { recursive: true, force: true }));
     const dbPath = join(dbDir, "bot.sqlite");
-    const store = createStore(dbPath, { now: wall.now, defaultTimeZone: "Asia/Shanghai" });
+    const store = createStore(dbPath, {
+      now: wall.now,
+      defaultTimeZone: "Asia/Shanghai",
+      ...(options.busyRetryMs === undefined ? {} : { busyRetryMs: options.busyRetryMs }),
+    });
     running.push(() => void store.close());
 
     const chunks = engine.index.chunks;
@@ -111,9 +126,14 @@ export function useDigestHarness(): (options?: { startIso?: string }) => Promise
       feedback: createSqliteFeedbackStore(store),
       extraFeatures: [feature],
     };
-    const bot = createBot(TOKEN, deps, { apiRoot: url, retry: TEST_RETRY });
-    const handle = await startBot(bot, { mode: "polling", pollTimeoutSeconds: 1, logger });
-    running.push(() => handle.stop());
+    if (options.transport === "polling") {
+      const bot = createBot(TOKEN, deps, { apiRoot: url, retry: TEST_RETRY });
+      const handle = await startBot(bot, { mode: "polling", pollTimeoutSeconds: 1, logger });
+      running.push(() => handle.stop());
+      return { engine, server, store, scheduler, service, bot, wall, log, dbPath };
+    }
+    const bot = createBot(TOKEN, deps, { apiRoot: url, retry: TEST_RETRY, botInfo: server.botInfo });
+    running.push(deliverUpdates(server, bot));
     return { engine, server, store, scheduler, service, bot, wall, log, dbPath };
   };
 }

@@ -2,13 +2,22 @@
  * One bot against one local Bot API server, over real HTTP on 127.0.0.1,
  * started per test and stopped afterwards. `makeDeps` is the single place
  * that picks the answerer: switch it to the real core there.
+ *
+ * Feature tests get the updates straight from the emulator (`transport: "direct"`,
+ * the default): each update the emulator queues goes to grammY's `bot.handleUpdate`,
+ * with `botInfo` known, as grammY's own tests do, while every call the bot makes still
+ * goes over HTTP to the emulator. Long polling (getMe, the command menu, getUpdates
+ * through the runner) adds nothing to what those tests prove, only its start-up and
+ * shut-down; tests of the transport itself ask for `transport: "polling"`.
  */
 import { afterEach } from "vitest";
+
+import type { Update } from "grammy/types";
 
 import { createBot, type MeetingsBot } from "../../../src/bot/bot.js";
 import { createMemoryFeedbackStore, type BotDeps, type BotOptions } from "../../../src/bot/deps.js";
 import type { RetryOptions } from "../../../src/bot/retry.js";
-import { startBot, type BotHandle } from "../../../src/bot/start.js";
+import { startBot } from "../../../src/bot/start.js";
 import { createBotApiServer, type BotApiServer, type BotApiServerOptions } from "bot-api-emulator";
 import { createLogger, type Logger } from "../../../src/logger.js";
 import { createFakeAnswerer, type FakeAnswerer, type FakeAnswererOptions } from "./fake-answerer.js";
@@ -42,15 +51,38 @@ export function makeDeps(overrides: { answerer?: FakeAnswererOptions; options?: 
 /** Fast retries for tests. */
 export const TEST_RETRY: Partial<RetryOptions> = { transientBaseDelayMs: 20, transientMaxDelayMs: 100 };
 
+/** How updates reach the bot: straight from the emulator into `bot.handleUpdate`, or by long polling. */
+export type Transport = "direct" | "polling";
+
 export interface Harness extends ReturnType<typeof makeDeps> {
   server: BotApiServer;
   url: string;
   bot: MeetingsBot;
-  handle: BotHandle;
 }
 
-/** Registers cleanup and returns a starter of server + polling bot. */
-export function useHarness(): (options?: Parameters<typeof makeDeps>[0] & { server?: BotApiServerOptions }) => Promise<Harness> {
+/** Options of one harness bot. */
+export type HarnessOptions = Parameters<typeof makeDeps>[0] & { server?: BotApiServerOptions; transport?: Transport };
+
+/**
+ * Feeds `bot` the updates `server` queues, as `bot.handleUpdate` calls (the bot's own
+ * `sequentialize` keeps each chat in order); the returned stop waits for those running.
+ */
+export function deliverUpdates(server: BotApiServer, bot: MeetingsBot): () => Promise<void> {
+  const running = new Set<Promise<void>>();
+  const off = server.onEvent((event) => {
+    if (event.type !== "update") return;
+    // The bot's error boundaries and bot.catch answer and log failures; nothing is left to reject here.
+    const handled: Promise<void> = bot.handleUpdate(event.update as Update).finally(() => running.delete(handled));
+    running.add(handled);
+  });
+  return async () => {
+    off();
+    await Promise.allSettled([...running]);
+  };
+}
+
+/** Registers cleanup and returns a starter of server + bot. */
+export function useHarness(): (options?: HarnessOptions) => Promise<Harness> {
   const running: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const stop of running.splice(0).reverse()) await stop();
@@ -60,10 +92,15 @@ export function useHarness(): (options?: Parameters<typeof makeDeps>[0] & { serv
     const { url } = await server.start();
     running.push(() => server.stop());
     const made = makeDeps(options);
-    const bot = createBot(TOKEN, made.deps, { apiRoot: url, retry: TEST_RETRY });
-    const handle = await startBot(bot, { mode: "polling", pollTimeoutSeconds: 2, logger: made.deps.logger });
-    running.push(() => handle.stop());
-    return { ...made, server, url, bot, handle };
+    if (options.transport === "polling") {
+      const bot = createBot(TOKEN, made.deps, { apiRoot: url, retry: TEST_RETRY });
+      const handle = await startBot(bot, { mode: "polling", pollTimeoutSeconds: 2, logger: made.deps.logger });
+      running.push(() => handle.stop());
+      return { ...made, server, url, bot };
+    }
+    const bot = createBot(TOKEN, made.deps, { apiRoot: url, retry: TEST_RETRY, botInfo: server.botInfo });
+    running.push(deliverUpdates(server, bot));
+    return { ...made, server, url, bot };
   };
 }
 
