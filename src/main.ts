@@ -43,6 +43,10 @@ await runCli(async () => {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error("shutdown step failed", { error }));
   });
 
+  // Replicas share each chat's follow-up memory and each user's quota through Redis; connected first,
+  // so a Redis that does not answer stops the start before anything else is open.
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, logger) : undefined;
+  if (redis) stops.push(async () => void (await redis.quit()));
   const store = await openStore({
     databaseUrl: config.DATABASE_URL,
     databasePath: config.DATABASE_PATH,
@@ -61,9 +65,6 @@ await runCli(async () => {
   // The first chart of a process loads the font and the renderer (~0.8 s); pay that now, not in a user's /trend.
   const [warmTheme] = DEFAULT_THEMES;
   if (warmTheme) void trend.trendPng(trend.trend(warmTheme), "zh").catch((error: unknown) => logger.warn("chart warm-up failed", { error }));
-  // Replicas share each chat's follow-up memory and each user's quota through Redis.
-  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, logger) : undefined;
-  if (redis) stops.push(async () => void (await redis.quit()));
   // A running bot follows `npm run ingest`: each update is answered from the build live when it starts.
   const core = createLiveCore({ config, first: { answerer, meetings, trend }, logger });
   stops.push(async () => core.close());
