@@ -66,7 +66,7 @@ await runCli(async () => {
   const [warmTheme] = DEFAULT_THEMES;
   if (warmTheme) void trend.trendPng(trend.trend(warmTheme), "zh").catch((error: unknown) => logger.warn("chart warm-up failed", { error }));
   // A running bot follows `npm run ingest`: each update is answered from the build live when it starts.
-  const core = createLiveCore({ config, first: { answerer, meetings, trend }, logger });
+  const core = createLiveCore({ config, first: { answerer, meetings, trend }, segmenter: engine.segmenter, logger });
   stops.push(async () => core.close());
   const deps: BotDeps = {
     answerer,
