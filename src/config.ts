@@ -61,6 +61,8 @@ export const ConfigSchema = z.object({
   DATABASE_PATH: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("data/bot.sqlite")),
   /** PostgreSQL instead of the SQLite file, for several replicas (postgres://user:pass@host:port/db). */
   DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^postgres(ql)?:\/\//, "expected postgres://user:password@host:port/database").optional()),
+  /** Redis shared by webhook replicas (follow-up memory, rate limits): redis://[:password@]host:port[/db]. */
+  REDIS_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^rediss?:\/\//, "expected redis://host:port").optional()),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("gpt-4o-mini")),

@@ -129,6 +129,25 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   return wire(index, artefacts, segmenter, logger, reason);
 }
 
+/**
+ * Opens one existing build of the index as it was written (a running bot switching to a build that
+ * `npm run ingest` published): it never parses the corpus or builds, so every replica serves exactly
+ * what the build holds, whatever its own corpus folder says.
+ * @throws IndexError when the build is damaged, gone, or made by another embedder or index format.
+ */
+export function openIndexBuild(options: Pick<EngineOptions, "indexDir" | "embedder" | "logger" | "segmenter">, build: string): Engine {
+  const segmenter = options.segmenter ?? createSegmenter();
+  const factory = (options.embedder ?? ((s: Segmenter) => localEmbedderFactory(s)))(segmenter);
+  const manifest = readIndexManifest(options.indexDir, build);
+  if (!manifest) throw new IndexError(`No index in ${options.indexDir}. Run \`npm run ingest\` to build it.`);
+  const unusable = manifest.version !== INDEX_FORMAT_VERSION ? "the index format changed" : embedderChange(manifest, factory);
+  if (unusable) throw new IndexError(`The index build ${build} cannot be served by this program: ${unusable}.`);
+  const index = loadIndex(options.indexDir, factory, build);
+  const artefacts = readArtefacts(index);
+  segmenter.learn(artefacts.people);
+  return wire(index, artefacts, segmenter, options.logger ?? silentLogger, undefined);
+}
+
 function wire(index: LoadedIndex, artefacts: Artefacts, segmenter: Segmenter, logger: Logger, built: string | undefined): Engine {
   const { corpus, people, themes, bridge } = artefacts;
   // English spellings of the corpus' own people and places, and its words' English glosses, so a new report is known in English.

@@ -7,6 +7,7 @@
 import {
   createBot,
   createDigestFeature,
+  createRedisChatState,
   createDigestSender,
   createSqliteFeedbackStore,
   LOCAL_TOKEN,
@@ -22,8 +23,8 @@ import { createLogger, type Logger } from "./logger.js";
 import { loadConfig } from "./config.js";
 import { createDigestService, createScheduler } from "./digest/index.js";
 import { openStore } from "./store/index.js";
-import { personNames } from "./corpus/names.js";
-import { createTrendService } from "./trend/index.js";
+import { createLiveCore, trendServiceFor } from "./live-core.js";
+import { connectRedis } from "./store/redis-connect.js";
 import { DEFAULT_THEMES } from "./digest/themes.js";
 
 /** Shutdown gets this long before the process exits anyway (containers usually allow 10 s). */
@@ -42,6 +43,10 @@ await runCli(async () => {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error("shutdown step failed", { error }));
   });
 
+  // Replicas share each chat's follow-up memory and each user's quota through Redis; connected first,
+  // so a Redis that does not answer stops the start before anything else is open.
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, logger) : undefined;
+  if (redis) stops.push(async () => void (await redis.quit()));
   const store = await openStore({
     databaseUrl: config.DATABASE_URL,
     databasePath: config.DATABASE_PATH,
@@ -56,10 +61,13 @@ await runCli(async () => {
   const scheduler = createScheduler({ store, chunks, send, logger });
   stops.push(() => scheduler.stop());
   const service = createDigestService({ store, scheduler, chunks, defaultTimeZone: config.DEFAULT_TIMEZONE });
-  const trend = createTrendService({ chunks, segmenter: engine.segmenter, artefact: engine.themeWeights, people: personNames(engine.corpus) });
+  const trend = trendServiceFor(engine);
   // The first chart of a process loads the font and the renderer (~0.8 s); pay that now, not in a user's /trend.
   const [warmTheme] = DEFAULT_THEMES;
   if (warmTheme) void trend.trendPng(trend.trend(warmTheme), "zh").catch((error: unknown) => logger.warn("chart warm-up failed", { error }));
+  // A running bot follows `npm run ingest`: each update is answered from the build live when it starts.
+  const core = createLiveCore({ config, first: { answerer, meetings, trend }, segmenter: engine.segmenter, logger });
+  stops.push(async () => core.close());
   const deps: BotDeps = {
     answerer,
     meetings: engine.corpus.meetings,
@@ -75,6 +83,8 @@ await runCli(async () => {
     extraFeatures: [
       createDigestFeature({ service, adminIds: config.ADMIN_USER_IDS, logger, meetings }),
     ],
+    core,
+    ...(redis ? { chatState: createRedisChatState(redis) } : {}),
   };
 
   if (!config.TELEGRAM_BOT_TOKEN) {

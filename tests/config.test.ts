@@ -34,6 +34,12 @@ describe("loadConfig", () => {
     expect(message).not.toContain(token);
   });
 
+  it("takes a redis:// REDIS_URL and names it when it is something else", () => {
+    expect(loadConfig({ REDIS_URL: "redis://127.0.0.1:6379/2" }).REDIS_URL).toBe("redis://127.0.0.1:6379/2");
+    expect(loadConfig({ REDIS_URL: "" }).REDIS_URL).toBeUndefined();
+    expect(() => loadConfig({ REDIS_URL: "127.0.0.1:6379" })).toThrow(/REDIS_URL: expected redis:\/\/host:port/u);
+  });
+
   it("takes IANA zone names (in any case) but not bare offsets, which ignore daylight saving", () => {
     expect(loadConfig({ DEFAULT_TIMEZONE: "europe/berlin" }).DEFAULT_TIMEZONE).toBe("Europe/Berlin");
     expect(() => loadConfig({ DEFAULT_TIMEZONE: "+08:00" })).toThrow(/DEFAULT_TIMEZONE/);

@@ -28,18 +28,18 @@ export type QuestionCheck = { ok: true } | { ok: false; notice: string; quiet: b
  * Length and rate checks, in that order (an overlong question does not use up
  * the user's quota). Notices are in the question's language.
  */
-export function checkQuestion(
+export async function checkQuestion(
   services: BotServices,
   userId: number,
   question: string,
   lang: Lang,
   limiter: BotServices["limiter"] = services.limiter,
-): QuestionCheck {
+): Promise<QuestionCheck> {
   const t = texts(lang);
   const { maxQuestionChars } = services.deps.options;
   const length = [...question].length;
   if (length > maxQuestionChars) return { ok: false, notice: t.tooLong(maxQuestionChars, length), quiet: false };
-  const verdict = limiter.take(userId);
+  const verdict = await limiter.take(userId);
   if (!verdict.allowed) return { ok: false, notice: t.rateLimited(verdict.retryAfterSeconds), quiet: !verdict.notify };
   return { ok: true };
 }
@@ -65,7 +65,7 @@ export async function answerInChat(ctx: BotContext, services: BotServices, rawQu
     chat.type === "private" || ctx.msg === undefined
       ? undefined
       : { message_id: ctx.msg.message_id, allow_sending_without_reply: true };
-  const check = checkQuestion(services, from.id, question, lang);
+  const check = await checkQuestion(services, from.id, question, lang);
   if (!check.ok) {
     if (!check.quiet) await ctx.reply(check.notice, replyParameters && { reply_parameters: replyParameters });
     ctx.log.info("question refused", { notice: check.notice, quiet: check.quiet });
@@ -87,8 +87,8 @@ export async function answerInChat(ctx: BotContext, services: BotServices, rawQu
   let answer: Answer;
   let streamedId: number | undefined;
   try {
-    answer = await deps.answerer.ask(question, {
-      history: memory.history(chat.id),
+    answer = await ctx.core.answerer.ask(question, {
+      history: await memory.history(chat.id),
       onPartial: stream === undefined ? undefined : (text) => {
         stopTyping();
         stream.update(text);
@@ -106,7 +106,7 @@ export async function answerInChat(ctx: BotContext, services: BotServices, rawQu
   const parts = splitHtmlMessage(formatAnswerHtml(answer));
   const keyboard = answerKeyboard(answer.citations, answer.language);
   const lastId = await deliver(ctx, chat.id, parts, keyboard, streamedId, replyParameters);
-  memory.remember(chat.id, {
+  await memory.remember(chat.id, {
     question,
     resolved: answer.question,
     answer: answer.answer,

@@ -22,8 +22,7 @@ import { meetingsFeature } from "./features/meetings.js";
 import { sourcesFeature } from "./features/sources.js";
 import { TREND_COMMANDS, trendFeature } from "./features/trend.js";
 import { langFromCode } from "./i18n.js";
-import { ChatMemory } from "./memory.js";
-import { UserRateLimiter } from "./rate-limit.js";
+import { inProcessChatState } from "./chat-state.js";
 import { DEFAULT_RETRY, installRetries, type RetryOptions } from "./retry.js";
 import type { BotServices } from "./services.js";
 
@@ -77,18 +76,20 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   installRetries(bot.api, { ...DEFAULT_RETRY, ...options.retry }, deps.logger, token);
 
   const { options: limits, now } = deps;
+  const state = deps.chatState ?? inProcessChatState;
   const services: BotServices = {
     deps,
     token,
-    memory: new ChatMemory({
+    memory: state.memory({
       maxTurns: limits.memoryTurns ?? 3,
       ttlMs: limits.memoryTtlMs ?? 30 * 60_000,
       maxChats: limits.memoryChats ?? 1000,
       now,
     }),
-    limiter: new UserRateLimiter({ perMinute: limits.rateLimitPerMinute, now }),
-    inlineLimiter: new UserRateLimiter({ perMinute: limits.rateLimitPerMinute * INLINE_QUERIES_PER_QUESTION, now }),
+    limiter: state.rateLimiter("ask", { perMinute: limits.rateLimitPerMinute, now }),
+    inlineLimiter: state.rateLimiter("inline", { perMinute: limits.rateLimitPerMinute * INLINE_QUERIES_PER_QUESTION, now }),
   };
+  const fixedCore = { answerer: deps.answerer, meetings: deps.meetings, trend: deps.trend };
 
   bot.use((ctx, next) => {
     bot.lastUpdateId = Math.max(bot.lastUpdateId, ctx.update.update_id);
@@ -98,10 +99,20 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   });
   // Concurrent across chats, in order within a chat (follow-ups need the previous answer).
   bot.use(sequentialize((ctx: BotContext) => (ctx.chat === undefined ? undefined : String(ctx.chat.id))));
+  // Taken once the update's turn has come (not while it queues behind its chat), so a new build serves it at once.
+  bot.use(async (ctx, next) => {
+    const lease = deps.core?.acquire();
+    ctx.core = lease?.value ?? fixedCore;
+    try {
+      await next();
+    } finally {
+      lease?.release();
+    }
+  });
 
   const features: Array<{ name: string; composer: Composer<BotContext> }> = [
     { name: "help", composer: helpFeature(services) },
-    { name: "meetings", composer: meetingsFeature(services) },
+    { name: "meetings", composer: meetingsFeature() },
     { name: "sources", composer: sourcesFeature(services) },
     { name: "feedback", composer: feedbackFeature(services) },
     ...(deps.trend ? [{ name: "trend", composer: trendFeature(services) }] : []),

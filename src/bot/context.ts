@@ -2,6 +2,7 @@
 import type { Context } from "grammy";
 
 import type { Logger } from "../logger.js";
+import type { CoreView } from "./deps.js";
 import type { Lang } from "./i18n.js";
 
 /** Fields added by the setup middleware in `bot.ts`. */
@@ -10,6 +11,8 @@ export interface BotContextFlavor {
   log: Logger;
   /** Interface language from the sender's Telegram language_code. */
   lang: Lang;
+  /** The answerer, meetings and trends this update is served from, held until it is handled. */
+  core: CoreView;
 }
 
 /** The context of this bot. */

@@ -9,6 +9,7 @@ import type { Answerer } from "../answer/types.js";
 import type { Meeting } from "../corpus/types.js";
 import type { Logger } from "../logger.js";
 import type { TrendService } from "../trend/index.js";
+import type { ChatStateAdapter } from "./chat-state.js";
 import type { BotContext } from "./context.js";
 
 /** The reasons offered after a 👎. */
@@ -73,6 +74,22 @@ export interface BotOptions {
   typingIntervalMs?: number;
 }
 
+/** What answers come from: one index build's answerer, meetings and trends. */
+export interface CoreView {
+  answerer: Answerer;
+  meetings: readonly Meeting[];
+  trend?: TrendService | undefined;
+}
+
+/**
+ * The live core when it can change under a running bot (a new index build). Each update
+ * holds one lease from its start to its end, so it is answered from one build throughout,
+ * and a replaced build is released only when the last update using it has finished.
+ */
+export interface CoreSource {
+  acquire(): { readonly value: CoreView; release(): void };
+}
+
 /** Everything {@link createBot} needs. */
 export interface BotDeps {
   answerer: Answerer;
@@ -85,6 +102,10 @@ export interface BotDeps {
   trend?: TrendService;
   /** Features mounted after the built-ins and before the unknown-command fallback. */
   extraFeatures?: BotFeature[];
+  /** Where follow-up memory and rate limits live (default: this process; Redis for replicas). */
+  chatState?: ChatStateAdapter;
+  /** A core that switches to new index builds; without it `answerer`, `meetings` and `trend` serve every update. */
+  core?: CoreSource;
 }
 
 /** An in-memory {@link FeedbackStore}, for tests and the local terminal mode. */

@@ -12,10 +12,14 @@ export {
   type BotFeature,
   type BotOptions,
   type CommandSpec,
+  type CoreSource,
+  type CoreView,
   type FeedbackStore,
   type FeedbackVote,
 } from "./deps.js";
 export type { BotContext } from "./context.js";
+export { inProcessChatState, type ChatStateAdapter, type ChatMemoryStore, type RateLimiter } from "./chat-state.js";
+export { createRedisChatState, type RedisChatStateOptions } from "./redis-chat-state.js";
 export { StartupError } from "./startup-error.js";
 export { classifyTelegramError, describeError, redactSecrets, type TelegramErrorKind } from "./errors.js";
 export { splitHtmlMessage, TELEGRAM_MESSAGE_LIMIT } from "./split-html.js";

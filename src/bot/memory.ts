@@ -7,6 +7,7 @@
 import { LRUCache } from "lru-cache";
 
 import type { Citation, Turn } from "../answer/types.js";
+import type { ChatMemoryStore } from "./chat-state.js";
 
 /** One answered (or refused) question in a chat. */
 export interface ChatTurn {
@@ -33,8 +34,8 @@ interface ChatState {
   touchedAt: number;
 }
 
-/** Bounded, expiring memory of recent turns per chat. */
-export class ChatMemory {
+/** Bounded, expiring memory of recent turns per chat, in this process. */
+export class ChatMemory implements ChatMemoryStore {
   private readonly chats: LRUCache<number, ChatState>;
 
   constructor(private readonly options: ChatMemoryOptions) {
@@ -47,24 +48,22 @@ export class ChatMemory {
   }
 
   /** Earlier answered turns of the chat, oldest first, as the answerer expects them. */
-  history(chatId: number): Turn[] {
-    return (this.state(chatId)?.turns ?? [])
-      .filter((turn) => turn.answered)
-      .map((turn) => ({ question: turn.question, answer: turn.answer }));
+  async history(chatId: number): Promise<Turn[]> {
+    return answeredTurns(this.state(chatId)?.turns ?? []);
   }
 
   /** The most recent turn, for /source N. */
-  last(chatId: number): ChatTurn | undefined {
+  async last(chatId: number): Promise<ChatTurn | undefined> {
     return this.state(chatId)?.turns.at(-1);
   }
 
   /** The turn whose reply is this message, for votes. */
-  byMessage(chatId: number, messageId: number): ChatTurn | undefined {
+  async byMessage(chatId: number, messageId: number): Promise<ChatTurn | undefined> {
     return this.state(chatId)?.turns.find((turn) => turn.messageId === messageId);
   }
 
   /** Records a turn; drops the oldest turn and the least recently used chat beyond the limits. */
-  remember(chatId: number, turn: ChatTurn): void {
+  async remember(chatId: number, turn: ChatTurn): Promise<void> {
     const state = this.state(chatId) ?? { turns: [], touchedAt: 0 };
     state.turns.push(turn);
     if (state.turns.length > this.options.maxTurns) state.turns.splice(0, state.turns.length - this.options.maxTurns);
@@ -73,7 +72,7 @@ export class ChatMemory {
   }
 
   /** Forgets a chat (e.g. after /start). */
-  forget(chatId: number): void {
+  async forget(chatId: number): Promise<void> {
     this.chats.delete(chatId);
   }
 
@@ -86,4 +85,9 @@ export class ChatMemory {
     }
     return state;
   }
+}
+
+/** The turns the answerer sees as history: answered ones only (a refusal gives a follow-up nothing to lean on). */
+export function answeredTurns(turns: readonly ChatTurn[]): Turn[] {
+  return turns.filter((turn) => turn.answered).map((turn) => ({ question: turn.question, answer: turn.answer }));
 }

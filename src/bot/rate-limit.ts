@@ -6,6 +6,8 @@
  */
 import { LRUCache } from "lru-cache";
 
+import type { RateLimiter } from "./chat-state.js";
+
 /** The limiter's decision for one question. */
 export type RateVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number; notify: boolean };
 
@@ -24,10 +26,11 @@ interface UserWindow {
   quietUntil: number;
 }
 
-const WINDOW_MS = 60_000;
+/** The sliding window, shared with the Redis adapter. */
+export const RATE_WINDOW_MS = 60_000;
 
-/** Sliding-window limiter keyed by user id. */
-export class UserRateLimiter {
+/** Sliding-window limiter keyed by user id, in this process. */
+export class UserRateLimiter implements RateLimiter {
   private readonly users: LRUCache<number, UserWindow>;
 
   constructor(private readonly options: UserRateLimiterOptions) {
@@ -35,16 +38,16 @@ export class UserRateLimiter {
   }
 
   /** Counts a question from `userId` if the limit allows it. */
-  take(userId: number): RateVerdict {
+  async take(userId: number): Promise<RateVerdict> {
     const now = this.options.now().getTime();
     const window = this.users.get(userId) ?? { accepted: [], quietUntil: 0 };
-    while (window.accepted.length > 0 && window.accepted[0]! <= now - WINDOW_MS) window.accepted.shift();
+    while (window.accepted.length > 0 && window.accepted[0]! <= now - RATE_WINDOW_MS) window.accepted.shift();
     this.users.set(userId, window);
     if (window.accepted.length < this.options.perMinute) {
       window.accepted.push(now);
       return { allowed: true };
     }
-    const freeAt = window.accepted[0]! + WINDOW_MS;
+    const freeAt = window.accepted[0]! + RATE_WINDOW_MS;
     const notify = now >= window.quietUntil;
     if (notify) window.quietUntil = freeAt;
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now) / 1000)), notify };

@@ -87,9 +87,8 @@ export interface LoadedIndex {
 /** Progress while embedding: chunks done so far of the total. */
 export type BuildProgress = (done: number, total: number) => void;
 
-/** Reads the manifest of the live index, or undefined when none has been built. */
-export function readIndexManifest(dir: string): IndexManifest | undefined {
-  const build = currentBuild(dir);
+/** Reads the manifest of the live index (or of `build`), or undefined when none has been built. */
+export function readIndexManifest(dir: string, build = readIndexPointer(dir)): IndexManifest | undefined {
   if (!build) return undefined;
   const path = join(dir, build, FILES.manifest);
   if (!existsSync(path)) throw incomplete(dir, FILES.manifest);
@@ -220,13 +219,13 @@ export async function buildIndex(options: {
 }
 
 /**
- * Loads the live index.
+ * Loads the live index, or the named build (what `CURRENT` pointed at when a running bot looked).
  * @throws IndexError when a file is missing or unreadable, with the command that fixes it.
  */
-export function loadIndex(dir: string, factory: EmbedderFactory): LoadedIndex {
-  const manifest = readIndexManifest(dir);
-  if (!manifest) throw new IndexError(`No index in ${dir}. Run \`npm run ingest\` to build it.`);
-  const build = join(dir, currentBuild(dir)!);
+export function loadIndex(dir: string, factory: EmbedderFactory, buildName = readIndexPointer(dir)): LoadedIndex {
+  const manifest = readIndexManifest(dir, buildName);
+  if (!manifest || !buildName) throw new IndexError(`No index in ${dir}. Run \`npm run ingest\` to build it.`);
+  const build = join(dir, buildName);
   for (const file of [...Object.values(FILES), ...manifest.artefacts]) if (!existsSync(join(build, file))) throw incomplete(dir, file);
   try {
     const chunks = JSON.parse(readFileSync(join(build, FILES.chunks), "utf8")) as Chunk[];
@@ -245,7 +244,7 @@ export function loadIndex(dir: string, factory: EmbedderFactory): LoadedIndex {
 
 /** An artefact of the live build (see `artefacts` of {@link buildIndex}), parsed as JSON; undefined when absent or unreadable. */
 export function readIndexArtefact(dir: string, file: string): unknown {
-  const build = currentBuild(dir);
+  const build = readIndexPointer(dir);
   const path = build === undefined ? undefined : join(dir, build, file);
   if (path === undefined || !existsSync(path)) return undefined;
   try {
@@ -365,7 +364,12 @@ function diskFullOr(err: unknown, dir: string, needed: number): unknown {
   );
 }
 
-function currentBuild(dir: string): string | undefined {
+/**
+ * The build folder `CURRENT` names (undefined before the first build): one small read, cheap
+ * enough to check before an update. A new build is published by replacing `CURRENT`.
+ * @throws IndexError when it names a folder that is not there.
+ */
+export function readIndexPointer(dir: string): string | undefined {
   const pointer = join(dir, POINTER);
   if (!existsSync(pointer)) return undefined;
   const build = readFileSync(pointer, "utf8").trim();

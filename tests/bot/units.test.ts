@@ -5,8 +5,6 @@ import { describe, expect, it } from "vitest";
 import { classifyTelegramError, describeError, redactSecrets } from "../../src/bot/errors.js";
 import { citationLabel, escapeHtml, formatAnswerHtml, shortMeetingTitle } from "../../src/bot/format.js";
 import { findMeeting, parseSourceCallbackData, sourceCallbackData } from "../../src/bot/keyboards.js";
-import { ChatMemory } from "../../src/bot/memory.js";
-import { UserRateLimiter } from "../../src/bot/rate-limit.js";
 import { citationOf, MEETINGS } from "./helpers/fixtures.js";
 
 const grammyError = (error_code: number, description: string, parameters = {}) =>
@@ -43,55 +41,6 @@ describe("callback data", () => {
     const ref = parseSourceCallbackData(data)!;
     expect(findMeeting([...MEETINGS, { ...MEETINGS[0]!, id: longId }], ref.meetingRef)?.id).toBe(longId);
     expect(parseSourceCallbackData("src:bad")).toBeUndefined();
-  });
-});
-
-describe("ChatMemory", () => {
-  const turn = (question: string, messageId: number, answered = true) => ({ question, answer: `答${question}`, answered, citations: [], messageId });
-
-  it("keeps the last turns, skips refusals in history, and expires after the TTL", () => {
-    let now = 0;
-    const memory = new ChatMemory({ maxTurns: 3, ttlMs: 30 * 60_000, maxChats: 10, now: () => new Date(now) });
-    for (const [i, q] of ["一", "二", "三", "四"].entries()) memory.remember(1, turn(q, i + 1, q !== "三"));
-    expect(memory.history(1)).toEqual([
-      { question: "二", answer: "答二" },
-      { question: "四", answer: "答四" },
-    ]);
-    expect(memory.byMessage(1, 3)?.question).toBe("三");
-    expect(memory.byMessage(1, 1)).toBeUndefined();
-    now += 30 * 60_000;
-    expect(memory.last(1)?.question).toBe("四");
-    now += 1;
-    expect(memory.history(1)).toEqual([]);
-    expect(memory.size).toBe(0);
-  });
-
-  it("forgets the least recently used chat beyond its capacity", () => {
-    const memory = new ChatMemory({ maxTurns: 3, ttlMs: 60_000, maxChats: 2, now: () => new Date(0) });
-    memory.remember(1, turn("a", 1));
-    memory.remember(2, turn("b", 1));
-    memory.history(1); // chat 1 is now the most recently used
-    memory.remember(3, turn("c", 1));
-    expect(memory.last(1)?.question).toBe("a");
-    expect(memory.last(2)).toBeUndefined();
-    expect(memory.last(3)?.question).toBe("c");
-  });
-});
-
-describe("UserRateLimiter", () => {
-  it("allows N per sliding minute and notifies once per window", () => {
-    let now = 0;
-    const limiter = new UserRateLimiter({ perMinute: 2, now: () => new Date(now) });
-    expect(limiter.take(7)).toEqual({ allowed: true });
-    now = 10_000;
-    expect(limiter.take(7)).toEqual({ allowed: true });
-    now = 20_000;
-    expect(limiter.take(7)).toEqual({ allowed: false, retryAfterSeconds: 40, notify: true });
-    expect(limiter.take(7)).toEqual({ allowed: false, retryAfterSeconds: 40, notify: false });
-    expect(limiter.take(8)).toEqual({ allowed: true });
-    now = 60_000;
-    expect(limiter.take(7)).toEqual({ allowed: true });
-    expect(limiter.take(7)).toEqual({ allowed: false, retryAfterSeconds: 10, notify: true });
   });
 });
 

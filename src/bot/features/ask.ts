@@ -14,7 +14,7 @@ import { answerTrendInChat } from "./trend.js";
 
 /** A question about a theme's weight over the meetings gets the trend chart; any other the cited answer. */
 function answerInChat(ctx: BotContext, services: BotServices, question: string): Promise<void> {
-  const intent = services.deps.trend === undefined ? undefined : trendIntent(question);
+  const intent = ctx.core.trend === undefined ? undefined : trendIntent(question);
   if (intent === undefined) return answerQuestion(ctx, services, question);
   return answerTrendInChat(ctx, services, intent.theme, langOfText(question), question.trim());
 }

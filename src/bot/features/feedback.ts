@@ -22,7 +22,7 @@ export function feedbackFeature(services: BotServices): Composer<BotContext> {
     if (message === undefined || chatId === undefined || ctx.from === undefined) return "gone";
     const rows = message.reply_markup?.inline_keyboard ?? [];
     const before = shownVote(rows);
-    const turn = services.memory.byMessage(chatId, message.message_id);
+    const turn = await services.memory.byMessage(chatId, message.message_id);
     await services.deps.feedback.record({
       chatId,
       userId: ctx.from.id,

@@ -40,15 +40,15 @@ export function helpFeature(services: BotServices): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command("start", async (ctx) => {
     // A fresh start also starts a fresh conversation.
-    if (ctx.chat !== undefined) services.memory.forget(ctx.chat.id);
+    if (ctx.chat !== undefined) await services.memory.forget(ctx.chat.id);
     const t = texts(ctx.lang);
     const keyboard = new InlineKeyboard();
-    exampleQuestions(services.deps.meetings, ctx.lang).forEach((question, i) => keyboard.text(question, `ex:${ctx.lang}:${i}`).row());
+    exampleQuestions(ctx.core.meetings, ctx.lang).forEach((question, i) => keyboard.text(question, `ex:${ctx.lang}:${i}`).row());
     await ctx.reply(`${escapeHtml(t.greeting)}\n\n${escapeHtml(t.examplesHint)}`, { parse_mode: "HTML", reply_markup: keyboard });
   });
   composer.command("help", (ctx) => ctx.reply(helpHtml(ctx, services), { parse_mode: "HTML" }));
   composer.callbackQuery(/^ex:(zh|en):(\d)$/u, async (ctx) => {
-    const question = exampleQuestions(services.deps.meetings, ctx.match[1] as Lang)[Number(ctx.match[2])];
+    const question = exampleQuestions(ctx.core.meetings, ctx.match[1] as Lang)[Number(ctx.match[2])];
     if (question === undefined) {
       await ctx.answerCallbackQuery({ text: texts(ctx.lang).unknownButton });
       return;

@@ -25,13 +25,13 @@ export function inlineFeature(services: BotServices): Composer<BotContext> {
       return;
     }
     const lang = langOfText(question);
-    const check = checkQuestion(services, ctx.from.id, question, lang, services.inlineLimiter);
+    const check = await checkQuestion(services, ctx.from.id, question, lang, services.inlineLimiter);
     if (!check.ok) {
       // Unlike chat replies, an inline notice never clutters a chat, so it is shown every time.
       await ctx.answerInlineQuery([noticeResult(check.notice)], { cache_time: 0, is_personal: true });
       return;
     }
-    const answer = await services.deps.answerer.ask(question);
+    const answer = await ctx.core.answerer.ask(question);
     const t = texts(answer.language);
     const first = answer.citations[0];
     const result: InlineQueryResultArticle = {

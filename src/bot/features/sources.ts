@@ -24,11 +24,9 @@ export function resolveSource(meetings: readonly Meeting[], ref: SourceRef): Sou
 /** Source buttons and /source N. */
 export function sourcesFeature(services: BotServices): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  const { meetings } = services.deps;
-
   composer.callbackQuery(/^src:/, async (ctx) => {
     const ref = parseSourceCallbackData(ctx.callbackQuery.data);
-    const view = ref === undefined ? undefined : resolveSource(meetings, ref);
+    const view = ref === undefined ? undefined : resolveSource(ctx.core.meetings, ref);
     if (view === undefined || ctx.chat === undefined) {
       await ctx.answerCallbackQuery({ text: texts(ctx.lang).sourceNotFound, show_alert: true });
       return;
@@ -40,7 +38,7 @@ export function sourcesFeature(services: BotServices): Composer<BotContext> {
 
   composer.command("source", async (ctx) => {
     const t = texts(ctx.lang);
-    const last = services.memory.last(ctx.chat.id);
+    const last = await services.memory.last(ctx.chat.id);
     if (last === undefined || last.citations.length === 0) {
       await ctx.reply(t.noLastAnswer);
       return;
@@ -52,7 +50,7 @@ export function sourcesFeature(services: BotServices): Composer<BotContext> {
       return;
     }
     const view =
-      resolveSource(meetings, { meetingRef: citation.meetingId, articleIndex: citation.articleIndex, paragraph: citation.paragraph }) ??
+      resolveSource(ctx.core.meetings, { meetingRef: citation.meetingId, articleIndex: citation.articleIndex, paragraph: citation.paragraph }) ??
       sourceViewOfCitation(citation);
     await sendSource(ctx, view, last.messageId);
   });

@@ -50,7 +50,7 @@ export function trendFeature(services: BotServices): Composer<BotContext> {
     await answerTrendInChat(ctx, services, theme, lang, `/trend ${arg}`);
   });
   composer.command("compare", async (ctx) => {
-    const service = services.deps.trend;
+    const service = ctx.core.trend;
     if (service === undefined || ctx.chat === undefined) return;
     const arg = ctx.match.trim();
     const lang = arg !== "" && /\p{Script=Han}/u.test(arg) ? "zh" : ctx.lang;
@@ -74,7 +74,7 @@ export function trendFeature(services: BotServices): Composer<BotContext> {
       const markup = i === parts.length - 1 && citations.length > 0 ? { reply_markup: sourceKeyboard(citations, lang) } : {};
       lastId = (await ctx.reply(part, { ...HTML, ...markup })).message_id;
     }
-    services.memory.remember(ctx.chat.id, { question: `/compare ${arg}`, answer: html, answered: true, citations, messageId: lastId });
+    await services.memory.remember(ctx.chat.id, { question: `/compare ${arg}`, answer: html, answered: true, citations, messageId: lastId });
   });
   return composer;
 }
@@ -85,9 +85,9 @@ export function trendFeature(services: BotServices): Composer<BotContext> {
  * as questions when it answers a question in words.
  */
 export async function answerTrendInChat(ctx: BotContext, services: BotServices, theme: Theme, lang: Lang, question: string): Promise<void> {
-  const service = services.deps.trend;
+  const service = ctx.core.trend;
   if (service === undefined || ctx.chat === undefined || ctx.from === undefined) return;
-  const check = checkQuestion(services, ctx.from.id, question, lang);
+  const check = await checkQuestion(services, ctx.from.id, question, lang);
   if (!check.ok) {
     if (!check.quiet) await ctx.reply(check.notice);
     return;
@@ -115,7 +115,7 @@ export async function answerTrendInChat(ctx: BotContext, services: BotServices, 
     ...(fits ? { reply_markup: keyboard } : {}),
   });
   const messageId = fits ? sent.message_id : (await ctx.reply(caption, { ...HTML, reply_markup: keyboard })).message_id;
-  services.memory.remember(ctx.chat.id, { question, answer: caption, answered: true, citations, messageId });
+  await services.memory.remember(ctx.chat.id, { question, answer: caption, answered: true, citations, messageId });
   ctx.log.info("trend sent", { theme: theme.id, citations: citations.length, renderMs: Math.round(performance.now() - started) });
 }
 
