@@ -245,6 +245,10 @@ export function createExtractiveAnswerer(deps: {
       } else if (forms.some((t) => nearby.includes(t))) {
         // The setting of a question (成果发布会, 第六届论坛) is often stated a paragraph before the answer.
         found += weight * 0.7;
+      } else if (!known && spelledOut(term, typeText)) {
+        // A word the reports never use may still be said in their words, character by character
+        // (治水 in 水环境综合治理, 电动车 beside 汽车): half of it counts.
+        found += weight * 0.5;
       }
     }
     // A question about something the reports never name (冬奥会, GDP) that matches only
@@ -517,6 +521,11 @@ function isEnglishName(word: string): boolean {
 /** A question word and the other words that say the same in the reports (synonyms, a bridged English word's other terms). */
 function formsOf(q: UnderstoodQuery, term: string): string[] {
   return [term, ...(CHINESE_SYNONYMS[term] ?? []), ...(q.alternatives.get(term) ?? [])];
+}
+
+/** Whether every character of a Chinese word the corpus never uses appears in the text (at most two of them common enough to be anywhere). */
+function spelledOut(term: string, text: string): boolean {
+  return /^\p{Script=Han}{2,4}$/u.test(term) && [...term].every((ch) => text.includes(ch));
 }
 
 function answersTypeWord(term: string, type: AnswerType, text: string): boolean {

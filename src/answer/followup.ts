@@ -70,13 +70,24 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   }
   if (opener && !resolved) {
     const swapped = swapSameKind(previous, q.replace(ELLIPTICAL_START, "").replace(/[呢？?，,。\s]/gu, ""), context.people);
-    return swapped ?? `${previous} ${q}`;
+    if (swapped) return swapped;
+    // "And where will next year's meeting be held?" asks on its own; only its meeting comes from before.
+    const rest = q.replace(ELLIPTICAL_START, "").trim();
+    if (!meeting || NAMES_MEETING.test(rest) || !asksOnItsOwn(rest)) return `${previous} ${q}`;
+    rewritten = rest;
   }
   // "开了几天？" after a question about the 2024 meeting is about that meeting.
   if (meeting && !NAMES_MEETING.test(rewritten) && isShort(rewritten)) {
     rewritten = english ? `${rewritten.replace(/[?？]$/, "")} at ${meeting}?` : `${meeting}${rewritten}`;
   }
   return rewritten;
+}
+
+/** A question with its own question word and enough words to stand alone ("where will next year's meeting be held"). */
+function asksOnItsOwn(text: string): boolean {
+  const han = (text.match(/\p{Script=Han}/gu) ?? []).length;
+  if (han > 0) return han >= 6 && /哪|什么|谁|几|多少|何时|怎么|如何/u.test(text);
+  return text.split(/\s+/).filter(Boolean).length >= 4 && /\b(where|when|who|what|which|how)\b/i.test(text);
 }
 
 function isShort(text: string): boolean {

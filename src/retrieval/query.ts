@@ -125,6 +125,10 @@ export function understandQuery(
     for (const syn of CHINESE_SYNONYMS[word] ?? []) add(syn, 0.6);
     }
   }
+  // A colloquial phrase that segmentation splits (都去看了 → 去|看|了) still brings the report's word for it.
+  for (const [phrase, synonyms] of Object.entries(CHINESE_SYNONYMS)) {
+    if (phrase.length >= 2 && withoutRef.includes(phrase)) for (const syn of synonyms) add(syn, 0.6);
+  }
   // Sub-words (长三角一体化 → 一体化) help recall at a lower weight.
   for (const word of segmenter.words(withoutRef)) if (!weights.has(word)) add(word, 0.5);
   // Words the reports use that segmentation of the question cut apart (浙江省|长 hides 省长).
@@ -375,7 +379,7 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
 
 /** What follows a year when it names a meeting: an event word, perhaps after a place ("湖州会议"). */
 const EVENT_AFTER_YEAR =
-  /^(的)?(长三角地区主要领导|长三角|主要领导|\p{Script=Han}{2,4}?)?(座谈会|会议|会上|会期|论坛|长三角一体化发展高层论坛|高层论坛|成果发布会|发布会)(上|期间|中)?/u;
+  /^(的)?(长三角地区主要领导|长三角|主要领导|\p{Script=Han}{2,4}?)?(座谈会|会议|会上|会期|论坛|长三角一体化发展高层论坛|高层论坛|成果发布会|发布会|会(?![见谈晤]))(上|期间|中)?/u;
 
 /** The meetings' names and cities as patterns; the same for every question, so built once per meeting list. */
 interface MeetingVocabulary {

@@ -78,6 +78,7 @@ describe("refusals by what is missing, not by unknown words", () => {
       ["2024年会议审议了哪些文件？", "2024年会议到底审议了哪些文件呀？"],
       ["2025年会议期间领导们考察了哪些地方？", "2025年会议期间领导们都跑去考察了哪些地方？"],
       ["赵启明担任什么职务？", "赵启明的头衔是什么？"],
+      ["2026年会议期间领导们考察了哪些地方？", "2026年那次会期间领导们都去看了哪些地方？"],
     ]) {
       const a = await ask(plain!);
       const b = await ask(perturbed!);
@@ -138,6 +139,10 @@ describe("conversations", () => {
     const meeting: Turn[] = [{ question: "2026年会议在哪里举行？", answer: "上海" }];
     expect((await ask("那次会议开了几天？", meeting)).answer).toContain("两天");
     expect((await ask("How long did it last?", [{ question: "Where was the 2026 meeting held?", answer: "Shanghai" }])).answer).toContain("2 days");
+    // Opens like a follow-up but asks on its own: only the meeting comes from before.
+    const next = await ask("And where will next year's meeting be held?", [{ question: "What was the theme of the 2026 meeting?", answer: "…" }]);
+    expect(next.answer).toContain("浙江");
+    expect(cites2026(next)).toBe(true);
   });
 
   it("greetings and thanks get a friendly reply with example questions, not a refusal", async () => {
