@@ -76,9 +76,15 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   }
   if (prose) return out.empty() ? undefined : out.done("next");
 
-  const event = /成果发布会|发布会|\bresults? (?:release )?conference\b/iu.test(asked) ? "results" : q.articleKind === "forum" || /论坛|\bforum\b/iu.test(asked) ? "forum" : "meeting";
+  const event: EventKind = /成果发布会|发布会|\bresults? (?:release )?conference\b/iu.test(asked) ? "results" : q.articleKind === "forum" || /论坛|\bforum\b/iu.test(asked) ? "forum" : "meeting";
   if (has("duration") && event === "meeting") return durationOf(out, ctx, scope.length ? scope : ctx.meetings) ? out.done("duration") : undefined;
-  if (has("when") && !has("theme")) return datesOf(out, ctx, scope.length ? scope : ctx.meetings, event) ? out.done("when") : undefined;
+  // "2022年的座谈会和高层论坛分别是哪天开的": both events of the meeting.
+  const both = event === "forum" && /(座谈会|会议)[^，。？?]{0,4}(和|与|及|跟)[^，。？?]{0,6}论坛|论坛[^，。？?]{0,4}(和|与|及|跟)[^，。？?]{0,6}(座谈会|会议)|\b(meeting|symposium) and (the )?(high-level )?forum\b/iu.test(asked);
+  if (has("when") && !has("theme")) {
+    const within = scope.length ? scope : ctx.meetings;
+    const found = (both ? (["meeting", "forum"] as EventKind[]) : [event]).map((e) => datesOf(out, ctx, within, e));
+    return found.some(Boolean) ? out.done("when") : undefined;
+  }
   if (has("where") && event !== "results") {
     if (scope.length) return placesOf(out, ctx, scope, event) ? out.done("where") : undefined;
     const region = [...PROVINCES, ...ctx.meetings.map((m) => m.city)].find((p) => asked.includes(p));
@@ -93,6 +99,8 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   if (has("chair") && event !== "forum" && scope.length) return chairsOf(out, ctx, scope, has("role")) ? out.done("chair") : undefined;
   return out.empty() ? undefined : out.done("next");
 }
+
+type EventKind = "meeting" | "forum" | "results";
 
 /** Collects the sentences of an answer and the chunks they cite, numbering citations in order. */
 class Answer {

@@ -316,15 +316,23 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
   const wantsForum = /论坛/.test(text);
   const next = /下一年度|下一年|下一届|下届|明年|下一次/.test(text);
 
-  // 第七届…论坛: the meeting whose forum has that edition.
-  const edition = /第([一二三四五六七八九十\d]+)届/.exec(text);
-  if (edition && wantsForum) {
-    const n = /\d/.test(edition[1]!) ? Number(edition[1]) : (CN_NUMERALS[edition[1]!] ?? 0);
-    const hits = meetings.filter((m) => m.forum && new RegExp(`第(${n}|${"〇一二三四五六七八九十"[n] ?? "_"})届`).test(m.forum));
+  // 第七届…论坛: the meeting whose forum has that edition ("第六届和第七届论坛": both).
+  const editions = [...text.matchAll(/第([一二三四五六七八九十\d]+)届/g)];
+  if (editions.length && wantsForum) {
+    const numbers = editions.map((e) => (/\d/.test(e[1]!) ? Number(e[1]) : (CN_NUMERALS[e[1]!] ?? 0)));
+    // A forum may be named by its year beside another by its edition ("2022年那届论坛和第七届论坛").
+    const years = [...text.matchAll(/(\d{4})年/g)].map((y) => Number(y[1]));
+    const hits = meetings.filter(
+      (m) => m.forum && (numbers.some((n) => new RegExp(`第(${n}|${"〇一二三四五六七八九十"[n] ?? "_"})届`).test(m.forum!)) || years.includes(m.year)),
+    );
     // The whole name ("第六届高层论坛上") is the reference, so the forum's name does not outweigh what is asked.
-    const span = new RegExp(`${edition[0]}\\p{Script=Han}{0,12}?论坛(上|期间)?`, "u").exec(text)?.[0] ?? edition[0];
+    const first = editions[0]!;
+    const last = editions.at(-1)!;
+    const tail = new RegExp(`^${last[0]}\\p{Script=Han}{0,12}?论坛(上|期间)?`, "u").exec(text.slice(last.index))?.[0] ?? last[0];
+    const span = text.slice(first.index, last.index) + tail;
     if (hits.length) return { meetingIds: hits.map((m) => m.id), articleKind: "forum", span };
     // Reports write editions in Chinese numerals (第九届), whatever form the question used.
+    const n = numbers[0]!;
     return { meetingIds: [], articleKind: "forum", requiredText: `第${"〇一二三四五六七八九十"[n] ?? n}届`, span };
   }
 

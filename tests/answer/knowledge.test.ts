@@ -64,6 +64,14 @@ describe("typed questions in the user's own words", () => {
     for (const c of answer.citations) expect(c.text).toContain("龚正");
   });
 
+  it("answers two events or two forums named in one question, each cited", async () => {
+    const both = await ask("2026年的座谈会和高层论坛分别是哪天开的？");
+    expect(both.answer).toMatch(/6月10日.*6月11日/u);
+    const forums = await ask("第七届和第八届长三角一体化发展高层论坛分别在哪里举办？");
+    expect(forums.answer).toMatch(/第七届.*南京.*第八届.*上海/u);
+    expect(forums.citations.map((c) => c.meetingId)).toEqual(expect.arrayContaining(["2025-nanjing", "2026-shanghai"]));
+  });
+
   it("chains through the next host: the meeting 2024 chose, then its date", async () => {
     const answer = await ask("2024年会议确定的下一届会议是哪天开的？");
     expect(answer.answer).toContain("江苏省");
