@@ -13,7 +13,7 @@ import { localEmbedderFactory } from "./index/embedders.js";
 import { createSegmenter, type Segmenter } from "./index/segmenter.js";
 import { documentFrequencies, type Postings } from "./index/postings.js";
 import { buildIndex, INDEX_FORMAT_VERSION, loadIndex, readIndexManifest, type EmbedderFactory, type IndexManifest, type LoadedIndex } from "./index/store.js";
-import { extractKnowledge, type Knowledge } from "./knowledge/extract.js";
+import { extractKnowledge, knowledgeFrom, type Knowledge, type MeetingFacts } from "./knowledge/extract.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { BRIDGE_FILE, buildBridge, createBridge } from "./retrieval/bridge.js";
 import { corpusVocabulary } from "./retrieval/query.js";
@@ -60,6 +60,11 @@ const ARTEFACTS = {
   corpus: { file: "corpus.json", derive: (corpus: Corpus): Corpus => corpus },
   people: { file: "people.json", derive: (corpus: Corpus): string[] => personNames(corpus) },
   themes: { file: THEME_WEIGHTS_FILE, derive: (corpus: Corpus) => themeWeightsArtefact(chunkCorpus(corpus)) },
+  // Facts read by the knowledge layer's patterns: saved per meeting, read back as they are.
+  knowledge: {
+    file: "knowledge.json",
+    derive: (corpus: Corpus): MeetingFacts[] => extractKnowledge(corpus.meetings, chunkCorpus(corpus), personNames(corpus)).meetings,
+  },
   // The dictionary is read at ingest only; a start reads the few thousand entries the corpus uses.
   bridge: { file: BRIDGE_FILE, derive: (_corpus: Corpus, words: Postings) => buildBridge(documentFrequencies(words)) },
 };
@@ -153,7 +158,7 @@ function wire(index: LoadedIndex, artefacts: Artefacts, segmenter: Segmenter, lo
   // English spellings of the corpus' own people and places, and its words' English glosses, so a new report is known in English.
   const vocabulary = corpusVocabulary(people, corpus.meetings, createBridge(bridge));
   const retriever = createHybridRetriever({ index, meetings: corpus.meetings, segmenter, logger, vocabulary });
-  const knowledge = extractKnowledge(corpus.meetings, index.chunks, people);
+  const knowledge = knowledgeFrom(artefacts.knowledge);
   const extractive = createExtractiveAnswerer({ retriever, meetings: corpus.meetings, people: new Set(people), knowledge, partOfSpeech: segmenter.partOfSpeech });
   return { corpus, index, retriever, extractive, segmenter, knowledge, themeWeights: themes, built };
 }

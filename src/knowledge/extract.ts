@@ -75,10 +75,21 @@ export function extractKnowledge(meetings: readonly Meeting[], chunks: readonly 
   const names = [...new Set(people)].sort((a, b) => b.length - a.length);
   const namePattern = names.length ? new RegExp(names.map(escapeRegExp).join("|"), "gu") : undefined;
   const regions = regionNames(meetings);
-  const facts = meetings.map((meeting) => {
-    const own = chunks.filter((c) => c.meetingId === meeting.id);
-    return extractMeeting(meeting, own, namePattern, regions);
-  });
+  // One pass over the chunks: filtering them per meeting would grow with meetings × chunks.
+  const byMeeting = new Map<string, Chunk[]>();
+  for (const chunk of chunks) {
+    const own = byMeeting.get(chunk.meetingId);
+    if (own) own.push(chunk);
+    else byMeeting.set(chunk.meetingId, [chunk]);
+  }
+  return knowledgeFrom(meetings.map((meeting) => extractMeeting(meeting, byMeeting.get(meeting.id) ?? [], namePattern, regions)));
+}
+
+/**
+ * The knowledge layer from its per-meeting facts: what ingest saves with the index build
+ * (plain JSON) and a start reads back, so no report is re-read for it.
+ */
+export function knowledgeFrom(facts: MeetingFacts[]): Knowledge {
   const postWords = new Set<string>();
   for (const m of facts) for (const p of m.posts) for (const w of POST_WORDS) if (p.post.endsWith(w) || p.post.includes(`${w}、`)) postWords.add(w);
   return { meetings: facts, people: new Set(facts.flatMap((m) => m.posts.map((p) => p.person))), postWords };

@@ -10,7 +10,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as corpusLoad from "../../src/corpus/load.js";
 import { loadCorpus } from "../../src/corpus/load.js";
+import { personNames } from "../../src/corpus/names.js";
 import { openEngine } from "../../src/engine.js";
+import { extractKnowledge } from "../../src/knowledge/extract.js";
 import { chunkCorpus, embedText, type Chunk } from "../../src/index/chunk.js";
 import { localEmbedderFactory } from "../../src/index/embedders.js";
 import { IndexError } from "../../src/index/errors.js";
@@ -98,6 +100,11 @@ describe("a start with an unchanged corpus", () => {
     const again = await openEngine({ corpusDir, indexDir, segmenter });
     expect(again.built).toBeUndefined();
     expect((await again.extractive.ask("2024年的座谈会在哪里举行？")).answer).toContain("温州");
+    // The knowledge layer and the English bridge come from the build as ingest saved them.
+    const corpus = loadCorpus(corpusDir);
+    expect(again.knowledge.meetings).toEqual(extractKnowledge(corpus.meetings, chunkCorpus(corpus), personNames(corpus)).meetings);
+    expect(again.index.manifest.artefacts).toEqual(expect.arrayContaining(["knowledge.json", "english-bridge.json"]));
+    expect((await again.extractive.ask("Which wetland did the leaders visit in 2024?")).answer).toContain("三垟湿地");
     // …and any change to a file's bytes is seen.
     appendFileSync(join(corpusDir, FILES["2021-wuxi"]), "\n");
     expect((await openEngine({ corpusDir, indexDir, segmenter })).built).toMatch(/corpus/);
