@@ -62,7 +62,7 @@ export function createExtractiveAnswerer(deps: {
   let normalised: string[] | undefined;
   const contexts = new WeakMap<
     UnderstoodQuery,
-    { terms: { term: string; weight: number; idf: number }[]; agent: string | undefined }
+    { terms: { term: string; weight: number; idf: number }[]; agent: string | undefined; excluded: string[] }
   >();
 
   return {
@@ -433,7 +433,11 @@ export function createExtractiveAnswerer(deps: {
         if (clauses[end]!.last) break;
       }
     }
-    const window = tidy(joinClauses(clauses, start, end));
+    // "除了陈吉宁还有谁": the ones the question already names are left out of the answer.
+    const { excluded } = contextOf(q);
+    const chosen = clauses.slice(start, end + 1).map((c) => c.text);
+    const kept = chosen.flatMap((text) => withoutItems(text, excluded));
+    const window = tidy(kept.length ? kept.join("") : joinClauses(clauses, start, end));
     return { window: cut ? window.replace(/。$/, "……") : window, score: best.score };
   }
 
@@ -451,6 +455,8 @@ export function createExtractiveAnswerer(deps: {
         terms: q.terms.filter((t) => t.weight >= 0.5).map((t) => ({ ...t, idf: Math.max(0.3, retriever.idf(t.term)) })),
         // "由谁主办" is answered by "由…主办" (the agent stands between them).
         agent: /由谁(\p{Script=Han}{2})/u.exec(q.text)?.[1],
+        // What the question already names ("除了陈吉宁") helps find the paragraph but is left out of the answer.
+        excluded: excludedItems(q.text),
       };
       contexts.set(q, context);
     }
@@ -516,6 +522,34 @@ const TYPE_WORDS: Partial<Record<AnswerType, { words: RegExp; satisfied: RegExp 
 /** An English word the alias table lacks that the user capitalised mid-sentence, or an acronym: a name (Olympics, GDP). */
 function isEnglishName(word: string): boolean {
   return /^[A-Z]/u.test(word) && word !== word.toLowerCase();
+}
+
+/**
+ * A clause without the items a question already names: an item of an enumeration ("三垟湿地、中国眼谷")
+ * is cut from it; a clause that is only about the item ("上海市委书记陈吉宁，") is dropped.
+ */
+function withoutItems(clause: string, items: readonly string[]): string[] {
+  let text = clause;
+  for (const item of items) {
+    if (!text.includes(item)) continue;
+    const e = item.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const cut = text.replace(new RegExp(`${e}、|、${e}(?=[、，。；和及]|$)`, "u"), "");
+    if (cut === text) return [];
+    text = cut;
+  }
+  return [text];
+}
+
+/** What "除了A和B（之外），还有…" already names: A and B. */
+function excludedItems(text: string): string[] {
+  const list = /除了?([^，,？?。]{2,30}?)(?:之外|以外|外)?(?:[，,][^，,？?。]{0,16}?)?(?:还|另外|其他|其余|又)/u.exec(text)?.[1];
+  // "除了信长星致辞": the person, not what they did.
+  return list
+    ? list
+        .split(/[和、及与跟]/u)
+        .map((x) => x.trim().replace(/(致辞|发言|演讲|讲话|出席|参加|主持)$/u, ""))
+        .filter((x) => x.length >= 2)
+    : [];
 }
 
 /** A question word and the other words that say the same in the reports (synonyms, a bridged English word's other terms). */

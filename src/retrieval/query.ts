@@ -119,7 +119,9 @@ export function understandQuery(
   };
   for (const precise of segmenter.preciseWords(withoutRef)) {
     // A compound the reports never use whole (生态环境保护) stands for its known parts (生态环境, 保护).
-    const parts = known(precise) ? [precise] : (knownCover(precise, known) ?? [precise]);
+    // "或作" (或|作了): a conjunction glued to a verb by segmentation is not a word of the question.
+    const unglued = !known(precise) && /^[或和与及并且而也都还又就再]\p{Script=Han}+$/u.test(precise) ? precise.slice(1) : precise;
+    const parts = known(unglued) ? [unglued] : (knownCover(unglued, known) ?? [unglued]);
     for (const word of parts) {
     add(word, 1);
     for (const syn of CHINESE_SYNONYMS[word] ?? []) add(syn, 0.6);

@@ -112,6 +112,18 @@ describe("refusals by what is missing, not by unknown words", () => {
   });
 });
 
+describe("lists", () => {
+  it("'除了A还有…' leaves out what the question already names, keeping the rest of the list", async () => {
+    const places = await ask("除了临港新片区，2026年会议期间领导们还考察了哪些地方？");
+    expect(places.answer).toContain("张江科学城");
+    expect(places.answer).not.toContain("临港新片区");
+    const leaders = await ask("除了陈明远，2026年会议还有哪些领导出席？");
+    expect(leaders.answer).toContain("周文华");
+    expect(leaders.answer).not.toContain("陈明远");
+    expect(cites2026(leaders)).toBe(true);
+  });
+});
+
 describe("English in the user's own words", () => {
   it("words outside the alias table reach the new report through the dictionary bridge", async () => {
     for (const [q, fact] of [
