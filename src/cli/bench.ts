@@ -29,6 +29,7 @@ import {
 import { openEngine } from "../engine.js";
 import { loadConfig } from "../config.js";
 import { createSegmenter } from "../index/segmenter.js";
+import { parseBenchArgs } from "../bench/args.js";
 import { runCli, UsageError } from "../wiring.js";
 
 const SAMPLE_QUESTIONS = [
@@ -49,22 +50,6 @@ function runPart(part: string, extra: string[] = []): unknown {
   const line = child.stdout.split("\n").find((l) => l.startsWith("{"));
   if (!line) throw new Error(`bench part ${part} failed: ${child.stderr.slice(-500)}`);
   return JSON.parse(line);
-}
-
-/** A flag's value, or undefined when the flag is absent (a flag with no value is a usage error). */
-function flag(args: readonly string[], name: string): string | undefined {
-  const at = args.indexOf(name);
-  if (at < 0) return undefined;
-  const value = args[at + 1];
-  if (value === undefined || value.startsWith("--")) throw new UsageError(`${name} needs a value, e.g. npm run bench -- ${name} 4`);
-  return value;
-}
-
-function positive(args: readonly string[], name: string, fallback: number): number {
-  const raw = flag(args, name);
-  const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${name} must be a positive number, not "${raw}".`);
-  return value;
 }
 
 /**
@@ -208,16 +193,14 @@ async function benchBotSection(corpusDir: string, questions: string[], segmenter
 }
 
 await runCli(async () => {
-  const args = process.argv.slice(2);
+  const args = parseBenchArgs(process.argv.slice(2));
   const config = loadConfig(process.env);
-  const given = flag(args, "--questions");
+  const given = args.questions;
   const file = given ?? "../shared/eval/dev.jsonl";
   const questions = given || existsSync(file) ? readQuestionFile(file) : SAMPLE_QUESTIONS;
-  const only = flag(args, "--only");
-  const timeScale = positive(args, "--time-scale", 1);
-  const rounds = Math.round(positive(args, "--rounds", 3));
-  const corpusDir = flag(args, "--corpus") ?? config.CORPUS_DIR;
-  const indexDir = flag(args, "--index") ?? "";
+  const { only, timeScale, rounds } = args;
+  const corpusDir = args.corpus ?? config.CORPUS_DIR;
+  const indexDir = args.index ?? "";
   const emit = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value)}\n`);
 
   if (only === "scale-ingest") return emit(await benchScaleIngest(corpusDir, indexDir));
@@ -241,10 +224,9 @@ await runCli(async () => {
   const questionFile = given ?? (existsSync(file) ? file : "");
   const scaleFile = questionFile || writeSample(questions);
 
-  const scaleFlag = flag(args, "--scale");
-  if (scaleFlag !== undefined) {
-    const result = scaleRun(config.CORPUS_DIR, positive(args, "--scale", 100), scaleFile, rounds);
-    if (args.includes("--json")) return emit(result);
+  if (args.scale !== undefined) {
+    const result = scaleRun(config.CORPUS_DIR, args.scale, scaleFile, rounds);
+    if (args.json) return emit(result);
     printScale(result);
     return;
   }
