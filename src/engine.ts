@@ -11,7 +11,7 @@ import { IndexError } from "./index/errors.js";
 import { chunkCorpus } from "./index/chunk.js";
 import { localEmbedderFactory } from "./index/embedders.js";
 import { createSegmenter, type Segmenter } from "./index/segmenter.js";
-import { buildIndex, INDEX_FORMAT_VERSION, loadIndex, readIndexManifest, type EmbedderFactory, type IndexManifest, type LoadedIndex } from "./index/store.js";
+import { buildIndex, decodeText, INDEX_FORMAT_VERSION, loadIndex, readIndexManifest, type EmbedderFactory, type IndexManifest, type LoadedIndex } from "./index/store.js";
 import { extractKnowledge, type Knowledge } from "./knowledge/extract.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { corpusVocabulary } from "./retrieval/query.js";
@@ -70,7 +70,7 @@ function readArtefacts(index: LoadedIndex): Artefacts {
     Object.entries(ARTEFACTS).map(([key, a]) => {
       const data = index.artefacts.get(a.file);
       if (!data) throw new IndexError(`The index lacks ${a.file}. Run \`npm run ingest\` to rebuild it.`);
-      return [key, JSON.parse(data.toString("utf8"))];
+      return [key, JSON.parse(decodeText(data))];
     }),
   ) as Artefacts;
 }

@@ -33,6 +33,21 @@ const FILES = {
   bigrams: "postings-bigrams.bin",
 } as const;
 const POINTER = "CURRENT";
+
+/**
+ * The JSON files of a build (chunks, embedder state, artefacts) are written as UTF-16LE with a byte-order
+ * mark: the text is mostly Chinese, 2 bytes a character instead of UTF-8's 3, and decoding it at start is a
+ * copy (at 13,616 chunks about 5 ms instead of 55 ms for UTF-8). Files without the mark are read as UTF-8.
+ */
+export function encodeText(text: string): Buffer {
+  return Buffer.from(`\uFEFF${text}`, "utf16le");
+}
+
+/** Reads a file written by {@link encodeText} (or plain UTF-8). */
+export function decodeText(data: Buffer): string {
+  if (data.length >= 2 && data[0] === 0xff && data[1] === 0xfe) return data.toString("utf16le", 2);
+  return data.toString("utf8");
+}
 const HNSW = { m: 16, efConstruction: 100 };
 
 /** Names an embedder; an index built by another one is not reused. */
@@ -186,11 +201,11 @@ export async function buildIndex(options: {
   const build = `build-${now().getTime().toString(36)}-${process.pid}`;
   const tmp = join(dir, `.tmp-${build}`);
   const files: [string, string | Uint8Array][] = [
-    [FILES.chunks, JSON.stringify(chunks)],
-    [FILES.embedder, JSON.stringify(state ?? null)],
+    [FILES.chunks, encodeText(JSON.stringify(chunks))],
+    [FILES.embedder, encodeText(JSON.stringify(state ?? null))],
     [FILES.words, encodePostings(postings.words)],
     [FILES.bigrams, encodePostings(postings.bigrams)],
-    ...Object.entries(artefacts),
+    ...Object.entries(artefacts).map(([file, data]): [string, Uint8Array] => [file, typeof data === "string" ? encodeText(data) : data]),
   ];
   const needed = estimate(dimensions) + files.reduce((s, [, data]) => s + Buffer.byteLength(data), 0);
   try {
@@ -226,8 +241,8 @@ export function loadIndex(dir: string, factory: EmbedderFactory): LoadedIndex {
   const build = join(dir, currentBuild(dir)!);
   for (const file of [...Object.values(FILES), ...manifest.artefacts]) if (!existsSync(join(build, file))) throw incomplete(dir, file);
   try {
-    const chunks = JSON.parse(readFileSync(join(build, FILES.chunks), "utf8")) as Chunk[];
-    const state = JSON.parse(readFileSync(join(build, FILES.embedder), "utf8")) as unknown;
+    const chunks = JSON.parse(decodeText(readFileSync(join(build, FILES.chunks)))) as Chunk[];
+    const state = JSON.parse(decodeText(readFileSync(join(build, FILES.embedder)))) as unknown;
     const hnsw = new HierarchicalNSW("cosine", manifest.embedder.dimensions);
     hnsw.readIndexSync(join(build, FILES.vectors));
     if (hnsw.getCurrentCount() !== chunks.length) throw new Error("vector count differs from chunk count");
@@ -246,7 +261,7 @@ export function readIndexArtefact(dir: string, file: string): unknown {
   const path = build === undefined ? undefined : join(dir, build, file);
   if (path === undefined || !existsSync(path)) return undefined;
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as unknown;
+    return JSON.parse(decodeText(readFileSync(path))) as unknown;
   } catch {
     return undefined;
   }
