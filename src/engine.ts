@@ -11,7 +11,7 @@ import { IndexError } from "./index/errors.js";
 import { chunkCorpus } from "./index/chunk.js";
 import { localEmbedderFactory } from "./index/embedders.js";
 import { createSegmenter, type Segmenter } from "./index/segmenter.js";
-import { buildIndex, decodeText, INDEX_FORMAT_VERSION, loadIndex, readIndexManifest, type EmbedderFactory, type IndexManifest, type LoadedIndex } from "./index/store.js";
+import { buildIndex, decodeText, INDEX_FORMAT_VERSION, loadIndex, openIndex, readIndexManifest, type EmbedderFactory, type IndexManifest, type LoadedIndex } from "./index/store.js";
 import { extractKnowledge, type Knowledge } from "./knowledge/extract.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { corpusVocabulary } from "./retrieval/query.js";
@@ -113,9 +113,14 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
       return wire(previous, kept, segmenter, logger, undefined);
     }
   } else {
-    index = loadIndex(options.indexDir, factory);
+    // The vector graph loads on a worker thread while this thread parses the rest and wires the core.
+    const opened = openIndex(options.indexDir, factory);
+    index = opened.index;
     artefacts = readArtefacts(index);
     segmenter.learn(artefacts.people);
+    const engine = wire(index, artefacts, segmenter, logger, reason);
+    await opened.ready;
+    return engine;
   }
   return wire(index, artefacts, segmenter, logger, reason);
 }
