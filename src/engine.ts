@@ -12,7 +12,7 @@ import { chunkCorpus } from "./index/chunk.js";
 import { localEmbedderFactory } from "./index/embedders.js";
 import { createSegmenter, type Segmenter } from "./index/segmenter.js";
 import { documentFrequencies, type Postings } from "./index/postings.js";
-import { buildIndex, INDEX_FORMAT_VERSION, loadIndex, readIndexManifest, type EmbedderFactory, type IndexManifest, type LoadedIndex } from "./index/store.js";
+import { buildIndex, decodeText, INDEX_FORMAT_VERSION, loadIndex, openIndex, readIndexManifest, type EmbedderFactory, type IndexManifest, type LoadedIndex } from "./index/store.js";
 import { extractKnowledge, knowledgeFrom, type Knowledge, type MeetingFacts } from "./knowledge/extract.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { BRIDGE_FILE, buildBridge, createBridge } from "./retrieval/bridge.js";
@@ -79,7 +79,7 @@ function readArtefacts(index: LoadedIndex): Artefacts {
     Object.entries(ARTEFACTS).map(([key, a]) => {
       const data = index.artefacts.get(a.file);
       if (!data) throw new IndexError(`The index lacks ${a.file}. Run \`npm run ingest\` to rebuild it.`);
-      return [key, JSON.parse(data.toString("utf8"))];
+      return [key, JSON.parse(decodeText(data))];
     }),
   ) as Artefacts;
 }
@@ -127,9 +127,14 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
       return wire(previous, kept, segmenter, logger, undefined);
     }
   } else {
-    index = loadIndex(options.indexDir, factory);
+    // The vector graph loads on a worker thread while this thread parses the rest and wires the core.
+    const opened = openIndex(options.indexDir, factory);
+    index = opened.index;
     artefacts = readArtefacts(index);
     segmenter.learn(artefacts.people);
+    const engine = wire(index, artefacts, segmenter, logger, reason);
+    await opened.ready;
+    return engine;
   }
   return wire(index, artefacts, segmenter, logger, reason);
 }

@@ -62,9 +62,12 @@ await runCli(async () => {
   stops.push(() => scheduler.stop());
   const service = createDigestService({ store, scheduler, chunks, defaultTimeZone: config.DEFAULT_TIMEZONE });
   const trend = trendServiceFor(engine);
-  // The first chart of a process loads the font and the renderer (~0.8 s); pay that now, not in a user's /trend.
-  const [warmTheme] = DEFAULT_THEMES;
-  if (warmTheme) void trend.trendPng(trend.trend(warmTheme), "zh").catch((error: unknown) => logger.warn("chart warm-up failed", { error }));
+  // The first chart of a process loads the font and the renderer (~0.8 s): paid once the bot is receiving
+  // updates (off the start-up path), not in a user's first /trend.
+  const warmCharts = () => {
+    const [theme] = DEFAULT_THEMES;
+    if (theme) void trend.trendPng(trend.trend(theme), "zh").catch((error: unknown) => logger.warn("chart warm-up failed", { error }));
+  };
   // A running bot follows `npm run ingest`: each update is answered from the build live when it starts.
   const core = createLiveCore({ config, first: { answerer, meetings, trend }, segmenter: engine.segmenter, logger });
   stops.push(async () => core.close());
@@ -93,6 +96,7 @@ await runCli(async () => {
     apiRoot = local.url;
     stops.push(() => local.stop());
     scheduler.start();
+    warmCharts();
     await local.session;
     await shutdown();
     return;
@@ -104,6 +108,7 @@ await runCli(async () => {
       : await startBot(bot, { mode: "polling", logger });
   stops.push(() => handle.stop());
   scheduler.start();
+  warmCharts();
   // If polling dies on its own (token revoked, another instance polling), exit rather than run deaf.
   handle.done.catch(async (error: unknown) => {
     logger.error("the bot stopped receiving updates; shutting down", { error });

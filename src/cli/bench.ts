@@ -29,6 +29,7 @@ import {
 import { openEngine } from "../engine.js";
 import { loadConfig } from "../config.js";
 import { createSegmenter } from "../index/segmenter.js";
+import { parseBenchArgs } from "../bench/args.js";
 import { runCli, UsageError } from "../wiring.js";
 
 const SAMPLE_QUESTIONS = [
@@ -49,22 +50,6 @@ function runPart(part: string, extra: string[] = []): unknown {
   const line = child.stdout.split("\n").find((l) => l.startsWith("{"));
   if (!line) throw new Error(`bench part ${part} failed: ${child.stderr.slice(-500)}`);
   return JSON.parse(line);
-}
-
-/** A flag's value, or undefined when the flag is absent (a flag with no value is a usage error). */
-function flag(args: readonly string[], name: string): string | undefined {
-  const at = args.indexOf(name);
-  if (at < 0) return undefined;
-  const value = args[at + 1];
-  if (value === undefined || value.startsWith("--")) throw new UsageError(`${name} needs a value, e.g. npm run bench -- ${name} 4`);
-  return value;
-}
-
-function positive(args: readonly string[], name: string, fallback: number): number {
-  const raw = flag(args, name);
-  const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${name} must be a positive number, not "${raw}".`);
-  return value;
 }
 
 /**
@@ -91,6 +76,7 @@ function scaleRun(corpusDir: string, factor: number, questionFile: string, round
       restartP95Ms: restart.p95,
       restartCpuMs: median(restarts.map((r) => r.restartCpuMs)),
       query: { p50Ms: median(restarts.map((r) => r.query.p50)), p95Ms: median(restarts.map((r) => r.query.p95)), perRound: restarts[0]!.query.n },
+      retrieval: { p50Ms: median(restarts.map((r) => r.retrieval.p50)), p95Ms: median(restarts.map((r) => r.retrieval.p95)) },
       rssAfterLoadMb: median(restarts.map((r) => r.rssAfterLoadMb)),
       peakRssMb: median(restarts.map((r) => r.peakRssMb)),
       rounds,
@@ -208,16 +194,14 @@ async function benchBotSection(corpusDir: string, questions: string[], segmenter
 }
 
 await runCli(async () => {
-  const args = process.argv.slice(2);
+  const args = parseBenchArgs(process.argv.slice(2));
   const config = loadConfig(process.env);
-  const given = flag(args, "--questions");
+  const given = args.questions;
   const file = given ?? "../shared/eval/dev.jsonl";
   const questions = given || existsSync(file) ? readQuestionFile(file) : SAMPLE_QUESTIONS;
-  const only = flag(args, "--only");
-  const timeScale = positive(args, "--time-scale", 1);
-  const rounds = Math.round(positive(args, "--rounds", 3));
-  const corpusDir = flag(args, "--corpus") ?? config.CORPUS_DIR;
-  const indexDir = flag(args, "--index") ?? "";
+  const { only, timeScale, rounds } = args;
+  const corpusDir = args.corpus ?? config.CORPUS_DIR;
+  const indexDir = args.index ?? "";
   const emit = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value)}\n`);
 
   if (only === "scale-ingest") return emit(await benchScaleIngest(corpusDir, indexDir));
@@ -241,10 +225,9 @@ await runCli(async () => {
   const questionFile = given ?? (existsSync(file) ? file : "");
   const scaleFile = questionFile || writeSample(questions);
 
-  const scaleFlag = flag(args, "--scale");
-  if (scaleFlag !== undefined) {
-    const result = scaleRun(config.CORPUS_DIR, positive(args, "--scale", 100), scaleFile, rounds);
-    if (args.includes("--json")) return emit(result);
+  if (args.scale !== undefined) {
+    const result = scaleRun(config.CORPUS_DIR, args.scale, scaleFile, rounds);
+    if (args.json) return emit(result);
     printScale(result);
     return;
   }
@@ -279,7 +262,7 @@ await runCli(async () => {
 function printScale(s: ReturnType<typeof scaleRun>): void {
   process.stdout.write(
     `scale ${s.scale}× (${s.chunks} chunks): ingest ${s.ingestMs} ms (peak RSS ${s.ingestPeakRssMb} MB); restart ${s.restartMs} ms median, ${s.restartP95Ms} ms p95, ` +
-      `CPU ${s.restartCpuMs} ms; query p50 ${s.query.p50Ms} ms, p95 ${s.query.p95Ms} ms; RSS after load ${s.rssAfterLoadMb} MB, peak ${s.peakRssMb} MB ` +
+      `CPU ${s.restartCpuMs} ms; query p50 ${s.query.p50Ms} ms, p95 ${s.query.p95Ms} ms (retrieval alone p50 ${s.retrieval.p50Ms}, p95 ${s.retrieval.p95Ms} ms); RSS after load ${s.rssAfterLoadMb} MB, peak ${s.peakRssMb} MB ` +
       `(naive: start ${s.naive.startMs} ms, query p50 ${s.naive.query.p50Ms} / p95 ${s.naive.query.p95Ms} ms, RSS ${s.naive.rssAfterLoadMb} MB)\n`,
   );
 }

@@ -33,6 +33,21 @@ const FILES = {
   bigrams: "postings-bigrams.bin",
 } as const;
 const POINTER = "CURRENT";
+
+/**
+ * The JSON files of a build (chunks, embedder state, artefacts) are written as UTF-16LE with a byte-order
+ * mark: the text is mostly Chinese, 2 bytes a character instead of UTF-8's 3, and decoding it at start is a
+ * copy (at 13,616 chunks about 5 ms instead of 55 ms for UTF-8). Files without the mark are read as UTF-8.
+ */
+export function encodeText(text: string): Buffer {
+  return Buffer.from(`\uFEFF${text}`, "utf16le");
+}
+
+/** Reads a file written by {@link encodeText} (or plain UTF-8). */
+export function decodeText(data: Buffer): string {
+  if (data.length >= 2 && data[0] === 0xff && data[1] === 0xfe) return data.toString("utf16le", 2);
+  return data.toString("utf8");
+}
 const HNSW = { m: 16, efConstruction: 100 };
 
 /** Names an embedder; an index built by another one is not reused. */
@@ -188,11 +203,11 @@ export async function buildIndex(options: {
   const build = `build-${now().getTime().toString(36)}-${process.pid}`;
   const tmp = join(dir, `.tmp-${build}`);
   const files: [string, string | Uint8Array][] = [
-    [FILES.chunks, JSON.stringify(chunks)],
-    [FILES.embedder, JSON.stringify(state ?? null)],
+    [FILES.chunks, encodeText(JSON.stringify(chunks))],
+    [FILES.embedder, encodeText(JSON.stringify(state ?? null))],
     [FILES.words, encodePostings(postings.words)],
     [FILES.bigrams, encodePostings(postings.bigrams)],
-    ...Object.entries(artefacts),
+    ...Object.entries(artefacts).map(([file, data]): [string, Uint8Array] => [file, typeof data === "string" ? encodeText(data) : data]),
   ];
   const needed = estimate(dimensions) + files.reduce((s, [, data]) => s + Buffer.byteLength(data), 0);
   try {
@@ -223,23 +238,65 @@ export async function buildIndex(options: {
  * @throws IndexError when a file is missing or unreadable, with the command that fixes it.
  */
 export function loadIndex(dir: string, factory: EmbedderFactory, buildName = readIndexPointer(dir)): LoadedIndex {
+  const { index, check } = readBuild(dir, factory, buildName, (hnsw, path) => hnsw.readIndexSync(path));
+  try {
+    check();
+  } catch (err) {
+    throw damaged(dir, err);
+  }
+  return index;
+}
+
+/**
+ * Loads the live index while hnswlib reads the vector graph on a worker thread (the largest file:
+ * 58 MB at 13,616 chunks), so the caller's own start-up work overlaps it. Search only after `ready`.
+ * @throws IndexError at once for a missing or unreadable file, or from `ready` for a damaged vectors file.
+ */
+export function openIndex(dir: string, factory: EmbedderFactory, buildName = readIndexPointer(dir)): { index: LoadedIndex; ready: Promise<void> } {
+  let reading: Promise<unknown> = Promise.resolve();
+  const { index, check } = readBuild(dir, factory, buildName, (hnsw, path) => {
+    reading = hnsw.readIndex(path);
+    // A file that fails to load below leaves this read unobserved otherwise.
+    reading.catch(() => undefined);
+  });
+  const ready = reading.then(check).catch((err: unknown) => {
+    throw damaged(dir, err);
+  });
+  // Observed here so that an error elsewhere before the caller awaits it is not also an unhandled rejection.
+  ready.catch(() => undefined);
+  return { index, ready };
+}
+
+function readBuild(
+  dir: string,
+  factory: EmbedderFactory,
+  buildName: string | undefined,
+  readVectors: (hnsw: Hnsw, path: string) => void,
+): { index: LoadedIndex; check: () => void } {
   const manifest = readIndexManifest(dir, buildName);
   if (!manifest || !buildName) throw new IndexError(`No index in ${dir}. Run \`npm run ingest\` to build it.`);
   const build = join(dir, buildName);
   for (const file of [...Object.values(FILES), ...manifest.artefacts]) if (!existsSync(join(build, file))) throw incomplete(dir, file);
   try {
-    const chunks = JSON.parse(readFileSync(join(build, FILES.chunks), "utf8")) as Chunk[];
-    const state = JSON.parse(readFileSync(join(build, FILES.embedder), "utf8")) as unknown;
     const hnsw = new HierarchicalNSW("cosine", manifest.embedder.dimensions);
-    hnsw.readIndexSync(join(build, FILES.vectors));
-    if (hnsw.getCurrentCount() !== chunks.length) throw new Error("vector count differs from chunk count");
+    readVectors(hnsw, join(build, FILES.vectors));
+    const chunks = JSON.parse(decodeText(readFileSync(join(build, FILES.chunks)))) as Chunk[];
+    const state = JSON.parse(decodeText(readFileSync(join(build, FILES.embedder)))) as unknown;
+    const check = () => {
+      if (hnsw.getCurrentCount() !== chunks.length) throw new Error("vector count differs from chunk count");
+    };
     const postings = { words: decodePostings(readFileSync(join(build, FILES.words))), bigrams: decodePostings(readFileSync(join(build, FILES.bigrams))) };
     if (postings.words.lengths.length !== chunks.length || postings.bigrams.lengths.length !== chunks.length) throw new Error("postings differ from the chunks");
     const artefacts = new Map(manifest.artefacts.map((file) => [file, readFileSync(join(build, file))]));
-    return wrap(manifest, chunks, factory.restore(state), hnsw, postings, artefacts);
+    const index = wrap(manifest, chunks, factory.restore(state), hnsw, postings, artefacts);
+    return { index, check };
   } catch (err) {
-    throw new IndexError(`The index in ${dir} is damaged (${(err as Error).message}). Run \`npm run ingest\` to rebuild it.`, { cause: err });
+    throw damaged(dir, err);
   }
+}
+
+function damaged(dir: string, err: unknown): IndexError {
+  return new IndexError(`The index in ${dir} is damaged (${(err as Error).message}). Run \`npm run ingest\` to rebuild it.`, { cause: err });
 }
 
 /** An artefact of the live build (see `artefacts` of {@link buildIndex}), parsed as JSON; undefined when absent or unreadable. */
@@ -248,7 +305,7 @@ export function readIndexArtefact(dir: string, file: string): unknown {
   const path = build === undefined ? undefined : join(dir, build, file);
   if (path === undefined || !existsSync(path)) return undefined;
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as unknown;
+    return JSON.parse(decodeText(readFileSync(path))) as unknown;
   } catch {
     return undefined;
   }

@@ -28,6 +28,10 @@ export interface Bm25 {
   idf(token: string): number;
   /** How many documents contain the token. */
   documentFrequency(token: string): number;
+  /** The documents that contain the token, ascending (a view into the postings: do not modify); empty when none. */
+  documentsWith(token: string): Uint32Array;
+  /** Every token of the index (its vocabulary). */
+  readonly tokens: readonly string[];
   readonly size: number;
 }
 
@@ -93,10 +97,16 @@ export function bm25FromPostings(postings: Postings, k1 = 1.2, b = 0.75): Bm25 {
     return { docs: touched, count, scores: dense, max };
   };
 
+  const none = new Uint32Array(0);
   return {
     size: n,
+    tokens: terms,
     idf,
     documentFrequency: df,
+    documentsWith(token) {
+      const id = ids.get(token);
+      return id === undefined ? none : docs.subarray(offsets[id]!, offsets[id + 1]!);
+    },
     scoreSparse,
     score(query) {
       const sparse = scoreSparse(query);

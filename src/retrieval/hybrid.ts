@@ -62,7 +62,21 @@ export function createHybridRetriever(deps: {
   const chunks = index.chunks;
   const words = bm25FromPostings(index.postings.words);
   const bigrams = bm25FromPostings(index.postings.bigrams);
-  const traits = chunks.map(traitsOf);
+  // Computed when a chunk first reaches the priors: a start does no regex work per chunk, and a query only for its few candidates.
+  const traits: (ChunkTraits | undefined)[] = new Array(chunks.length);
+  const traitsAt = (i: number) => (traits[i] ??= traitsOf(chunks[i]!));
+  // The chunk fields the priors read, in arrays, so that bounding a candidate's prior touches no object.
+  const byMeeting = new Map<string, number[]>();
+  const headline = new Uint8Array(chunks.length);
+  const forum = new Uint8Array(chunks.length);
+  chunks.forEach((chunk, i) => {
+    const list = byMeeting.get(chunk.meetingId);
+    if (list) list.push(i);
+    else byMeeting.set(chunk.meetingId, [i]);
+    headline[i] = chunk.paragraph === 0 ? 1 : 0;
+    forum[i] = chunk.articleKind === "forum" ? 1 : 0;
+  });
+  const inNamed = new Uint8Array(chunks.length);
   const fusion = createFusion(chunks.length);
 
   const understand = (question: string) => understandQuery(question, meetings, segmenter, (w) => words.documentFrequency(w) > 0, vocabulary);
@@ -88,13 +102,55 @@ export function createHybridRetriever(deps: {
       fusion.add(bigrams.scoreSparse(bigramQuery(understood)), WEIGHTS.bigrams);
       if (neighbours) fusion.addVectors(neighbours, WEIGHTS.vector);
       const total = WEIGHTS.words + WEIGHTS.bigrams + (neighbours ? WEIGHTS.vector : 0);
-      const results = fusion.top(k, total, (i, score) => score * prior(chunks[i]!, traits[i]!, understood)).map(({ index: i, score }) => ({
-        chunk: chunks[i]!,
-        score,
-      }));
+      const named = new Set(understood.meetingIds);
+      // The named meetings' chunks are the likely winners: scoring them first sets a high bar early.
+      const seeds = understood.meetingIds.flatMap((id) => byMeeting.get(id) ?? []);
+      for (const i of seeds) inNamed[i] = 1;
+      // The largest prior a chunk can get, from the factors known without its traits (a little over, never under).
+      const kind = understood.articleKind === undefined ? -1 : understood.articleKind === "forum" ? 1 : 0;
+      const most = TYPE_FACTOR * (understood.articleKind === "meeting" ? MEETING_VOICE_FACTOR : 1) * (1 + 1e-9);
+      const cap = (i: number) =>
+        most *
+        (named.size && !inNamed[i] ? OTHER_MEETING_FACTOR : 1) *
+        (kind >= 0 && forum[i] !== kind ? OTHER_KIND_FACTOR : 1) *
+        (headline[i] ? HEADLINE_FACTOR : 1);
+      const adjust = (i: number, score: number) => score * prior(chunks[i]!, traitsAt(i), understood, named);
+      // Only chunks that can contain the required text can score above 0.
+      const within = understood.requiredText ? mayContain(understood.requiredText) : undefined;
+      const top = fusion.top(k, total, adjust, { seeds, cap, within });
+      for (const i of seeds) inNamed[i] = 0;
+      const results = top.map(({ index: i, score }) => ({ chunk: chunks[i]!, score }));
       return { query: toQueryInfo(understood), understood, results, usedVectors: neighbours !== undefined };
     },
   };
+
+  /**
+   * The chunks that may contain `text` (a superset, from the bigram postings), or undefined when the
+   * postings cannot narrow it. A Han run of two or more characters inside `text` has all its bigrams in
+   * any chunk containing `text`; a run of letters or digits is part of some indexed run that contains it.
+   */
+  function mayContain(text: string): Uint8Array | undefined {
+    const lists: Uint32Array[] = [];
+    for (const run of text.toLowerCase().match(/\p{Script=Han}{2,}|[a-z0-9]+/gu) ?? []) {
+      if (/\p{Script=Han}/u.test(run)) {
+        for (let i = 0; i + 1 < run.length; i++) lists.push(bigrams.documentsWith(run.slice(i, i + 2)));
+      } else {
+        const union = new Set<number>();
+        for (const token of bigrams.tokens) if (token.includes(run)) for (const doc of bigrams.documentsWith(token)) union.add(doc);
+        lists.push(Uint32Array.from(union));
+      }
+    }
+    if (!lists.length) return undefined;
+    lists.sort((a, b) => a.length - b.length);
+    const marks = new Uint8Array(chunks.length);
+    for (const doc of lists[0]!) marks[doc] = 1;
+    for (let l = 1; l < lists.length; l++) {
+      const here = new Uint8Array(chunks.length);
+      for (const doc of lists[l]!) if (marks[doc]) here[doc] = 1;
+      marks.set(here);
+    }
+    return marks;
+  }
 
   function bigramQuery(q: UnderstoodQuery) {
     const grams = new Map<string, number>();
@@ -149,19 +205,33 @@ function createFusion(n: number) {
         fused[index]! += (weight * similarity) / max;
       }
     },
-    /** The best k by adjusted score (ties: earlier chunk first), then clears the buffers. */
-    top(k: number, total: number, adjust: (doc: number, score: number) => number): { index: number; score: number }[] {
+    /**
+     * The best k by adjusted score (ties: earlier chunk first), then clears the buffers. The candidates
+     * with the highest fused scores (and the `seeds`) are adjusted first, so the k-th best is high from
+     * the start and most of the rest are skipped on their fused score alone, or on `cap`, a bound of
+     * the prior a doc can get (at most MAX_PRIOR). `within` marks the only chunks that can score above 0.
+     */
+    top(
+      k: number,
+      total: number,
+      adjust: (doc: number, score: number) => number,
+      options: { seeds?: readonly number[]; cap?: (doc: number) => number; within?: Uint8Array | undefined } = {},
+    ): { index: number; score: number }[] {
+      const { within, cap } = options;
       const heap: { index: number; score: number }[] = [];
       const worse = (a: { index: number; score: number }, b: { index: number; score: number }) =>
         a.score < b.score || (a.score === b.score && a.index > b.index);
-      for (let i = 0; i < count; i++) {
-        const doc = touched[i]!;
+      // seen[doc] = 2: adjusted already (by the first pass).
+      const consider = (doc: number) => {
+        if (seen[doc] === 2 || (within && !within[doc])) return;
         const score = fused[doc]! / total;
-        if (score <= 0) continue;
+        if (seen[doc]) seen[doc] = 2;
+        if (score <= 0) return;
         // A candidate that cannot beat the current k-th even with the largest prior is skipped without computing its prior.
-        if (heap.length === k && score * MAX_PRIOR < heap[0]!.score) continue;
+        if (heap.length === k && score * MAX_PRIOR < heap[0]!.score) return;
+        if (cap && heap.length === k && score * cap(doc) < heap[0]!.score) return;
         const adjusted = adjust(doc, score);
-        if (!(adjusted > 0)) continue;
+        if (!(adjusted > 0)) return;
         const entry = { index: doc, score: adjusted };
         if (heap.length < k) {
           heap.push(entry);
@@ -170,6 +240,11 @@ function createFusion(n: number) {
           heap[0] = entry;
           siftDown(heap, 0, worse);
         }
+      };
+      if (k > 0) {
+        for (const doc of bestFused(options.seeds ?? [], options.seeds?.length ?? 0, k, within)) consider(doc);
+        for (const doc of bestFused(touched, count, k, within)) consider(doc);
+        for (let i = 0; i < count; i++) consider(touched[i]!);
       }
       for (let i = 0; i < count; i++) {
         fused[touched[i]!] = 0;
@@ -179,6 +254,42 @@ function createFusion(n: number) {
       return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
     },
   };
+
+  /** The (at most) `m` docs of `list[0..length)` with the highest fused scores, in no particular order: a min-heap of numbers. */
+  function bestFused(list: ArrayLike<number>, length: number, m: number, within: Uint8Array | undefined): number[] {
+    const docs: number[] = [];
+    const scores: number[] = [];
+    const swap = (a: number, b: number) => {
+      [docs[a], docs[b]] = [docs[b]!, docs[a]!];
+      [scores[a], scores[b]] = [scores[b]!, scores[a]!];
+    };
+    for (let i = 0; i < length; i++) {
+      const doc = list[i]!;
+      const score = fused[doc]!;
+      if (score <= 0 || (within && !within[doc])) continue;
+      if (docs.length < m) {
+        let at = docs.push(doc) - 1;
+        scores.push(score);
+        while (at > 0 && scores[(at - 1) >> 1]! > scores[at]!) {
+          swap(at, (at - 1) >> 1);
+          at = (at - 1) >> 1;
+        }
+      } else if (score > scores[0]!) {
+        docs[0] = doc;
+        scores[0] = score;
+        for (let at = 0; ; ) {
+          const l = 2 * at + 1;
+          let least = at;
+          if (l < m && scores[l]! < scores[least]!) least = l;
+          if (l + 1 < m && scores[l + 1]! < scores[least]!) least = l + 1;
+          if (least === at) break;
+          swap(at, least);
+          at = least;
+        }
+      }
+    }
+    return docs;
+  }
 }
 
 function siftUp<T>(heap: T[], i: number, worse: (a: T, b: T) => boolean): void {
@@ -223,10 +334,10 @@ function traitsOf(chunk: Chunk): ChunkTraits {
   };
 }
 
-function prior(chunk: Chunk, traits: ChunkTraits, q: UnderstoodQuery): number {
+function prior(chunk: Chunk, traits: ChunkTraits, q: UnderstoodQuery, named: ReadonlySet<string>): number {
   if (q.requiredText && !chunk.text.includes(q.requiredText)) return 0;
   let factor = 1;
-  if (q.meetingIds.length && !q.meetingIds.includes(chunk.meetingId)) factor *= OTHER_MEETING_FACTOR;
+  if (named.size && !named.has(chunk.meetingId)) factor *= OTHER_MEETING_FACTOR;
   if (q.articleKind && chunk.articleKind !== q.articleKind) factor *= OTHER_KIND_FACTOR;
   if (chunk.paragraph === 0) factor *= HEADLINE_FACTOR;
   // The kind of content the question wants (a place, a date, a theme…).

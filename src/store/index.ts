@@ -1,6 +1,5 @@
 /** The storage port and its adapters: open one with {@link openStore}. */
 export { createStore } from "./sqlite.js";
-export { createPostgresStore } from "./postgres.js";
 export { StoreError, type StoreErrorCode } from "./errors.js";
 export type {
   Delivery,
@@ -18,9 +17,18 @@ export type {
 } from "./store.js";
 export { MIGRATIONS, POSTGRES_MIGRATIONS, migrate, migratePostgres, type Migration } from "./migrations.js";
 
-import { createPostgresStore } from "./postgres.js";
+import type { PostgresStoreOptions } from "./postgres.js";
 import { createStore, type SqliteStoreOptions } from "./sqlite.js";
 import type { Store } from "./store.js";
+
+/**
+ * The PostgreSQL adapter (see ./postgres.ts). `pg` is loaded on first use, so a SQLite
+ * deployment (the default) never pays for importing it at start-up.
+ */
+export async function createPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const { createPostgresStore: create } = await import("./postgres.js");
+  return create(url, options);
+}
 
 /**
  * The adapter a configuration asks for: PostgreSQL when DATABASE_URL is set, else the

@@ -13,8 +13,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
-import { Resvg } from "@resvg/resvg-js";
-import subsetFont from "subset-font";
+// @resvg/resvg-js and subset-font (a wasm HarfBuzz) load on the first chart, not at import: start-up never pays for them.
 
 /** One bar of a trend chart. */
 export interface TrendBar {
@@ -93,9 +92,10 @@ export function compareChartSvg(title: string, legend: [string, string], rows: r
 
 /** Rasters an SVG made here to PNG with the bundled font, subset to the SVG's characters (system fonts are not loaded). */
 export async function renderPng(svg: string): Promise<Buffer> {
+  const [{ Resvg }, fontFile] = await Promise.all([import("@resvg/resvg-js"), fontSubsetFor(svg)]);
   const resvg = new Resvg(svg, {
     background: "#ffffff",
-    font: { fontFiles: [await fontSubsetFor(svg)], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+    font: { fontFiles: [fontFile], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
   });
   return resvg.render().asPng();
 }
@@ -116,6 +116,7 @@ async function fontSubsetFor(svg: string): Promise<string> {
   fontBytes ??= readFileSync(CHART_FONT_FILE);
   subsetDir ??= mkdtempSync(join(tmpdir(), "csj-chart-font-"));
   const file = join(subsetDir, `${key}.ttf`);
+  const { default: subsetFont } = await import("subset-font");
   writeFileSync(file, await subsetFont(fontBytes, `${chars}0123456789.%×`, { targetFormat: "truetype" }));
   if (subsets.size >= SUBSETS_KEPT) subsets.delete(subsets.keys().next().value!);
   subsets.set(key, file);

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { openEngine } from "../../src/engine.js";
 import { createSegmenter } from "../../src/index/segmenter.js";
-import { readIndexArtefact } from "../../src/index/store.js";
+import { decodeText, readIndexArtefact } from "../../src/index/store.js";
 import { createTrendService, parseCompare, resolveTrendTheme, THEME_WEIGHTS_FILE, trendIntent } from "../../src/trend/index.js";
 import { FIXTURES, cleanupTempDirs, tempDir, writeManifest } from "../fixtures/helpers.js";
 
@@ -34,7 +34,7 @@ describe("theme weights of invented meetings", async () => {
   const service = createTrendService({ chunks: engine.index.chunks, segmenter, artefact: engine.themeWeights });
 
   it("saves the weights with the index, identical on a rebuild of the same corpus", async () => {
-    const first = readFileSync(join(index, readFileSync(join(index, "CURRENT"), "utf8"), THEME_WEIGHTS_FILE), "utf8");
+    const first = decodeText(readFileSync(join(index, readFileSync(join(index, "CURRENT"), "utf8"), THEME_WEIGHTS_FILE)));
     const again = await openEngine({ corpusDir: corpus, indexDir: index, segmenter, build: "force" });
     expect(JSON.stringify(readIndexArtefact(index, THEME_WEIGHTS_FILE))).toBe(first);
     expect(again.themeWeights).toEqual(JSON.parse(first));
