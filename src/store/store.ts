@@ -126,7 +126,6 @@ export interface StoreOptions {
   defaultTimeZone?: string;
 }
 
-/** The typed repository; every method is synchronous and each write is atomic. */
 /** The typed repository; every method is async and each write is atomic. */
 export interface Store {
   /** Returns the subscriber of a chat, creating it (active, default zone) if new. */
@@ -157,6 +156,15 @@ export interface Store {
   listSubscriptions(subscriberId: number): Promise<Subscription[]>;
   /** Every subscription of an active subscriber, with its last daily delivery date. */
   listScheduled(): Promise<ScheduledSubscription[]>;
+  /**
+   * Subscriptions of active subscribers whose `next_due_at` has come (at or before `now`),
+   * earliest first, at most `limit`: the queue planner's batch, read by index instead of
+   * every subscription. A subscription is looked at again once it is created, its time or
+   * its subscriber's zone changes, or its subscriber becomes active again.
+   */
+  listDue(input: { now: Date; limit: number }): Promise<ScheduledSubscription[]>;
+  /** Sets when the planner next looks at each subscription (ISO instants). */
+  setNextDue(updates: readonly { subscriptionId: number; nextDueAt: string }[]): Promise<void>;
 
   /**
    * Claims deliveries in one transaction. A daily claim for a (subscriber, theme,
