@@ -27,6 +27,18 @@ export function createDigestComposer(options: DigestComposerOptions): DigestComp
   const { store, chunks } = options;
   const matchCache = new Map<string, ScoredParagraph[]>();
   const recorded = store.recordParagraphs(paragraphsOf(chunks).map((p) => p.key));
+  // Subscriptions made together share a start, so a broadcast asks the same question many
+  // times. Only another replica's ingest adds paragraphs, and those are not in `chunks`.
+  const freshSince = new Map<string, Promise<Set<string>>>();
+  const freshAfter = (since: string) => {
+    let fresh = freshSince.get(since);
+    if (!fresh) {
+      if (freshSince.size >= 1000) freshSince.clear();
+      freshSince.set(since, (fresh = store.paragraphsSeenAfter(since)));
+      fresh.catch(() => freshSince.delete(since));
+    }
+    return fresh;
+  };
   const matchesFor = (theme: Theme) => {
     let matches = matchCache.get(theme.id);
     if (!matches) matchCache.set(theme.id, (matches = matchParagraphs(theme, chunks)));
@@ -35,7 +47,7 @@ export function createDigestComposer(options: DigestComposerOptions): DigestComp
   return async (subscriberId, theme, since, localDate) => {
     await recorded;
     const lastSentAt = await store.sentParagraphs(subscriberId, theme.id);
-    const fresh = await store.paragraphsSeenAfter(since);
+    const fresh = await freshAfter(since);
     return composeDigest({
       theme,
       chunks,
