@@ -20,7 +20,7 @@ import { silentLogger, type Logger } from "../logger.js";
 import { runPool } from "../digest/delivery.js";
 import { createPlanner, soleLeader, type LeaderLock } from "../digest/planner.js";
 import { createDigestQueue } from "../queue/digest-queue.js";
-import type { Store } from "../store/store.js";
+import type { DeliveryStatus, Store } from "../store/store.js";
 import { syntheticChunks } from "./digest.js";
 import type { QueueWorkerProcessConfig } from "./queue-worker.js";
 
@@ -209,7 +209,7 @@ export interface QueueBroadcastResult {
   unknownMissed: number;
   rateLimited: number;
   /** Row counts by status at the end. */
-  rows: Record<string, number>;
+  rows: Record<DeliveryStatus, number>;
   /** Chat ids by messages received (for the test's per-row checks). */
   perChat: Map<number, number>;
 }

@@ -15,17 +15,7 @@ import Database from "better-sqlite3";
 import { StoreError } from "./errors.js";
 import { migrate } from "./migrations.js";
 import { toDelivery, toScheduled, toSubscriber, toSubscription, type Row } from "./rows.js";
-import type {
-  Delivery,
-  DeliveryKind,
-  DeliveryStatus,
-  Language,
-  Store,
-  StoreOptions,
-  Subscriber,
-  Subscription,
-  DeliveryClaim,
-} from "./store.js";
+import type { Delivery, DeliveryClaim, DeliveryStatus, Store, StoreOptions } from "./store.js";
 
 /** Options of the SQLite adapter. */
 export interface SqliteStoreOptions extends StoreOptions {

@@ -5,8 +5,8 @@
  * of the way through; the other takes its jobs over once their locks expire.
  *
  * Time runs 20× faster (the queue's limiter, per-chat interval and send window are scaled;
- * only the 50 ms jitter margin stays real, so the accelerated run sends at ~15 msg/s of
- * Telegram's time instead of ~28.5). Rolling seconds are counted in that scaled time.
+ * only the 100 ms jitter margin stays real, so the accelerated run sends at ~10 msg/s of
+ * Telegram's time instead of ~27). Rolling seconds are counted in that scaled time.
  * Runs when TEST_REDIS_URL and TEST_DATABASE_URL are set (.ci/run sets both), else skipped.
  */
 import { randomUUID } from "node:crypto";
