@@ -246,7 +246,7 @@ await runCli(async () => {
     const dir = mkdtempSync(join(tmpdir(), "bench-queue-"));
     const path = join(dir, "bench.sqlite");
     try {
-      const { perChat: _perChat, ...figures } = await benchQueueBroadcast({
+      const { perChat: _perChat, arrivals: _arrivals, ...figures } = await benchQueueBroadcast({
         redisUrl: config.REDIS_URL!,
         subscribers: Math.round(positive(args, "--queue-subscribers", 1000)),
         workers: Math.round(positive(args, "--workers", 2)),
@@ -302,7 +302,7 @@ await runCli(async () => {
     return;
   }
   const queueArgs = ["--time-scale", String(timeScale), "--queue-subscribers", flag(args, "--queue-subscribers") ?? "1000", "--workers", flag(args, "--workers") ?? "2"];
-  const qb = runPart("queue-broadcast", queueArgs) as Omit<Awaited<ReturnType<typeof benchQueueBroadcast>>, "perChat">;
+  const qb = runPart("queue-broadcast", queueArgs) as Omit<Awaited<ReturnType<typeof benchQueueBroadcast>>, "perChat" | "arrivals">;
   print(
     `queue broadcast (BullMQ, ${qb.workers} worker processes, SQLite) to ${qb.subscribers} subscribers${timeScale !== 1 ? ` (time ×${timeScale}; the 100 ms jitter margin stays real time)` : ""}: ` +
       `${qb.achievedPerSecond} msg/s against Telegram's 30/s, worst rolling second ${qb.worstRollingSecond} (limit 30), ${qb.seconds} s, ` +

@@ -31,10 +31,13 @@ export type JobOutcome =
 
 /** Pacing across all workers, provided by the queue. */
 export interface Pacing {
-  /** Takes the right to send into a chat now; otherwise says how long until it may (ms). */
+  /** Takes the right to send into a chat (held until {@link Pacing.send}); otherwise says how long until it may (ms). */
   chat(chatId: number): Promise<{ open: true } | { open: false; waitMs: number }>;
-  /** Resolves when one more message may leave without a rolling second going over the bot's limit. */
-  send(): Promise<void>;
+  /**
+   * Resolves when one more message may leave without a rolling second going over the bot's
+   * limit; the chat's next message then waits a full interval from this moment.
+   */
+  send(chatId: number): Promise<void>;
 }
 
 /** Dependencies of {@link createDeliveryJobRunner}. */
@@ -76,7 +79,7 @@ export function createDeliveryJobRunner(options: DeliveryJobRunnerOptions): Deli
     if (!gate.open) return { status: "later", waitMs: gate.waitMs };
     if (!(await store.markInFlight(row.id, runId))) return { status: "taken" };
     // After markInFlight, so nothing but the request itself lies between the slot and Telegram.
-    await pacing.send();
+    await pacing.send(chatId);
     let result: { messageId: number } | DeliveryError;
     try {
       result = await send(chatId, JSON.parse(row.payload) as Digest, { language });

@@ -35,8 +35,8 @@ export const DIGEST_QUEUE = "digests";
 /** Queue-wide limiter: shapes the flow to 28.6 jobs/s (the send window below makes the 30/s bound exact; see the module doc). */
 export const TELEGRAM_LIMITER = { max: 5, duration: 175 } as const;
 
-/** Telegram's one message per second into a chat, with the same 5% margin as the in-process throttle. */
-const PER_CHAT_INTERVAL_MS = 1050;
+/** Telegram's one message per second into a chat; the 50 ms margin (as the in-process throttle's 5%) is real time. */
+const PER_CHAT = { intervalMs: 1000, marginMs: 50 } as const;
 
 /**
  * At most 30 sends in any rolling second plus a margin, counted right before each request:
@@ -126,7 +126,7 @@ export function startDigestWorker(options: DigestWorkerOptions): DigestWorker {
   const gateRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const pacing = redisPacing(gateRedis, {
     keyPrefix: `${prefix}:pacing:`,
-    perChatIntervalMs: Math.max(1, Math.round(PER_CHAT_INTERVAL_MS / scale)),
+    perChatIntervalMs: Math.round(PER_CHAT.intervalMs / scale + PER_CHAT.marginMs),
     windowMs: SEND_WINDOW.windowMs / scale + SEND_WINDOW.marginMs,
     limit: SEND_WINDOW.limit,
   });
@@ -179,6 +179,7 @@ export function startDigestWorker(options: DigestWorkerOptions): DigestWorker {
  * The rolling-second limit as a sliding-window log in Redis (a sorted set of send times,
  * Redis's own clock in µs, so every replica counts on one clock): a slot is granted when
  * fewer than `limit` were granted in the last `windowUs`. Returns 0 (granted) or the µs to wait.
+ * A grant also restarts the chat's interval (KEYS[2]) in the same step, nothing in between.
  */
 const SEND_SLOT = `
 local t = redis.call('TIME')
@@ -188,6 +189,7 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('ZADD', KEYS[1], now, ARGV[3])
   redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
+  redis.call('SET', KEYS[2], '1', 'PX', ARGV[4])
   return 0
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -213,15 +215,17 @@ export function redisPacing(redis: Redis, options: RedisPacingOptions): Pacing {
   const windowUs = Math.round(windowMs * 1000);
   let seq = 0;
   const member = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const chatKey = (chatId: number) => `${keyPrefix}chat:${chatId}`;
   return {
     async chat(chatId) {
-      const key = `${keyPrefix}chat:${chatId}`;
-      if ((await redis.set(key, "1", "PX", perChatIntervalMs, "NX")) === "OK") return { open: true };
-      return { open: false, waitMs: Math.max(1, await redis.pttl(key)) };
+      // Held through the wait for a send slot (up to about a window), then set to one interval from the send.
+      if ((await redis.set(chatKey(chatId), "1", "PX", Math.ceil(perChatIntervalMs + 2 * windowMs), "NX")) === "OK") return { open: true };
+      return { open: false, waitMs: Math.max(1, await redis.pttl(chatKey(chatId))) };
     },
-    async send() {
+    async send(chatId) {
       for (;;) {
-        const waitUs = Number(await redis.eval(SEND_SLOT, 1, `${keyPrefix}sent`, windowUs, limit, `${member}-${++seq}`));
+        const args = [windowUs, limit, `${member}-${++seq}`, perChatIntervalMs];
+        const waitUs = Number(await redis.eval(SEND_SLOT, 2, `${keyPrefix}sent`, chatKey(chatId), ...args));
         if (waitUs <= 0) return;
         await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(waitUs / 1000))));
       }

@@ -12,8 +12,9 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { benchQueueBroadcast } from "../../src/bench/queue.js";
+import { benchQueueBroadcast, worstWindow } from "../../src/bench/queue.js";
 import { createPostgresStore } from "../../src/store/index.js";
+import { fixtureChunks } from "../digest/helpers.js";
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
 const PG_URL = process.env.TEST_DATABASE_URL;
@@ -38,7 +39,7 @@ async function freshDatabase(): Promise<string> {
 }
 
 /** n subscribers (chat ids 1..n) to `tech` at 08:00 Shanghai, made the evening before — in two statements, not 2n. */
-async function seedSql(url: string, n: number): Promise<void> {
+async function seedSql(url: string, n: number, themes: readonly string[] = ["tech"]): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -48,11 +49,13 @@ async function seedSql(url: string, n: number): Promise<void> {
        SELECT i, i, 'zh', 'Asia/Shanghai', $2 FROM generate_series(1, $1::int) AS i`,
       [n, madeAt],
     );
-    await client.query(
-      `INSERT INTO subscriptions (subscriber_id, theme_id, time, created_at, next_due_at)
-       SELECT id, 'tech', '08:00', $1, $1 FROM subscribers`,
-      [madeAt],
-    );
+    for (const theme of themes) {
+      await client.query(
+        `INSERT INTO subscriptions (subscriber_id, theme_id, time, created_at, next_due_at)
+         SELECT id, $2, '08:00', $1, $1 FROM subscribers`,
+        [madeAt, theme],
+      );
+    }
   } finally {
     await client.end();
   }
@@ -97,7 +100,7 @@ describe.skipIf(!REDIS_URL || !PG_URL)("queued digest broadcast (PostgreSQL + Re
       },
       timeoutMs: 240_000,
     });
-    const { perChat, ...figures } = result;
+    const { perChat, arrivals: _arrivals, ...figures } = result;
     console.info("queue broadcast", JSON.stringify(figures));
 
     expect(killedPid).toBeDefined();
@@ -138,4 +141,35 @@ describe.skipIf(!REDIS_URL || !PG_URL)("queued digest broadcast (PostgreSQL + Re
     expect(limited.map((chat) => result.perChat.get(chat))).toEqual([1, 1, 1]);
     expect(result.worstRollingSecond).toBeLessThanOrEqual(30);
   }, 90_000);
+
+  it("two digests due at once for one chat arrive at least a second apart, whichever workers send them", async () => {
+    const url = await freshDatabase();
+    const timeScale = 20;
+    const result = await benchQueueBroadcast({
+      redisUrl: REDIS_URL!,
+      subscribers: 60,
+      workers: 2,
+      timeScale,
+      database: { url, path: "" },
+      openStore: (now) => createPostgresStore(url, { now }),
+      seed: (n) => seedSql(url, n, ["tech", "ecology"]),
+      chunks: fixtureChunks(),
+      timeoutMs: 60_000,
+    });
+    expect(result.claimed).toBe(120);
+    expect(result.rows).toMatchObject({ sent: 120, pending: 0, failed: 0, unknown: 0 });
+    const byChat = new Map<number, number[]>();
+    for (const a of result.arrivals) byChat.set(a.chatId, [...(byChat.get(a.chatId) ?? []), a.at * timeScale]);
+    expect([...byChat.values()].map((times) => times.length)).toEqual(Array(60).fill(2));
+    const gaps = [...byChat.values()].map(([a, b]) => Math.abs(b! - a!));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000);
+  }, 90_000);
+});
+
+describe("worstWindow", () => {
+  it("counts the most arrivals in any window, wherever it starts", () => {
+    expect(worstWindow([0, 10, 990, 1000, 1500, 1990], 1000)).toBe(3);
+    expect(worstWindow([], 1000)).toBe(0);
+    expect(worstWindow(Array.from({ length: 61 }, (_, i) => i * 33.4), 1000)).toBe(30);
+  });
 });
