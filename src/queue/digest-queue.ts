@@ -66,10 +66,11 @@ export interface DigestQueue {
   close(): Promise<void>;
 }
 
-/** Opens the producer side. */
-export function createDigestQueue(connection: DigestQueueConnection): DigestQueue {
+/** Opens the producer side; connection errors go to `logger` (BullMQ reconnects by itself). */
+export function createDigestQueue(connection: DigestQueueConnection, logger?: Logger): DigestQueue {
   const scale = connection.timeScale ?? 1;
   const queue = new Queue<DeliveryJob>(DIGEST_QUEUE, { connection: { url: connection.redisUrl }, prefix: connection.prefix ?? "csj-bot" });
+  queue.on("error", (error) => logger?.error("digest queue error", { error }));
   return {
     async enqueue(jobs) {
       if (jobs.length === 0) return;

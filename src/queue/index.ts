@@ -55,7 +55,7 @@ export interface QueueRolesOptions {
  */
 export function startQueueRoles(options: QueueRolesOptions): () => Promise<void> {
   const { redisUrl, store, logger } = options;
-  const queue = options.planner ? createDigestQueue({ redisUrl }) : undefined;
+  const queue = options.planner ? createDigestQueue({ redisUrl }, logger) : undefined;
   const planner = queue
     ? createPlanner({
         store,
