@@ -53,6 +53,11 @@ export async function startRecordingTelegram(options: { tooManyRequestsOnce?: It
   const state = { arrivals: [] as Arrival[], rateLimited: 0 };
   const server: Server = createServer(async (req, res) => {
     const at = performance.now();
+    if (req.method === "GET" && req.url === "/_stub/arrivals") {
+      res.setHeader("content-type", "application/json");
+      return res.end(JSON.stringify({ arrivals: state.arrivals, rateLimited: state.rateLimited }));
+    }
+    if (req.method === "GET" && req.url === "/_stub/count") return res.end(String(state.arrivals.length));
     const body = await readBody(req);
     const params = parseParams(req.headers["content-type"], body);
     const chatId = Number(params.chat_id);
@@ -86,6 +91,61 @@ export async function startRecordingTelegram(options: { tooManyRequestsOnce?: It
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** The stand-in in a process of its own, as the harness uses it. */
+export interface RecordingTelegramProcess {
+  url: string;
+  /** Messages received so far. */
+  count(): Promise<number>;
+  /** Everything recorded (arrival times are the stand-in process's performance.now()). */
+  collect(): Promise<{ arrivals: Arrival[]; rateLimited: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the stand-in as a child process (src/bench/telegram-stub.ts): it does nothing but
+ * answer and record, so its arrival times are not delayed by the harness's own work.
+ */
+export async function spawnRecordingTelegram(options: { tooManyRequestsOnce?: Iterable<number> } = {}): Promise<RecordingTelegramProcess> {
+  const child = await spawnEntry("telegram-stub", { tooManyRequestsOnce: [...(options.tooManyRequestsOnce ?? [])] }, /listening (\S+)\n/);
+  const url = child.match[1]!;
+  return {
+    url,
+    count: async () => Number(await (await fetch(`${url}/_stub/count`)).text()),
+    collect: async () => (await (await fetch(`${url}/_stub/arrivals`)).json()) as { arrivals: Arrival[]; rateLimited: number },
+    stop: () => child.stop(),
+  };
+}
+
+/** A child process running one of this folder's entries, started once `ready` shows in its output. */
+async function spawnEntry(name: string, config: unknown, ready: RegExp) {
+  const here = fileURLToPath(import.meta.url);
+  const entry = join(dirname(here), `${name}${extname(here)}`);
+  const args = extname(here) === ".ts" ? ["--import", "tsx", entry] : [entry];
+  const child = spawn(process.execPath, [...args, JSON.stringify(config)], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    child.stdout.on("data", (data: Buffer) => {
+      output += data.toString();
+      const found = output.match(ready);
+      if (found) resolve(found);
+    });
+    child.stderr.on("data", (data: Buffer) => (output += data.toString()));
+    child.once("exit", (code) => reject(new Error(`${name} exited (${code}) before it was ready: ${output.slice(-800)}`)));
+  });
+  return {
+    match,
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+    kill() {
+      child.kill("SIGKILL");
+    },
   };
 }
 
@@ -125,31 +185,8 @@ export interface WorkerProcess {
 
 /** Starts a worker process (compiled JS from dist/, or the TypeScript source through tsx). */
 export async function spawnWorkerProcess(config: QueueWorkerProcessConfig): Promise<WorkerProcess> {
-  const here = fileURLToPath(import.meta.url);
-  const entry = join(dirname(here), `queue-worker${extname(here)}`);
-  const args = extname(here) === ".ts" ? ["--import", "tsx", entry] : [entry];
-  const child = spawn(process.execPath, [...args, JSON.stringify(config)], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const onData = (data: Buffer) => {
-      output += data.toString();
-      if (output.includes("ready\n")) resolve();
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", (data: Buffer) => (output += data.toString()));
-    child.once("exit", (code) => reject(new Error(`the worker process exited (${code}) before it was ready: ${output.slice(-800)}`)));
-  });
-  return {
-    pid: child.pid!,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-    kill() {
-      child.kill("SIGKILL");
-    },
-  };
+  const { pid, stop, kill } = await spawnEntry("queue-worker", config, /ready\n/);
+  return { pid, stop, kill };
 }
 
 /** Options of {@link benchQueueBroadcast}. */
@@ -215,7 +252,7 @@ export interface QueueBroadcastResult {
   claimed: number;
   /** Chat ids by messages received (for the test's per-row checks). */
   perChat: Map<number, number>;
-  /** Every message as it arrived (real ms of this process). */
+  /** Every message as it arrived (real ms of the stand-in's process). */
   arrivals: readonly Arrival[];
 }
 
@@ -232,7 +269,7 @@ export async function benchQueueBroadcast(options: QueueBroadcastOptions): Promi
   const timeScale = options.timeScale ?? 1;
   const logger = options.logger ?? silentLogger;
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
-  const telegram = await startRecordingTelegram({ tooManyRequestsOnce: options.tooManyRequestsOnce });
+  const telegram = await spawnRecordingTelegram({ tooManyRequestsOnce: options.tooManyRequestsOnce });
   const queue = createDigestQueue({ redisUrl, prefix, timeScale });
   const workers: WorkerProcess[] = [];
   let wall = new Date("2026-03-07T12:00:00Z");
@@ -268,7 +305,7 @@ export async function benchQueueBroadcast(options: QueueBroadcastOptions): Promi
     workers.push(...(await Promise.all(Array.from({ length: workerCount }, () => spawnWorkerProcess(workerConfig)))));
     let midwayDone = options.midway === undefined;
     for (;;) {
-      if (!midwayDone && telegram.arrivals.length >= options.midway!.at) {
+      if (!midwayDone && (await telegram.count()) >= options.midway!.at) {
         midwayDone = true;
         await options.midway!.run(workers);
       }
@@ -280,9 +317,10 @@ export async function benchQueueBroadcast(options: QueueBroadcastOptions): Promi
     const realMs = performance.now() - started;
     await planner.stop();
     const rows = (await store.stats(new Date(0))).deliveries;
+    const { arrivals, rateLimited } = await telegram.collect();
     const perChat = new Map<number, number>();
-    for (const a of telegram.arrivals) perChat.set(a.chatId, (perChat.get(a.chatId) ?? 0) + 1);
-    const times = telegram.arrivals.map((a) => a.at * timeScale);
+    for (const a of arrivals) perChat.set(a.chatId, (perChat.get(a.chatId) ?? 0) + 1);
+    const times = arrivals.map((a) => a.at * timeScale);
     const seconds = times.length > 1 ? (Math.max(...times) - Math.min(...times)) / 1000 : 0;
     const unknownChats = await Promise.all((await store.listUnknown(subscribers)).map(async (row) => (await store.getSubscriberById(row.subscriberId))?.chatId));
     return {
@@ -295,15 +333,15 @@ export async function benchQueueBroadcast(options: QueueBroadcastOptions): Promi
       realMs: Math.round(realMs),
       planMs: Math.round(plannedMs),
       delivered: perChat.size,
-      duplicates: telegram.arrivals.length - perChat.size,
+      duplicates: arrivals.length - perChat.size,
       missed: subscribers - perChat.size,
       unknown: rows.unknown,
       unknownMissed: unknownChats.filter((chat) => chat !== undefined && !perChat.has(chat)).length,
-      rateLimited: telegram.rateLimited,
+      rateLimited,
       rows,
       claimed: plan.claimed,
       perChat,
-      arrivals: telegram.arrivals,
+      arrivals,
     };
   } finally {
     for (const worker of workers) await worker.stop().catch(() => undefined);

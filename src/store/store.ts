@@ -13,7 +13,8 @@
  *    accepted it.
  * After a crash the scheduler finds `pending` rows of a previous run: with `in_flight = 0`
  * Telegram never got them, so they are sent; with `in_flight = 1` the outcome is unknown
- * and they are marked `unknown`, never resent (see scheduler.ts). The guarantee is
+ * and they are marked `unknown`, never resent (see scheduler.ts; queued deliveries follow the
+ * same rules, with the run id of the worker that adopted the row: delivery-job.ts). The guarantee is
  * therefore at most once: see the README's "Digest delivery guarantee".
  */
 export { createStore } from "./sqlite.js";
