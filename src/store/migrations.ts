@@ -99,9 +99,10 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 4,
+    version: 5,
     name: "subscriptions-next-due",
     sql: `
+      -- Numbered 5: version 4 (delivery-hand-over) was written alongside, on another branch.
       -- When the queue planner next looks at a subscription (ISO; a lower bound, since it re-checks
       -- isDue). NULL while the subscriber is inactive, so planning reads only due rows, by index.
       ALTER TABLE subscriptions ADD COLUMN next_due_at TEXT;
@@ -218,7 +219,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 4,
+    version: 5,
     name: "subscriptions-next-due",
     sql: `
       ALTER TABLE subscriptions ADD COLUMN next_due_at TEXT;
