@@ -7,7 +7,9 @@
  * - not `pending` (sent, failed, blocked, unknown) → nothing to do;
  * - `in_flight = 1` → a worker died (or could not record the outcome) while Telegram
  *   handled the request: the message may have arrived, so the row becomes `unknown` and
- *   is not resent — the same rule as the in-process scheduler's orphans;
+ *   is not resent — the same rule as the in-process scheduler's orphans. In flight covers
+ *   the wait for a send slot too (a few ms), so a worker killed then leaves an `unknown`
+ *   row that never left: a miss, never a duplicate;
  * - otherwise the worker adopts the row (from the queue, or from a worker that stopped
  *   renewing its job) and sends it. Adoption and `markInFlight` compare the run id, so of
  *   two workers holding the same job only one sends.
