@@ -61,8 +61,10 @@ export const ConfigSchema = z.object({
   DATABASE_PATH: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("data/bot.sqlite")),
   /** PostgreSQL instead of the SQLite file, for several replicas (postgres://user:pass@host:port/db). */
   DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^postgres(ql)?:\/\//, "expected postgres://user:password@host:port/database").optional()),
-  /** Redis shared by webhook replicas (follow-up memory, rate limits): redis://[:password@]host:port[/db]. */
+  /** Redis shared by replicas: follow-up memory and rate limits, and the digest queue (BullMQ). redis://[:password@]host:port[/db]. */
   REDIS_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^rediss?:\/\//, "expected redis://host:port").optional()),
+  /** What this process runs (one image, several roles): see the README's "Running at scale". */
+  ROLE: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["all", "web", "planner", "worker"]).default("all")),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("gpt-4o-mini")),
@@ -91,6 +93,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const config = parsed.data;
     if (config.BOT_MODE === "webhook" && (!config.WEBHOOK_URL || !config.WEBHOOK_SECRET)) {
       throw new ConfigError("BOT_MODE=webhook needs WEBHOOK_URL and WEBHOOK_SECRET; set both in .env or use BOT_MODE=polling.");
+    }
+    if ((config.ROLE === "planner" || config.ROLE === "worker") && !config.REDIS_URL) {
+      throw new ConfigError(`ROLE=${config.ROLE} needs REDIS_URL (the digest queue); set it, or use ROLE=all for one process.`);
     }
     return config;
   }

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the composition root. Parses config once, opens the core, wires
  * the bot, the digest store and scheduler, and runs them: against Telegram when a token is set,
- * otherwise locally against our Bot API emulator with a terminal chat.
+ * otherwise locally against our Bot API emulator with a terminal chat. ROLE picks what runs:
+ * all (default), web (the bot only), planner or worker (digest delivery on the queue).
  * Shuts down cleanly on SIGINT/SIGTERM.
  */
 import {
@@ -26,6 +27,7 @@ import { openStore } from "./store/index.js";
 import { createLiveCore, trendServiceFor } from "./live-core.js";
 import { connectRedis } from "./store/redis-connect.js";
 import { DEFAULT_THEMES } from "./digest/themes.js";
+import { startQueueRoles } from "./queue/index.js";
 
 /** Shutdown gets this long before the process exits anyway (containers usually allow 10 s). */
 const SHUTDOWN_DEADLINE_MS = 8000;
@@ -60,6 +62,29 @@ await runCli(async () => {
   const send = createDigestSender(() => ({ token, ...(apiRoot ? { apiRoot } : {}) }), { logger, meetings });
   const scheduler = createScheduler({ store, chunks, send, logger });
   stops.push(() => scheduler.stop());
+  // Daily digests: the in-process scheduler, or with REDIS_URL the queue's planner and workers as ROLE asks.
+  // /digest (one digest now) always goes through the scheduler of the process that got the command.
+  const role = config.ROLE;
+  const startDelivery = () => {
+    if (!config.REDIS_URL) return role === "all" ? scheduler.start() : undefined;
+    const stop = startQueueRoles({
+      redisUrl: config.REDIS_URL,
+      databaseUrl: config.DATABASE_URL,
+      store,
+      chunks,
+      send,
+      logger,
+      planner: role === "all" || role === "planner",
+      worker: role === "all" || role === "worker",
+    });
+    stops.push(stop);
+  };
+  if (role === "planner" || role === "worker") {
+    logger.info(`running as the digest ${role}`, { queue: "digests" });
+    // The queue's connections keep the process up until SIGINT/SIGTERM runs the stops.
+    startDelivery();
+    return;
+  }
   const service = createDigestService({ store, scheduler, chunks, defaultTimeZone: config.DEFAULT_TIMEZONE });
   const trend = trendServiceFor(engine);
   // The first chart of a process loads the font and the renderer (~0.8 s): paid once the bot is receiving
@@ -95,7 +120,7 @@ await runCli(async () => {
     const local = await runLocalMode({ deps, input: process.stdin, output: process.stdout });
     apiRoot = local.url;
     stops.push(() => local.stop());
-    scheduler.start();
+    startDelivery();
     warmCharts();
     await local.session;
     await shutdown();
@@ -107,7 +132,7 @@ await runCli(async () => {
       ? await startBot(bot, { mode: "webhook", secret: config.WEBHOOK_SECRET!, port: config.PORT, url: config.WEBHOOK_URL, logger })
       : await startBot(bot, { mode: "polling", logger });
   stops.push(() => handle.stop());
-  scheduler.start();
+  startDelivery();
   warmCharts();
   // If polling dies on its own (token revoked, another instance polling), exit rather than run deaf.
   handle.done.catch(async (error: unknown) => {

@@ -45,6 +45,16 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ DEFAULT_TIMEZONE: "+08:00" })).toThrow(/DEFAULT_TIMEZONE/);
   });
 
+  it("runs every role in one process by default; the queue roles need REDIS_URL", () => {
+    expect(loadConfig({}).ROLE).toBe("all");
+    expect(loadConfig({}).REDIS_URL).toBeUndefined();
+    expect(loadConfig({ ROLE: "web" }).ROLE).toBe("web");
+    expect(() => loadConfig({ ROLE: "worker" })).toThrow(/ROLE=worker needs REDIS_URL/);
+    expect(loadConfig({ ROLE: "planner", REDIS_URL: "redis://127.0.0.1:6379" })).toMatchObject({ ROLE: "planner", REDIS_URL: "redis://127.0.0.1:6379" });
+    expect(() => loadConfig({ ROLE: "scheduler" })).toThrow(/ROLE/);
+    expect(() => loadConfig({ REDIS_URL: "127.0.0.1:6379" })).toThrow(/REDIS_URL: expected redis:\/\/host:port/);
+  });
+
   it("requires a URL and a secret for webhook mode", () => {
     expect(() => loadConfig({ BOT_MODE: "webhook" })).toThrow(/WEBHOOK_URL and WEBHOOK_SECRET/);
     const config = loadConfig({ BOT_MODE: "webhook", WEBHOOK_URL: "https://example.org/hook", WEBHOOK_SECRET: "s".repeat(20) });

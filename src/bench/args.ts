@@ -19,6 +19,9 @@ export interface BenchArgs {
   scale?: number | undefined;
   /** --json: with --scale, print one JSON object. */
   json: boolean;
+  /** --queue-subscribers N and --workers N: the queue broadcast's size (whole numbers). */
+  queueSubscribers: number;
+  workers: number;
   /** --corpus DIR and --index DIR (the parts' child processes get them). */
   corpus?: string | undefined;
   index?: string | undefined;
@@ -38,6 +41,8 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
     rounds: Math.round(positive(args, "--rounds", 3)),
     scale,
     json: args.includes("--json"),
+    queueSubscribers: Math.round(positive(args, "--queue-subscribers", 1000)),
+    workers: Math.round(positive(args, "--workers", 2)),
     corpus: flag(args, "--corpus"),
     index: flag(args, "--index"),
   };

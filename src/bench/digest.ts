@@ -189,7 +189,7 @@ export async function benchBroadcast(options: BenchBroadcastOptions = {}): Promi
 }
 
 /** Four meetings with a few tech paragraphs each, enough for a five-point digest. */
-function syntheticChunks(): Chunk[] {
+export function syntheticChunks(): Chunk[] {
   const topics = ["集成电路", "人工智能", "创新策源", "科创走廊", "量子信息"];
   return [2021, 2022, 2023, 2024].flatMap((year) =>
     topics.map((topic, i) => ({

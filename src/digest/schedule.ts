@@ -100,3 +100,32 @@ export function isDue({ now, zone, time, lastLocalDate, since, formatters = new 
 function minutes(t: TimeOfDay): number {
   return t.hour * 60 + t.minute;
 }
+
+/** Shortest step between two looks at a subscription, so a wrong guess never spins. */
+const MIN_RECHECK_MS = 60_000;
+
+/**
+ * When the queue planner should next look at a subscription that is not due now (or was
+ * just claimed): the instant its local clock next shows `time` on a date it can be due
+ * (today if that time is still ahead and nothing went out today, else tomorrow). It is a
+ * lower bound — the planner re-checks {@link isDue} then — so a daylight-saving change
+ * between now and then can only make it look early: the offset is taken both now and at
+ * the guess, and the earlier result wins. At least a minute ahead.
+ */
+export function nextCheckAt({ now, zone, time, lastLocalDate, formatters = new ZoneFormatters() }: Omit<DueInput, "since">): Date {
+  const local = localTime(now, zone, formatters);
+  const at = parseTimeOfDay(time);
+  const today = lastLocalDate === undefined || lastLocalDate < local.date;
+  const [y, m, d] = local.date.split("-").map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d + (today && minutes(local) < minutes(at) ? 0 : 1), at.hour, at.minute);
+  const first = wall - offsetMs(now, zone, formatters);
+  const second = wall - offsetMs(new Date(first), zone, formatters);
+  return new Date(Math.max(now.getTime() + MIN_RECHECK_MS, Math.min(first, second)));
+}
+
+/** How far the zone's wall clock is ahead of UTC at `instant` (to the minute). */
+function offsetMs(instant: Date, zone: string, formatters: ZoneFormatters): number {
+  const t = localTime(instant, zone, formatters);
+  const [y, m, d] = t.date.split("-").map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d, t.hour, t.minute) - (instant.getTime() - (instant.getTime() % 60_000));
+}

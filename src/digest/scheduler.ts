@@ -27,7 +27,8 @@ import type { Chunk } from "../index/chunk.js";
 import type { Logger } from "../logger.js";
 import { StoreError } from "../store/errors.js";
 import type { Delivery, DeliveryClaim, Language, Store, Subscriber } from "../store/store.js";
-import { composeDigest, matchParagraphs, type Digest, type ScoredParagraph } from "./compose.js";
+import type { Digest } from "./compose.js";
+import { createDigestComposer } from "./composer.js";
 import {
   createDeliverer,
   createThrottle,
@@ -40,7 +41,7 @@ import {
   type Throttle,
 } from "./delivery.js";
 import { isDue, localTime, ZoneFormatters } from "./schedule.js";
-import { DEFAULT_THEMES, paragraphsOf, themeForSubscription, type Theme } from "./themes.js";
+import { DEFAULT_THEMES, themeForSubscription, type Theme } from "./themes.js";
 
 /** Dependencies and tunables of {@link createScheduler}. */
 export interface SchedulerOptions {
@@ -121,8 +122,8 @@ interface Job {
 }
 
 /**
- * Creates the scheduler. Records the corpus's paragraph keys right away, so
- * paragraphs from later ingests can be told apart as 新增.
+ * Creates the scheduler. Records the corpus's paragraph keys right away (see
+ * {@link createDigestComposer}), so paragraphs from later ingests can be told apart as 新增.
  * @example
  * const scheduler = createScheduler({ store, chunks, send, logger });
  * scheduler.start();
@@ -140,38 +141,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const persistAttempts = options.persistAttempts ?? 8;
   const runId = options.runId ?? randomUUID();
   const every = options.every ?? everyMinute;
-  const matchCache = new Map<string, ScoredParagraph[]>();
   const formatters = new ZoneFormatters();
   let running: Promise<TickReport> | undefined;
   let stopTimer: (() => void) | undefined;
   let stopping = false;
 
-  // Recorded before the first tick, so paragraphs from later ingests can be told apart as 新增.
-  const recorded = store.recordParagraphs(paragraphsOf(chunks).map((p) => p.key));
-
-  const matchesFor = (theme: Theme) => {
-    let matches = matchCache.get(theme.id);
-    if (!matches) matchCache.set(theme.id, (matches = matchParagraphs(theme, chunks)));
-    return matches;
-  };
-
-  const compose = async (subscriberId: number, theme: Theme, since: string, localDate: string): Promise<Digest> => {
-    await recorded;
-    const lastSentAt = await store.sentParagraphs(subscriberId, theme.id);
-    const sent = new Set(lastSentAt.keys());
-    const fresh = await store.paragraphsSeenAfter(since);
-    return composeDigest({
-      theme,
-      chunks,
-      matches: matchesFor(theme),
-      sent,
-      lastSentAt,
-      fresh,
-      localDate,
-      maxPoints: options.maxPoints,
-      minPoints: options.minPoints,
-    });
-  };
+  const compose = createDigestComposer({ store, chunks, maxPoints: options.maxPoints, minPoints: options.minPoints });
 
   /**
    * Runs a store write, retrying it in this run while the store is busy (up to

@@ -110,6 +110,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE deliveries ADD COLUMN handed_over_at TEXT;
     `,
   },
+  {
+    version: 5,
+    name: "subscriptions-next-due",
+    sql: `
+      -- When the queue planner next looks at a subscription (ISO; a lower bound, since it re-checks
+      -- isDue). NULL while the subscriber is inactive, so planning reads only due rows, by index.
+      ALTER TABLE subscriptions ADD COLUMN next_due_at TEXT;
+      UPDATE subscriptions SET next_due_at = created_at
+        WHERE subscriber_id IN (SELECT id FROM subscribers WHERE active = 1);
+      CREATE INDEX subscriptions_next_due ON subscriptions (next_due_at) WHERE next_due_at IS NOT NULL;
+    `,
+  },
 ];
 
 /**
@@ -223,6 +235,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     sql: `
       ALTER TABLE deliveries ADD COLUMN awaiting_hand_over SMALLINT NOT NULL DEFAULT 0;
       ALTER TABLE deliveries ADD COLUMN handed_over_at TEXT;
+    `,
+  },
+  {
+    version: 5,
+    name: "subscriptions-next-due",
+    sql: `
+      ALTER TABLE subscriptions ADD COLUMN next_due_at TEXT;
+      UPDATE subscriptions SET next_due_at = created_at
+        WHERE subscriber_id IN (SELECT id FROM subscribers WHERE active = 1);
+      CREATE INDEX subscriptions_next_due ON subscriptions (next_due_at) WHERE next_due_at IS NOT NULL;
     `,
   },
 ];

@@ -10,7 +10,7 @@
 import pg from "pg";
 import { StoreError } from "./errors.js";
 import { migratePostgres } from "./migrations.js";
-import { toDelivery, toSubscriber, toSubscription, type Row } from "./rows.js";
+import { toDelivery, toScheduled, toSubscriber, toSubscription, type Row } from "./rows.js";
 import type { DeliveryStatus, Store, StoreOptions } from "./store.js";
 
 /** Options of {@link createPostgresStore}. */
@@ -85,23 +85,34 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       return row && toSubscriber(row);
     },
     async setTimeZone(subscriberId, zone) {
-      await query("UPDATE subscribers SET time_zone = $1 WHERE id = $2", [zone, subscriberId]);
+      // A change of zone, time or activity moves the due instant: the planner looks again now.
+      await transaction(async (client) => {
+        await client.query("UPDATE subscribers SET time_zone = $1 WHERE id = $2", [zone, subscriberId]);
+        await client.query("UPDATE subscriptions SET next_due_at = $1 WHERE subscriber_id = $2", [iso(), subscriberId]);
+      });
     },
     async setLanguage(subscriberId, language) {
       await query("UPDATE subscribers SET language = $1 WHERE id = $2", [language, subscriberId]);
     },
     async deactivateSubscriber(subscriberId, reason) {
-      await query("UPDATE subscribers SET active = 0, deactivated_reason = $1 WHERE id = $2", [reason, subscriberId]);
+      await transaction(async (client) => {
+        await client.query("UPDATE subscribers SET active = 0, deactivated_reason = $1 WHERE id = $2", [reason, subscriberId]);
+        await client.query("UPDATE subscriptions SET next_due_at = NULL WHERE subscriber_id = $1", [subscriberId]);
+      });
     },
     async activateSubscriber(subscriberId) {
-      await query("UPDATE subscribers SET active = 1, deactivated_reason = NULL WHERE id = $1", [subscriberId]);
+      await transaction(async (client) => {
+        await client.query("UPDATE subscribers SET active = 1, deactivated_reason = NULL WHERE id = $1", [subscriberId]);
+        await client.query("UPDATE subscriptions SET next_due_at = $1 WHERE subscriber_id = $2", [iso(), subscriberId]);
+      });
     },
 
     async upsertSubscription({ subscriberId, themeId, themeQuery, time }) {
       // xmax = 0 only on a freshly inserted row: tells an insert from an update in one statement.
       const row = (await one(
-        `INSERT INTO subscriptions (subscriber_id, theme_id, theme_query, time, created_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (subscriber_id, theme_id) DO UPDATE SET time = excluded.time, theme_query = excluded.theme_query
+        `INSERT INTO subscriptions (subscriber_id, theme_id, theme_query, time, created_at, next_due_at)
+         SELECT $1, $2, $3, $4, $5, CASE WHEN active = 1 THEN $5 END FROM subscribers WHERE id = $1
+         ON CONFLICT (subscriber_id, theme_id) DO UPDATE SET time = excluded.time, theme_query = excluded.theme_query, next_due_at = excluded.next_due_at
          RETURNING *, (xmax = 0) AS inserted`,
         [subscriberId, themeId, themeQuery, time, iso()],
       ))!;
@@ -124,31 +135,52 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
         FROM subscriptions s JOIN subscribers sub ON sub.id = s.subscriber_id
         WHERE sub.active = 1
         ORDER BY s.id`);
-      return rows.map((row) => ({
-        ...toSubscription(row),
-        chatId: row.chat_id as number,
-        language: row.language as "zh" | "en",
-        timeZone: row.time_zone as string,
-        lastLocalDate: (row.last_local_date as string | null) ?? null,
-      }));
+      return rows.map(toScheduled);
+    },
+    async listDue({ now: at, limit }) {
+      const rows = await query(
+        `SELECT s.*, sub.chat_id, sub.language, sub.time_zone,
+          (SELECT MAX(d.local_date) FROM deliveries d
+            WHERE d.subscriber_id = s.subscriber_id AND d.theme_id = s.theme_id AND d.kind = 'daily') AS last_local_date
+        FROM subscriptions s JOIN subscribers sub ON sub.id = s.subscriber_id
+        WHERE s.next_due_at IS NOT NULL AND s.next_due_at <= $1 AND sub.active = 1
+        ORDER BY s.next_due_at, s.id
+        LIMIT $2`,
+        [at.toISOString(), limit],
+      );
+      return rows.map(toScheduled);
+    },
+    async setNextDue(updates) {
+      if (updates.length === 0) return;
+      await query(
+        `UPDATE subscriptions s SET next_due_at = u.at FROM unnest($1::int[], $2::text[]) AS u(id, at) WHERE s.id = u.id`,
+        [updates.map((u) => u.subscriptionId), updates.map((u) => u.nextDueAt)],
+      );
     },
 
     async claimDeliveries(claims) {
       if (claims.length === 0) return [];
       const at = iso();
-      return transaction(async (client) => {
-        const claimed = [];
-        for (const c of claims) {
-          const { rows } = await client.query(
-            `INSERT INTO deliveries (subscriber_id, theme_id, local_date, kind, status, paragraph_keys, payload, run_id, claimed_at, updated_at)
-             VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $8)
-             ON CONFLICT DO NOTHING RETURNING *`,
-            [c.subscriberId, c.themeId, c.localDate, c.kind, JSON.stringify(c.paragraphKeys), c.payload, c.runId, at],
-          );
-          if (rows[0]) claimed.push(toDelivery(rows[0] as Row));
-        }
-        return claimed;
-      });
+      // One statement for the whole batch: the planner claims hundreds at a time.
+      const rows = await query(
+        `INSERT INTO deliveries (subscriber_id, theme_id, local_date, kind, status, paragraph_keys, payload, run_id, claimed_at, updated_at)
+         SELECT c.subscriber_id, c.theme_id, c.local_date, c.kind, 'pending', c.paragraph_keys, c.payload, c.run_id, $8, $8
+         FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+           AS c(subscriber_id, theme_id, local_date, kind, paragraph_keys, payload, run_id, n)
+         ORDER BY c.n
+         ON CONFLICT DO NOTHING RETURNING *`,
+        [
+          claims.map((c) => c.subscriberId),
+          claims.map((c) => c.themeId),
+          claims.map((c) => c.localDate),
+          claims.map((c) => c.kind),
+          claims.map((c) => JSON.stringify(c.paragraphKeys)),
+          claims.map((c) => c.payload),
+          claims.map((c) => c.runId),
+          at,
+        ],
+      );
+      return rows.map(toDelivery).sort((a, b) => a.id - b.id);
     },
     async getDelivery(id) {
       const row = await one("SELECT * FROM deliveries WHERE id = $1", [id]);

@@ -1,5 +1,5 @@
 /** Row mappers shared by both adapters: the schemas use the same column names and types. */
-import type { Delivery, DeliveryKind, DeliveryStatus, Language, Subscriber, Subscription } from "./store.js";
+import type { Delivery, DeliveryKind, DeliveryStatus, Language, ScheduledSubscription, Subscriber, Subscription } from "./store.js";
 
 /** A row as a driver returns it. */
 export type Row = Record<string, unknown>;
@@ -27,6 +27,17 @@ export function toSubscription(row: Row): Subscription {
     themeQuery: (row.theme_query as string | null) ?? null,
     time: row.time as string,
     createdAt: row.created_at as string,
+  };
+}
+
+/** A subscriptions row joined with its subscriber and last daily delivery date. */
+export function toScheduled(row: Row): ScheduledSubscription {
+  return {
+    ...toSubscription(row),
+    chatId: row.chat_id as number,
+    language: row.language as Language,
+    timeZone: row.time_zone as string,
+    lastLocalDate: (row.last_local_date as string | null) ?? null,
   };
 }
 

@@ -14,18 +14,8 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { StoreError } from "./errors.js";
 import { migrate } from "./migrations.js";
-import { toDelivery, toSubscriber, toSubscription, type Row } from "./rows.js";
-import type {
-  Delivery,
-  DeliveryKind,
-  DeliveryStatus,
-  Language,
-  Store,
-  StoreOptions,
-  Subscriber,
-  Subscription,
-  DeliveryClaim,
-} from "./store.js";
+import { toDelivery, toScheduled, toSubscriber, toSubscription, type Row } from "./rows.js";
+import type { Delivery, DeliveryClaim, DeliveryStatus, Store, StoreOptions } from "./store.js";
 
 /** Options of the SQLite adapter. */
 export interface SqliteStoreOptions extends StoreOptions {
@@ -145,13 +135,15 @@ function openSync(db: Database.Database, options: SqliteStoreOptions): SyncStore
     ),
     subscriberById: db.prepare("SELECT * FROM subscribers WHERE id = ?"),
     setZone: db.prepare("UPDATE subscribers SET time_zone = ? WHERE id = ?"),
+    // A change of zone, time or activity moves the due instant: the planner looks again now.
+    recheck: db.prepare("UPDATE subscriptions SET next_due_at = ? WHERE subscriber_id = ?"),
     setLanguage: db.prepare("UPDATE subscribers SET language = ? WHERE id = ?"),
     setActive: db.prepare("UPDATE subscribers SET active = ?, deactivated_reason = ? WHERE id = ?"),
     subscription: db.prepare("SELECT * FROM subscriptions WHERE subscriber_id = ? AND theme_id = ?"),
     insertSubscription: db.prepare(
-      "INSERT INTO subscriptions (subscriber_id, theme_id, theme_query, time, created_at) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO subscriptions (subscriber_id, theme_id, theme_query, time, created_at, next_due_at) VALUES (?, ?, ?, ?, ?, ?)",
     ),
-    updateSubscription: db.prepare("UPDATE subscriptions SET time = ?, theme_query = ? WHERE id = ?"),
+    updateSubscription: db.prepare("UPDATE subscriptions SET time = ?, theme_query = ?, next_due_at = ? WHERE id = ?"),
     deleteSubscription: db.prepare("DELETE FROM subscriptions WHERE subscriber_id = ? AND theme_id = ?"),
     deleteSubscriptions: db.prepare("DELETE FROM subscriptions WHERE subscriber_id = ?"),
     subscriptions: db.prepare("SELECT * FROM subscriptions WHERE subscriber_id = ? ORDER BY created_at, id"),
@@ -162,6 +154,15 @@ function openSync(db: Database.Database, options: SqliteStoreOptions): SyncStore
       FROM subscriptions s JOIN subscribers sub ON sub.id = s.subscriber_id
       WHERE sub.active = 1
       ORDER BY s.id`),
+    due: db.prepare(`
+      SELECT s.*, sub.chat_id, sub.language, sub.time_zone,
+        (SELECT MAX(d.local_date) FROM deliveries d
+          WHERE d.subscriber_id = s.subscriber_id AND d.theme_id = s.theme_id AND d.kind = 'daily') AS last_local_date
+      FROM subscriptions s JOIN subscribers sub ON sub.id = s.subscriber_id
+      WHERE s.next_due_at IS NOT NULL AND s.next_due_at <= ? AND sub.active = 1
+      ORDER BY s.next_due_at, s.id
+      LIMIT ?`),
+    setNextDue: db.prepare("UPDATE subscriptions SET next_due_at = ? WHERE id = ?"),
     claim: db.prepare(`
       INSERT OR IGNORE INTO deliveries
         (subscriber_id, theme_id, local_date, kind, status, paragraph_keys, payload, run_id, claimed_at, updated_at)
@@ -219,23 +220,28 @@ function openSync(db: Database.Database, options: SqliteStoreOptions): SyncStore
       const row = q.subscriberById.get(id) as Row | undefined;
       return row && toSubscriber(row);
     },
-    setTimeZone(subscriberId, zone) {
+    setTimeZone: db.transaction((subscriberId: number, zone: string) => {
       q.setZone.run(zone, subscriberId);
-    },
+      q.recheck.run(iso(), subscriberId);
+    }),
     setLanguage(subscriberId, language) {
       q.setLanguage.run(language, subscriberId);
     },
-    deactivateSubscriber(subscriberId, reason) {
+    deactivateSubscriber: db.transaction((subscriberId: number, reason: string) => {
       q.setActive.run(0, reason, subscriberId);
-    },
-    activateSubscriber(subscriberId) {
+      q.recheck.run(null, subscriberId);
+    }),
+    activateSubscriber: db.transaction((subscriberId: number) => {
       q.setActive.run(1, null, subscriberId);
-    },
+      q.recheck.run(iso(), subscriberId);
+    }),
 
     upsertSubscription: db.transaction(({ subscriberId, themeId, themeQuery, time }) => {
       const existing = q.subscription.get(subscriberId, themeId) as Row | undefined;
-      if (existing) q.updateSubscription.run(time, themeQuery, existing.id);
-      else q.insertSubscription.run(subscriberId, themeId, themeQuery, time, iso());
+      const active = (q.subscriberById.get(subscriberId) as Row | undefined)?.active === 1;
+      const recheckAt = active ? iso() : null;
+      if (existing) q.updateSubscription.run(time, themeQuery, recheckAt, existing.id);
+      else q.insertSubscription.run(subscriberId, themeId, themeQuery, time, iso(), recheckAt);
       return { subscription: toSubscription(q.subscription.get(subscriberId, themeId) as Row), created: !existing };
     }),
     removeSubscription(subscriberId, themeId) {
@@ -248,14 +254,14 @@ function openSync(db: Database.Database, options: SqliteStoreOptions): SyncStore
       return (q.subscriptions.all(subscriberId) as Row[]).map(toSubscription);
     },
     listScheduled() {
-      return (q.scheduled.all() as Row[]).map((row) => ({
-        ...toSubscription(row),
-        chatId: row.chat_id as number,
-        language: row.language as Language,
-        timeZone: row.time_zone as string,
-        lastLocalDate: (row.last_local_date as string | null) ?? null,
-      }));
+      return (q.scheduled.all() as Row[]).map(toScheduled);
     },
+    listDue({ now: at, limit }) {
+      return (q.due.all(at.toISOString(), limit) as Row[]).map(toScheduled);
+    },
+    setNextDue: db.transaction((updates: readonly { subscriptionId: number; nextDueAt: string }[]) => {
+      for (const u of updates) q.setNextDue.run(u.nextDueAt, u.subscriptionId);
+    }),
 
     claimDeliveries: db.transaction((claims: readonly DeliveryClaim[]) => {
       const at = iso();

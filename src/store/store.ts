@@ -17,8 +17,9 @@
  * After a crash the scheduler finds `pending` rows of a previous run: with `in_flight = 0`,
  * or in flight but still awaiting the hand-over, Telegram never got them, so they are sent;
  * in flight and handed over, the outcome is unknown and they are marked `unknown`, never
- * resent automatically (see scheduler.ts). The guarantee is therefore at most once: see
- * the README's "Digest delivery guarantee".
+ * resent automatically (see scheduler.ts; queued deliveries follow the same rules, with the run
+ * id of the worker that adopted the row: delivery-job.ts). The guarantee is therefore at most
+ * once: see the README's "Digest delivery guarantee".
  */
 export { createStore } from "./sqlite.js";
 
@@ -134,7 +135,6 @@ export interface StoreOptions {
   defaultTimeZone?: string;
 }
 
-/** The typed repository; every method is synchronous and each write is atomic. */
 /** The typed repository; every method is async and each write is atomic. */
 export interface Store {
   /** Returns the subscriber of a chat, creating it (active, default zone) if new. */
@@ -165,6 +165,15 @@ export interface Store {
   listSubscriptions(subscriberId: number): Promise<Subscription[]>;
   /** Every subscription of an active subscriber, with its last daily delivery date. */
   listScheduled(): Promise<ScheduledSubscription[]>;
+  /**
+   * Subscriptions of active subscribers whose `next_due_at` has come (at or before `now`),
+   * earliest first, at most `limit`: the queue planner's batch, read by index instead of
+   * every subscription. A subscription is looked at again once it is created, its time or
+   * its subscriber's zone changes, or its subscriber becomes active again.
+   */
+  listDue(input: { now: Date; limit: number }): Promise<ScheduledSubscription[]>;
+  /** Sets when the planner next looks at each subscription (ISO instants). */
+  setNextDue(updates: readonly { subscriptionId: number; nextDueAt: string }[]): Promise<void>;
 
   /**
    * Claims deliveries in one transaction. A daily claim for a (subscriber, theme,

@@ -187,4 +187,32 @@ describe.each([
     expect(await store.removeSubscription(s.id, "tech")).toBe(true);
     expect(await store.removeAllSubscriptions(s.id)).toBe(0);
   });
+  test("lists due subscriptions by next_due_at, earliest first and at most the limit; inactive ones never", async () => {
+    let now = new Date("2026-03-07T12:00:00Z");
+    const { store } = await open(() => now);
+    const ids: number[] = [];
+    for (let chat = 1; chat <= 4; chat++) {
+      const s = await store.ensureSubscriber({ chatId: chat });
+      ids.push(s.id);
+      await store.upsertSubscription({ subscriberId: s.id, themeId: "tech", themeQuery: null, time: "08:00" });
+      now = new Date(now.getTime() + 1000);
+    }
+    const due = async (at: string, limit = 10) => (await store.listDue({ now: new Date(at), limit })).map((s) => s.chatId);
+    expect(await due("2026-03-07T11:59:59Z")).toEqual([]);
+    expect(await due("2026-03-07T12:00:10Z", 3)).toEqual([1, 2, 3]);
+    const [first] = await store.listDue({ now: new Date("2026-03-07T12:00:10Z"), limit: 1 });
+    expect(first).toMatchObject({ chatId: 1, themeId: "tech", time: "08:00", timeZone: "Asia/Shanghai", lastLocalDate: null });
+    await store.setNextDue([
+      { subscriptionId: first!.id, nextDueAt: "2026-03-08T00:00:00.000Z" },
+    ]);
+    expect(await due("2026-03-07T12:00:10Z")).toEqual([2, 3, 4]);
+    expect(await due("2026-03-08T00:00:00Z")).toEqual([2, 3, 4, 1]);
+    // Blocked: not read at all; back, or moved to another zone: read again at once.
+    await store.deactivateSubscriber(ids[1]!, "Forbidden");
+    expect(await due("2026-03-08T00:00:00Z")).toEqual([3, 4, 1]);
+    now = new Date("2026-03-07T13:00:00Z");
+    await store.activateSubscriber(ids[1]!);
+    await store.setTimeZone(ids[0]!, "Europe/London");
+    expect(await due("2026-03-07T13:00:00Z")).toEqual([3, 4, 1, 2]);
+  });
 });
