@@ -77,11 +77,11 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   if (prose) return out.empty() ? undefined : out.done("next");
 
   const event: EventKind = /成果发布会|发布会|\bresults? (?:release )?conference\b/iu.test(asked) ? "results" : q.articleKind === "forum" || /论坛|\bforum\b/iu.test(asked) ? "forum" : "meeting";
-  if (has("duration") && event === "meeting") return durationOf(out, ctx, scope.length ? scope : ctx.meetings) ? out.done("duration") : undefined;
+  if (has("duration") && event === "meeting") return durationOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("duration") : undefined;
   // "2022年的座谈会和高层论坛分别是哪天开的": both events of the meeting.
   const both = event === "forum" && /(座谈会|会议)[^，。？?]{0,4}(和|与|及|跟)[^，。？?]{0,6}论坛|论坛[^，。？?]{0,4}(和|与|及|跟)[^，。？?]{0,6}(座谈会|会议)|\b(meeting|symposium) and (the )?(high-level )?forum\b/iu.test(asked);
   if (has("when") && !has("theme")) {
-    const within = scope.length ? scope : ctx.meetings;
+    const within = scope.length ? scope : everyMeeting(ctx);
     const found = (both ? (["meeting", "forum"] as EventKind[]) : [event]).map((e) => datesOf(out, ctx, within, e));
     return found.some(Boolean) ? out.done("when") : undefined;
   }
@@ -89,12 +89,12 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
     if (scope.length) return placesOf(out, ctx, scope, event) ? out.done("where") : undefined;
     const region = [...PROVINCES, ...ctx.meetings.map((m) => m.city)].find((p) => asked.includes(p));
     // "哪几年的会议在江苏开" lists the meetings held there; a bare "在哪里开" lists them all.
-    const held = region ? ctx.meetings.filter((m) => m.province === region || m.city === region) : ctx.meetings;
+    const held = (region ? ctx.meetings.filter((m) => m.province === region || m.city === region) : ctx.meetings).slice(-LISTED);
     return held.length && placesOf(out, ctx, held, event) ? out.done("where") : undefined;
   }
-  if (has("theme") && event === "meeting") return themesOf(out, ctx, scope.length ? scope : ctx.meetings) ? out.done("theme") : undefined;
+  if (has("theme") && event === "meeting") return themesOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("theme") : undefined;
   if (has("documents") && event === "meeting" && /哪|什么|几|\bwhich\b|\bwhat\b/iu.test(asked)) {
-    return documentsOf(out, ctx, scope.length ? scope : ctx.meetings) ? out.done("documents") : undefined;
+    return documentsOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("documents") : undefined;
   }
   if (has("chair") && event !== "forum" && scope.length) return chairsOf(out, ctx, scope, has("role")) ? out.done("chair") : undefined;
   return out.empty() ? undefined : out.done("next");
@@ -106,6 +106,7 @@ type EventKind = "meeting" | "forum" | "results";
 class Answer {
   private readonly parts: string[] = [];
   private readonly cited: string[] = [];
+  private readonly numbers = new Map<string, number>();
   private readonly asked = new Set<string>();
   private readonly details = new Set<number>();
   constructor(
@@ -121,8 +122,8 @@ class Answer {
     if (detail) this.details.add(this.parts.length);
     else for (const id of chunkIds) this.asked.add(id);
     const marks = chunkIds.map((id) => {
-      let n = this.cited.indexOf(id);
-      if (n < 0) n = this.cited.push(id) - 1;
+      let n = this.numbers.get(id);
+      if (n === undefined) this.numbers.set(id, (n = this.cited.push(id) - 1));
       return `[${n + 1}]`;
     });
     const body = text.replace(/[。.]$/u, "");
@@ -163,13 +164,28 @@ function meetingsInScope(question: string, q: UnderstoodQuery, ctx: TypedContext
   return [...scoped].sort((a, b) => a.startDate.localeCompare(b.startDate));
 }
 
+/** At most this many meetings are listed for a question that names none (the newest), so a long archive stays readable. */
+const LISTED = 10;
+
+/** The meetings a question that names none is answered for: the newest {@link LISTED}, in order. */
+function everyMeeting(ctx: TypedContext): readonly Meeting[] {
+  return ctx.meetings.length <= LISTED ? ctx.meetings : [...ctx.meetings].sort((a, b) => a.startDate.localeCompare(b.startDate)).slice(-LISTED);
+}
+
+// Lookups by id, built once per corpus: a search per meeting listed grows with meetings².
+const factsById = new WeakMap<Knowledge, Map<string, MeetingFacts>>();
+const meetingsById = new WeakMap<readonly Meeting[], Map<string, Meeting>>();
+
 function factsOf(ctx: TypedContext, meetingId: string): MeetingFacts | undefined {
-  return ctx.knowledge.meetings.find((m) => m.meetingId === meetingId);
+  let byId = factsById.get(ctx.knowledge);
+  if (!byId) factsById.set(ctx.knowledge, (byId = new Map(ctx.knowledge.meetings.map((m) => [m.meetingId, m]))));
+  return byId.get(meetingId);
 }
 
 function label(ctx: TypedContext, meetingId: string, language: "zh" | "en"): string {
-  const m = ctx.meetings.find((x) => x.id === meetingId)!;
-  return meetingLabel(m, language);
+  let byId = meetingsById.get(ctx.meetings);
+  if (!byId) meetingsById.set(ctx.meetings, (byId = new Map(ctx.meetings.map((m) => [m.id, m]))));
+  return meetingLabel(byId.get(meetingId)!, language);
 }
 
 /** People of the knowledge layer the question names, longest names first. */
@@ -202,7 +218,7 @@ function rolesOf(out: Answer, ctx: TypedContext, person: string, scope: readonly
 
 /** "2024年度座谈会（温州）：浙江省委副书记、省长王浩[1]". */
 function holdersOf(out: Answer, ctx: TypedContext, posts: readonly string[], region: string | undefined, scope: readonly Meeting[]): boolean {
-  const meetings = scope.length ? scope : ctx.meetings;
+  const meetings = scope.length ? scope : everyMeeting(ctx);
   let found = false;
   for (const meeting of meetings) {
     const facts = factsOf(ctx, meeting.id);
