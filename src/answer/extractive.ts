@@ -276,13 +276,20 @@ export function createExtractiveAnswerer(deps: {
         const units = unit === "个" || unit === "项" ? "个项" : unit === "人" || unit === "名" || unit === "位" ? "人名位" : unit;
         return new RegExp(`(\\d+|[一二两三四五六七八九十百千万]+)[${units}]`, "u").test(stated);
       }
-      case "person":
-        return [...people].some((p) => window.includes(p));
+      case "person": {
+        // The name must stand by what is asked ("…负责同志应邀出席" names nobody, whoever the clause before names).
+        const topic = q.terms.filter((t) => t.weight >= 1 && !isContextWord(t.term) && !people.has(t.term)).map((t) => t.term);
+        const clauses = splitClauses(window).map((c) => c.text);
+        const near = (i: number) => `${clauses[i - 1] ?? ""}${clauses[i]}`;
+        const about = topic.length ? clauses.flatMap((c, i) => (topic.some((t) => c.includes(t)) ? [near(i)] : [])) : [window];
+        return [...people].some((p) => (about.length ? about : [window]).some((t) => t.includes(p)));
+      }
       case "place":
         // "哪个城市" is not answered by a province ("在安徽省召开").
         return !/(哪个|哪座|什么)城市|\bwhich city\b|\bwhat city\b/iu.test(q.text) || cities.some((c) => window.includes(c)) || /\p{Script=Han}{2}市/u.test(window.replace(/省市|三省一市/gu, ""));
       case "date":
-        return /\d{1,2}月\d{1,2}日|\d{1,2}日(上午|下午)?，/u.test(text);
+        // A meeting the corpus lacks ("2026年度…在上海市召开") has its date only if the clause naming it gives one.
+        return /\d{1,2}月\d{1,2}日|\d{1,2}日(上午|下午)?，/u.test(q.requiredText ? window : text);
       case "theme":
         return /主题/u.test(text);
       case "speech": {

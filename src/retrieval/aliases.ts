@@ -17,6 +17,12 @@ export const ENGLISH_ALIASES: Readonly<Record<string, string>> = {
   "qiandao lake": "千岛湖",
   // People and places are spelled from the corpus (text/english.ts pinyinAliases); these are titles.
   "general secretary": "总书记",
+  // Central bodies the reports name
+  "national development and reform commission": "国家发展改革委",
+  ndrc: "国家发展改革委",
+  "ministry of science and technology": "科技部",
+  "central financial and economic affairs commission": "中央财办",
+  "central financial and economic affairs office": "中央财办",
   president: "习近平",
   premier: "总理",
   // Meetings and their parts

@@ -425,7 +425,7 @@ function vocabularyOf(meetings: readonly MeetingInfo[]): MeetingVocabulary {
 function detectAnswerType(question: string, text: string): AnswerType {
   const q = `${question} ${text}`;
   if (/主题|\btheme\b|\btopic\b/i.test(q)) return "theme";
-  if (/哪里|哪儿|什么地方|何地|在哪(?!天|一天)|哪个(省|市|城市)|地点|\bwhere\b/i.test(q) && !/考察|visit/i.test(q)) return "place";
+  if (/哪里|哪儿|什么地方|何地|在哪(?!天|一天)|哪个(省|市|城市)|地点|\bwhere\b|\b(which|what) (city|province|place)\b/i.test(q) && !/考察|visit/i.test(q)) return "place";
   // What someone said: "讲了什么", "发言的具体内容", "致辞讲了哪些", "演讲时介绍了哪些".
   if (
     /(说|讲|谈)(了)?(些)?(什么|哪些)|(讲话|发言|致辞|演讲)(的)?(具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|\bwhat did .{2,40} (say|speak about|talk about)\b/i.test(q)
@@ -433,7 +433,11 @@ function detectAnswerType(question: string, text: string): AnswerType {
     return "speech";
   // "哪些人出席" wants the whole list of names; "谁主持" one person.
   if (/哪些人|哪些领导|有谁|哪几位/.test(q)) return "list";
-  if (/是谁|谁|哪位|\bwho\b/i.test(q)) return "person";
+  // "…负责同志叫什么名字" asks for a person; "湿地公园叫什么名字" for a place.
+  if (
+    /是谁|谁|哪位|姓名|(负责同志|同志|领导|官员|负责人|书记|省长|市长|主任|主席|嘉宾|专家|学者|代表|人)[^，。？?]{0,6}叫什么|\bwho\b|\bname of the (official|person|leader|speaker)\b/i.test(q)
+  )
+    return "person";
   if (/什么时间|什么时候|何时|哪天|哪一天|几月|日期|\bwhen\b|what date/i.test(q)) return "date";
   if (/文件|审议|意见|计划|方案|\bdocuments?\b|\breviewed\b/i.test(q)) return "document";
   if (/哪些|哪几|举措|措施|要求|任务|\bwhat measures\b|\bwhich\b/i.test(q)) return "list";

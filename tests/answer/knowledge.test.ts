@@ -102,7 +102,14 @@ describe("refusals by what is missing, not by unknown words", () => {
       expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
     }
     // Every topic word is there, the detail asked is not: a province for a city, an ordinal for a head count, a speech only announced.
-    for (const q of ["2027年度座谈会在浙江哪个城市开？", "第八届论坛有多少人参加？", "How many people attended the eighth forum?", "周文华在会上讲了哪些内容？"]) {
+    for (const q of [
+      "2027年度座谈会在浙江哪个城市开？",
+      "2027年度座谈会是哪天开的？",
+      "第八届论坛有多少人参加？",
+      "How many people attended the eighth forum?",
+      "周文华在会上讲了哪些内容？",
+      "第八届论坛上有关专家学者叫什么名字？",
+    ]) {
       const answer = await ask(q);
       expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
     }
