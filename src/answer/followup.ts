@@ -15,7 +15,7 @@ const ELLIPTICAL_END = /呢[？?]?$/;
 /** Words that point back at a person of the previous turn. */
 const PERSON_BACK = /他们|她们|他|她|\b(?:he|she|him|his|her)\b/giu;
 /** Words that point back at the meeting of the previous turn. */
-const MEETING_BACK = /(?:那|这|该|此)(?:次|届|场)(?:会议|座谈会|会|论坛)?|当时|那里|那儿|同一年|\b(?:that|this|the same) (?:meeting|symposium|one|year|forum)\b|\bthere\b|\bthen\b|\bit\b|\bits\b/giu;
+const MEETING_BACK = /(?:那|这|该|此)(?:次|届|场)(?:会议|座谈会|会|论坛)?|(?:那|这)一?年(?:的)?(?:会议|座谈会|会|论坛)?|当年|当时|那里|那儿|同一年|\b(?:that|this|the same) (?:meeting|symposium|one|year|forum)\b|\bthere\b|\bthen\b|\bit\b|\bits\b/giu;
 /** A meeting named outright: a year, a forum edition, an ordinal. */
 const NAMES_MEETING = /(?:19|20)\d{2}|第[\d一二三四五六七八九十]+届|\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b/iu;
 
@@ -64,7 +64,8 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     resolved = true;
   }
   const meeting = meetingOf(previous, english);
-  if (meeting && new RegExp(MEETING_BACK.source, "iu").test(rewritten)) {
+  // "2024年座谈会说那一年是…" names its own meeting: "那一年" points at it, not at the previous turn's.
+  if (meeting && !NAMES_MEETING.test(q) && new RegExp(MEETING_BACK.source, "iu").test(rewritten)) {
     rewritten = rewritten.replace(MEETING_BACK, english ? ` ${meeting} ` : meeting).replace(/\s+/g, " ").trim();
     resolved = true;
   }

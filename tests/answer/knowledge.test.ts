@@ -165,6 +165,9 @@ describe("conversations", () => {
     expect((await ask("省长呢？", history)).answer).toContain("赵启明");
     const meeting: Turn[] = [{ question: "2026年会议在哪里举行？", answer: "上海" }];
     expect((await ask("那次会议开了几天？", meeting)).answer).toContain("两天");
+    expect((await ask("那年会议期间领导们去哪考察了？", meeting)).answer).toContain("临港新片区");
+    // A question that names its own meeting keeps it, even with 那一年 in it.
+    expect((await ask("2025年会议在哪里举行？", meeting)).answer).toContain("南京");
     expect((await ask("How long did it last?", [{ question: "Where was the 2026 meeting held?", answer: "Shanghai" }])).answer).toContain("2 days");
     // Opens like a follow-up but asks on its own: only the meeting comes from before.
     const next = await ask("And where will next year's meeting be held?", [{ question: "What was the theme of the 2026 meeting?", answer: "…" }]);
