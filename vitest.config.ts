@@ -1,4 +1,22 @@
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig } from "vitest/config";
+
+/**
+ * Files that take most of the run start first, so they overlap everything else instead of running
+ * last on one core (a clean CI checkout has no duration cache to order by).
+ */
+const SLOW_FIRST = ["tests/queue/broadcast.test.ts", "tests/bot/replicas.test.ts", "tests/cli/start.test.ts"];
+
+class SlowFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (f: TestSpecification) => {
+      const i = SLOW_FIRST.findIndex((path) => f.moduleId.endsWith(path));
+      return i < 0 ? SLOW_FIRST.length : i;
+    };
+    return sorted.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
+  }
+}
 
 export default defineConfig({
   test: {
@@ -6,5 +24,6 @@ export default defineConfig({
     globalSetup: ["tests/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    sequence: { sequencer: SlowFirst },
   },
 });
