@@ -18,9 +18,17 @@ const verbose = args.includes("--verbose");
 const cmd = opt("--cmd", "npm run --silent ask -- --json --batch");
 const halves = opt("--half", undefined) ? [opt("--half")] : ["tune", "heldout"];
 
-const norm = (s) => String(s ?? "").normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]/gu, "");
+const norm = (s) =>
+  String(s ?? "")
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, "");
 const contains = (text, needles) => needles.some((n) => norm(text).includes(norm(n)));
-const readJsonl = (file) => readFileSync(join(here, file), "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+const readJsonl = (file) =>
+  readFileSync(join(here, file), "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 
 function run(lines, extra = "") {
   const dir = mkdtempSync(join(tmpdir(), "eval-"));
@@ -31,7 +39,10 @@ function run(lines, extra = "") {
     console.error(`command failed (exit ${res.status}): ${cmd}${extra}\n${res.stderr.slice(-2000)}`);
     process.exit(2);
   }
-  return res.stdout.split("\n").filter((l) => l.trim().startsWith("{")).map((l) => JSON.parse(l));
+  return res.stdout
+    .split("\n")
+    .filter((l) => l.trim().startsWith("{"))
+    .map((l) => JSON.parse(l));
 }
 
 /** Scores one question against one output, as score.mjs does. */
@@ -66,15 +77,21 @@ const report = {};
 for (const half of halves) {
   const questions = readJsonl(`${half === "tune" ? "tune" : "heldout"}.jsonl`);
   const outputs = run(questions.map((q) => q.q.replace(/\s+/g, " ")));
-  if (outputs.length !== questions.length) throw new Error(`expected ${questions.length} answers, got ${outputs.length}`);
+  if (outputs.length !== questions.length)
+    throw new Error(`expected ${questions.length} answers, got ${outputs.length}`);
   const judged = questions.map((q, i) => ({ ...judge(q, outputs[i]), q, o: outputs[i] }));
   const conversations = readJsonl(`${half === "tune" ? "tune" : "heldout"}-conversations.jsonl`);
-  const turnLines = conversations.flatMap((c, i) => [...(i ? [""] : []), ...c.turns.map((t) => t.q.replace(/\s+/g, " "))]);
+  const turnLines = conversations.flatMap((c, i) => [
+    ...(i ? [""] : []),
+    ...c.turns.map((t) => t.q.replace(/\s+/g, " ")),
+  ]);
   const turnOutputs = run(turnLines, " --conversation");
   const turns = conversations.flatMap((c) => c.turns.map((t) => ({ ...t, chat: c.id })));
   if (turnOutputs.length !== turns.length) throw new Error(`expected ${turns.length} turns, got ${turnOutputs.length}`);
   const judgedTurns = turns.map((t, i) => ({ ...judge(t, turnOutputs[i]), q: t, o: turnOutputs[i] }));
-  const chatsRight = conversations.filter((c) => judgedTurns.filter((t) => t.q.chat === c.id).every((t) => t.ok)).length;
+  const chatsRight = conversations.filter((c) =>
+    judgedTurns.filter((t) => t.q.chat === c.id).every((t) => t.ok),
+  ).length;
 
   console.log(`\n== ${half === "tune" ? "tuning half" : "held-out half"} ==`);
   const all = summarise(judged);
@@ -86,8 +103,12 @@ for (const half of halves) {
   console.log(`conversations wholly right: ${chatsRight}/${conversations.length}`);
   if (verbose) {
     for (const r of [...judged, ...judgedTurns].filter((r) => !r.ok)) {
-      const why = r.answerable ? `rank=${r.rank < 0 ? "-" : r.rank + 1} facts=${r.facts ? "ok" : "MISS"} cite=${r.cite ? "ok" : "MISS"}` : "should refuse";
-      console.log(`  ${r.q.id ?? r.q.chat} [${r.q.class ?? "turn"}] ${why}: ${r.q.q}\n      -> ${String(r.o.answer).replace(/\s+/g, " ").slice(0, 200)}`);
+      const why = r.answerable
+        ? `rank=${r.rank < 0 ? "-" : r.rank + 1} facts=${r.facts ? "ok" : "MISS"} cite=${r.cite ? "ok" : "MISS"}`
+        : "should refuse";
+      console.log(
+        `  ${r.q.id ?? r.q.chat} [${r.q.class ?? "turn"}] ${why}: ${r.q.q}\n      -> ${String(r.o.answer).replace(/\s+/g, " ").slice(0, 200)}`,
+      );
     }
   }
   report[half] = { ...all, conversationTurns: conv, conversationsRight: `${chatsRight}/${conversations.length}` };

@@ -29,7 +29,12 @@ const read = (batch, suffix) =>
   readdirSync(join(here, "written"))
     .filter((f) => f.endsWith(suffix) && batch.includes(f.slice(0, f.indexOf("-"))))
     .sort()
-    .flatMap((f) => readFileSync(join(here, "written", f), "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l)));
+    .flatMap((f) =>
+      readFileSync(join(here, "written", f), "utf8")
+        .split("\n")
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l)),
+    );
 
 /** Splits each class in two halves at random, so both halves cover every class. */
 function split(items, classOf, rand) {
@@ -42,7 +47,11 @@ function split(items, classOf, rand) {
   const tune = [];
   const heldOut = [];
   for (const key of [...groups.keys()].sort()) {
-    const group = groups.get(key).map((item) => ({ item, r: rand() })).sort((a, b) => a.r - b.r).map((x) => x.item);
+    const group = groups
+      .get(key)
+      .map((item) => ({ item, r: rand() }))
+      .sort((a, b) => a.r - b.r)
+      .map((x) => x.item);
     group.forEach((item, i) => (i % 2 === 0 ? tune : heldOut).push(item));
   }
   return { tune, heldOut };
@@ -56,7 +65,10 @@ BATCHES.forEach((batch, i) => {
   const rand = random(SEED + i);
   const q = split(read(batch, "-questions.jsonl"), (item) => item.class, rand);
   const c = split(read(batch, "-conversations.jsonl"), (item) => item.id.replace(/\d+$/, ""), rand);
-  for (const [all, part] of [[questions, q], [conversations, c]]) {
+  for (const [all, part] of [
+    [questions, q],
+    [conversations, c],
+  ]) {
     all.tune.push(...part.tune);
     all.heldOut.push(...part.heldOut);
   }

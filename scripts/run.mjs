@@ -25,7 +25,9 @@ if (stale()) {
   // tsc reports on stdout; keep stdout for the program's own output (the scorer reads JSON lines there).
   const run = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: ["ignore", 2, 2] });
   if (run.status !== 0) {
-    process.stderr.write("The build failed (see above). Fix the type errors, or run `npm run dev` to run the sources with tsx.\n");
+    process.stderr.write(
+      "The build failed (see above). Fix the type errors, or run `npm run dev` to run the sources with tsx.\n",
+    );
     process.exit(1);
   }
 }

@@ -11,7 +11,10 @@ const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().opti
 const bool = (fallback: boolean) =>
   z.preprocess(
     (v) => (v === undefined || v === "" ? fallback : v),
-    z.union([z.boolean(), z.enum(["true", "false", "1", "0", "yes", "no"]).transform((s) => ["true", "1", "yes"].includes(s))]),
+    z.union([
+      z.boolean(),
+      z.enum(["true", "false", "1", "0", "yes", "no"]).transform((s) => ["true", "1", "yes"].includes(s)),
+    ]),
   );
 const int = (fallback: number, min: number, max: number) =>
   z.preprocess((v) => (v === undefined || v === "" ? fallback : v), z.coerce.number().int().min(min).max(max));
@@ -47,7 +50,12 @@ export const ConfigSchema = z.object({
   ),
   PORT: int(8080, 0, 65535),
   ADMIN_USER_IDS: z.preprocess(
-    (v) => (v === undefined || v === "" ? [] : String(v).split(",").map((s) => s.trim())),
+    (v) =>
+      v === undefined || v === ""
+        ? []
+        : String(v)
+            .split(",")
+            .map((s) => s.trim()),
     z.array(z.coerce.number().int().positive()),
   ),
   DEFAULT_TIMEZONE: z
@@ -60,9 +68,21 @@ export const ConfigSchema = z.object({
   INDEX_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("index")),
   DATABASE_PATH: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("data/bot.sqlite")),
   /** PostgreSQL instead of the SQLite file, for several replicas (postgres://user:pass@host:port/db). */
-  DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^postgres(ql)?:\/\//, "expected postgres://user:password@host:port/database").optional()),
+  DATABASE_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "expected postgres://user:password@host:port/database")
+      .optional(),
+  ),
   /** Redis shared by replicas: follow-up memory and rate limits, and the digest queue (BullMQ). redis://[:password@]host:port[/db]. */
-  REDIS_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^rediss?:\/\//, "expected redis://host:port").optional()),
+  REDIS_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^rediss?:\/\//, "expected redis://host:port")
+      .optional(),
+  ),
   /** What this process runs (one image, several roles): see the README's "Running at scale". */
   ROLE: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["all", "web", "planner", "worker"]).default("all")),
   OPENAI_API_KEY: optionalString,
@@ -72,7 +92,10 @@ export const ConfigSchema = z.object({
   OPENAI_TIMEOUT_MS: int(15_000, 1_000, 120_000),
   /** Keep the local embedder even when a key is set (generation by the LLM, retrieval offline). */
   USE_LOCAL_EMBEDDINGS: bool(true),
-  LOG_LEVEL: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["debug", "info", "warn", "error"]).default("info")),
+  LOG_LEVEL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.enum(["debug", "info", "warn", "error"]).default("info"),
+  ),
 });
 
 /** The parsed configuration. */
@@ -92,10 +115,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (parsed.success) {
     const config = parsed.data;
     if (config.BOT_MODE === "webhook" && (!config.WEBHOOK_URL || !config.WEBHOOK_SECRET)) {
-      throw new ConfigError("BOT_MODE=webhook needs WEBHOOK_URL and WEBHOOK_SECRET; set both in .env or use BOT_MODE=polling.");
+      throw new ConfigError(
+        "BOT_MODE=webhook needs WEBHOOK_URL and WEBHOOK_SECRET; set both in .env or use BOT_MODE=polling.",
+      );
     }
     if ((config.ROLE === "planner" || config.ROLE === "worker") && !config.REDIS_URL) {
-      throw new ConfigError(`ROLE=${config.ROLE} needs REDIS_URL (the digest queue); set it, or use ROLE=all for one process.`);
+      throw new ConfigError(
+        `ROLE=${config.ROLE} needs REDIS_URL (the digest queue); set it, or use ROLE=all for one process.`,
+      );
     }
     return config;
   }

@@ -12,7 +12,17 @@ import { chunkCorpus } from "./index/chunk.js";
 import { localEmbedderFactory } from "./index/embedders.js";
 import { createSegmenter, type Segmenter } from "./index/segmenter.js";
 import { documentFrequencies, type Postings } from "./index/postings.js";
-import { buildIndex, decodeText, INDEX_FORMAT_VERSION, loadIndex, openIndex, readIndexManifest, type EmbedderFactory, type IndexManifest, type LoadedIndex } from "./index/store.js";
+import {
+  buildIndex,
+  decodeText,
+  INDEX_FORMAT_VERSION,
+  loadIndex,
+  openIndex,
+  readIndexManifest,
+  type EmbedderFactory,
+  type IndexManifest,
+  type LoadedIndex,
+} from "./index/store.js";
 import { extractKnowledge, knowledgeFrom, type Knowledge, type MeetingFacts } from "./knowledge/extract.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { BRIDGE_FILE, buildBridge, createBridge } from "./retrieval/bridge.js";
@@ -63,7 +73,8 @@ const ARTEFACTS = {
   // Facts read by the knowledge layer's patterns: saved per meeting, read back as they are.
   knowledge: {
     file: "knowledge.json",
-    derive: (corpus: Corpus): MeetingFacts[] => extractKnowledge(corpus.meetings, chunkCorpus(corpus), personNames(corpus)).meetings,
+    derive: (corpus: Corpus): MeetingFacts[] =>
+      extractKnowledge(corpus.meetings, chunkCorpus(corpus), personNames(corpus)).meetings,
   },
   // The dictionary is read at ingest only; a start reads the few thousand entries the corpus uses.
   bridge: { file: BRIDGE_FILE, derive: (_corpus: Corpus, words: Postings) => buildBridge(documentFrequencies(words)) },
@@ -95,7 +106,8 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const segmenter = options.segmenter ?? createSegmenter();
   const factory = (options.embedder ?? ((s: Segmenter) => localEmbedderFactory(s)))(segmenter);
 
-  const reason = options.build === "force" ? "requested" : staleReason(options.indexDir, hashCorpus(options.corpusDir), factory);
+  const reason =
+    options.build === "force" ? "requested" : staleReason(options.indexDir, hashCorpus(options.corpusDir), factory);
   let index: LoadedIndex;
   let artefacts: Artefacts;
   if (reason) {
@@ -113,15 +125,22 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
         segmenter,
         artefacts: (words) => {
           derived = deriveArtefacts(corpus, words);
-          return Object.fromEntries(Object.entries(ARTEFACTS).map(([key, a]) => [a.file, JSON.stringify(derived![key as keyof Artefacts])]));
+          return Object.fromEntries(
+            Object.entries(ARTEFACTS).map(([key, a]) => [a.file, JSON.stringify(derived![key as keyof Artefacts])]),
+          );
         },
         onProgress: options.onEmbedProgress,
       });
       artefacts = derived!;
     } catch (err) {
-      const previous = options.build !== "force" && err instanceof IndexError && err.reason === "disk-full" ? usable(options.indexDir, factory) : undefined;
+      const previous =
+        options.build !== "force" && err instanceof IndexError && err.reason === "disk-full"
+          ? usable(options.indexDir, factory)
+          : undefined;
       if (!previous) throw err;
-      logger.warn(`${(err as Error).message} Answering from the previous index (built ${previous.manifest.builtAt}) meanwhile.`);
+      logger.warn(
+        `${(err as Error).message} Answering from the previous index (built ${previous.manifest.builtAt}) meanwhile.`,
+      );
       const kept = readArtefacts(previous);
       segmenter.learn(kept.people);
       return wire(previous, kept, segmenter, logger, undefined);
@@ -145,12 +164,16 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
  * what the build holds, whatever its own corpus folder says.
  * @throws IndexError when the build is damaged, gone, or made by another embedder or index format.
  */
-export function openIndexBuild(options: Pick<EngineOptions, "indexDir" | "embedder" | "logger" | "segmenter">, build: string): Engine {
+export function openIndexBuild(
+  options: Pick<EngineOptions, "indexDir" | "embedder" | "logger" | "segmenter">,
+  build: string,
+): Engine {
   const segmenter = options.segmenter ?? createSegmenter();
   const factory = (options.embedder ?? ((s: Segmenter) => localEmbedderFactory(s)))(segmenter);
   const manifest = readIndexManifest(options.indexDir, build);
   if (!manifest) throw new IndexError(`No index in ${options.indexDir}. Run \`npm run ingest\` to build it.`);
-  const unusable = manifest.version !== INDEX_FORMAT_VERSION ? "the index format changed" : embedderChange(manifest, factory);
+  const unusable =
+    manifest.version !== INDEX_FORMAT_VERSION ? "the index format changed" : embedderChange(manifest, factory);
   if (unusable) throw new IndexError(`The index build ${build} cannot be served by this program: ${unusable}.`);
   const index = loadIndex(options.indexDir, factory, build);
   const artefacts = readArtefacts(index);
@@ -158,13 +181,25 @@ export function openIndexBuild(options: Pick<EngineOptions, "indexDir" | "embedd
   return wire(index, artefacts, segmenter, options.logger ?? silentLogger, undefined);
 }
 
-function wire(index: LoadedIndex, artefacts: Artefacts, segmenter: Segmenter, logger: Logger, built: string | undefined): Engine {
+function wire(
+  index: LoadedIndex,
+  artefacts: Artefacts,
+  segmenter: Segmenter,
+  logger: Logger,
+  built: string | undefined,
+): Engine {
   const { corpus, people, themes, bridge } = artefacts;
   // English spellings of the corpus' own people and places, and its words' English glosses, so a new report is known in English.
   const vocabulary = corpusVocabulary(people, corpus.meetings, createBridge(bridge));
   const retriever = createHybridRetriever({ index, meetings: corpus.meetings, segmenter, logger, vocabulary });
   const knowledge = knowledgeFrom(artefacts.knowledge);
-  const extractive = createExtractiveAnswerer({ retriever, meetings: corpus.meetings, people: new Set(people), knowledge, partOfSpeech: segmenter.partOfSpeech });
+  const extractive = createExtractiveAnswerer({
+    retriever,
+    meetings: corpus.meetings,
+    people: new Set(people),
+    knowledge,
+    partOfSpeech: segmenter.partOfSpeech,
+  });
   return { corpus, index, retriever, extractive, segmenter, knowledge, themeWeights: themes, built };
 }
 

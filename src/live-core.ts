@@ -16,11 +16,21 @@ import { answererFor, embedderFor } from "./wiring.js";
 
 /** The trend service of one opened core. */
 export function trendServiceFor(engine: Engine): TrendService {
-  return createTrendService({ chunks: engine.index.chunks, segmenter: engine.segmenter, artefact: engine.themeWeights, people: personNames(engine.corpus) });
+  return createTrendService({
+    chunks: engine.index.chunks,
+    segmenter: engine.segmenter,
+    artefact: engine.themeWeights,
+    people: personNames(engine.corpus),
+  });
 }
 
 /** What the bot serves from one opened core. */
-export async function coreViewOf(config: Config, engine: Engine, logger: Logger, trend = trendServiceFor(engine)): Promise<CoreView> {
+export async function coreViewOf(
+  config: Config,
+  engine: Engine,
+  logger: Logger,
+  trend = trendServiceFor(engine),
+): Promise<CoreView> {
   return { answerer: await answererFor(config, engine, logger), meetings: engine.corpus.meetings, trend };
 }
 
@@ -50,7 +60,10 @@ export function createLiveCore(options: {
     first: { build, value: options.first },
     readPointer: () => readIndexPointer(dir),
     open: async (next) => {
-      const engine = openIndexBuild({ indexDir: dir, embedder: await embedderFor(config), logger, segmenter: options.segmenter }, next);
+      const engine = openIndexBuild(
+        { indexDir: dir, embedder: await embedderFor(config), logger, segmenter: options.segmenter },
+        next,
+      );
       return coreViewOf(config, engine, logger);
     },
     now: options.now ?? (() => new Date()),

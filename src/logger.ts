@@ -26,7 +26,8 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 const RESERVED = new Set(["time", "level", "message"]);
 const REDACTED = "[redacted]";
 /** Field names whose values are secrets whatever they hold (`token`, `bot_token`, `apiKey`; not `tokens`). */
-const SECRET_KEY = /^(?:token|secret|password|passwd|api_?key|authorization|cookie)$|[_-](?:token|secret|password|api_?key)$/i;
+const SECRET_KEY =
+  /^(?:token|secret|password|passwd|api_?key|authorization|cookie)$|[_-](?:token|secret|password|api_?key)$/i;
 const SECRET_CAMEL_KEY = /[a-z](?:Token|Secret|Password|ApiKey)$/;
 const isSecretKey = (key: string) => SECRET_KEY.test(key) || SECRET_CAMEL_KEY.test(key);
 /** Secrets that travel inside other text: Telegram bot tokens (also inside API URLs), bearer tokens, sk- keys. */

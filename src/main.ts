@@ -35,14 +35,18 @@ const SHUTDOWN_DEADLINE_MS = 8000;
 await runCli(async () => {
   const config = loadConfig(process.env);
   // In local mode the terminal is the chat: log lines go to a file unless LOG_LEVEL=debug asks for them here.
-  const localLog = !config.TELEGRAM_BOT_TOKEN && config.LOG_LEVEL !== "debug" ? join(dirname(config.DATABASE_PATH), "local.log") : undefined;
+  const localLog =
+    !config.TELEGRAM_BOT_TOKEN && config.LOG_LEVEL !== "debug"
+      ? join(dirname(config.DATABASE_PATH), "local.log")
+      : undefined;
   const logger = localLog === undefined ? stderrLogger(config) : fileLogger(config, localLog);
   const { engine, answerer } = await openCore(config);
   const meetings = engine.corpus.meetings;
   const chunks = engine.index.chunks;
   const stops: (() => Promise<void>)[] = [];
   const shutdown = onceSignal(async () => {
-    for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error("shutdown step failed", { error }));
+    for (const stop of stops.reverse())
+      await stop().catch((error: unknown) => logger.error("shutdown step failed", { error }));
   });
 
   // Replicas share each chat's follow-up memory and each user's quota through Redis; connected first,
@@ -91,7 +95,10 @@ await runCli(async () => {
   // updates (off the start-up path), not in a user's first /trend.
   const warmCharts = () => {
     const [theme] = DEFAULT_THEMES;
-    if (theme) void trend.trendPng(trend.trend(theme), "zh").catch((error: unknown) => logger.warn("chart warm-up failed", { error }));
+    if (theme)
+      void trend
+        .trendPng(trend.trend(theme), "zh")
+        .catch((error: unknown) => logger.warn("chart warm-up failed", { error }));
   };
   // A running bot follows `npm run ingest`: each update is answered from the build live when it starts.
   const core = createLiveCore({ config, first: { answerer, meetings, trend }, segmenter: engine.segmenter, logger });
@@ -108,15 +115,15 @@ await runCli(async () => {
     },
     feedback: createSqliteFeedbackStore(store),
     trend,
-    extraFeatures: [
-      createDigestFeature({ service, adminIds: config.ADMIN_USER_IDS, logger, meetings }),
-    ],
+    extraFeatures: [createDigestFeature({ service, adminIds: config.ADMIN_USER_IDS, logger, meetings })],
     core,
     ...(redis ? { chatState: createRedisChatState(redis) } : {}),
   };
 
   if (!config.TELEGRAM_BOT_TOKEN) {
-    process.stderr.write(`No TELEGRAM_BOT_TOKEN: running locally. Type a question (or /help); /quit ends. Logs: ${localLog ?? "stderr"}\n`);
+    process.stderr.write(
+      `No TELEGRAM_BOT_TOKEN: running locally. Type a question (or /help); /quit ends. Logs: ${localLog ?? "stderr"}\n`,
+    );
     const local = await runLocalMode({ deps, input: process.stdin, output: process.stdout });
     apiRoot = local.url;
     stops.push(() => local.stop());
@@ -126,10 +133,20 @@ await runCli(async () => {
     await shutdown();
     return;
   }
-  const bot = createBot(config.TELEGRAM_BOT_TOKEN, deps, config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {});
+  const bot = createBot(
+    config.TELEGRAM_BOT_TOKEN,
+    deps,
+    config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {},
+  );
   const handle =
     config.BOT_MODE === "webhook"
-      ? await startBot(bot, { mode: "webhook", secret: config.WEBHOOK_SECRET!, port: config.PORT, url: config.WEBHOOK_URL, logger })
+      ? await startBot(bot, {
+          mode: "webhook",
+          secret: config.WEBHOOK_SECRET!,
+          port: config.PORT,
+          url: config.WEBHOOK_URL,
+          logger,
+        })
       : await startBot(bot, { mode: "polling", logger });
   stops.push(() => handle.stop());
   startDelivery();
@@ -152,7 +169,10 @@ function fileLogger(config: { LOG_LEVEL: "debug" | "info" | "warn" | "error" }, 
 function onceSignal(stop: () => Promise<void>): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   const run = () =>
-    (stopping ??= Promise.race([stop(), new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_DEADLINE_MS).unref())]));
+    (stopping ??= Promise.race([
+      stop(),
+      new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_DEADLINE_MS).unref()),
+    ]));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       process.once(signal, () => process.exit(130));

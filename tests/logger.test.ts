@@ -49,7 +49,9 @@ describe("logger", () => {
   });
 
   it("keeps an error's cause chain, and its stack only at debug", () => {
-    const error = new Error("could not open the database", { cause: Object.assign(new Error("EACCES"), { code: "EACCES" }) });
+    const error = new Error("could not open the database", {
+      cause: Object.assign(new Error("EACCES"), { code: "EACCES" }),
+    });
     const atInfo = capture("info");
     atInfo.logger.error("start-up failed", { error });
     expect(atInfo.lines[0]!.error).toEqual({
@@ -79,7 +81,12 @@ describe("logger", () => {
     expect(text).not.toContain("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1");
     expect(text).not.toContain("sk-abcdefghijklmnopqrstuvwx");
     expect(text).not.toContain("abc.def");
-    expect(lines[0]).toMatchObject({ token: "[redacted]", OPENAI_API_KEY: "[redacted]", botToken: "[redacted]", prompt_tokens: 12 });
+    expect(lines[0]).toMatchObject({
+      token: "[redacted]",
+      OPENAI_API_KEY: "[redacted]",
+      botToken: "[redacted]",
+      prompt_tokens: 12,
+    });
   });
 
   it("openCore logs at the configured level (info reaches the engine, not clamped to warn)", async () => {
@@ -95,7 +102,12 @@ describe("logger", () => {
       vi.restoreAllMocks();
       rmSync(indexDir, { recursive: true, force: true });
     }
-    const building = stderr.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
-    expect(building).toContainEqual(expect.objectContaining({ level: "info", message: "building index", dir: indexDir }));
+    const building = stderr
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line));
+    expect(building).toContainEqual(
+      expect.objectContaining({ level: "info", message: "building index", dir: indexDir }),
+    );
   });
 });

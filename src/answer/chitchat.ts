@@ -6,17 +6,80 @@ import { languageOf } from "../text/language.js";
 
 /** Phrases of small talk; a message made only of these (and punctuation) is small talk. */
 const SMALL_TALK = [
-  "你好", "您好", "嗨", "哈喽", "在吗", "早上好", "下午好", "晚上好", "谢谢", "谢谢你", "多谢", "感谢", "好的", "好", "明白了", "知道了", "再见", "拜拜",
-  "你能做什么", "你会什么", "你能干什么", "你是谁", "怎么用", "帮助",
-  "hi", "hello", "hey", "thanks", "thank you", "thank you so much", "thanks a lot", "ok", "okay", "great", "bye", "goodbye", "good morning",
-  "what can you do", "who are you", "help", "how does this work",
+  "你好",
+  "您好",
+  "嗨",
+  "哈喽",
+  "在吗",
+  "早上好",
+  "下午好",
+  "晚上好",
+  "谢谢",
+  "谢谢你",
+  "多谢",
+  "感谢",
+  "好的",
+  "好",
+  "明白了",
+  "知道了",
+  "再见",
+  "拜拜",
+  "你能做什么",
+  "你会什么",
+  "你能干什么",
+  "你是谁",
+  "怎么用",
+  "帮助",
+  "hi",
+  "hello",
+  "hey",
+  "thanks",
+  "thank you",
+  "thank you so much",
+  "thanks a lot",
+  "ok",
+  "okay",
+  "great",
+  "bye",
+  "goodbye",
+  "good morning",
+  "what can you do",
+  "who are you",
+  "help",
+  "how does this work",
 ];
 
 const PHRASES = new Set(SMALL_TALK);
 /** Words that may stand beside small talk without asking anything ("thanks, that's all", "好的，就这些"). */
-const FILLER = new Set(
-  ["that's", "thats", "that", "is", "all", "it", "for", "now", "so", "much", "very", "really", "again", "you", "a", "lot", "了", "啊", "哦", "呀", "啦", "吧", "嗯", "就这些", "没了", "没有了", "先这样"],
-);
+const FILLER = new Set([
+  "that's",
+  "thats",
+  "that",
+  "is",
+  "all",
+  "it",
+  "for",
+  "now",
+  "so",
+  "much",
+  "very",
+  "really",
+  "again",
+  "you",
+  "a",
+  "lot",
+  "了",
+  "啊",
+  "哦",
+  "呀",
+  "啦",
+  "吧",
+  "嗯",
+  "就这些",
+  "没了",
+  "没有了",
+  "先这样",
+]);
 
 /** Whether a message is only small talk ("你好", "好的，谢谢", "hi, what can you do?", "thanks, that's all"). */
 export function isSmallTalk(message: string): boolean {
@@ -51,9 +114,13 @@ export function isSmallTalk(message: string): boolean {
 export function smallTalkReply(message: string, examples: readonly string[]): string {
   const thanks = /谢|感谢|thank/iu.test(message);
   if (languageOf(message) === "en") {
-    const lead = thanks ? "You're welcome!" : "Hello! I answer questions about the Yangtze River Delta leaders' meetings from the news reports, and cite the paragraph each answer comes from.";
+    const lead = thanks
+      ? "You're welcome!"
+      : "Hello! I answer questions about the Yangtze River Delta leaders' meetings from the news reports, and cite the paragraph each answer comes from.";
     return `${lead} You could ask: ${examples.map((e) => `“${e}”`).join(" or ")}`;
   }
-  const lead = thanks ? "不客气！" : "你好！我根据新闻报道回答关于长三角地区主要领导座谈会的问题，每个回答都注明出处段落。";
+  const lead = thanks
+    ? "不客气！"
+    : "你好！我根据新闻报道回答关于长三角地区主要领导座谈会的问题，每个回答都注明出处段落。";
   return `${lead}可以这样问：${examples.map((e) => `“${e}”`).join("、")}`;
 }

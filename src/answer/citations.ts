@@ -43,7 +43,10 @@ export function toCitation(n: number, chunk: Chunk, meetings: readonly Meeting[]
 }
 
 /** A short label for a meeting: "2024年度座谈会（温州）", "2023年深入推进长三角一体化发展座谈会（上海）", "the 2024 leaders' meeting (Wenzhou)". */
-export function meetingLabel(m: { kind: string; year: number; title: string; city: string }, language: "zh" | "en" = "zh"): string {
+export function meetingLabel(
+  m: { kind: string; year: number; title: string; city: string },
+  language: "zh" | "en" = "zh",
+): string {
   if (language === "en") {
     const city = englishPlaceName(m.city);
     return m.kind === "annual" ? `the ${m.year} leaders' meeting (${city})` : `the ${m.year} symposium (${city})`;

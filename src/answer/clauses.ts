@@ -28,7 +28,12 @@ export function splitClauses(text: string): Clause[] {
   const chars = [...text];
   chars.forEach((ch, i) => {
     // Headline lines are joined by spaces: each part stands alone.
-    if (ch === " " && depth === 0 && /\p{Script=Han}/u.test(chars[i - 1] ?? "") && /\p{Script=Han}/u.test(chars[i + 1] ?? "")) {
+    if (
+      ch === " " &&
+      depth === 0 &&
+      /\p{Script=Han}/u.test(chars[i - 1] ?? "") &&
+      /\p{Script=Han}/u.test(chars[i + 1] ?? "")
+    ) {
       push(false);
       return;
     }

@@ -75,7 +75,8 @@ export function createExtractiveAnswerer(deps: {
       if (isSmallTalk(question)) return false;
       const result = await retriever.retrieve(question, { k: 10 });
       const q = result.understood;
-      const top = (result.results.filter((r) => q.meetingIds.includes(r.chunk.meetingId))[0] ?? result.results[0])?.chunk;
+      const top = (result.results.filter((r) => q.meetingIds.includes(r.chunk.meetingId))[0] ?? result.results[0])
+        ?.chunk;
       if (!top) return false;
       const { topicFound, unseenName } = coverageOf(q, top);
       return topicFound && !unseenName;
@@ -85,7 +86,15 @@ export function createExtractiveAnswerer(deps: {
   async function answerQuestion(asked: string, options: AskOptions): Promise<Answer> {
     if (isSmallTalk(asked)) {
       const language = languageOf(asked);
-      return { question: asked, answered: false, answer: smallTalkReply(asked, examples(language)), citations: [], retrieved: [], path: "extractive", language };
+      return {
+        question: asked,
+        answered: false,
+        answer: smallTalkReply(asked, examples(language)),
+        citations: [],
+        retrieved: [],
+        path: "extractive",
+        language,
+      };
     }
     // A follow-up ("那2022年呢？") is answered as the standalone question it stands for.
     const question = options.history?.length ? heuristicStandalone(options.history, asked, { people }) : asked;
@@ -104,7 +113,8 @@ export function createExtractiveAnswerer(deps: {
   /** "在哪一年的座谈会期间举办的": an answer that does not say its meeting names it first. */
   function namingMeeting(q: UnderstoodQuery, answer: Answer): Answer {
     const first = answer.citations[0];
-    if (!answer.answered || !first || q.language === "en" || !/哪(一)?(年|次|届会|个年度)/u.test(q.question)) return answer;
+    if (!answer.answered || !first || q.language === "en" || !/哪(一)?(年|次|届会|个年度)/u.test(q.question))
+      return answer;
     const meeting = meetings.find((m) => m.id === first.meetingId);
     if (!meeting || answer.answer.includes(String(meeting.year))) return answer;
     return { ...answer, answer: `${meetingLabel(meeting, "zh")}：${answer.answer}` };
@@ -128,8 +138,19 @@ export function createExtractiveAnswerer(deps: {
     // "王浩说了什么" needs a paragraph where someone speaks; a list of attendees does not answer it.
     if (!holdsAskedKind(q, best.window, best.chunk)) return refuse(question, result);
     const citations = [toCitation(1, best.chunk, meetings)];
-    const text = q.language === "en" ? `${capitalise(meetingLabel(meetingOf(best.chunk), "en"))} report: ${best.window} [1]` : `${best.window}[1]`;
-    return { question, answered: true, answer: text, citations, retrieved: result.results, path: "extractive", language: q.language };
+    const text =
+      q.language === "en"
+        ? `${capitalise(meetingLabel(meetingOf(best.chunk), "en"))} report: ${best.window} [1]`
+        : `${best.window}[1]`;
+    return {
+      question,
+      answered: true,
+      answer: text,
+      citations,
+      retrieved: result.results,
+      path: "extractive",
+      language: q.language,
+    };
   }
 
   /**
@@ -137,7 +158,9 @@ export function createExtractiveAnswerer(deps: {
    * question vocabulary (职务, 几天) and the meeting reference count as explained when present.
    */
   function typedCovers(q: UnderstoodQuery, typed: TypedAnswer): boolean {
-    const evidence = (typed.evidence.map((c) => `${c.meetingTitle}${c.articleTitle}${c.text}`).join("") + typed.evidenceText).toLowerCase();
+    const evidence = (
+      typed.evidence.map((c) => `${c.meetingTitle}${c.articleTitle}${c.text}`).join("") + typed.evidenceText
+    ).toLowerCase();
     // The words that shaped the question ("下一年", "哪个城市") are what the typed answer answers.
     const explained = [...q.text.matchAll(QUESTION_VOCABULARY_ALL)].map((m) => m[0]);
     const maxIdf = Math.log(1 + retriever.chunks.length);
@@ -159,8 +182,19 @@ export function createExtractiveAnswerer(deps: {
   function fromTyped(question: string, result: HybridResult, typed: TypedAnswer): Answer {
     const citations = typed.chunks.map((chunk, i) => toCitation(i + 1, chunk, meetings));
     const cited = new Set(typed.chunks);
-    const retrieved: Retrieved[] = [...typed.chunks.map((chunk) => ({ chunk, score: 1 })), ...result.results.filter((r) => !cited.has(r.chunk))].slice(0, 10);
-    return { question, answered: true, answer: typed.text, citations, retrieved, path: "extractive", language: result.understood.language };
+    const retrieved: Retrieved[] = [
+      ...typed.chunks.map((chunk) => ({ chunk, score: 1 })),
+      ...result.results.filter((r) => !cited.has(r.chunk)),
+    ].slice(0, 10);
+    return {
+      question,
+      answered: true,
+      answer: typed.text,
+      citations,
+      retrieved,
+      path: "extractive",
+      language: result.understood.language,
+    };
   }
 
   /** "哪些年度的会议提到了G60科创走廊": every meeting whose reports contain the key phrase, in time order. */
@@ -175,7 +209,9 @@ export function createExtractiveAnswerer(deps: {
     if (!matching.length) {
       // The phrase may be worded differently; then every content word must appear in one paragraph.
       const words = q.terms.filter((t) => t.weight >= 1).map((t) => t.term);
-      matching = words.length ? retriever.chunks.filter((c) => words.every((w) => c.text.toLowerCase().includes(w))) : [];
+      matching = words.length
+        ? retriever.chunks.filter((c) => words.every((w) => c.text.toLowerCase().includes(w)))
+        : [];
     }
     if (!matching.length) return undefined;
     const byMeeting = new Map<string, Chunk>();
@@ -185,7 +221,10 @@ export function createExtractiveAnswerer(deps: {
     const labels = ordered.map((chunk, i) => `${meetingLabel(meetingOf(chunk), q.language)}[${i + 1}]`);
     // Quote the phrase as the reports write it (G60, not g60).
     const at = ordered[0] ? ordered[0].text.toLowerCase().indexOf(phrase.toLowerCase()) : -1;
-    const shown = at >= 0 ? ordered[0]!.text.slice(at, at + phrase.length) : phrase.replace(/[a-z][a-z0-9]*/g, (w) => w.toUpperCase());
+    const shown =
+      at >= 0
+        ? ordered[0]!.text.slice(at, at + phrase.length)
+        : phrase.replace(/[a-z][a-z0-9]*/g, (w) => w.toUpperCase());
     const answer =
       q.language === "en"
         ? `“${shown}” is mentioned in ${labels.join(", ")}.`
@@ -271,22 +310,32 @@ export function createExtractiveAnswerer(deps: {
         // A year, a date or an ordinal (第七届, 第二批) is not an amount.
         const stated = window.replace(/\d{4}(年度?|—|-)|\d{1,2}月\d{1,2}日|第[\d一二三四五六七八九十]+[届批次]/gu, "");
         // "多少个协议" wants a count of 个 (or 项), not the 三年 of a plan's name.
-        const unit = /(?:多少|几)(个|项|家|人|名|位|条|场|次|年|天|亿|万|批|所|座|类)/u.exec(q.text)?.[1] ?? englishUnit(q);
+        const unit =
+          /(?:多少|几)(个|项|家|人|名|位|条|场|次|年|天|亿|万|批|所|座|类)/u.exec(q.text)?.[1] ?? englishUnit(q);
         if (!unit) return COUNT.test(stated);
-        const units = unit === "个" || unit === "项" ? "个项" : unit === "人" || unit === "名" || unit === "位" ? "人名位" : unit;
+        const units =
+          unit === "个" || unit === "项" ? "个项" : unit === "人" || unit === "名" || unit === "位" ? "人名位" : unit;
         return new RegExp(`(\\d+|[一二两三四五六七八九十百千万]+)[${units}]`, "u").test(stated);
       }
       case "person": {
         // The name must stand by what is asked ("…负责同志应邀出席" names nobody, whoever the clause before names).
-        const topic = q.terms.filter((t) => t.weight >= 1 && !isContextWord(t.term) && !people.has(t.term)).map((t) => t.term);
+        const topic = q.terms
+          .filter((t) => t.weight >= 1 && !isContextWord(t.term) && !people.has(t.term))
+          .map((t) => t.term);
         const clauses = splitClauses(window).map((c) => c.text);
         const near = (i: number) => `${clauses[i - 1] ?? ""}${clauses[i]}`;
-        const about = topic.length ? clauses.flatMap((c, i) => (topic.some((t) => c.includes(t)) ? [near(i)] : [])) : [window];
+        const about = topic.length
+          ? clauses.flatMap((c, i) => (topic.some((t) => c.includes(t)) ? [near(i)] : []))
+          : [window];
         return [...people].some((p) => (about.length ? about : [window]).some((t) => t.includes(p)));
       }
       case "place":
         // "哪个城市" is not answered by a province ("在安徽省召开").
-        return !/(哪个|哪座|什么)城市|\bwhich city\b|\bwhat city\b/iu.test(q.text) || cities.some((c) => window.includes(c)) || /\p{Script=Han}{2}市/u.test(window.replace(/省市|三省一市/gu, ""));
+        return (
+          !/(哪个|哪座|什么)城市|\bwhich city\b|\bwhat city\b/iu.test(q.text) ||
+          cities.some((c) => window.includes(c)) ||
+          /\p{Script=Han}{2}市/u.test(window.replace(/省市|三省一市/gu, ""))
+        );
       case "date":
         // A meeting the corpus lacks ("2026年度…在上海市召开") has its date only if the clause naming it gives one.
         return /\d{1,2}月\d{1,2}日|\d{1,2}日(上午|下午)?，/u.test(q.requiredText ? window : text);
@@ -295,7 +344,8 @@ export function createExtractiveAnswerer(deps: {
       case "speech": {
         const speakers = q.terms.filter((t) => people.has(t.term)).map((t) => t.term);
         if (!speakers.length) return true;
-        const speaks = (p: string, t: string) => new RegExp(`${p}[^，。]{0,12}?(说|表示|指出|强调|认为|提出|要求)[，：]`, "u").test(t);
+        const speaks = (p: string, t: string) =>
+          new RegExp(`${p}[^，。]{0,12}?(说|表示|指出|强调|认为|提出|要求)[，：]`, "u").test(t);
         // A speech runs over several paragraphs; only the first may name its speaker ("习近平强调，…" then "要…").
         return speakers.some((p) => speaks(p, window) || speaks(p, text) || speaks(p, before(chunk)));
       }
@@ -315,7 +365,9 @@ export function createExtractiveAnswerer(deps: {
 
   /** What a question word weighs before its query weight: IDF and kind for a known word, strangeness for an unknown one. */
   function contentWeight(term: string, known: boolean): number {
-    return known ? (retriever.idf(term) || 1) * knownWeight(term) : (Math.log(1 + retriever.chunks.length) + 1) * unknownWeight(term);
+    return known
+      ? (retriever.idf(term) || 1) * knownWeight(term)
+      : (Math.log(1 + retriever.chunks.length) + 1) * unknownWeight(term);
   }
 
   /**
@@ -348,7 +400,9 @@ export function createExtractiveAnswerer(deps: {
     const i = retriever.chunks.indexOf(chunk);
     return [i - 2, i - 1]
       .map((j) => retriever.chunks[j])
-      .filter((c): c is Chunk => c !== undefined && c.meetingId === chunk.meetingId && c.articleIndex === chunk.articleIndex)
+      .filter(
+        (c): c is Chunk => c !== undefined && c.meetingId === chunk.meetingId && c.articleIndex === chunk.articleIndex,
+      )
       .map((c) => c.text)
       .join("");
   }
@@ -358,7 +412,9 @@ export function createExtractiveAnswerer(deps: {
     const i = retriever.chunks.indexOf(chunk);
     return [i - 2, i - 1, i + 1, i + 2]
       .map((j) => retriever.chunks[j])
-      .filter((c): c is Chunk => c !== undefined && c.meetingId === chunk.meetingId && c.articleIndex === chunk.articleIndex)
+      .filter(
+        (c): c is Chunk => c !== undefined && c.meetingId === chunk.meetingId && c.articleIndex === chunk.articleIndex,
+      )
       .map((c) => c.text)
       .join("");
   }
@@ -369,7 +425,9 @@ export function createExtractiveAnswerer(deps: {
 
   /** Questions the reports answer, from the newest meetings: for greetings and refusals. */
   function examples(language: "zh" | "en"): string[] {
-    const annual = [...meetings].filter((m) => m.kind === "annual").sort((a, b) => b.startDate.localeCompare(a.startDate));
+    const annual = [...meetings]
+      .filter((m) => m.kind === "annual")
+      .sort((a, b) => b.startDate.localeCompare(a.startDate));
     const [latest, before] = annual;
     if (!latest) return [];
     return language === "en"
@@ -380,17 +438,31 @@ export function createExtractiveAnswerer(deps: {
   function refuse(question: string, result: HybridResult): Answer {
     const q = result.understood;
     // Say what the reports do cover, and a question they answer.
-    const covered = [...meetings].sort((a, b) => a.startDate.localeCompare(b.startDate)).map((m) => meetingLabel(m, q.language));
+    const covered = [...meetings]
+      .sort((a, b) => a.startDate.localeCompare(b.startDate))
+      .map((m) => meetingLabel(m, q.language));
     const [example] = examples(q.language);
     const answer =
       q.language === "en"
         ? `The meeting reports don't cover this, so I can't answer it from them. They cover ${covered.join(", ")}.${example ? ` You could ask: “${example}”` : ""}`
         : `报道中没有找到与这个问题相关的内容，无法作答。现有报道涵盖：${covered.join("、")}。${example ? `可以试试问：“${example}”` : ""}`;
-    return { question, answered: false, answer, citations: [], retrieved: result.results, path: "extractive", language: q.language };
+    return {
+      question,
+      answered: false,
+      answer,
+      citations: [],
+      retrieved: result.results,
+      path: "extractive",
+      language: q.language,
+    };
   }
 
   /** Scores clause windows of one chunk and returns the best, extended for list questions. */
-  function bestWindow(text: string, q: UnderstoodQuery, retrievalShare: number): { window: string; score: number } | undefined {
+  function bestWindow(
+    text: string,
+    q: UnderstoodQuery,
+    retrievalShare: number,
+  ): { window: string; score: number } | undefined {
     const clauses = splitClauses(text);
     let best: { start: number; end: number; score: number } | undefined;
     for (let start = 0; start < clauses.length; start++) {
@@ -487,14 +559,17 @@ export function createExtractiveAnswerer(deps: {
     if (score === 0) return 0;
     if (agent && new RegExp(`由[^，。；]{2,30}${agent}`, "u").test(window)) score += 2;
     // "刘捷说了什么": the window where that person starts speaking.
-    if (q.answerType === "speech" && terms.some(({ term }) => term.length >= 2 && new RegExp(`${term}(说|表示|指出|强调|致辞|在讲话中)`).test(window))) score += 3;
+    if (
+      q.answerType === "speech" &&
+      terms.some(({ term }) => term.length >= 2 && new RegExp(`${term}(说|表示|指出|强调|致辞|在讲话中)`).test(window))
+    )
+      score += 3;
     // "会议确定，2025年度…在江苏省召开" is about next year's meeting, not the one asked about.
     for (const m of window.matchAll(/(\d{4})年度/g)) {
       if (isOtherMeetingYear(q, Number(m[1]))) return score * 0.5;
     }
     return score;
   }
-
 }
 
 /** The unit an English count question asks for ("how many people" → 人). */
@@ -510,7 +585,8 @@ function englishUnit(q: UnderstoodQuery): string | undefined {
 }
 
 /** A stated count or amount: "5年来", "六大方面", "100亿元", "3个"; not "一批" or a year. */
-const COUNT = /(\d+(\.\d+)?|[一二两三四五六七八九十百千万]+)(个|项|家|人|名|位|条|场|次|年|天|亿|万|%|大|届|批次|所|座|类|方面)/u;
+const COUNT =
+  /(\d+(\.\d+)?|[一二两三四五六七八九十百千万]+)(个|项|家|人|名|位|条|场|次|年|天|亿|万|%|大|届|批次|所|座|类|方面)/u;
 
 const REPORTING = /(说|指出|强调|表示|认为|提出|要求|宣布)[，：,:]$/;
 /**
@@ -549,7 +625,9 @@ function withoutItems(clause: string, items: readonly string[]): string[] {
 
 /** What "除了A和B（之外），还有…" already names: A and B. */
 function excludedItems(text: string): string[] {
-  const list = /除了?([^，,？?。]{2,30}?)(?:之外|以外|外)?(?:[，,][^，,？?。]{0,16}?)?(?:还|另外|其他|其余|又)/u.exec(text)?.[1];
+  const list = /除了?([^，,？?。]{2,30}?)(?:之外|以外|外)?(?:[，,][^，,？?。]{0,16}?)?(?:还|另外|其他|其余|又)/u.exec(
+    text,
+  )?.[1];
   // "除了信长星致辞": the person, not what they did.
   return list
     ? list

@@ -15,9 +15,11 @@ const ELLIPTICAL_END = /呢[？?]?$/;
 /** Words that point back at a person of the previous turn. */
 const PERSON_BACK = /他们|她们|他|她|\b(?:he|she|him|his|her)\b/giu;
 /** Words that point back at the meeting of the previous turn. */
-const MEETING_BACK = /(?:那|这|该|此)(?:次|届|场)(?:会议|座谈会|会|论坛)?|(?:那|这)一?年(?:的)?(?:会议|座谈会|会|论坛)?|当年|当时|那里|那儿|同一年|\b(?:that|this|the same) (?:meeting|symposium|one|year|forum)\b|\bthere\b|\bthen\b|\bit\b|\bits\b/giu;
+const MEETING_BACK =
+  /(?:那|这|该|此)(?:次|届|场)(?:会议|座谈会|会|论坛)?|(?:那|这)一?年(?:的)?(?:会议|座谈会|会|论坛)?|当年|当时|那里|那儿|同一年|\b(?:that|this|the same) (?:meeting|symposium|one|year|forum)\b|\bthere\b|\bthen\b|\bit\b|\bits\b/giu;
 /** A meeting named outright: a year, a forum edition, an ordinal. */
-const NAMES_MEETING = /(?:19|20)\d{2}|第[\d一二三四五六七八九十]+届|\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b/iu;
+const NAMES_MEETING =
+  /(?:19|20)\d{2}|第[\d一二三四五六七八九十]+届|\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b/iu;
 
 /** What the heuristic may know about the corpus. */
 export interface FollowUpContext {
@@ -31,7 +33,12 @@ export interface FollowUpContext {
  */
 export function looksElliptical(question: string): boolean {
   const q = question.trim();
-  return ELLIPTICAL_START.test(q) || ELLIPTICAL_END.test(q) || new RegExp(PERSON_BACK.source, "iu").test(q) || new RegExp(MEETING_BACK.source, "iu").test(q);
+  return (
+    ELLIPTICAL_START.test(q) ||
+    ELLIPTICAL_END.test(q) ||
+    new RegExp(PERSON_BACK.source, "iu").test(q) ||
+    new RegExp(MEETING_BACK.source, "iu").test(q)
+  );
 }
 
 /**
@@ -51,7 +58,11 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   const opener = ELLIPTICAL_START.test(q) || ELLIPTICAL_END.test(q);
   const years = q.match(YEAR) ?? [];
   const previousYears = previous.match(YEAR) ?? [];
-  const rest = q.replace(YEAR, "").replace(ELLIPTICAL_START, "").replace(/[年度的呢？?，,。\s]/g, "").replace(/^(?:the|meeting|s)+$/i, "");
+  const rest = q
+    .replace(YEAR, "")
+    .replace(ELLIPTICAL_START, "")
+    .replace(/[年度的呢？?，,。\s]/g, "")
+    .replace(/^(?:the|meeting|s)+$/i, "");
   if (opener && years.length === 1 && previousYears.length === 1 && rest === "") {
     return previous.replace(previousYears[0] ?? "", years[0] ?? "");
   }
@@ -66,11 +77,18 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   const meeting = meetingOf(previous, english);
   // "2024年座谈会说那一年是…" names its own meeting: "那一年" points at it, not at the previous turn's.
   if (meeting && !NAMES_MEETING.test(q) && new RegExp(MEETING_BACK.source, "iu").test(rewritten)) {
-    rewritten = rewritten.replace(MEETING_BACK, english ? ` ${meeting} ` : meeting).replace(/\s+/g, " ").trim();
+    rewritten = rewritten
+      .replace(MEETING_BACK, english ? ` ${meeting} ` : meeting)
+      .replace(/\s+/g, " ")
+      .trim();
     resolved = true;
   }
   if (opener && !resolved) {
-    const swapped = swapSameKind(previous, q.replace(ELLIPTICAL_START, "").replace(/[呢？?，,。\s]/gu, ""), context.people);
+    const swapped = swapSameKind(
+      previous,
+      q.replace(ELLIPTICAL_START, "").replace(/[呢？?，,。\s]/gu, ""),
+      context.people,
+    );
     if (swapped) return swapped;
     // "And where will next year's meeting be held?" asks on its own; only its meeting comes from before.
     const rest = q.replace(ELLIPTICAL_START, "").trim();
@@ -102,7 +120,8 @@ function meetingOf(previous: string, english: boolean): string | undefined {
   const year = /(?:19|20)\d{2}/.exec(previous)?.[0];
   if (year) {
     const annual = /年度|annual|leaders/iu.test(previous);
-    if (/论坛|forum/iu.test(previous) && !/会议|座谈会|meeting/iu.test(previous)) return english ? `the ${year} forum` : `${year}年论坛`;
+    if (/论坛|forum/iu.test(previous) && !/会议|座谈会|meeting/iu.test(previous))
+      return english ? `the ${year} forum` : `${year}年论坛`;
     return english ? `the ${year} meeting` : `${year}年${annual ? "度" : ""}会议`;
   }
   if (edition) return english ? `the 第${edition[1]}届 forum` : `第${edition[1]}届论坛`;

@@ -11,11 +11,14 @@ export type Intent = "role" | "holder" | "duration" | "when" | "where" | "theme"
 export const INTENT_WORDS: Readonly<Record<Intent, RegExp>> = {
   role: /职务|职位|身份|头衔|官职|担任|任职|什么官|角色|扮演|干什么的|做什么的|是谁|\bwho (?:is|was)\b|\brole\b|\bposition\b|\btitle\b|\bpost\b|\bjob\b|\boffice\b/iu,
   holder: /是谁|谁|哪位|哪一位|叫什么|名字|\bwho\b|\bname\b|\bheld\b/iu,
-  duration: /几天|多少天|多久|多长时间|持续|会期(?!间)|历时|为期|开了多长|\bhow long\b|\bhow many days\b|\blast(?:ed)?\b|\bduration\b/iu,
+  duration:
+    /几天|多少天|多久|多长时间|持续|会期(?!间)|历时|为期|开了多长|\bhow long\b|\bhow many days\b|\blast(?:ed)?\b|\bduration\b/iu,
   when: /什么时候|何时|哪天|哪一天|哪日|几月几日|几月几号|几号|日期|时间|\bwhen\b|\bwhat date\b|\bwhich day\b|\bwhat day\b|\bdates?\b/iu,
-  where: /哪里|哪儿|在哪|何地|什么地方|哪个城市|哪座城市|哪个市|哪个省|哪座|城市|地点|东道主|主办地|举办地|承办省|承办地|\bwhere\b|\bwhich city\b|\bwhat city\b|\bhost(?:ed)? city\b|\bvenue\b|\blocation\b|\bwhich province\b/iu,
+  where:
+    /哪里|哪儿|在哪|何地|什么地方|哪个城市|哪座城市|哪个市|哪个省|哪座|城市|地点|东道主|主办地|举办地|承办省|承办地|\bwhere\b|\bwhich city\b|\bwhat city\b|\bhost(?:ed)? city\b|\bvenue\b|\blocation\b|\bwhich province\b/iu,
   theme: /主题|\btheme\b|\btopic\b|\bslogan\b/iu,
-  documents: /文件|审议|通过了哪|行动计划|方案|清单|\bdocuments?\b|\breviewed\b|\badopted\b|\bexamined\b|\baction plan\b/iu,
+  documents:
+    /文件|审议|通过了哪|行动计划|方案|清单|\bdocuments?\b|\breviewed\b|\badopted\b|\bexamined\b|\baction plan\b/iu,
   chair: /主持|\bchair(?:ed)?\b|\bpresided\b/iu,
   next: /下一年度|下一年|下一届|下届|下一次|下次|明年|下一场|确定|决定|安排在|定在|\bnext\b|\bfollowing year\b|\bdecided?\b|\bchose\b|\bpick(?:ed)?\b|\bselected\b/iu,
 };
@@ -32,12 +35,17 @@ export const QUESTION_VOCABULARY = new RegExp(
 export const QUESTION_VOCABULARY_ALL = new RegExp(QUESTION_VOCABULARY.source, "giu");
 
 /** Visits and speeches are prose: "where did they visit" is not "where was it held". */
-export const PROSE_WORDS = /考察|参观|看了|去了|走访|调研|说了|讲了|说什么|讲什么|表示|强调|指出|发言|讲话|致辞|\bvisit|\binspect|\btour|\bsites?\b|\bstops?\b|\bsee\b|\bsaid\b|\bsay\b|\btell\b|\btold\b|\bdescribe|\brecall|\bstress|\bemphasi|\burge/iu;
+export const PROSE_WORDS =
+  /考察|参观|看了|去了|走访|调研|说了|讲了|说什么|讲什么|表示|强调|指出|发言|讲话|致辞|\bvisit|\binspect|\btour|\bsites?\b|\bstops?\b|\bsee\b|\bsaid\b|\bsay\b|\btell\b|\btold\b|\bdescribe|\brecall|\bstress|\bemphasi|\burge/iu;
 
 /** English post names as the reports write them in Chinese. */
 export const ENGLISH_POSTS: readonly { words: RegExp; post: string }[] = [
   { words: /\bdeputy (?:party )?secretar(?:y|ies)\b/i, post: "副书记" },
-  { words: /\b(?:party|communist party|cpc)\s+(?:chief|secretar(?:y|ies)|boss|official|leader)\b|\bparty secretar(?:y|ies)\b|\btop (?:party|communist party) official\b|\bsecretar(?:y|ies)\b/i, post: "书记" },
+  {
+    words:
+      /\b(?:party|communist party|cpc)\s+(?:chief|secretar(?:y|ies)|boss|official|leader)\b|\bparty secretar(?:y|ies)\b|\btop (?:party|communist party) official\b|\bsecretar(?:y|ies)\b/i,
+    post: "书记",
+  },
   { words: /\bgovernors?\b/i, post: "省长" },
   { words: /\bmayors?\b/i, post: "市长" },
   { words: /\bpremier\b/i, post: "总理" },

@@ -32,7 +32,20 @@ export interface TypedContext {
 }
 
 const CN_COUNTS = ["零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十"];
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 /**
  * Answers a typed question from the knowledge layer, or returns undefined when the
@@ -56,7 +69,9 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
     const wantsMore = has("when") || has("duration") || has("theme") || /城市|哪个市|\bcity\b/iu.test(asked);
     // The next meeting's date or theme is not in the reports until its own report is added.
     if (wantsMore && !target) return undefined;
-    out.say(q.language === "en" ? `The ${chooser.year} meeting chose the next host: ${host.clause}` : host.clause, [host.chunkId]);
+    out.say(q.language === "en" ? `The ${chooser.year} meeting chose the next host: ${host.clause}` : host.clause, [
+      host.chunkId,
+    ]);
     if (!wantsMore) return out.done("next");
     scope = [target!];
   }
@@ -76,10 +91,19 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   }
   if (prose) return out.empty() ? undefined : out.done("next");
 
-  const event: EventKind = /成果发布会|发布会|\bresults? (?:release )?conference\b/iu.test(asked) ? "results" : q.articleKind === "forum" || /论坛|\bforum\b/iu.test(asked) ? "forum" : "meeting";
-  if (has("duration") && event === "meeting") return durationOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("duration") : undefined;
+  const event: EventKind = /成果发布会|发布会|\bresults? (?:release )?conference\b/iu.test(asked)
+    ? "results"
+    : q.articleKind === "forum" || /论坛|\bforum\b/iu.test(asked)
+      ? "forum"
+      : "meeting";
+  if (has("duration") && event === "meeting")
+    return durationOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("duration") : undefined;
   // "2022年的座谈会和高层论坛分别是哪天开的": both events of the meeting.
-  const both = event === "forum" && /(座谈会|会议)[^，。？?]{0,4}(和|与|及|跟)[^，。？?]{0,6}论坛|论坛[^，。？?]{0,4}(和|与|及|跟)[^，。？?]{0,6}(座谈会|会议)|\b(meeting|symposium) and (the )?(high-level )?forum\b/iu.test(asked);
+  const both =
+    event === "forum" &&
+    /(座谈会|会议)[^，。？?]{0,4}(和|与|及|跟)[^，。？?]{0,6}论坛|论坛[^，。？?]{0,4}(和|与|及|跟)[^，。？?]{0,6}(座谈会|会议)|\b(meeting|symposium) and (the )?(high-level )?forum\b/iu.test(
+      asked,
+    );
   if (has("when") && !has("theme")) {
     const within = scope.length ? scope : everyMeeting(ctx);
     const found = (both ? (["meeting", "forum"] as EventKind[]) : [event]).map((e) => datesOf(out, ctx, within, e));
@@ -89,14 +113,18 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
     if (scope.length) return placesOf(out, ctx, scope, event) ? out.done("where") : undefined;
     const region = [...PROVINCES, ...ctx.meetings.map((m) => m.city)].find((p) => asked.includes(p));
     // "哪几年的会议在江苏开" lists the meetings held there; a bare "在哪里开" lists them all.
-    const held = (region ? ctx.meetings.filter((m) => m.province === region || m.city === region) : ctx.meetings).slice(-LISTED);
+    const held = (region ? ctx.meetings.filter((m) => m.province === region || m.city === region) : ctx.meetings).slice(
+      -LISTED,
+    );
     return held.length && placesOf(out, ctx, held, event) ? out.done("where") : undefined;
   }
-  if (has("theme") && event === "meeting") return themesOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("theme") : undefined;
+  if (has("theme") && event === "meeting")
+    return themesOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("theme") : undefined;
   if (has("documents") && event === "meeting" && /哪|什么|几|\bwhich\b|\bwhat\b/iu.test(asked)) {
     return documentsOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("documents") : undefined;
   }
-  if (has("chair") && event !== "forum" && scope.length) return chairsOf(out, ctx, scope, has("role")) ? out.done("chair") : undefined;
+  if (has("chair") && event !== "forum" && scope.length)
+    return chairsOf(out, ctx, scope, has("role")) ? out.done("chair") : undefined;
   return out.empty() ? undefined : out.done("next");
 }
 
@@ -169,7 +197,9 @@ const LISTED = 10;
 
 /** The meetings a question that names none is answered for: the newest {@link LISTED}, in order. */
 function everyMeeting(ctx: TypedContext): readonly Meeting[] {
-  return ctx.meetings.length <= LISTED ? ctx.meetings : [...ctx.meetings].sort((a, b) => a.startDate.localeCompare(b.startDate)).slice(-LISTED);
+  return ctx.meetings.length <= LISTED
+    ? ctx.meetings
+    : [...ctx.meetings].sort((a, b) => a.startDate.localeCompare(b.startDate)).slice(-LISTED);
 }
 
 // Lookups by id, built once per corpus: a search per meeting listed grows with meetings².
@@ -190,7 +220,10 @@ function label(ctx: TypedContext, meetingId: string, language: "zh" | "en"): str
 
 /** People of the knowledge layer the question names, longest names first. */
 function namedPeople(asked: string, knowledge: Knowledge): string[] {
-  return [...knowledge.people].filter((p) => asked.includes(p)).sort((a, b) => b.length - a.length).slice(0, 2);
+  return [...knowledge.people]
+    .filter((p) => asked.includes(p))
+    .sort((a, b) => b.length - a.length)
+    .slice(0, 2);
 }
 
 /** Post words the question names: "省长", "书记", or their English names. */
@@ -198,7 +231,9 @@ function askedPosts(asked: string, knowledge: Knowledge): string[] {
   const posts = [...knowledge.postWords].filter((w) => asked.includes(w));
   for (const { words, post } of ENGLISH_POSTS) if (words.test(asked)) posts.push(post);
   // "副书记、省长" asks for the governor; "书记" alone is never the deputy's post.
-  return [...new Set(posts)].filter((p) => !posts.some((other) => other !== p && other.endsWith(p) && other.length > p.length && !/^副/u.test(other)));
+  return [...new Set(posts)].filter(
+    (p) => !posts.some((other) => other !== p && other.endsWith(p) && other.length > p.length && !/^副/u.test(other)),
+  );
 }
 
 /** "龚正：上海市委副书记、市长——2021年度座谈会（无锡）[1]、…". */
@@ -212,12 +247,23 @@ function rolesOf(out: Answer, ctx: TypedContext, person: string, scope: readonly
   for (const [post, list] of byPost) {
     const labels = list.map((f) => label(ctx, f.meetingId, out.language));
     const chunkIds = list.map((f) => f.chunkId);
-    out.say(out.language === "en" ? `${person}: ${post} (${post}${person}) at ${labels.join(", ")}` : `${labels.join("、")}：${post}${person}`, chunkIds);
+    out.say(
+      out.language === "en"
+        ? `${person}: ${post} (${post}${person}) at ${labels.join(", ")}`
+        : `${labels.join("、")}：${post}${person}`,
+      chunkIds,
+    );
   }
 }
 
 /** "2024年度座谈会（温州）：浙江省委副书记、省长王浩[1]". */
-function holdersOf(out: Answer, ctx: TypedContext, posts: readonly string[], region: string | undefined, scope: readonly Meeting[]): boolean {
+function holdersOf(
+  out: Answer,
+  ctx: TypedContext,
+  posts: readonly string[],
+  region: string | undefined,
+  scope: readonly Meeting[],
+): boolean {
   const meetings = scope.length ? scope : everyMeeting(ctx);
   let found = false;
   for (const meeting of meetings) {
@@ -228,7 +274,9 @@ function holdersOf(out: Answer, ctx: TypedContext, posts: readonly string[], reg
     if (!holders.length) continue;
     found = true;
     const names = holders.map((p) => `${p.post}${p.person}`).join("；");
-    out.say(`${label(ctx, meeting.id, out.language)}${out.language === "en" ? ": " : "："}${names}`, [...new Set(holders.map((p) => p.chunkId))]);
+    out.say(`${label(ctx, meeting.id, out.language)}${out.language === "en" ? ": " : "："}${names}`, [
+      ...new Set(holders.map((p) => p.chunkId)),
+    ]);
   }
   return found;
 }
@@ -258,14 +306,30 @@ function durationOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]
   return found;
 }
 
-function datesOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[], kind: "meeting" | "forum" | "results"): boolean {
+function datesOf(
+  out: Answer,
+  ctx: TypedContext,
+  meetings: readonly Meeting[],
+  kind: "meeting" | "forum" | "results",
+): boolean {
   let found = false;
   for (const meeting of meetings) {
     const event = factsOf(ctx, meeting.id)?.events.find((e) => e.event === kind);
     if (!event?.dateText) continue;
     found = true;
-    const what = kind === "forum" ? (out.language === "en" ? "its forum" : meeting.forum ?? "论坛") : kind === "results" ? (out.language === "en" ? "its results conference" : "成果发布会") : "";
-    const date = /月/u.test(event.dateText) ? event.dateText : `${Number(meeting.startDate.slice(5, 7))}月${event.dateText}`;
+    const what =
+      kind === "forum"
+        ? out.language === "en"
+          ? "its forum"
+          : (meeting.forum ?? "论坛")
+        : kind === "results"
+          ? out.language === "en"
+            ? "its results conference"
+            : "成果发布会"
+          : "";
+    const date = /月/u.test(event.dateText)
+      ? event.dateText
+      : `${Number(meeting.startDate.slice(5, 7))}月${event.dateText}`;
     out.say(
       out.language === "en"
         ? `${capitalise(label(ctx, meeting.id, "en"))}${what ? `, ${what},` : ""} was held on ${englishDate(meeting, kind === "meeting" ? undefined : date)} (${meeting.year}年${date})`
@@ -279,10 +343,17 @@ function datesOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[], k
 function placesOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[], kind: "meeting" | "forum"): boolean {
   let found = false;
   for (const meeting of meetings) {
-    const event = factsOf(ctx, meeting.id)?.events.find((e) => e.event === kind) ?? factsOf(ctx, meeting.id)?.events.find((e) => e.event === "meeting");
+    const event =
+      factsOf(ctx, meeting.id)?.events.find((e) => e.event === kind) ??
+      factsOf(ctx, meeting.id)?.events.find((e) => e.event === "meeting");
     if (!event?.placeText) continue;
     found = true;
-    const what = kind === "forum" ? (meeting.forum ?? "论坛") : meeting.kind === "annual" ? `${meeting.year}年度座谈会` : meeting.title;
+    const what =
+      kind === "forum"
+        ? (meeting.forum ?? "论坛")
+        : meeting.kind === "annual"
+          ? `${meeting.year}年度座谈会`
+          : meeting.title;
     out.say(
       out.language === "en"
         ? `${capitalise(label(ctx, meeting.id, "en"))}${kind === "forum" ? "'s forum" : ""} was held in ${event.placeText} (${meeting.city})`
@@ -317,7 +388,9 @@ function documentsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[
     found = true;
     const titles = docs.map((d) => `《${d.title}》`).join("");
     out.say(
-      out.language === "en" ? `${capitalise(label(ctx, meeting.id, "en"))} reviewed ${titles}` : `${label(ctx, meeting.id, "zh")}审议了${titles}`,
+      out.language === "en"
+        ? `${capitalise(label(ctx, meeting.id, "en"))} reviewed ${titles}`
+        : `${label(ctx, meeting.id, "zh")}审议了${titles}`,
       [...new Set(docs.map((d) => d.chunkId))],
     );
   }
@@ -332,9 +405,19 @@ function chairsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[], 
     const chair = facts?.chairs[0];
     if (!chair) continue;
     found = true;
-    out.say(out.language === "en" ? `At ${label(ctx, meeting.id, "en")}: ${chair.clause}` : `${label(ctx, meeting.id, "zh")}：${chair.clause}`, [chair.chunkId]);
+    out.say(
+      out.language === "en"
+        ? `At ${label(ctx, meeting.id, "en")}: ${chair.clause}`
+        : `${label(ctx, meeting.id, "zh")}：${chair.clause}`,
+      [chair.chunkId],
+    );
     const post = withPost ? facts.posts.find((p) => p.person === chair.person && p.post) : undefined;
-    if (post) out.say(out.language === "en" ? `${chair.person} was then ${post.post}` : `${chair.person}时任${post.post}`, [post.chunkId], true);
+    if (post)
+      out.say(
+        out.language === "en" ? `${chair.person} was then ${post.post}` : `${chair.person}时任${post.post}`,
+        [post.chunkId],
+        true,
+      );
   }
   return found;
 }

@@ -53,7 +53,8 @@ function flag(args: readonly string[], name: string): string | undefined {
   const at = args.indexOf(name);
   if (at < 0) return undefined;
   const value = args[at + 1];
-  if (value === undefined || value.startsWith("--")) throw new UsageError(`${name} needs a value, e.g. npm run bench -- ${name} 4`);
+  if (value === undefined || value.startsWith("--"))
+    throw new UsageError(`${name} needs a value, e.g. npm run bench -- ${name} 4`);
   return value;
 }
 

@@ -64,7 +64,12 @@ export async function benchBot(options: BenchBotOptions): Promise<BenchBotResult
     feedback: createMemoryFeedbackStore(),
   };
   const bot = createBot(LOCAL_TOKEN, deps, { apiRoot: url });
-  const handle = await startBot(bot, { mode: "polling", pollTimeoutSeconds: 10, logger: silentLogger, registerCommands: false });
+  const handle = await startBot(bot, {
+    mode: "polling",
+    pollTimeoutSeconds: 10,
+    logger: silentLogger,
+    registerCommands: false,
+  });
   try {
     const asker = createAsker(server);
     const question = (i: number) => options.questions[i % options.questions.length]!;
@@ -78,7 +83,9 @@ export async function benchBot(options: BenchBotOptions): Promise<BenchBotResult
       full.push(timing.fullMs);
     }
 
-    const users = Array.from({ length: options.concurrentUsers ?? 50 }, (_, i) => server.createUser({ first_name: `User${i}` }));
+    const users = Array.from({ length: options.concurrentUsers ?? 50 }, (_, i) =>
+      server.createUser({ first_name: `User${i}` }),
+    );
     const perUser = options.questionsPerUser ?? 4;
     const started = performance.now();
     await Promise.all(
@@ -102,7 +109,10 @@ export async function benchBot(options: BenchBotOptions): Promise<BenchBotResult
 
 /** Sends a question as a user and resolves when the bot's reply is first shown and when it is complete. */
 function createAsker(server: BotApiServer) {
-  const pending = new Map<number, { sentAt: number; firstAt?: number; done: (t: { firstMs: number; fullMs: number }) => void }>();
+  const pending = new Map<
+    number,
+    { sentAt: number; firstAt?: number; done: (t: { firstMs: number; fullMs: number }) => void }
+  >();
   const unsubscribe = server.onEvent((event) => {
     if (event.type !== "message" && event.type !== "edit") return;
     const wait = pending.get(event.chatId);

@@ -26,7 +26,11 @@ export function round(x: number): number {
 }
 
 /** Ingest time (parse + chunk + embed + write), median of `runs`, into a temp index. */
-export async function benchIngest(corpusDir: string, segmenter: Segmenter, runs = 3): Promise<{ medianMs: number; chunks: number }> {
+export async function benchIngest(
+  corpusDir: string,
+  segmenter: Segmenter,
+  runs = 3,
+): Promise<{ medianMs: number; chunks: number }> {
   const times: number[] = [];
   let chunks = 0;
   for (let i = 0; i < runs; i++) {
@@ -48,7 +52,10 @@ export async function benchQuestions(corpusDir: string, questions: readonly stri
   const dir = mkdtempSync(join(tmpdir(), "bench-index-"));
   try {
     const engine = await openEngine({ corpusDir, indexDir: dir, segmenter });
-    const naive = naiveIndex(engine.index.chunks.map((c) => c.text), segmenter);
+    const naive = naiveIndex(
+      engine.index.chunks.map((c) => c.text),
+      segmenter,
+    );
     // Warm up with one full round so no measured question pays for JIT compilation.
     for (const q of questions) {
       await engine.extractive.ask(q);
@@ -80,12 +87,14 @@ export async function benchQuestions(corpusDir: string, questions: readonly stri
  */
 export function writeSyntheticCorpus(corpusDir: string, factor: number): string {
   const corpus = loadCorpus(corpusDir);
-  const paragraphs = corpus.meetings.flatMap((m) => m.articles.flatMap((a) => a.paragraphs.filter((p) => p.n > 0).map((p) => p.text)));
+  const paragraphs = corpus.meetings.flatMap((m) =>
+    m.articles.flatMap((a) => a.paragraphs.filter((p) => p.n > 0).map((p) => p.text)),
+  );
   const reports = corpus.meetings.length * factor;
   const dir = mkdtempSync(join(tmpdir(), "bench-corpus-"));
   const entries = [];
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let i = 0; i < reports; i++) {
     const year = 3000 + i;
     const body = Array.from({ length: 20 }, () => paragraphs[Math.floor(random() * paragraphs.length)]!);

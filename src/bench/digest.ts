@@ -40,7 +40,6 @@ export function scaledClock(timeScale = 1): ScaledClock {
   };
 }
 
-
 /** Options of {@link benchBroadcast}. */
 export interface BenchBroadcastOptions {
   /** Subscribers, one private chat each (default 5000). */
@@ -144,7 +143,12 @@ export async function benchBroadcast(options: BenchBroadcastOptions = {}): Promi
 
     for (let chatId = 1; chatId <= subscribers; chatId++) {
       const subscriber = await store.ensureSubscriber({ chatId, userId: chatId });
-      await store.upsertSubscription({ subscriberId: subscriber.id, themeId: options.theme ?? "tech", themeQuery: null, time: "08:00" });
+      await store.upsertSubscription({
+        subscriberId: subscriber.id,
+        themeId: options.theme ?? "tech",
+        themeQuery: null,
+        time: "08:00",
+      });
     }
     wallBase = Date.parse("2026-03-08T00:00:00Z") - clock.now();
 

@@ -28,7 +28,8 @@ export function naiveBm25(documents: readonly (readonly string[])[], k1 = 1.2, b
       const list = postings.get(token);
       if (!list) continue;
       const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
-      for (const { doc, tf } of list) scores[doc]! += (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * lengths[doc]!) / (avg || 1)));
+      for (const { doc, tf } of list)
+        scores[doc]! += (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * lengths[doc]!) / (avg || 1)));
     }
     return [...scores.keys()].sort((x, y) => scores[y]! - scores[x]!).slice(0, k);
   };

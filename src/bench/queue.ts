@@ -47,7 +47,9 @@ export interface RecordingTelegram {
  * Starts the stand-in on 127.0.0.1. Chats in `tooManyRequestsOnce` get one
  * "429 Too Many Requests: retry after N" first (N = `retryAfter`, default 1).
  */
-export async function startRecordingTelegram(options: { tooManyRequestsOnce?: Iterable<number>; retryAfter?: number } = {}): Promise<RecordingTelegram> {
+export async function startRecordingTelegram(
+  options: { tooManyRequestsOnce?: Iterable<number>; retryAfter?: number } = {},
+): Promise<RecordingTelegram> {
   const limited = new Set(options.tooManyRequestsOnce ?? []);
   let messageId = 0;
   const state = { arrivals: [] as Arrival[], rateLimited: 0 };
@@ -70,10 +72,27 @@ export async function startRecordingTelegram(options: { tooManyRequestsOnce?: It
       state.rateLimited += 1;
       const retryAfter = options.retryAfter ?? 1;
       res.statusCode = 429;
-      return res.end(JSON.stringify({ ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } }));
+      return res.end(
+        JSON.stringify({
+          ok: false,
+          error_code: 429,
+          description: `Too Many Requests: retry after ${retryAfter}`,
+          parameters: { retry_after: retryAfter },
+        }),
+      );
     }
     state.arrivals.push({ chatId, at });
-    res.end(JSON.stringify({ ok: true, result: { message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private" }, text: "" } }));
+    res.end(
+      JSON.stringify({
+        ok: true,
+        result: {
+          message_id: ++messageId,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: chatId, type: "private" },
+          text: "",
+        },
+      }),
+    );
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -108,13 +127,20 @@ export interface RecordingTelegramProcess {
  * Starts the stand-in as a child process (src/bench/telegram-stub.ts): it does nothing but
  * answer and record, so its arrival times are not delayed by the harness's own work.
  */
-export async function spawnRecordingTelegram(options: { tooManyRequestsOnce?: Iterable<number> } = {}): Promise<RecordingTelegramProcess> {
-  const child = await spawnEntry("telegram-stub", { tooManyRequestsOnce: [...(options.tooManyRequestsOnce ?? [])] }, /listening (\S+)\n/);
+export async function spawnRecordingTelegram(
+  options: { tooManyRequestsOnce?: Iterable<number> } = {},
+): Promise<RecordingTelegramProcess> {
+  const child = await spawnEntry(
+    "telegram-stub",
+    { tooManyRequestsOnce: [...(options.tooManyRequestsOnce ?? [])] },
+    /listening (\S+)\n/,
+  );
   const url = child.match[1]!;
   return {
     url,
     count: async () => Number(await (await fetch(`${url}/_stub/count`)).text()),
-    collect: async () => (await (await fetch(`${url}/_stub/arrivals`)).json()) as { arrivals: Arrival[]; rateLimited: number },
+    collect: async () =>
+      (await (await fetch(`${url}/_stub/arrivals`)).json()) as { arrivals: Arrival[]; rateLimited: number },
     stop: () => child.stop(),
   };
 }
@@ -134,7 +160,9 @@ async function spawnEntry(name: string, config: unknown, ready: RegExp) {
       if (found) resolve(found);
     });
     child.stderr.on("data", (data: Buffer) => (output += data.toString()));
-    child.once("exit", (code) => reject(new Error(`${name} exited (${code}) before it was ready: ${output.slice(-800)}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`${name} exited (${code}) before it was ready: ${output.slice(-800)}`)),
+    );
   });
   return {
     match,
@@ -290,7 +318,8 @@ export async function benchQueueBroadcast(options: QueueBroadcastOptions): Promi
     const deadline = started + (options.timeoutMs ?? 600_000);
     const plan = await planner.tick();
     const plannedMs = performance.now() - started;
-    if (plan.claimed < subscribers) throw new Error(`the planner claimed ${plan.claimed} digests for ${subscribers} subscribers`);
+    if (plan.claimed < subscribers)
+      throw new Error(`the planner claimed ${plan.claimed} digests for ${subscribers} subscribers`);
     // Planned before the workers start: this process records arrival times, and a busy event
     // loop here would bunch them (in production the planner runs ahead of the sending anyway).
     const workerConfig = {
@@ -322,7 +351,11 @@ export async function benchQueueBroadcast(options: QueueBroadcastOptions): Promi
     for (const a of arrivals) perChat.set(a.chatId, (perChat.get(a.chatId) ?? 0) + 1);
     const times = arrivals.map((a) => a.at * timeScale);
     const seconds = times.length > 1 ? (Math.max(...times) - Math.min(...times)) / 1000 : 0;
-    const unknownChats = await Promise.all((await store.listUnknown(subscribers)).map(async (row) => (await store.getSubscriberById(row.subscriberId))?.chatId));
+    const unknownChats = await Promise.all(
+      (await store.listUnknown(subscribers)).map(
+        async (row) => (await store.getSubscriberById(row.subscriberId))?.chatId,
+      ),
+    );
     return {
       subscribers,
       workers: workerCount,

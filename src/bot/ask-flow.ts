@@ -89,10 +89,13 @@ export async function answerInChat(ctx: BotContext, services: BotServices, rawQu
   try {
     answer = await ctx.core.answerer.ask(question, {
       history: await memory.history(chat.id),
-      onPartial: stream === undefined ? undefined : (text) => {
-        stopTyping();
-        stream.update(text);
-      },
+      onPartial:
+        stream === undefined
+          ? undefined
+          : (text) => {
+              stopTyping();
+              stream.update(text);
+            },
     });
   } finally {
     stopTyping();
@@ -164,7 +167,9 @@ async function editHtml(
 /** Shows "typing…" now and renews it until the returned function is called. Failures only get logged. */
 function startTyping(ctx: BotContext, intervalMs: number): () => void {
   const send = () => {
-    ctx.replyWithChatAction("typing").catch((error: unknown) => ctx.log.debug("typing failed", { error: String(error) }));
+    ctx
+      .replyWithChatAction("typing")
+      .catch((error: unknown) => ctx.log.debug("typing failed", { error: String(error) }));
   };
   send();
   const timer = setInterval(send, intervalMs);

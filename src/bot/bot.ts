@@ -87,13 +87,19 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
       now,
     }),
     limiter: state.rateLimiter("ask", { perMinute: limits.rateLimitPerMinute, now }),
-    inlineLimiter: state.rateLimiter("inline", { perMinute: limits.rateLimitPerMinute * INLINE_QUERIES_PER_QUESTION, now }),
+    inlineLimiter: state.rateLimiter("inline", {
+      perMinute: limits.rateLimitPerMinute * INLINE_QUERIES_PER_QUESTION,
+      now,
+    }),
   };
   const fixedCore = { answerer: deps.answerer, meetings: deps.meetings, trend: deps.trend };
 
   bot.use((ctx, next) => {
     bot.lastUpdateId = Math.max(bot.lastUpdateId, ctx.update.update_id);
-    ctx.log = deps.logger.child({ update_id: ctx.update.update_id, ...(ctx.chat === undefined ? {} : { chat_id: ctx.chat.id }) });
+    ctx.log = deps.logger.child({
+      update_id: ctx.update.update_id,
+      ...(ctx.chat === undefined ? {} : { chat_id: ctx.chat.id }),
+    });
     ctx.lang = langFromCode(ctx.from?.language_code);
     return next();
   });
@@ -126,7 +132,10 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
 
   // Only errors outside every boundary (none expected) reach here; log them, never the token.
   bot.catch((error) => {
-    deps.logger.error("unhandled bot error", { update_id: error.ctx.update.update_id, error: describeError(error, token) });
+    deps.logger.error("unhandled bot error", {
+      update_id: error.ctx.update.update_id,
+      error: describeError(error, token),
+    });
   });
   return bot;
 }

@@ -67,7 +67,10 @@ export interface DigestSenderOptions {
  * const send = createDigestSender({ token, apiRoot: config.TELEGRAM_API_ROOT }, { logger, meetings: engine.corpus.meetings });
  * const scheduler = createScheduler({ store, chunks: engine.index.chunks, send, logger });
  */
-export function createDigestSender(api: Api | DigestApiTarget | (() => Api | DigestApiTarget), options: DigestSenderOptions): DigestSender {
+export function createDigestSender(
+  api: Api | DigestApiTarget | (() => Api | DigestApiTarget),
+  options: DigestSenderOptions,
+): DigestSender {
   const { logger } = options;
   const meetings = options.meetings ?? [];
   let resolved: Api | undefined;
@@ -98,7 +101,8 @@ export function createDigestSender(api: Api | DigestApiTarget | (() => Api | Dig
         if (error instanceof HandOverError) throw new DeliveryError("transient", error.message, { cause: error.cause });
         const refused = toDeliveryError(error, raw.token);
         // Handed over and no answer: Telegram may have it, and a retry could send it twice.
-        if (handOver.done && mayHaveArrived(error)) throw new DeliveryError("unknown", `no answer after the hand-over: ${refused.message}`);
+        if (handOver.done && mayHaveArrived(error))
+          throw new DeliveryError("unknown", `no answer after the hand-over: ${refused.message}`);
         throw refused;
       }
     }
@@ -125,7 +129,10 @@ function handingOver(api: Api, onHandOver: () => Promise<void>, state: { done: b
     try {
       await onHandOver();
     } catch (error) {
-      throw new HandOverError(`not sent: the hand-over could not be recorded (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+      throw new HandOverError(
+        `not sent: the hand-over could not be recorded (${error instanceof Error ? error.message : String(error)})`,
+        { cause: error },
+      );
     }
     state.done = true;
     return prev(method, payload, signal);

@@ -32,7 +32,10 @@ export function shortMeetingTitle(title: string, date: string): string {
  * The label of a citation line, e.g. `2024年度座谈会（温州）· 会议报道 第5段`
  * (en: `2024年度座谈会 (温州) · meeting report, para. 5`).
  */
-export function citationLabel(citation: Pick<Citation, "meeting" | "date" | "city" | "articleKind" | "paragraph">, lang: Lang): string {
+export function citationLabel(
+  citation: Pick<Citation, "meeting" | "date" | "city" | "articleKind" | "paragraph">,
+  lang: Lang,
+): string {
   const t = texts(lang);
   const title = shortMeetingTitle(citation.meeting, citation.date);
   const city = citation.city === "" ? "" : lang === "zh" ? `（${citation.city}）` : ` (${citation.city})`;
@@ -179,12 +182,22 @@ export function formatDigestHtml(digest: Digest, lang: Lang, meetings: readonly 
   if (digest.points.length === 0) return `${title}\n\n${escapeHtml(digest.empty?.[lang] ?? "")}`.trim();
   const points = digest.points.map((point, i) => {
     const n = i + 1;
-    const mark = point.mark === undefined ? "" : lang === "zh" ? `<b>【${escapeHtml(t.marks[point.mark])}】</b>` : `<b>[${escapeHtml(t.marks[point.mark])}]</b> `;
+    const mark =
+      point.mark === undefined
+        ? ""
+        : lang === "zh"
+          ? `<b>【${escapeHtml(t.marks[point.mark])}】</b>`
+          : `<b>[${escapeHtml(t.marks[point.mark])}]</b> `;
     const label = citationLabel(digestPointCitation(point, meetings), lang);
     return `<b>${n}.</b> ${mark}${escapeHtml(point.text)}\n<i>[${n}] ${escapeHtml(label)}</i>`;
   });
   const themeName = digest.themeName[lang];
-  const round = digest.round === "review" ? t.reviewStarts(themeName) : digest.round === "last" ? t.lastUnsent(themeName) : undefined;
+  const round =
+    digest.round === "review"
+      ? t.reviewStarts(themeName)
+      : digest.round === "last"
+        ? t.lastUnsent(themeName)
+        : undefined;
   const footer = `<i>${escapeHtml(t.digestFooter(digestThemeArgument(digest)))}</i>`;
   return [title, ...(round === undefined ? [] : [escapeHtml(round)]), ...points, footer].join("\n\n");
 }
@@ -196,8 +209,13 @@ export function formatDigestHtml(digest: Digest, lang: Lang, meetings: readonly 
 export function formatThemesHtml(counts: readonly ThemeCount[], meetings: readonly Meeting[], lang: Lang): string {
   const t = texts(lang).digest;
   const known = [...meetings].sort((a, b) => a.startDate.localeCompare(b.startDate));
-  const extra = [...new Set(counts.flatMap((c) => Object.keys(c.byMeeting)))].filter((id) => !known.some((m) => m.id === id)).sort();
-  const columns = [...known.map((m) => ({ id: m.id, label: `${m.year}${m.city}` })), ...extra.map((id) => ({ id, label: id }))];
+  const extra = [...new Set(counts.flatMap((c) => Object.keys(c.byMeeting)))]
+    .filter((id) => !known.some((m) => m.id === id))
+    .sort();
+  const columns = [
+    ...known.map((m) => ({ id: m.id, label: `${m.year}${m.city}` })),
+    ...extra.map((id) => ({ id, label: id })),
+  ];
   const colon = lang === "zh" ? "：" : ": ";
   const blocks = counts.map((count, i) => {
     const [first, second] = lang === "zh" ? [count.theme.zh, count.theme.en] : [count.theme.en, count.theme.zh];
@@ -205,7 +223,11 @@ export function formatThemesHtml(counts: readonly ThemeCount[], meetings: readon
     const perMeeting = columns.map((c) => `${c.label} ${count.byMeeting[c.id] ?? 0}`).join(" · ");
     return `${head}\n${escapeHtml(`${t.themesTotal(count.total)}${colon}${perMeeting}`)}`;
   });
-  return [`<b>${escapeHtml(t.themesHeader)}</b>\n<i>${escapeHtml(t.themesNote)}</i>`, ...blocks, escapeHtml(t.themesFooter)].join("\n\n");
+  return [
+    `<b>${escapeHtml(t.themesHeader)}</b>\n<i>${escapeHtml(t.themesNote)}</i>`,
+    ...blocks,
+    escapeHtml(t.themesFooter),
+  ].join("\n\n");
 }
 
 /** /subscriptions: one line per subscription with its time and zone, or "none yet" with a hint. */

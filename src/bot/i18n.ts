@@ -6,7 +6,6 @@
  */
 import { languageOf } from "../text/language.js";
 
-
 /** The two interface languages. */
 export type Lang = "zh" | "en";
 
@@ -126,7 +125,8 @@ const zh: Texts = {
   error: "出错了，请稍后再试。",
   mediaOnlyText: "我只能读文字。请用文字发送关于长三角座谈会的问题。",
   thanks: "谢谢反馈",
-  greeting: "你好！我回答关于长三角地区主要领导座谈会的问题，答案摘自新闻报道，并注明出处。直接发问题即可，可以接着追问；/help 查看全部命令。",
+  greeting:
+    "你好！我回答关于长三角地区主要领导座谈会的问题，答案摘自新闻报道，并注明出处。直接发问题即可，可以接着追问；/help 查看全部命令。",
   examplesHint: "试试这些问题：",
   voteChanged: "已改为你的新评价",
   reasonPrompt: "哪里不好？（可选）",
@@ -151,19 +151,24 @@ const zh: Texts = {
     themesHeader: "每日摘要主题",
     themesNote: "数字为各次会议报道中的相关段落数",
     themesTotal: (n) => `共${n}段`,
-    themesFooter: "订阅：/subscribe 科技创新 07:30（时间可省略，默认 08:00）。也可以订阅任意关键词，例如 /subscribe 人工智能。",
+    themesFooter:
+      "订阅：/subscribe 科技创新 07:30（时间可省略，默认 08:00）。也可以订阅任意关键词，例如 /subscribe 人工智能。",
     pickTheme: "请选择要订阅的主题：",
     pickTime: (theme, zone) => `“${theme}”每天几点发送？（时区 ${zone}，可用 /timezone 修改）`,
     subscribed: (theme, time, zone, created) =>
-      created ? `已订阅“${theme}”：每天 ${time}（${zone}）发送摘要。` : `已把“${theme}”改为每天 ${time}（${zone}）发送。`,
-    subscribedHint: (arg) => `立即看一期：/digest ${arg} · 我的订阅：/subscriptions · 时区不对？发送 /timezone 地区/城市`,
+      created
+        ? `已订阅“${theme}”：每天 ${time}（${zone}）发送摘要。`
+        : `已把“${theme}”改为每天 ${time}（${zone}）发送。`,
+    subscribedHint: (arg) =>
+      `立即看一期：/digest ${arg} · 我的订阅：/subscriptions · 时区不对？发送 /timezone 地区/城市`,
     unsubscribed: (names) => `已退订：${names}。`,
     unsubscribedNothing: "你没有任何订阅，无需退订。",
     unsubscribeUsage: "请写出要退订的主题，例如 /unsubscribe 科技创新，或 /unsubscribe all 全部退订。",
     subscriptionsHeader: "你的订阅",
     subscriptionLine: (name, time, zone) => `• ${name} — 每天 ${time}（${zone}）`,
     noSubscriptions: "还没有订阅。发送 /themes 查看主题，再用 /subscribe 科技创新 07:30 订阅。",
-    timezoneCurrent: (zone) => `当前时区：${zone}。修改请发送 /timezone 地区/城市，例如 /timezone 北京、/timezone 纽约、/timezone UTC+8 或 /timezone America/New_York。`,
+    timezoneCurrent: (zone) =>
+      `当前时区：${zone}。修改请发送 /timezone 地区/城市，例如 /timezone 北京、/timezone 纽约、/timezone UTC+8 或 /timezone America/New_York。`,
     timezoneSet: (zone, n) => `时区已设为 ${zone}。${n > 0 ? `你的 ${n} 个订阅将按当地时间发送。` : ""}`,
     adminOnly: "抱歉，/stats 仅供机器人管理员使用。",
     groupAdminsOnly: "在群里，只有群管理员可以更改本群的订阅和时区。",
@@ -175,8 +180,12 @@ const zh: Texts = {
     statsFeedback: (up, down) => `回答反馈：👍 ${up} · 👎 ${down}`,
     digestFailed: "摘要暂时没能发出，请稍后再试。",
     buttonExpired: "这个按钮已失效，请重新发送 /subscribe。",
-    adminCheckFailed: "暂时无法确认你是否为群管理员（Telegram 没有返回成员信息）。请稍后再试；若一直如此，请确认机器人仍在群里。",
-    timezonePlace: (place, zones) => (zones > 1 ? `（按“${place}”的主要时区；该国有 ${zones} 个时区，其他地区请发送城市名，例如 /timezone 洛杉矶）` : `（${place}）`),
+    adminCheckFailed:
+      "暂时无法确认你是否为群管理员（Telegram 没有返回成员信息）。请稍后再试；若一直如此，请确认机器人仍在群里。",
+    timezonePlace: (place, zones) =>
+      zones > 1
+        ? `（按“${place}”的主要时区；该国有 ${zones} 个时区，其他地区请发送城市名，例如 /timezone 洛杉矶）`
+        : `（${place}）`,
     changeTimeButton: (theme) => `⏰ ${theme}`,
     unsubscribeButton: (theme) => `✖ 退订${theme}`,
     pickDigestTheme: "要看哪个主题的摘要？",
@@ -204,12 +213,14 @@ const en: Texts = {
     ].join("\n"),
   unknownCommand: "I don't know that command.",
   askUsage: "Write your question after /ask, e.g. /ask Where was the 2024 meeting held?",
-  tooLong: (limit, length) => `Your question is too long (${length} characters). Please keep it under ${limit} characters.`,
+  tooLong: (limit, length) =>
+    `Your question is too long (${length} characters). Please keep it under ${limit} characters.`,
   rateLimited: (seconds) => `You're asking a bit fast. Please try again in ${seconds} s.`,
   error: "Something went wrong, please try again later.",
   mediaOnlyText: "I can only read text. Please send your question about the meetings as text.",
   thanks: "Thanks for the feedback",
-  greeting: "Hello! I answer questions about the Yangtze River Delta leaders' meetings from the news reports, with sources. Just send a question, follow-ups work; /help lists every command.",
+  greeting:
+    "Hello! I answer questions about the Yangtze River Delta leaders' meetings from the news reports, with sources. Just send a question, follow-ups work; /help lists every command.",
   examplesHint: "Try one of these:",
   voteChanged: "Your vote was changed",
   reasonPrompt: "What was wrong? (optional)",
@@ -234,37 +245,49 @@ const en: Texts = {
     themesHeader: "Daily digest themes",
     themesNote: "Numbers: matching paragraphs in each meeting's reports",
     themesTotal: (n) => `${n} para.`,
-    themesFooter: "Subscribe: /subscribe tech 07:30 (time optional, default 08:00). Any keyword works too, e.g. /subscribe 人工智能.",
+    themesFooter:
+      "Subscribe: /subscribe tech 07:30 (time optional, default 08:00). Any keyword works too, e.g. /subscribe 人工智能.",
     pickTheme: "Pick a theme to subscribe to:",
     pickTime: (theme, zone) => `${theme}: at what time each day? (time zone ${zone}; change it with /timezone)`,
     subscribed: (theme, time, zone, created) =>
-      created ? `Subscribed to “${theme}”: a digest every day at ${time} (${zone}).` : `“${theme}” now comes every day at ${time} (${zone}).`,
-    subscribedHint: (arg) => `One now: /digest ${arg} · Your subscriptions: /subscriptions · Wrong time zone? Send /timezone Area/City`,
+      created
+        ? `Subscribed to “${theme}”: a digest every day at ${time} (${zone}).`
+        : `“${theme}” now comes every day at ${time} (${zone}).`,
+    subscribedHint: (arg) =>
+      `One now: /digest ${arg} · Your subscriptions: /subscriptions · Wrong time zone? Send /timezone Area/City`,
     unsubscribed: (names) => `Unsubscribed: ${names}.`,
     unsubscribedNothing: "You have no subscriptions, so there is nothing to stop.",
     unsubscribeUsage: "Name the theme to stop, e.g. /unsubscribe tech, or /unsubscribe all.",
     subscriptionsHeader: "Your subscriptions",
     subscriptionLine: (name, time, zone) => `• ${name} — daily at ${time} (${zone})`,
     noSubscriptions: "No subscriptions yet. See the themes with /themes, then e.g. /subscribe tech 07:30.",
-    timezoneCurrent: (zone) => `Your time zone: ${zone}. To change it send /timezone Area/City, e.g. /timezone Berlin, /timezone New York, /timezone UTC+8 or /timezone America/New_York.`,
-    timezoneSet: (zone, n) => `Time zone set to ${zone}.${n > 0 ? ` Your ${n === 1 ? "subscription" : `${n} subscriptions`} will follow local time there.` : ""}`,
+    timezoneCurrent: (zone) =>
+      `Your time zone: ${zone}. To change it send /timezone Area/City, e.g. /timezone Berlin, /timezone New York, /timezone UTC+8 or /timezone America/New_York.`,
+    timezoneSet: (zone, n) =>
+      `Time zone set to ${zone}.${n > 0 ? ` Your ${n === 1 ? "subscription" : `${n} subscriptions`} will follow local time there.` : ""}`,
     adminOnly: "Sorry, /stats is only for the bot's administrators.",
     groupAdminsOnly: "In a group, only the group's administrators can change its subscriptions and time zone.",
     statsHeader: "Digest statistics",
-    statsSubscribers: (active, inactive) => `Subscribers: ${active} active · ${inactive} inactive (blocked the bot or chat gone)`,
+    statsSubscribers: (active, inactive) =>
+      `Subscribers: ${active} active · ${inactive} inactive (blocked the bot or chat gone)`,
     statsSubscriptions: (n) => `Subscriptions: ${n}`,
     statsDeliveries: (d) =>
       `Last 24 h: ${d.sent} sent · ${d.failed} failed · ${d.blocked} blocked · ${d.unknown} unknown · ${d.pending} pending`,
     statsFeedback: (up, down) => `Answer feedback: 👍 ${up} · 👎 ${down}`,
     digestFailed: "The digest could not be sent right now; please try again later.",
     buttonExpired: "This button has expired; please send /subscribe again.",
-    adminCheckFailed: "I can't check right now whether you administer this group (Telegram did not return the member). Please try again later; if it persists, check that the bot is still in the group.",
-    timezonePlace: (place, zones) => (zones > 1 ? ` (${place}'s main zone; it has ${zones} time zones: for another, send a city, e.g. /timezone Los Angeles)` : ` (${place})`),
+    adminCheckFailed:
+      "I can't check right now whether you administer this group (Telegram did not return the member). Please try again later; if it persists, check that the bot is still in the group.",
+    timezonePlace: (place, zones) =>
+      zones > 1
+        ? ` (${place}'s main zone; it has ${zones} time zones: for another, send a city, e.g. /timezone Los Angeles)`
+        : ` (${place})`,
     changeTimeButton: (theme) => `⏰ ${theme}`,
     unsubscribeButton: (theme) => `✖ Stop ${theme}`,
     pickDigestTheme: "A digest on which theme?",
     reviewStarts: (theme) => `Every paragraph on “${theme}” has been sent; from today the digest reviews them.`,
-    lastUnsent: (theme) => `These are the last unsent paragraphs on “${theme}”; from the next digest on, it reviews them.`,
+    lastUnsent: (theme) =>
+      `These are the last unsent paragraphs on “${theme}”; from the next digest on, it reviews them.`,
     marks: { 新增: "New", 回顾: "Recap" },
     digestFooter: (arg) => `Tap 📄 for the paragraph · Stop: /unsubscribe ${arg}`,
   },

@@ -4,7 +4,13 @@
  * when there is no token.
  */
 export { createBot, MeetingsBot, type CreateBotOptions } from "./bot.js";
-export { startBot, type BotHandle, type StartBotOptions, type PollingStartOptions, type WebhookStartOptions } from "./start.js";
+export {
+  startBot,
+  type BotHandle,
+  type StartBotOptions,
+  type PollingStartOptions,
+  type WebhookStartOptions,
+} from "./start.js";
 export { runLocalMode, LOCAL_TOKEN, type LocalModeHandle, type LocalModeOptions } from "./local-mode.js";
 export {
   createMemoryFeedbackStore,
@@ -25,7 +31,12 @@ export { classifyTelegramError, describeError, redactSecrets, type TelegramError
 export { splitHtmlMessage, TELEGRAM_MESSAGE_LIMIT } from "./split-html.js";
 export { escapeHtml, formatAnswerHtml, citationLabel, formatDigestHtml } from "./format.js";
 export { createDigestFeature, DIGEST_COMMANDS, type DigestFeatureOptions } from "./features/digests.js";
-export { createDigestSender, toDeliveryError, type DigestSenderOptions, type DigestApiTarget } from "./digest-sender.js";
+export {
+  createDigestSender,
+  toDeliveryError,
+  type DigestSenderOptions,
+  type DigestApiTarget,
+} from "./digest-sender.js";
 export { createSqliteFeedbackStore } from "./feedback-store.js";
 export { registerCommands, BUILTIN_COMMANDS } from "./commands.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./retry.js";

@@ -39,7 +39,11 @@ export interface VoteState {
  * Redraws an answer's keyboard after a vote: the source buttons stay, the chosen vote is
  * marked, and after 👎 a row of optional reasons follows (the chosen one marked).
  */
-export function votedKeyboard(current: ReadonlyArray<ReadonlyArray<{ text: string; callback_data?: string | undefined }>>, state: VoteState, lang: Lang): InlineKeyboard {
+export function votedKeyboard(
+  current: ReadonlyArray<ReadonlyArray<{ text: string; callback_data?: string | undefined }>>,
+  state: VoteState,
+  lang: Lang,
+): InlineKeyboard {
   const t = texts(lang);
   const keyboard = new InlineKeyboard();
   for (const row of current) {
@@ -48,7 +52,9 @@ export function votedKeyboard(current: ReadonlyArray<ReadonlyArray<{ text: strin
     for (const b of kept) keyboard.text(b.text, b.callback_data!);
     keyboard.row();
   }
-  keyboard.text(`${state.vote === "up" ? CHOSEN : ""}👍`, VOTE_DATA.up).text(`${state.vote === "down" ? CHOSEN : ""}👎`, VOTE_DATA.down);
+  keyboard
+    .text(`${state.vote === "up" ? CHOSEN : ""}👍`, VOTE_DATA.up)
+    .text(`${state.vote === "down" ? CHOSEN : ""}👎`, VOTE_DATA.down);
   if (state.vote === "down") {
     keyboard.row();
     FEEDBACK_REASONS.forEach((reason, i) => {
@@ -60,8 +66,12 @@ export function votedKeyboard(current: ReadonlyArray<ReadonlyArray<{ text: strin
 }
 
 /** The vote a keyboard shows as chosen, if any. */
-export function shownVote(current: ReadonlyArray<ReadonlyArray<{ text: string; callback_data?: string | undefined }>>): "up" | "down" | undefined {
-  const chosen = current.flat().find((b) => (b.callback_data === VOTE_DATA.up || b.callback_data === VOTE_DATA.down) && b.text.startsWith(CHOSEN));
+export function shownVote(
+  current: ReadonlyArray<ReadonlyArray<{ text: string; callback_data?: string | undefined }>>,
+): "up" | "down" | undefined {
+  const chosen = current
+    .flat()
+    .find((b) => (b.callback_data === VOTE_DATA.up || b.callback_data === VOTE_DATA.down) && b.text.startsWith(CHOSEN));
   return chosen === undefined ? undefined : chosen.callback_data === VOTE_DATA.up ? "up" : "down";
 }
 
@@ -126,7 +136,8 @@ export function themeRef(themeId: string): string {
 export function subscribeCallbackData(choice: SubscribeChoice): string {
   const time = "time" in choice && choice.time !== undefined ? `:${choice.time.replace(":", "")}` : "";
   const data = `dg:${STEP_CODES[choice.step]}:${themeRef(choice.themeId)}${time}`;
-  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT) throw new RangeError(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
+  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT)
+    throw new RangeError(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
   return data;
 }
 
@@ -149,7 +160,10 @@ export function parseSubscribeCallbackData(data: string): SubscribeChoice | unde
 }
 
 /** Under /subscriptions: per subscription, change its time or unsubscribe. */
-export function subscriptionsKeyboard(views: ReadonlyArray<{ themeId: string; name: { zh: string; en: string } }>, lang: Lang): InlineKeyboard | undefined {
+export function subscriptionsKeyboard(
+  views: ReadonlyArray<{ themeId: string; name: { zh: string; en: string } }>,
+  lang: Lang,
+): InlineKeyboard | undefined {
   if (views.length === 0) return undefined;
   const t = texts(lang).digest;
   const keyboard = new InlineKeyboard();
@@ -164,7 +178,10 @@ export function subscriptionsKeyboard(views: ReadonlyArray<{ themeId: string; na
 }
 
 /** A bare /digest: one button per theme, for a digest now. */
-export function digestThemeKeyboard(themes: ReadonlyArray<{ id: string; zh: string; en: string }>, lang: Lang): InlineKeyboard {
+export function digestThemeKeyboard(
+  themes: ReadonlyArray<{ id: string; zh: string; en: string }>,
+  lang: Lang,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   const perRow = lang === "zh" ? 2 : 1;
   themes.forEach((theme, i) => {
@@ -175,12 +192,19 @@ export function digestThemeKeyboard(themes: ReadonlyArray<{ id: string; zh: stri
 }
 
 /** The themes to pick from (two per row in Chinese, one per row for the longer English names). */
-export function themePickerKeyboard(themes: ReadonlyArray<{ id: string; zh: string; en: string }>, lang: Lang, time?: string): InlineKeyboard {
+export function themePickerKeyboard(
+  themes: ReadonlyArray<{ id: string; zh: string; en: string }>,
+  lang: Lang,
+  time?: string,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   const perRow = lang === "zh" ? 2 : 1;
   themes.forEach((theme, i) => {
     if (i > 0 && i % perRow === 0) keyboard.row();
-    keyboard.text(lang === "zh" ? theme.zh : theme.en, subscribeCallbackData({ step: "theme", themeId: theme.id, time }));
+    keyboard.text(
+      lang === "zh" ? theme.zh : theme.en,
+      subscribeCallbackData({ step: "theme", themeId: theme.id, time }),
+    );
   });
   return keyboard;
 }

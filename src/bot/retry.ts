@@ -70,7 +70,8 @@ export function transientRetry(options: RetryOptions, logger: Logger, token: str
       // The runner retries polling itself (and runs silently), so only log here.
       try {
         const result = await prev(method, payload, signal);
-        if (!result.ok) logger.warn("polling failed; retrying", { code: result.error_code, description: result.description });
+        if (!result.ok)
+          logger.warn("polling failed; retrying", { code: result.error_code, description: result.description });
         return result;
       } catch (error) {
         if (signal?.aborted !== true) logger.warn("polling failed; retrying", { error: describeError(error, token) });

@@ -103,10 +103,18 @@ export function splitHtmlMessage(html: string, limit = TELEGRAM_MESSAGE_LIMIT): 
         const candidate = best[quality];
         if (candidate !== undefined && candidate.length >= limit / 2) cut = candidate;
       }
-      cut ??= best.reduce<Candidate | undefined>((a, b) => (b !== undefined && (a === undefined || b.end > a.end) ? b : a), undefined);
+      cut ??= best.reduce<Candidate | undefined>(
+        (a, b) => (b !== undefined && (a === undefined || b.end > a.end) ? b : a),
+        undefined,
+      );
       if (cut === undefined) throw new RangeError(`cannot split: a single tag is longer than ${limit}`);
     }
-    const body = carry.map((t) => t.raw).join("") + tokens.slice(i, cut.end + 1).map((t) => t.raw).join("");
+    const body =
+      carry.map((t) => t.raw).join("") +
+      tokens
+        .slice(i, cut.end + 1)
+        .map((t) => t.raw)
+        .join("");
     parts.push(body.replace(/\s+$/u, "") + closingOf(cut.stack));
     carry = cut.stack;
     i = cut.end + 1;

@@ -135,7 +135,11 @@ async function startPolling(bot: MeetingsBot, options: PollingStartOptions & { l
 async function startWebhook(bot: MeetingsBot, options: WebhookStartOptions & { logger: Logger }): Promise<BotHandle> {
   const { logger, secret } = options;
   const maxBodyBytes = options.maxBodyBytes ?? WEBHOOK_BODY_LIMIT;
-  const warnWrongSecret = rateLimitedWarning(logger, "webhook requests with a wrong secret", options.wrongSecretLogIntervalMs ?? 60_000);
+  const warnWrongSecret = rateLimitedWarning(
+    logger,
+    "webhook requests with a wrong secret",
+    options.wrongSecretLogIntervalMs ?? 60_000,
+  );
   // The body is read (with a limit) and parsed before grammY sees it; this adapter hands it over.
   const handle = webhookCallback(
     bot,
@@ -157,7 +161,9 @@ async function startWebhook(bot: MeetingsBot, options: WebhookStartOptions & { l
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (req.method === "GET" && url.pathname === "/healthz") {
-      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ ok: true, bot: bot.botInfo.username }));
+      res
+        .writeHead(200, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ ok: true, bot: bot.botInfo.username }));
       return;
     }
     if (req.method !== "POST" || url.pathname !== path) {
@@ -170,8 +176,8 @@ async function startWebhook(bot: MeetingsBot, options: WebhookStartOptions & { l
       res.writeHead(403, { Connection: "close" }).end();
       return;
     }
-    void readUpdate(req, maxBodyBytes).then(
-      async (update) => {
+    void readUpdate(req, maxBodyBytes)
+      .then(async (update) => {
         // A body Telegram would never send: a 4xx tells it (or whoever sent it) not to retry.
         if (update.kind === "too-large") {
           logger.warn("webhook body too large; refused", { limit: maxBodyBytes });
@@ -185,11 +191,11 @@ async function startWebhook(bot: MeetingsBot, options: WebhookStartOptions & { l
           return;
         }
         await handle(res, update.value as Update);
-      },
-    ).catch((error: unknown) => {
-      logger.error("webhook handler failed", { error: describeError(error, bot.token) });
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+      })
+      .catch((error: unknown) => {
+        logger.error("webhook handler failed", { error: describeError(error, bot.token) });
+        if (!res.headersSent) res.writeHead(500).end();
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -225,7 +231,10 @@ async function startWebhook(bot: MeetingsBot, options: WebhookStartOptions & { l
 }
 
 /** Reads a request body of at most `limit` bytes and parses it as a JSON object. */
-async function readUpdate(req: IncomingMessage, limit: number): Promise<{ kind: "ok"; value: unknown } | { kind: "too-large" } | { kind: "malformed" }> {
+async function readUpdate(
+  req: IncomingMessage,
+  limit: number,
+): Promise<{ kind: "ok"; value: unknown } | { kind: "too-large" } | { kind: "malformed" }> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) return { kind: "too-large" };
   const chunks: Buffer[] = [];
@@ -237,7 +246,9 @@ async function readUpdate(req: IncomingMessage, limit: number): Promise<{ kind: 
   }
   try {
     const value: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? { kind: "ok", value } : { kind: "malformed" };
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? { kind: "ok", value }
+      : { kind: "malformed" };
   } catch {
     return { kind: "malformed" };
   }
@@ -247,7 +258,11 @@ async function readUpdate(req: IncomingMessage, limit: number): Promise<{ kind: 
  * A warning that is logged at most once per interval, with how many were held back, so
  * a flood of bad requests cannot flood the log.
  */
-function rateLimitedWarning(logger: Logger, message: string, intervalMs: number): (fields: Record<string, unknown>) => void {
+function rateLimitedWarning(
+  logger: Logger,
+  message: string,
+  intervalMs: number,
+): (fields: Record<string, unknown>) => void {
   let last = -Infinity;
   let held = 0;
   return (fields) => {

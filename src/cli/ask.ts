@@ -32,9 +32,14 @@ export async function ask(
   const batchAt = args.indexOf("--batch");
   const batchFile = batchAt >= 0 ? args[batchAt + 1] : undefined;
   // The values of --trend/--compare/--out are read by trendCliRequest, not part of the question.
-  const valueAt = new Set(["--out", "--trend", "--compare"].flatMap((flag) => (args.indexOf(flag) >= 0 ? [args.indexOf(flag) + 1] : [])));
-  if (batchAt >= 0 && !batchFile) throw new UsageError("--batch needs a file: npm run ask -- --json --batch questions.txt");
-  const question = args.filter((a, i) => !a.startsWith("--") && (batchAt < 0 || i !== batchAt + 1) && !valueAt.has(i)).join(" ");
+  const valueAt = new Set(
+    ["--out", "--trend", "--compare"].flatMap((flag) => (args.indexOf(flag) >= 0 ? [args.indexOf(flag) + 1] : [])),
+  );
+  if (batchAt >= 0 && !batchFile)
+    throw new UsageError("--batch needs a file: npm run ask -- --json --batch questions.txt");
+  const question = args
+    .filter((a, i) => !a.startsWith("--") && (batchAt < 0 || i !== batchAt + 1) && !valueAt.has(i))
+    .join(" ");
 
   const config = loadConfig(env);
   const trend = trendCliRequest(args, question);
@@ -42,7 +47,8 @@ export async function ask(
     await runTrendCli(trend, (await openCore(config)).engine, { json });
     return;
   }
-  if (conversation && !batchFile) throw new UsageError("--conversation needs --batch FILE: one turn per line, a blank line between chats");
+  if (conversation && !batchFile)
+    throw new UsageError("--conversation needs --batch FILE: one turn per line, a blank line between chats");
   const questions = batchFile ? readQuestions(batchFile, conversation) : [question];
   if (!batchFile) {
     const check = checkQuestion(question, config.MAX_QUESTION_CHARS);
@@ -61,10 +67,13 @@ export async function ask(
     }
     const started = performance.now();
     const check = checkQuestion(q, config.MAX_QUESTION_CHARS);
-    const answer = check.ok ? await answerer.ask(check.question, conversation ? { history } : {}) : invalid(q, check.message);
+    const answer = check.ok
+      ? await answerer.ask(check.question, conversation ? { history } : {})
+      : invalid(q, check.message);
     const ms = performance.now() - started;
     // As in the bot, only answered turns give context to the next one.
-    if (conversation && answer.answered) history = [...history, { question: answer.question, answer: answer.answer }].slice(-6);
+    if (conversation && answer.answered)
+      history = [...history, { question: answer.question, answer: answer.answer }].slice(-6);
     io.stdout.write(json || batchFile ? `${JSON.stringify(answerToJson(answer, ms))}\n` : `${answerToText(answer)}\n`);
   }
 }
@@ -86,6 +95,13 @@ function readQuestions(file: string, keepBlank: boolean): string[] {
 }
 
 function invalid(question: string, message: string): Awaited<ReturnType<Answerer["ask"]>> {
-  return { question, answered: false, answer: message, citations: [], retrieved: [], path: "extractive", language: "zh" };
+  return {
+    question,
+    answered: false,
+    answer: message,
+    citations: [],
+    retrieved: [],
+    path: "extractive",
+    language: "zh",
+  };
 }
-

@@ -67,7 +67,10 @@ function scaleRun(corpusDir: string, factor: number, questionFile: string, round
   const dirs = ["--corpus", synthetic, "--index", indexDir, "--questions", questionFile, "--rounds", String(rounds)];
   try {
     const ingest = runPart("scale-ingest", dirs) as Awaited<ReturnType<typeof benchScaleIngest>>;
-    const restarts = Array.from({ length: rounds }, () => runPart("scale-restart", dirs) as Awaited<ReturnType<typeof benchScaleRestart>>);
+    const restarts = Array.from(
+      { length: rounds },
+      () => runPart("scale-restart", dirs) as Awaited<ReturnType<typeof benchScaleRestart>>,
+    );
     const naive = runPart("scale-naive", dirs) as ReturnType<typeof benchScaleNaive>;
     const median = (values: number[]) => percentiles(values).p50;
     const restart = percentiles(restarts.map((r) => r.restartMs));
@@ -80,8 +83,15 @@ function scaleRun(corpusDir: string, factor: number, questionFile: string, round
       restartMs: restart.p50,
       restartP95Ms: restart.p95,
       restartCpuMs: median(restarts.map((r) => r.restartCpuMs)),
-      query: { p50Ms: median(restarts.map((r) => r.query.p50)), p95Ms: median(restarts.map((r) => r.query.p95)), perRound: restarts[0]!.query.n },
-      retrieval: { p50Ms: median(restarts.map((r) => r.retrieval.p50)), p95Ms: median(restarts.map((r) => r.retrieval.p95)) },
+      query: {
+        p50Ms: median(restarts.map((r) => r.query.p50)),
+        p95Ms: median(restarts.map((r) => r.query.p95)),
+        perRound: restarts[0]!.query.n,
+      },
+      retrieval: {
+        p50Ms: median(restarts.map((r) => r.retrieval.p50)),
+        p95Ms: median(restarts.map((r) => r.retrieval.p95)),
+      },
       rssAfterLoadMb: median(restarts.map((r) => r.rssAfterLoadMb)),
       peakRssMb: median(restarts.map((r) => r.peakRssMb)),
       rounds,
@@ -127,8 +137,10 @@ function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv, re
     child.stderr.on("data", watch);
     child.on("error", reject);
     child.on("exit", (code) => {
-      if (ready && !done) reject(new Error(`${command} ${args.join(" ")} exited (${code}) before it was ready:\n${out.slice(-500)}`));
-      else if (!ready && code !== 0) reject(new Error(`${command} ${args.join(" ")} failed (${code}):\n${out.slice(-500)}`));
+      if (ready && !done)
+        reject(new Error(`${command} ${args.join(" ")} exited (${code}) before it was ready:\n${out.slice(-500)}`));
+      else if (!ready && code !== 0)
+        reject(new Error(`${command} ${args.join(" ")} failed (${code}):\n${out.slice(-500)}`));
       else finish(performance.now() - started);
     });
   });
@@ -155,20 +167,36 @@ async function coldRun(corpusDir: string, rounds: number) {
       // Interleaved, so a burst of load from elsewhere on the machine hits all of them alike.
       times.ask.push(await timeProcess(process.execPath, [dist("cli/ask.js"), "--json", question], env));
       times.naive.push(await timeProcess(process.execPath, [dist("bench/naive-ask.js"), corpusDir, question], env));
-      times.npmAsk.push(await timeProcess("npm", ["run", "--silent", "--prefix", root, "ask", "--", "--json", question], env));
-      times.bot.push(await timeProcess(process.execPath, [dist("main.js")], { ...env, TELEGRAM_BOT_TOKEN: "" }, /Type \/quit/));
+      times.npmAsk.push(
+        await timeProcess("npm", ["run", "--silent", "--prefix", root, "ask", "--", "--json", question], env),
+      );
+      times.bot.push(
+        await timeProcess(process.execPath, [dist("main.js")], { ...env, TELEGRAM_BOT_TOKEN: "" }, /Type \/quit/),
+      );
     }
     const stats = (xs: number[]) => ({ p50Ms: percentiles(xs).p50, p95Ms: percentiles(xs).p95 });
     const ask = stats(times.ask);
     const naive = stats(times.naive);
-    return { rounds, ask, npmAsk: stats(times.npmAsk), botReady: stats(times.bot), naive, askVsNaive: round(ask.p50Ms / naive.p50Ms) };
+    return {
+      rounds,
+      ask,
+      npmAsk: stats(times.npmAsk),
+      botReady: stats(times.bot),
+      naive,
+      askVsNaive: round(ask.p50Ms / naive.p50Ms),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Bot figures through the local Bot API server, with a constant answerer as the transport-only baseline. */
-async function benchBotSection(corpusDir: string, questions: string[], segmenter: ReturnType<typeof createSegmenter>, print: (line: string) => void) {
+async function benchBotSection(
+  corpusDir: string,
+  questions: string[],
+  segmenter: ReturnType<typeof createSegmenter>,
+  print: (line: string) => void,
+) {
   const corpus = copyCorpus(corpusDir);
   const indexDir = mkdtempSync(join(tmpdir(), "bench-index-"));
   try {
@@ -219,7 +247,15 @@ await runCli(async () => {
     try {
       const engine = await openEngine({ corpusDir: corpus, indexDir: benchIndex });
       // 2% under the limit instead of the scheduler's default 5%: the bench measures how close to the limit it can run.
-      emit(await benchBroadcast({ subscribers: 5000, ratePerSecond: 30, timeScale, safety: 0.02, chunks: engine.index.chunks }));
+      emit(
+        await benchBroadcast({
+          subscribers: 5000,
+          ratePerSecond: 30,
+          timeScale,
+          safety: 0.02,
+          chunks: engine.index.chunks,
+        }),
+      );
     } finally {
       rmSync(corpus, { recursive: true, force: true });
       rmSync(benchIndex, { recursive: true, force: true });
@@ -230,7 +266,11 @@ await runCli(async () => {
     const dir = mkdtempSync(join(tmpdir(), "bench-queue-"));
     const path = join(dir, "bench.sqlite");
     try {
-      const { perChat: _perChat, arrivals: _arrivals, ...figures } = await benchQueueBroadcast({
+      const {
+        perChat: _perChat,
+        arrivals: _arrivals,
+        ...figures
+      } = await benchQueueBroadcast({
         redisUrl: config.REDIS_URL!,
         subscribers: args.queueSubscribers,
         workers: args.workers,
@@ -259,7 +299,9 @@ await runCli(async () => {
   const segmenter = createSegmenter();
   print("== core ==");
   const ingest = await benchIngest(config.CORPUS_DIR, segmenter);
-  print(`ingest (parse + chunk + segment + embed + write, ${ingest.chunks} chunks): median ${ingest.medianMs} ms over 3 runs`);
+  print(
+    `ingest (parse + chunk + segment + embed + write, ${ingest.chunks} chunks): median ${ingest.medianMs} ms over 3 runs`,
+  );
   const q = await benchQuestions(config.CORPUS_DIR, questions, segmenter);
   print(
     `question latency, ${questions.length} questions × 5 rounds after a warm-up round, one process: p50 ${q.full.p50} ms, p95 ${q.full.p95} ms ` +
@@ -281,11 +323,23 @@ await runCli(async () => {
       `duplicates ${b.duplicates}, missed ${b.missed}, 429s ${b.rateLimited}, second tick claimed ${b.secondTickClaimed}, peak RSS ${b.peakRssMb} MB`,
   );
   if (!config.REDIS_URL) {
-    print("queue broadcast: skipped — set REDIS_URL (e.g. redis://127.0.0.1:6379) to measure delivery on BullMQ with worker processes");
+    print(
+      "queue broadcast: skipped — set REDIS_URL (e.g. redis://127.0.0.1:6379) to measure delivery on BullMQ with worker processes",
+    );
     return;
   }
-  const queueArgs = ["--time-scale", String(timeScale), "--queue-subscribers", String(args.queueSubscribers), "--workers", String(args.workers)];
-  const qb = runPart("queue-broadcast", queueArgs) as Omit<Awaited<ReturnType<typeof benchQueueBroadcast>>, "perChat" | "arrivals">;
+  const queueArgs = [
+    "--time-scale",
+    String(timeScale),
+    "--queue-subscribers",
+    String(args.queueSubscribers),
+    "--workers",
+    String(args.workers),
+  ];
+  const qb = runPart("queue-broadcast", queueArgs) as Omit<
+    Awaited<ReturnType<typeof benchQueueBroadcast>>,
+    "perChat" | "arrivals"
+  >;
   print(
     `queue broadcast (BullMQ, ${qb.workers} worker processes, SQLite) to ${qb.subscribers} subscribers${timeScale !== 1 ? ` (time ×${timeScale}; the 100 ms jitter margin stays real time)` : ""}: ` +
       `${qb.achievedPerSecond} msg/s against Telegram's 30/s, worst rolling second ${qb.worstRollingSecond} (limit 30), ${qb.seconds} s, ` +

@@ -32,7 +32,9 @@ export function answerToText(answer: Answer): string {
   const lines = [answer.answer];
   for (const c of answer.citations) {
     const kind = c.articleKind === "forum" ? "论坛报道" : "会议报道";
-    lines.push(`  [${c.n}] ${c.meeting}（${c.city}，${c.date}）· ${kind} 第${c.paragraph}段 — ${c.source.name}${c.source.url ? ` ${c.source.url}` : ""}`);
+    lines.push(
+      `  [${c.n}] ${c.meeting}（${c.city}，${c.date}）· ${kind} 第${c.paragraph}段 — ${c.source.name}${c.source.url ? ` ${c.source.url}` : ""}`,
+    );
     lines.push(`      ${c.text.length > 160 ? `${c.text.slice(0, 160)}…` : c.text}`);
   }
   return lines.join("\n");

@@ -79,7 +79,13 @@ export function rehomeHeadlines(articles: RawArticle[], margin = 0.15): RawArtic
       let target = home >= 0 && bestScore < homeScore + margin ? home : best;
       // Lines of one displaced headline block travel together: a moving line that fits the previous
       // line's story nearly as well as its best match stays with that story.
-      if (target !== home && target !== previousTarget && previousTarget >= 0 && previousTarget !== home && fit(line, previousTarget) >= bestScore - margin) {
+      if (
+        target !== home &&
+        target !== previousTarget &&
+        previousTarget >= 0 &&
+        previousTarget !== home &&
+        fit(line, previousTarget) >= bestScore - margin
+      ) {
         target = previousTarget;
       }
       if (target >= 0) result[target]!.headlines.push(line);
@@ -101,7 +107,8 @@ export function relevance(article: RawArticle, topicTerms: readonly string[]): {
   const namesEvent = /座谈会|论坛|会议/.test(text);
   if (mentions >= 2 && namesEvent) return { keep: true, reason: "" };
   const terms = topicTerms.join("/");
-  if (mentions < 2) return { keep: false, reason: `mentions ${terms} ${mentions} time(s); a meeting report mentions it throughout` };
+  if (mentions < 2)
+    return { keep: false, reason: `mentions ${terms} ${mentions} time(s); a meeting report mentions it throughout` };
   return { keep: false, reason: "names no meeting or forum" };
 }
 

@@ -101,7 +101,8 @@ function parseHtml(raw: string): ParsedSource {
     else if (WEB_CHROME_CLASS.test(openClass)) line.role = "boilerplate";
     else if (/img_descr|caption|figcaption/i.test(openClass)) line.role = "caption";
     else if (/^h[1-6]$/i.test(openTag)) line.role = "headline";
-    else if (afterImage && text.length <= 40 && !/[，；]/.test(text.slice(0, -1)) && /。$/.test(text)) line.role = "caption";
+    else if (afterImage && text.length <= 40 && !/[，；]/.test(text.slice(0, -1)) && /。$/.test(text))
+      line.role = "caption";
     if (line.role !== "caption") afterImage = false;
     lines.push(line);
   };

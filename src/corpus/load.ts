@@ -34,7 +34,9 @@ export function loadCorpus(dir: string, events: LoadEvents = {}): Corpus {
   const manifest = parseManifest(manifestRaw);
   const files = listReportFiles(dir);
   if (files.length === 0) {
-    throw new CorpusError(`The corpus folder ${dir} has no report files. Put the reports there and list them in ${MANIFEST_FILE}.`);
+    throw new CorpusError(
+      `The corpus folder ${dir} has no report files. Put the reports there and list them in ${MANIFEST_FILE}.`,
+    );
   }
   const entries = new Map(manifest.reports.map((e) => [e.file, e]));
   const hash = corpusHasher(manifestRaw);
@@ -61,7 +63,11 @@ export function loadCorpus(dir: string, events: LoadEvents = {}): Corpus {
   }
   const ids = new Set<string>();
   for (const m of meetings) {
-    if (ids.has(m.id)) throw new CorpusError(`Two reports use the meeting id "${m.id}" in ${MANIFEST_FILE}; give each its own id.`, m.source.file);
+    if (ids.has(m.id))
+      throw new CorpusError(
+        `Two reports use the meeting id "${m.id}" in ${MANIFEST_FILE}; give each its own id.`,
+        m.source.file,
+      );
     ids.add(m.id);
   }
   meetings.sort((a, b) => a.startDate.localeCompare(b.startDate));
@@ -103,7 +109,10 @@ export function parseReport(
     parsed = parseSource(raw);
   } catch (err) {
     if (err instanceof UnknownFormatError) {
-      throw new CorpusError(`${file}: ${err.message}. Convert it to HTML, Markdown or plain text, or remove it from the corpus.`, file);
+      throw new CorpusError(
+        `${file}: ${err.message}. Convert it to HTML, Markdown or plain text, or remove it from the corpus.`,
+        file,
+      );
     }
     throw err;
   }
@@ -194,8 +203,11 @@ function readManifestText(dir: string): string {
     return readFileSync(join(dir, MANIFEST_FILE), "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-      if (!safeIsDir(dir)) throw new CorpusError(`The corpus folder ${dir} does not exist. Create it, or set CORPUS_DIR.`);
-      throw new CorpusError(`${join(dir, MANIFEST_FILE)} is missing. Create it with {"reports": [{"file": "…", "id": "…"}]}; see the README.`);
+      if (!safeIsDir(dir))
+        throw new CorpusError(`The corpus folder ${dir} does not exist. Create it, or set CORPUS_DIR.`);
+      throw new CorpusError(
+        `${join(dir, MANIFEST_FILE)} is missing. Create it with {"reports": [{"file": "…", "id": "…"}]}; see the README.`,
+      );
     }
     throw err;
   }
@@ -206,7 +218,10 @@ function parseManifest(raw: string): Manifest {
   try {
     json = JSON.parse(raw);
   } catch (err) {
-    throw new CorpusError(`corpus/${MANIFEST_FILE} is not valid JSON (${(err as Error).message}). Fix the syntax.`, MANIFEST_FILE);
+    throw new CorpusError(
+      `corpus/${MANIFEST_FILE} is not valid JSON (${(err as Error).message}). Fix the syntax.`,
+      MANIFEST_FILE,
+    );
   }
   const result = ManifestSchema.safeParse(json);
   if (!result.success) {
@@ -226,13 +241,19 @@ function decodeUtf8(file: string, bytes: Buffer): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
   } catch {
-    throw new CorpusError(`${file} is not UTF-8 text (corrupt or binary). Re-save it as UTF-8, or remove it from the corpus.`, file);
+    throw new CorpusError(
+      `${file} is not UTF-8 text (corrupt or binary). Re-save it as UTF-8, or remove it from the corpus.`,
+      file,
+    );
   }
 }
 
 function missingEntry(file: string): CorpusError {
   const template = JSON.stringify({ file, id: "2026-city", kind: "annual", startDate: "YYYY-MM-DD" });
-  return new CorpusError(`${file} has no entry in corpus/${MANIFEST_FILE}. Add one to "reports", e.g. ${template}.`, file);
+  return new CorpusError(
+    `${file} has no entry in corpus/${MANIFEST_FILE}. Add one to "reports", e.g. ${template}.`,
+    file,
+  );
 }
 
 function safeIsDir(path: string): boolean {

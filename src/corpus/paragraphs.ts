@@ -17,7 +17,8 @@ export interface Removed {
 const PAGE_JUMP = /^[（(]?\s*(下转|上接|转第|接第|转自第|下接)[^）)]{0,10}版\s*[)）]?$/;
 const EDITOR = /^(责任编辑|责编|编辑|校对|审核|监制)[：:\s]/;
 const PHOTO_CREDIT = /(本报记者|记者|通讯员|图片|摄影|新华社)[^。]{0,40}摄\s*[)）]?$|^[（(]本文图片[^)）]*[)）]$/;
-const LEAD = /^(本报讯|本报[^\s，。]{0,8}电|新华社[^\s，。]{0,12}电|[（(]?记者[^)）]{0,20}[)）]?报道)\s*(?:[（(][^)）]{0,40}[)）])?\s*/;
+const LEAD =
+  /^(本报讯|本报[^\s，。]{0,8}电|新华社[^\s，。]{0,12}电|[（(]?记者[^)）]{0,20}[)）]?报道)\s*(?:[（(][^)）]{0,40}[)）])?\s*/;
 
 /** Strips a news dateline (本报讯, 新华社…电) and says whether there was one. */
 export function stripLead(text: string): { text: string; lead: boolean } {

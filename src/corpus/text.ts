@@ -61,7 +61,10 @@ export function normalizeLine(raw: string): string {
   let s = raw.replace(/\u00a0/g, " ").replace(/[\u200b\ufeff]/g, "");
   s = s.replace(/[,;:?!()]/g, (ch, offset: number, whole: string) => {
     const before = whole.slice(0, offset).trimEnd().slice(-1);
-    const after = whole.slice(offset + 1).trimStart().charAt(0);
+    const after = whole
+      .slice(offset + 1)
+      .trimStart()
+      .charAt(0);
     const nearHan = isHan(before) || isHan(after) || /[“”（）《》、，。]/u.test(before + after);
     // "(" before a Han word or ")" after one is the Chinese bracket too.
     return nearHan ? (halfToFull[ch] ?? ch) : ch;

@@ -147,7 +147,12 @@ export function composeDigest(input: ComposeInput): Digest {
 
 /** Splits Chinese prose into sentences after 。！？ (closing quotes stay with their sentence). */
 export function splitSentences(text: string): string[] {
-  return text.match(/[^。！？!?]+(?:[。！？!?]+[”’」』）)》]*)?/gu)?.map((s) => s.trim()).filter(Boolean) ?? [];
+  return (
+    text
+      .match(/[^。！？!?]+(?:[。！？!?]+[”’」』）)》]*)?/gu)
+      ?.map((s) => s.trim())
+      .filter(Boolean) ?? []
+  );
 }
 
 /**
@@ -192,12 +197,22 @@ function shorten(sentence: string, terms: readonly ThemeTerm[], max: number): st
   return head + text + tail;
 }
 
-function toPoint(paragraph: ScoredParagraph, terms: readonly ThemeTerm[], chunks: readonly Chunk[], mark?: PointMark): DigestPoint {
+function toPoint(
+  paragraph: ScoredParagraph,
+  terms: readonly ThemeTerm[],
+  chunks: readonly Chunk[],
+  mark?: PointMark,
+): DigestPoint {
   const text = bestSentence(paragraph.text, terms);
   const core = text.replace(/^…|…$/g, "");
   const holder =
-    chunks.find((c) => c.meetingId === paragraph.chunk.meetingId && c.articleIndex === paragraph.chunk.articleIndex &&
-      c.paragraph === paragraph.chunk.paragraph && c.text.includes(core)) ?? paragraph.chunk;
+    chunks.find(
+      (c) =>
+        c.meetingId === paragraph.chunk.meetingId &&
+        c.articleIndex === paragraph.chunk.articleIndex &&
+        c.paragraph === paragraph.chunk.paragraph &&
+        c.text.includes(core),
+    ) ?? paragraph.chunk;
   const { chunk } = paragraph;
   const point: DigestPoint = {
     text,
@@ -223,4 +238,3 @@ function compareTime(a: ParagraphText, b: ParagraphText): number {
     a.chunk.paragraph - b.chunk.paragraph
   );
 }
-

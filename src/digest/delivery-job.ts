@@ -95,10 +95,18 @@ export function createDeliveryJobRunner(options: DeliveryJobRunnerOptions): Deli
         }
         await pacing.send(chatId);
       };
-      result = await send(chatId, JSON.parse(row.payload) as Digest, handOver ? { language, onHandOver } : { language });
+      result = await send(
+        chatId,
+        JSON.parse(row.payload) as Digest,
+        handOver ? { language, onHandOver } : { language },
+      );
     } catch (caught) {
       result =
-        caught instanceof DeliveryError ? caught : new DeliveryError("transient", caught instanceof Error ? caught.message : String(caught), { cause: caught });
+        caught instanceof DeliveryError
+          ? caught
+          : new DeliveryError("transient", caught instanceof Error ? caught.message : String(caught), {
+              cause: caught,
+            });
     }
     if (taken) return { status: "taken" };
     // Recorded outside the try: if that fails, the row stays in flight and a retry marks it unknown.

@@ -25,7 +25,11 @@ export interface SendOptions {
  * that died before it is known never to have reached Telegram (without it, any attempt in
  * flight at a crash counts as possibly delivered).
  */
-export type DigestSender = ((chatId: number, digest: Digest, options: SendOptions) => Promise<{ messageId: number }>) & {
+export type DigestSender = ((
+  chatId: number,
+  digest: Digest,
+  options: SendOptions,
+) => Promise<{ messageId: number }>) & {
   readonly reportsHandOver?: boolean;
 };
 
@@ -55,7 +59,8 @@ export class TokenBucket {
     readonly perSecond: number,
     readonly capacity = 1,
   ) {
-    if (!(perSecond > 0) || !(capacity >= 1)) throw new RangeError("a token bucket needs a positive rate and a capacity of at least 1");
+    if (!(perSecond > 0) || !(capacity >= 1))
+      throw new RangeError("a token bucket needs a positive rate and a capacity of at least 1");
     this.tokens = capacity;
   }
 
@@ -162,7 +167,8 @@ export function createThrottle(options: ThrottleOptions): Throttle {
         if (globalWait > 0) await clock.sleep(globalWait);
         // Timers wake late by varying amounts, so evenly reserved slots can still bunch;
         // the window over actual send times makes "at most N in any window" hold regardless.
-        for (let wait = recent.waitMs(clock.now()); wait > 0; wait = recent.waitMs(clock.now())) await clock.sleep(wait);
+        for (let wait = recent.waitMs(clock.now()); wait > 0; wait = recent.waitMs(clock.now()))
+          await clock.sleep(wait);
         recent.record(clock.now());
         chat.lastSent = clock.now();
       } finally {
@@ -245,13 +251,19 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         if ((await hooks.onAttempt?.(attempts)) === false) return { status: "taken", attempts };
         let error: DeliveryError;
         try {
-          const { messageId } = await send(chatId, digest, hooks.onHandOver ? { language, onHandOver: hooks.onHandOver } : { language });
+          const { messageId } = await send(
+            chatId,
+            digest,
+            hooks.onHandOver ? { language, onHandOver: hooks.onHandOver } : { language },
+          );
           return { status: "sent", messageId, attempts };
         } catch (caught) {
           error =
             caught instanceof DeliveryError
               ? caught
-              : new DeliveryError("transient", caught instanceof Error ? caught.message : String(caught), { cause: caught });
+              : new DeliveryError("transient", caught instanceof Error ? caught.message : String(caught), {
+                  cause: caught,
+                });
         }
         const log = { chatId, themeId: digest.themeId, attempts, kind: error.kind, error: error.message };
         if (error.kind === "blocked") return { status: "blocked", error: error.message, attempts };
@@ -286,7 +298,11 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
 }
 
 /** Runs `worker` over `items` with at most `concurrency` running at once. */
-export async function runPool<T>(items: readonly T[], concurrency: number, worker: (item: T) => Promise<void>): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  worker: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
     while (next < items.length) await worker(items[next++]!);

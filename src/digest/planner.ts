@@ -109,17 +109,32 @@ export interface BatchPlan {
  * look at each one again (a due one as if claimed today, so tomorrow). Every subscription
  * of the batch gets a later `nextDueAt`, so a pass always moves on.
  */
-export function planBatch(batch: readonly ScheduledSubscription[], now: Date, themes: readonly Theme[], formatters = new ZoneFormatters()): BatchPlan {
+export function planBatch(
+  batch: readonly ScheduledSubscription[],
+  now: Date,
+  themes: readonly Theme[],
+  formatters = new ZoneFormatters(),
+): BatchPlan {
   const plan: BatchPlan = { due: [], nextDue: [], unknownThemes: [] };
   for (const sub of batch) {
     const zone = sub.timeZone;
-    const dueNow = isDue({ now, zone, time: sub.time, lastLocalDate: sub.lastLocalDate ?? undefined, since: new Date(sub.createdAt), formatters });
+    const dueNow = isDue({
+      now,
+      zone,
+      time: sub.time,
+      lastLocalDate: sub.lastLocalDate ?? undefined,
+      since: new Date(sub.createdAt),
+      formatters,
+    });
     const theme = themeForSubscription(sub.themeId, sub.themeQuery, themes);
     const localDate = localTime(now, zone, formatters).date;
     if (dueNow && theme) plan.due.push({ subscription: sub, theme, localDate });
     if (dueNow && !theme) plan.unknownThemes.push(sub);
     const lastLocalDate = dueNow ? localDate : (sub.lastLocalDate ?? undefined);
-    plan.nextDue.push({ subscriptionId: sub.id, nextDueAt: nextCheckAt({ now, zone, time: sub.time, lastLocalDate, formatters }).toISOString() });
+    plan.nextDue.push({
+      subscriptionId: sub.id,
+      nextDueAt: nextCheckAt({ now, zone, time: sub.time, lastLocalDate, formatters }).toISOString(),
+    });
   }
   return plan;
 }
@@ -163,7 +178,16 @@ export function createPlanner(options: PlannerOptions): Planner {
   };
 
   const runPass = async (): Promise<PlanReport> => {
-    const report: PlanReport = { leader: false, skipped: false, looked: 0, due: 0, claimed: 0, enqueued: 0, requeued: 0, batches: 0 };
+    const report: PlanReport = {
+      leader: false,
+      skipped: false,
+      looked: 0,
+      due: 0,
+      claimed: 0,
+      enqueued: 0,
+      requeued: 0,
+      batches: 0,
+    };
     const isLeader = await leader.acquire();
     if (isLeader !== wasLeader) logger.info(isLeader ? "elected digest planner" : "no longer the digest planner");
     const elected = isLeader && !wasLeader;
@@ -182,7 +206,10 @@ export function createPlanner(options: PlannerOptions): Planner {
       report.looked += batch.length;
       const plan = planBatch(batch, at, themes, formatters);
       for (const sub of plan.unknownThemes) {
-        logger.warn("subscription to a theme no longer in the catalogue", { subscriptionId: sub.id, themeId: sub.themeId });
+        logger.warn("subscription to a theme no longer in the catalogue", {
+          subscriptionId: sub.id,
+          themeId: sub.themeId,
+        });
       }
       report.due += plan.due.length;
       const composed: { claim: DeliveryClaim; job: Omit<DeliveryJob, "deliveryId">; digest: Digest }[] = [];
@@ -227,7 +254,17 @@ export function createPlanner(options: PlannerOptions): Planner {
 
   const planner: Planner = {
     async tick() {
-      if (running) return { leader: wasLeader, skipped: true, looked: 0, due: 0, claimed: 0, enqueued: 0, requeued: 0, batches: 0 };
+      if (running)
+        return {
+          leader: wasLeader,
+          skipped: true,
+          looked: 0,
+          due: 0,
+          claimed: 0,
+          enqueued: 0,
+          requeued: 0,
+          batches: 0,
+        };
       running = runPass();
       try {
         return await running;

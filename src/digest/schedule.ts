@@ -61,7 +61,11 @@ export class ZoneFormatters {
 export function localTime(now: Date, zone: string, formatters: ZoneFormatters = new ZoneFormatters()): LocalTime {
   const parts = formatters.get(zone).formatToParts(now);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "00";
-  return { date: `${get("year")}-${get("month")}-${get("day")}`, hour: Number(get("hour")), minute: Number(get("minute")) };
+  return {
+    date: `${get("year")}-${get("month")}-${get("day")}`,
+    hour: Number(get("hour")),
+    minute: Number(get("minute")),
+  };
 }
 
 /** Inputs of {@link isDue}. */
@@ -112,7 +116,13 @@ const MIN_RECHECK_MS = 60_000;
  * between now and then can only make it look early: the offset is taken both now and at
  * the guess, and the earlier result wins. At least a minute ahead.
  */
-export function nextCheckAt({ now, zone, time, lastLocalDate, formatters = new ZoneFormatters() }: Omit<DueInput, "since">): Date {
+export function nextCheckAt({
+  now,
+  zone,
+  time,
+  lastLocalDate,
+  formatters = new ZoneFormatters(),
+}: Omit<DueInput, "since">): Date {
   const local = localTime(now, zone, formatters);
   const at = parseTimeOfDay(time);
   const today = lastLocalDate === undefined || lastLocalDate < local.date;

@@ -212,7 +212,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const subscriber = await store.getSubscriberById(orphan.subscriberId);
       if (orphan.inFlight && !orphan.awaitingHandOver) {
         const handedOver = orphan.handedOverAt === null ? "" : ` (handed to the HTTP client at ${orphan.handedOverAt})`;
-        await store.markFinished(orphan.id, "unknown", `interrupted while Telegram handled the request${handedOver}; not resent to avoid a duplicate`);
+        await store.markFinished(
+          orphan.id,
+          "unknown",
+          `interrupted while Telegram handled the request${handedOver}; not resent to avoid a duplicate`,
+        );
         report.unknown += 1;
       } else if (!subscriber?.active || orphan.payload === null) {
         await store.markFinished(orphan.id, "failed", "subscriber inactive when resuming after a restart");
@@ -221,26 +225,54 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         await store.markFinished(orphan.id, "failed", "expired: the process was down for the rest of that local day");
         report.failed += 1;
       } else {
-        jobs.push({ delivery: orphan, chatId: subscriber.chatId, language: subscriber.language, digest: JSON.parse(orphan.payload) as Digest });
+        jobs.push({
+          delivery: orphan,
+          chatId: subscriber.chatId,
+          language: subscriber.language,
+          digest: JSON.parse(orphan.payload) as Digest,
+        });
         report.resumed += 1;
       }
     }
-    if (jobs.length || report.unknown) logger.warn("resuming digests of a previous run", { resumed: jobs.length, unknown: report.unknown });
+    if (jobs.length || report.unknown)
+      logger.warn("resuming digests of a previous run", { resumed: jobs.length, unknown: report.unknown });
     return jobs;
   };
 
   const runTick = async (): Promise<TickReport> => {
     const at = now();
-    const report: TickReport = { skipped: false, due: 0, claimed: 0, sent: 0, failed: 0, blocked: 0, resumed: 0, unknown: 0 };
+    const report: TickReport = {
+      skipped: false,
+      due: 0,
+      claimed: 0,
+      sent: 0,
+      failed: 0,
+      blocked: 0,
+      resumed: 0,
+      unknown: 0,
+    };
     const resumed = await recoverOrphans(at, report);
 
     const claims: { claim: DeliveryClaim; chatId: number; language: Language; digest: Digest }[] = [];
     for (const sub of await store.listScheduled()) {
       const since = new Date(sub.createdAt);
-      if (!isDue({ now: at, zone: sub.timeZone, time: sub.time, lastLocalDate: sub.lastLocalDate ?? undefined, since, formatters })) continue;
+      if (
+        !isDue({
+          now: at,
+          zone: sub.timeZone,
+          time: sub.time,
+          lastLocalDate: sub.lastLocalDate ?? undefined,
+          since,
+          formatters,
+        })
+      )
+        continue;
       const theme = themeForSubscription(sub.themeId, sub.themeQuery, themes);
       if (!theme) {
-        logger.warn("subscription to a theme no longer in the catalogue", { subscriptionId: sub.id, themeId: sub.themeId });
+        logger.warn("subscription to a theme no longer in the catalogue", {
+          subscriptionId: sub.id,
+          themeId: sub.themeId,
+        });
         continue;
       }
       const local = localTime(at, sub.timeZone, formatters);
@@ -328,7 +360,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const delivery = await store.getDelivery(deliveryId);
       if (delivery?.status !== "unknown" || delivery.payload === null) return { status: "not-unknown" };
       const subscriber = await store.getSubscriberById(delivery.subscriberId);
-      if (!subscriber || !(await store.reopenUnknown(delivery.id, runId, delivery.payload))) return { status: "not-unknown" };
+      if (!subscriber || !(await store.reopenUnknown(delivery.id, runId, delivery.payload)))
+        return { status: "not-unknown" };
       const digest = JSON.parse(delivery.payload) as Digest;
       const outcome = await deliver({ delivery, chatId: subscriber.chatId, language: subscriber.language, digest });
       return outcome ?? { status: "failed", error: "could not record the delivery", attempts: 0 };

@@ -141,7 +141,9 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
   const notSubscribed = async (text: string, subscriber: Subscriber) => {
     const mine = await views(subscriber);
     const zhList = mine.length ? `你订阅的主题：${mine.map((v) => v.name.zh).join("、")}` : "你还没有订阅任何主题";
-    const enList = mine.length ? `your themes: ${mine.map((v) => v.name.en).join(", ")}` : "you have no subscriptions yet";
+    const enList = mine.length
+      ? `your themes: ${mine.map((v) => v.name.en).join(", ")}`
+      : "you have no subscriptions yet";
     return new DigestInputError("not-subscribed", {
       zh: `没有订阅“${text.trim()}”；${zhList}。`,
       en: `Not subscribed to “${text.trim()}”; ${enList}.`,

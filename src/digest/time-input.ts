@@ -97,7 +97,8 @@ function readTime(input: string): TimeOfDay | undefined {
   const minute = half ? 30 : quarter ? 15 : threeQuarters ? 45 : readNumber(minuteText ?? colonMinutes ?? "0");
   if (hour === undefined || minute === undefined) return undefined;
   if (period !== undefined) {
-    if (hour > 12) return hour <= 23 && new RegExp(`^(?:${AFTERNOON})$`, "u").test(period) ? { hour, minute } : undefined;
+    if (hour > 12)
+      return hour <= 23 && new RegExp(`^(?:${AFTERNOON})$`, "u").test(period) ? { hour, minute } : undefined;
     const afternoon = new RegExp(`^(?:${AFTERNOON})$`, "u").test(period);
     // 中午12点 is noon, 晚上12点 and 凌晨12点 are midnight, 中午1点 is 13:00.
     if (period === "中午") hour = hour === 12 ? 12 : hour + (hour <= 2 ? 12 : 0);
@@ -110,7 +111,8 @@ function readTime(input: string): TimeOfDay | undefined {
 /** 0–59 written in digits or Chinese numerals (八, 十二, 二十, 三十五, 两). */
 function readNumber(text: string): number | undefined {
   if (/^\d+$/u.test(text)) return Number(text);
-  const digit = (c: string) => ({ 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 })[c];
+  const digit = (c: string) =>
+    ({ 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 })[c];
   const chars = [...text];
   const ten = chars.indexOf("十");
   if (ten === -1) return chars.length === 1 ? digit(chars[0]!) : undefined;

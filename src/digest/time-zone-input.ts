@@ -65,7 +65,8 @@ export function resolveTimeZone(input: string): ZoneMatch {
 /** An IANA name in its canonical spelling ("asia/shanghai" → "Asia/Shanghai"), or undefined. */
 function canonicalZone(name: string): string | undefined {
   // Offsets such as "+08:00" are not zones (they ignore DST); they are read by offsetZone.
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/u.test(name) || !name.includes("/")) return name.toUpperCase() === "UTC" ? "UTC" : undefined;
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/u.test(name) || !name.includes("/"))
+    return name.toUpperCase() === "UTC" ? "UTC" : undefined;
   try {
     return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
   } catch {
@@ -125,7 +126,8 @@ function buildIndex(): PlaceIndex {
     addCity(row.city, timeZone, row.pop);
     addCity(row.city_ascii, timeZone, row.pop);
     const country = byCountry.get(row.iso2);
-    if (country === undefined) byCountry.set(row.iso2, { zones: new Set([timeZone]), top: { ...row, timezone: timeZone } });
+    if (country === undefined)
+      byCountry.set(row.iso2, { zones: new Set([timeZone]), top: { ...row, timezone: timeZone } });
     else {
       country.zones.add(timeZone);
       if (row.pop > country.top.pop) country.top = { ...row, timezone: timeZone };
@@ -168,7 +170,8 @@ function buildIndex(): PlaceIndex {
       for (const [childCode, name] of Object.entries(code === "86" ? provinces : names)) {
         if (/^(71|81|82)/u.test(childCode) || name === "市辖区") continue;
         const key = placeKey(name);
-        if (key !== "" && !cities.has(key) && !countries.has(key)) cities.set(key, { timeZone: china, place: name, pop: 0 });
+        if (key !== "" && !cities.has(key) && !countries.has(key))
+          cities.set(key, { timeZone: china, place: name, pop: 0 });
       }
     }
   }

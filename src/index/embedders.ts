@@ -15,12 +15,23 @@ export function localEmbedderFactory(segmenter: Segmenter, dimensions = 1024): E
       return { embeddings, state: embeddings.toJSON() };
     },
     createSegmented(segmented) {
-      const embeddings = LocalEmbeddings.fitIds(segmenter, segmented.names, { length: segmented.length, at: segmented.features }, dimensions);
-      return { embeddings, state: embeddings.toJSON(), embed: (i) => embeddings.embedIds(segmented.features(i), segmented.names) };
+      const embeddings = LocalEmbeddings.fitIds(
+        segmenter,
+        segmented.names,
+        { length: segmented.length, at: segmented.features },
+        dimensions,
+      );
+      return {
+        embeddings,
+        state: embeddings.toJSON(),
+        embed: (i) => embeddings.embedIds(segmented.features(i), segmented.names),
+      };
     },
     restore(state) {
       if (!state || typeof state !== "object" || !("df" in state)) {
-        throw new IndexError("The local embedder's state is missing from the index. Run `npm run ingest` to rebuild it.");
+        throw new IndexError(
+          "The local embedder's state is missing from the index. Run `npm run ingest` to rebuild it.",
+        );
       }
       return new LocalEmbeddings(segmenter, state as LocalEmbeddingsState);
     },

@@ -88,7 +88,12 @@ export function createLiveIndex<T>(options: LiveIndexOptions<T>): LiveIndex<T> {
       const previous = current;
       current = { build, value, leases: 0 };
       held.add(current);
-      logger.info("switched to a new index build", { build, previous: previous.build, ms: now().getTime() - started, in_flight: previous.leases });
+      logger.info("switched to a new index build", {
+        build,
+        previous: previous.build,
+        ms: now().getTime() - started,
+        in_flight: previous.leases,
+      });
       if (previous.leases === 0) release(previous);
     } catch (error) {
       failed = build;
@@ -161,10 +166,18 @@ export function watchIndexPointer(dir: string, changed: () => void, logger: Logg
     const watcher = watch(dir, { persistent: false }, (_event, file) => {
       if (file === null || file === "CURRENT") changed();
     });
-    watcher.on("error", (error) => logger.warn("stopped watching the index folder; new builds are noticed before requests", { dir, error: error.message }));
+    watcher.on("error", (error) =>
+      logger.warn("stopped watching the index folder; new builds are noticed before requests", {
+        dir,
+        error: error.message,
+      }),
+    );
     return () => watcher.close();
   } catch (error) {
-    logger.warn("cannot watch the index folder; new builds are noticed before requests", { dir, error: error instanceof Error ? error.message : String(error) });
+    logger.warn("cannot watch the index folder; new builds are noticed before requests", {
+      dir,
+      error: error instanceof Error ? error.message : String(error),
+    });
     return () => undefined;
   }
 }

@@ -48,7 +48,12 @@ export class LocalEmbeddings extends Embeddings {
    * Learns document frequencies from features segmented once at ingest (see `features`): ids into
    * `names`, one list per chunk. Gives the same embedder as `fit` on the texts.
    */
-  static fitIds(segmenter: Segmenter, names: readonly string[], documents: { length: number; at(i: number): Uint32Array }, dimensions = 1024): LocalEmbeddings {
+  static fitIds(
+    segmenter: Segmenter,
+    names: readonly string[],
+    documents: { length: number; at(i: number): Uint32Array },
+    dimensions = 1024,
+  ): LocalEmbeddings {
     const counts = new Uint32Array(names.length);
     const seen = new Uint32Array(names.length);
     for (let d = 0; d < documents.length; d++) {

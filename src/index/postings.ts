@@ -97,7 +97,10 @@ export function buildPostingsFromIds(documents: readonly Uint32Array[], names: r
  * arrays, each 4-byte aligned so they can be viewed in place on load.
  */
 export function encodePostings(p: Postings): Buffer {
-  const header = Buffer.from(JSON.stringify({ terms: p.terms, docs: p.lengths.length, postings: p.docs.length }), "utf8");
+  const header = Buffer.from(
+    JSON.stringify({ terms: p.terms, docs: p.lengths.length, postings: p.docs.length }),
+    "utf8",
+  );
   const pad = (x: number) => (4 - (x % 4)) % 4;
   const headerBytes = 4 + header.length + pad(4 + header.length);
   const parts = [p.offsets, p.docs, p.lengths, p.tfs].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
@@ -115,13 +118,21 @@ export function encodePostings(p: Postings): Buffer {
 /** Reads what `encodePostings` wrote. @throws Error when the data is truncated or malformed. */
 export function decodePostings(data: Buffer): Postings {
   const headerLength = data.readUInt32LE(0);
-  const header = JSON.parse(data.subarray(4, 4 + headerLength).toString("utf8")) as { terms: string[]; docs: number; postings: number };
+  const header = JSON.parse(data.subarray(4, 4 + headerLength).toString("utf8")) as {
+    terms: string[];
+    docs: number;
+    postings: number;
+  };
   const pad = (x: number) => (4 - (x % 4)) % 4;
   // A fresh copy gives aligned, independent arrays (the file buffer can be collected).
   const bytes = new Uint8Array(data.length);
   bytes.set(data);
   let at = 4 + headerLength + pad(4 + headerLength);
-  const take = <T>(make: (buffer: ArrayBuffer, offset: number, length: number) => T, count: number, size: number): T => {
+  const take = <T>(
+    make: (buffer: ArrayBuffer, offset: number, length: number) => T,
+    count: number,
+    size: number,
+  ): T => {
     if (at + count * size > bytes.length) throw new Error("postings file is truncated");
     const view = make(bytes.buffer, at, count);
     at += count * size + pad(count * size);

@@ -59,4 +59,16 @@ export function charBigrams(text: string): string[] {
  * names as used in the reports and recurring programme names. General, not
  * tied to any one report.
  */
-const DOMAIN_WORDS = ["长三角", "三省一市", "一体化", "示范区", "科创", "新质生产力", "都市圈", "同城化", "高层论坛", "座谈会", "主要领导"];
+const DOMAIN_WORDS = [
+  "长三角",
+  "三省一市",
+  "一体化",
+  "示范区",
+  "科创",
+  "新质生产力",
+  "都市圈",
+  "同城化",
+  "高层论坛",
+  "座谈会",
+  "主要领导",
+];

@@ -10,7 +10,17 @@
  *   postings-bigrams.bin BM25 postings over character bigrams } read at start instead of re-segmenting
  *   + named artefacts    whatever the caller derives at ingest (the parsed corpus, person names…)
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, statfsSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  statfsSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import hnswlib from "hnswlib-node";
@@ -81,7 +91,11 @@ export interface EmbedderFactory {
   /** Creates the embedder for these chunks (a local one learns from them) and the state to save. */
   create(chunks: readonly Chunk[]): Promise<{ embeddings: EmbeddingsInterface; state: unknown }>;
   /** Optional, for embedders that read segmented text (the local one): learns from and embeds the ingest's segmentation, so no chunk is segmented twice. */
-  createSegmented?(segmented: SegmentedChunks): { embeddings: EmbeddingsInterface; state: unknown; embed(i: number): Float32Array };
+  createSegmented?(segmented: SegmentedChunks): {
+    embeddings: EmbeddingsInterface;
+    state: unknown;
+    embed(i: number): Float32Array;
+  };
   /** Rebuilds the embedder from the saved state. */
   restore(state: unknown): EmbeddingsInterface;
 }
@@ -108,7 +122,9 @@ export function readIndexManifest(dir: string, build = readIndexPointer(dir)): I
   const path = join(dir, build, FILES.manifest);
   if (!existsSync(path)) throw incomplete(dir, FILES.manifest);
   try {
-    const manifest = JSON.parse(readFileSync(path, "utf8")) as Omit<IndexManifest, "artefacts"> & { artefacts?: string[] };
+    const manifest = JSON.parse(readFileSync(path, "utf8")) as Omit<IndexManifest, "artefacts"> & {
+      artefacts?: string[];
+    };
     return { ...manifest, artefacts: manifest.artefacts ?? [] };
   } catch (err) {
     throw new IndexError(`${path} is unreadable. Run \`npm run ingest\` to rebuild the index.`, { cause: err });
@@ -144,7 +160,8 @@ export async function buildIndex(options: {
     throw diskFullOr(err, dir, 0);
   }
   const segmented = segment(chunks, options.segmenter ?? createSegmenter());
-  const artefacts = typeof options.artefacts === "function" ? options.artefacts(segmented.words) : (options.artefacts ?? {});
+  const artefacts =
+    typeof options.artefacts === "function" ? options.artefacts(segmented.words) : (options.artefacts ?? {});
   const textBytes = chunks.reduce((s, c) => s + c.text.length * 3, 0);
   const estimate = (dimensions: number) => n * (dimensions * 4 + 8 * HNSW.m + 64) + textBytes * 4;
   // Fail before the long embedding step when the disk clearly cannot hold the result.
@@ -162,7 +179,8 @@ export async function buildIndex(options: {
       hnsw = new HierarchicalNSW("cosine", vector.length);
       hnsw.initIndex({ maxElements: Math.max(1, n), m: HNSW.m, efConstruction: HNSW.efConstruction, randomSeed: 100 });
     }
-    if (vector.length !== hnsw.getNumDimensions()) throw new IndexError("The embedder returned vectors of different lengths; check the embedding model.");
+    if (vector.length !== hnsw.getNumDimensions())
+      throw new IndexError("The embedder returned vectors of different lengths; check the embedding model.");
     hnsw.addPoint(Array.isArray(vector) ? (vector as number[]) : Array.from(vector), label);
   };
   if (factory.createSegmented) {
@@ -177,14 +195,18 @@ export async function buildIndex(options: {
     for (let i = 0; i < n; i += batchSize) {
       const batch = await embeddings.embedDocuments(chunks.slice(i, i + batchSize).map((c) => embedText(c)));
       if (batch.length !== Math.min(batchSize, n - i)) {
-        throw new IndexError(`The embedder returned ${batch.length} vectors for ${Math.min(batchSize, n - i)} chunks; check the embedding model.`);
+        throw new IndexError(
+          `The embedder returned ${batch.length} vectors for ${Math.min(batchSize, n - i)} chunks; check the embedding model.`,
+        );
       }
       batch.forEach((v, j) => add(v, i + j));
       onProgress?.(Math.min(i + batchSize, n), n);
     }
   }
   if (!hnsw || hnsw.getCurrentCount() !== n || !n) {
-    throw new IndexError(`The embedder returned ${hnsw?.getCurrentCount() ?? 0} vectors for ${n} chunks; check the embedding model.`);
+    throw new IndexError(
+      `The embedder returned ${hnsw?.getCurrentCount() ?? 0} vectors for ${n} chunks; check the embedding model.`,
+    );
   }
   const dimensions = hnsw.getNumDimensions();
   const postings = { words: segmented.words, bigrams: segmented.bigrams };
@@ -197,7 +219,8 @@ export async function buildIndex(options: {
     artefacts: Object.keys(artefacts).sort(),
   };
   for (const name of manifest.artefacts) {
-    if (Object.values(FILES).includes(name as never) || name === POINTER || name.includes("/")) throw new Error(`artefact name ${name} is reserved or not a plain file name`);
+    if (Object.values(FILES).includes(name as never) || name === POINTER || name.includes("/"))
+      throw new Error(`artefact name ${name} is reserved or not a plain file name`);
   }
 
   const build = `build-${now().getTime().toString(36)}-${process.pid}`;
@@ -207,7 +230,10 @@ export async function buildIndex(options: {
     [FILES.embedder, encodeText(JSON.stringify(state ?? null))],
     [FILES.words, encodePostings(postings.words)],
     [FILES.bigrams, encodePostings(postings.bigrams)],
-    ...Object.entries(artefacts).map(([file, data]): [string, Uint8Array] => [file, typeof data === "string" ? encodeText(data) : data]),
+    ...Object.entries(artefacts).map(([file, data]): [string, Uint8Array] => [
+      file,
+      typeof data === "string" ? encodeText(data) : data,
+    ]),
   ];
   const needed = estimate(dimensions) + files.reduce((s, [, data]) => s + Buffer.byteLength(data), 0);
   try {
@@ -230,7 +256,14 @@ export async function buildIndex(options: {
     throw diskFullOr(err, dir, needed);
   }
   removeOldBuilds(dir, build, now().getTime());
-  return wrap(manifest, [...chunks], embeddings, hnsw, postings, new Map(Object.entries(artefacts).map(([k, v]) => [k, Buffer.from(v)])));
+  return wrap(
+    manifest,
+    [...chunks],
+    embeddings,
+    hnsw,
+    postings,
+    new Map(Object.entries(artefacts).map(([k, v]) => [k, Buffer.from(v)])),
+  );
 }
 
 /**
@@ -252,7 +285,11 @@ export function loadIndex(dir: string, factory: EmbedderFactory, buildName = rea
  * 58 MB at 13,616 chunks), so the caller's own start-up work overlaps it. Search only after `ready`.
  * @throws IndexError at once for a missing or unreadable file, or from `ready` for a damaged vectors file.
  */
-export function openIndex(dir: string, factory: EmbedderFactory, buildName = readIndexPointer(dir)): { index: LoadedIndex; ready: Promise<void> } {
+export function openIndex(
+  dir: string,
+  factory: EmbedderFactory,
+  buildName = readIndexPointer(dir),
+): { index: LoadedIndex; ready: Promise<void> } {
   let reading: Promise<unknown> = Promise.resolve();
   const { index, check } = readBuild(dir, factory, buildName, (hnsw, path) => {
     reading = hnsw.readIndex(path);
@@ -276,7 +313,8 @@ function readBuild(
   const manifest = readIndexManifest(dir, buildName);
   if (!manifest || !buildName) throw new IndexError(`No index in ${dir}. Run \`npm run ingest\` to build it.`);
   const build = join(dir, buildName);
-  for (const file of [...Object.values(FILES), ...manifest.artefacts]) if (!existsSync(join(build, file))) throw incomplete(dir, file);
+  for (const file of [...Object.values(FILES), ...manifest.artefacts])
+    if (!existsSync(join(build, file))) throw incomplete(dir, file);
   try {
     const hnsw = new HierarchicalNSW("cosine", manifest.embedder.dimensions);
     readVectors(hnsw, join(build, FILES.vectors));
@@ -285,8 +323,12 @@ function readBuild(
     const check = () => {
       if (hnsw.getCurrentCount() !== chunks.length) throw new Error("vector count differs from chunk count");
     };
-    const postings = { words: decodePostings(readFileSync(join(build, FILES.words))), bigrams: decodePostings(readFileSync(join(build, FILES.bigrams))) };
-    if (postings.words.lengths.length !== chunks.length || postings.bigrams.lengths.length !== chunks.length) throw new Error("postings differ from the chunks");
+    const postings = {
+      words: decodePostings(readFileSync(join(build, FILES.words))),
+      bigrams: decodePostings(readFileSync(join(build, FILES.bigrams))),
+    };
+    if (postings.words.lengths.length !== chunks.length || postings.bigrams.lengths.length !== chunks.length)
+      throw new Error("postings differ from the chunks");
     const artefacts = new Map(manifest.artefacts.map((file) => [file, readFileSync(join(build, file))]));
     const index = wrap(manifest, chunks, factory.restore(state), hnsw, postings, artefacts);
     return { index, check };
@@ -296,7 +338,10 @@ function readBuild(
 }
 
 function damaged(dir: string, err: unknown): IndexError {
-  return new IndexError(`The index in ${dir} is damaged (${(err as Error).message}). Run \`npm run ingest\` to rebuild it.`, { cause: err });
+  return new IndexError(
+    `The index in ${dir} is damaged (${(err as Error).message}). Run \`npm run ingest\` to rebuild it.`,
+    { cause: err },
+  );
 }
 
 /** An artefact of the live build (see `artefacts` of {@link buildIndex}), parsed as JSON; undefined when absent or unreadable. */
@@ -399,7 +444,8 @@ function checkSpace(dir: string, min: number, needed = min): void {
   } catch {
     return;
   }
-  if (free < min) throw Object.assign(new Error(`ENOSPC: ${free} bytes free, ${needed} needed`), { code: "ENOSPC", needed });
+  if (free < min)
+    throw Object.assign(new Error(`ENOSPC: ${free} bytes free, ${needed} needed`), { code: "ENOSPC", needed });
 }
 
 /** A full disk (or quota) becomes one line that names the folder and the space needed; anything else passes through. */

@@ -61,7 +61,8 @@ export interface Knowledge {
 }
 
 /** Words that end a post ("…委书记", "…省长", "…董事长"); longest first so 副秘书长 wins over 秘书长. */
-const POST_END = /(副秘书长|秘书长|副书记|书记|副省长|省长|副市长|市长|副主任|主任|总理|副主席|主席|常委|部长|副校长|校长|董事长|会长|局长|厅长)$/u;
+const POST_END =
+  /(副秘书长|秘书长|副书记|书记|副省长|省长|副市长|市长|副主任|主任|总理|副主席|主席|常委|部长|副校长|校长|董事长|会长|局长|厅长)$/u;
 const POST_WORDS = POST_END.source.slice(1, -2).split("|");
 const DATE = /\d{1,2}月\d{1,2}日(?:(?:至|—|－|-)(?:\d{1,2}月)?\d{1,2}日)?/u;
 const DAY_ONLY = /^(\d{1,2})日(上午|下午)?[，,]/u;
@@ -71,7 +72,11 @@ const PLACE = /在(\p{Script=Han}{2,10}?)(?:主持)?(?:举行|召开|举办)/u;
  * Extracts the knowledge layer from the chunks of a corpus.
  * @param people person names the corpus yields (corpus/names.ts), so a post is read only before a known name
  */
-export function extractKnowledge(meetings: readonly Meeting[], chunks: readonly Chunk[], people: readonly string[]): Knowledge {
+export function extractKnowledge(
+  meetings: readonly Meeting[],
+  chunks: readonly Chunk[],
+  people: readonly string[],
+): Knowledge {
   const names = [...new Set(people)].sort((a, b) => b.length - a.length);
   const namePattern = names.length ? new RegExp(names.map(escapeRegExp).join("|"), "gu") : undefined;
   const regions = regionNames(meetings);
@@ -82,7 +87,9 @@ export function extractKnowledge(meetings: readonly Meeting[], chunks: readonly 
     if (own) own.push(chunk);
     else byMeeting.set(chunk.meetingId, [chunk]);
   }
-  return knowledgeFrom(meetings.map((meeting) => extractMeeting(meeting, byMeeting.get(meeting.id) ?? [], namePattern, regions)));
+  return knowledgeFrom(
+    meetings.map((meeting) => extractMeeting(meeting, byMeeting.get(meeting.id) ?? [], namePattern, regions)),
+  );
 }
 
 /**
@@ -91,11 +98,18 @@ export function extractKnowledge(meetings: readonly Meeting[], chunks: readonly 
  */
 export function knowledgeFrom(facts: MeetingFacts[]): Knowledge {
   const postWords = new Set<string>();
-  for (const m of facts) for (const p of m.posts) for (const w of POST_WORDS) if (p.post.endsWith(w) || p.post.includes(`${w}、`)) postWords.add(w);
+  for (const m of facts)
+    for (const p of m.posts)
+      for (const w of POST_WORDS) if (p.post.endsWith(w) || p.post.includes(`${w}、`)) postWords.add(w);
   return { meetings: facts, people: new Set(facts.flatMap((m) => m.posts.map((p) => p.person))), postWords };
 }
 
-function extractMeeting(meeting: Meeting, chunks: readonly Chunk[], namePattern: RegExp | undefined, regions: readonly string[]): MeetingFacts {
+function extractMeeting(
+  meeting: Meeting,
+  chunks: readonly Chunk[],
+  namePattern: RegExp | undefined,
+  regions: readonly string[],
+): MeetingFacts {
   const facts: MeetingFacts = { meetingId: meeting.id, events: [], documents: [], chairs: [], posts: [] };
   const seenDocs = new Set<string>();
   for (const chunk of chunks) {
@@ -113,9 +127,17 @@ function extractMeeting(meeting: Meeting, chunks: readonly Chunk[], namePattern:
         facts.documents.push({ title, chunkId: chunk.id });
       }
     }
-    const next = /(?:会议)?确定[，,]?\s*((\d{4})年度\p{Script=Han}{0,20}?(?:座谈会|会议))在(\p{Script=Han}{2,8}?)(?:召开|举行|举办)/u.exec(text);
+    const next =
+      /(?:会议)?确定[，,]?\s*((\d{4})年度\p{Script=Han}{0,20}?(?:座谈会|会议))在(\p{Script=Han}{2,8}?)(?:召开|举行|举办)/u.exec(
+        text,
+      );
     if (next && !facts.nextHost && Number(next[2]) !== meeting.year) {
-      facts.nextHost = { year: Number(next[2]), place: next[3]!, clause: trimClause(text, next.index, next.index + next[0].length), chunkId: chunk.id };
+      facts.nextHost = {
+        year: Number(next[2]),
+        place: next[3]!,
+        clause: trimClause(text, next.index, next.index + next[0].length),
+        chunkId: chunk.id,
+      };
     }
     if (namePattern) {
       collectPosts(facts, chunk, namePattern, regions);
@@ -132,7 +154,11 @@ function collectEvent(facts: MeetingFacts, chunk: Chunk, meeting: Meeting): void
   const date = DATE.exec(head)?.[0] ?? (DAY_ONLY.exec(head) ? `${DAY_ONLY.exec(head)![1]}日` : undefined);
   const place = PLACE.exec(head)?.[1];
   if (!date) return;
-  const event: EventFact["event"] = /成果发布会|发布会/u.test(head) ? "results" : chunk.articleKind === "forum" || /论坛/u.test(head) ? "forum" : "meeting";
+  const event: EventFact["event"] = /成果发布会|发布会/u.test(head)
+    ? "results"
+    : chunk.articleKind === "forum" || /论坛/u.test(head)
+      ? "forum"
+      : "meeting";
   if (event !== "results" && !place) return;
   if (event === "meeting" && !head.includes(meeting.title) && !/座谈会|会议/u.test(head)) return;
   if (facts.events.some((e) => e.event === event)) return;

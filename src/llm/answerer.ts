@@ -124,7 +124,12 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
   const jsonMode = options.jsonMode ?? true;
 
   /** Calls the model (streaming when `onPartial` is given) with bounded retries; returns the reply text. */
-  async function complete(messages: BaseMessage[], signal: AbortSignal, deadline: number, onPartial?: (text: string) => void): Promise<string> {
+  async function complete(
+    messages: BaseMessage[],
+    signal: AbortSignal,
+    deadline: number,
+    onPartial?: (text: string) => void,
+  ): Promise<string> {
     const callOptions: BaseChatModelCallOptions & { response_format?: { type: "json_object" } } = {
       signal,
       ...(jsonMode ? { response_format: { type: "json_object" } } : {}),
@@ -162,7 +167,11 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
   }
 
   /** Step 1: the standalone question. */
-  async function standaloneQuestion(question: string, history: readonly Turn[], signal: AbortSignal): Promise<{ text: string; by: "model" | "heuristic" }> {
+  async function standaloneQuestion(
+    question: string,
+    history: readonly Turn[],
+    signal: AbortSignal,
+  ): Promise<{ text: string; by: "model" | "heuristic" }> {
     const budget = AbortSignal.any([signal, AbortSignal.timeout(rewriteTimeoutMs)]);
     try {
       return { text: await rewriteWithModel(model, history, question, budget), by: "model" };
@@ -174,7 +183,13 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
   }
 
   /** Steps 1–4; `state` keeps the standalone question for the fallback even if this throws. */
-  async function generate(question: string, ask: AskOptions, signal: AbortSignal, deadline: number, state: { standalone: string }): Promise<Outcome> {
+  async function generate(
+    question: string,
+    ask: AskOptions,
+    signal: AbortSignal,
+    deadline: number,
+    state: { standalone: string },
+  ): Promise<Outcome> {
     const history = ask.history ?? [];
     if (history.length) {
       const rewritten = await standaloneQuestion(question, history, signal);
@@ -197,7 +212,11 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
     let verdict = judge(reply, sources);
     if (!verdict.ok && verdict.reason !== "declined") {
       logger.info("model reply rejected, asking once more", { reason: verdict.reason });
-      reply = await complete(buildCorrectionMessages(messages, reply, verdict.problem, chunks.length), signal, deadline);
+      reply = await complete(
+        buildCorrectionMessages(messages, reply, verdict.problem, chunks.length),
+        signal,
+        deadline,
+      );
       verdict = judge(reply, sources);
     }
     if (!verdict.ok) return { kind: "fallback", reason: verdict.reason };
@@ -205,21 +224,38 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
       const chunk = chunks[n - 1];
       return chunk ? [toCitation(i + 1, chunk, options.meetings)] : [];
     });
-    return { kind: "answer", answer: { question: state.standalone, answered: true, answer: verdict.answer, citations, retrieved, path: "llm", language } };
+    return {
+      kind: "answer",
+      answer: {
+        question: state.standalone,
+        answered: true,
+        answer: verdict.answer,
+        citations,
+        retrieved,
+        path: "llm",
+        language,
+      },
+    };
   }
 
   /** Step 4: parses and checks one reply; on failure says why, for the log and for the corrective message. */
   function judge(reply: string, sources: readonly string[]): Verdict {
     const parsed = parseModelReply(reply);
     if (!parsed.ok) {
-      const problem = parsed.reason === "malformed-json" ? "it was not a JSON object" : `the JSON had the wrong fields (${parsed.detail})`;
+      const problem =
+        parsed.reason === "malformed-json"
+          ? "it was not a JSON object"
+          : `the JSON had the wrong fields (${parsed.detail})`;
       return { ok: false, reason: parsed.reason, problem };
     }
     // The model says the paragraphs don't answer it; the fallback decides and words refusals.
     if (!parsed.reply.answered) return { ok: false, reason: "declined", problem: "declined" };
     const checked = checkAnswer(parsed.reply.answer, parsed.reply.citations, sources);
     if (checked.dropped.length || checked.flagged.length) {
-      logger.warn("model answer had bad citations or unsupported claims", { dropped: checked.dropped, flagged: checked.flagged });
+      logger.warn("model answer had bad citations or unsupported claims", {
+        dropped: checked.dropped,
+        flagged: checked.flagged,
+      });
     }
     if (checked.ok) return { ok: true, answer: checked.answer, cited: checked.cited };
     return { ok: false, reason: checked.reason, problem: PROBLEMS[checked.reason] };
@@ -239,7 +275,10 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
       let reason: FallbackReason;
       try {
         // Race the pipeline against the signal, so a call that ignores the abort cannot hold the answer back.
-        const outcome = await untilAborted(generate(question, ask, controller.signal, deadline, state), controller.signal);
+        const outcome = await untilAborted(
+          generate(question, ask, controller.signal, deadline, state),
+          controller.signal,
+        );
         if (outcome.kind === "answer") {
           logger.info("answered", { path: "llm", ms: now() - started, citations: outcome.answer.citations.length });
           return outcome.answer;

@@ -11,7 +11,12 @@ import { buildRewriteMessages } from "./prompt.js";
  * Asks the model for the standalone question.
  * @throws when the call fails or the reply is unusable (empty, multi-paragraph, far longer than the context).
  */
-export async function rewriteWithModel(model: BaseChatModel, history: readonly Turn[], question: string, signal: AbortSignal): Promise<string> {
+export async function rewriteWithModel(
+  model: BaseChatModel,
+  history: readonly Turn[],
+  question: string,
+  signal: AbortSignal,
+): Promise<string> {
   const reply = await model.invoke(buildRewriteMessages(history, question), { signal });
   const line = reply.text
     .trim()

@@ -20,7 +20,9 @@ export const ModelReplySchema = z.object({
 export type ModelReply = z.infer<typeof ModelReplySchema>;
 
 /** Result of {@link parseModelReply}. */
-export type ParseResult = { ok: true; reply: ModelReply } | { ok: false; reason: "malformed-json" | "invalid-shape"; detail: string };
+export type ParseResult =
+  | { ok: true; reply: ModelReply }
+  | { ok: false; reason: "malformed-json" | "invalid-shape"; detail: string };
 
 /**
  * Parses the model's content into a {@link ModelReply}.
@@ -37,7 +39,11 @@ export function parseModelReply(content: string): ParseResult {
   }
   const parsed = ModelReplySchema.safeParse(value);
   if (!parsed.success) {
-    return { ok: false, reason: "invalid-shape", detail: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+    return {
+      ok: false,
+      reason: "invalid-shape",
+      detail: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    };
   }
   return { ok: true, reply: parsed.data };
 }

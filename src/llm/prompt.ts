@@ -66,7 +66,12 @@ export function buildAnswerMessages(question: string, chunks: readonly Chunk[], 
 }
 
 /** Messages for a second attempt: the first reply, then what was wrong with it. */
-export function buildCorrectionMessages(messages: readonly BaseMessage[], previousReply: string, problem: string, paragraphCount: number): BaseMessage[] {
+export function buildCorrectionMessages(
+  messages: readonly BaseMessage[],
+  previousReply: string,
+  problem: string,
+  paragraphCount: number,
+): BaseMessage[] {
   return [
     ...messages,
     new AIMessage(previousReply),
@@ -86,11 +91,14 @@ const REWRITE_ANSWER_CHARS = 160;
 /** Messages asking to rewrite `question` as a standalone question given `history` (oldest first). */
 export function buildRewriteMessages(history: readonly Turn[], question: string): BaseMessage[] {
   const turns = history.slice(-REWRITE_TURNS).map((turn) => {
-    const answer = turn.answer.length > REWRITE_ANSWER_CHARS ? `${turn.answer.slice(0, REWRITE_ANSWER_CHARS)}…` : turn.answer;
+    const answer =
+      turn.answer.length > REWRITE_ANSWER_CHARS ? `${turn.answer.slice(0, REWRITE_ANSWER_CHARS)}…` : turn.answer;
     return `Q: ${escapeData(turn.question)}\nA: ${escapeData(answer)}`;
   });
   return [
     new SystemMessage(REWRITE_SYSTEM_PROMPT),
-    new HumanMessage(`<conversation>\n${turns.join("\n\n")}\n</conversation>\n<follow_up>${escapeData(question)}</follow_up>`),
+    new HumanMessage(
+      `<conversation>\n${turns.join("\n\n")}\n</conversation>\n<follow_up>${escapeData(question)}</follow_up>`,
+    ),
   ];
 }

@@ -38,7 +38,11 @@ export function isRetryable(error: unknown): boolean {
 /** Class names along the prototype chain, so a check needs no import of the SDK that threw. */
 function classNames(error: unknown): string[] {
   const names: string[] = [];
-  for (let proto = typeof error === "object" && error !== null ? Object.getPrototypeOf(error) : null; proto; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto = typeof error === "object" && error !== null ? Object.getPrototypeOf(error) : null;
+    proto;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     const ctor = (proto as { constructor?: { name?: unknown } }).constructor;
     if (typeof ctor?.name === "string") names.push(ctor.name);
   }
@@ -79,7 +83,13 @@ export interface RetryEvent {
  */
 export async function withRetries<T>(
   call: (attempt: number) => Promise<T>,
-  options: { policy: RetryPolicy; deadline: number; now: () => number; signal?: AbortSignal; onRetry?: (event: RetryEvent) => void },
+  options: {
+    policy: RetryPolicy;
+    deadline: number;
+    now: () => number;
+    signal?: AbortSignal;
+    onRetry?: (event: RetryEvent) => void;
+  },
 ): Promise<T> {
   const { policy, deadline, now, signal, onRetry } = options;
   for (let attempt = 1; ; attempt++) {

@@ -86,7 +86,8 @@ export function checkAnswer(answer: string, listed: readonly number[], sources: 
     return supported;
   });
   const remaining = tidy(kept.map((c) => c.text).join(""));
-  if (!/\[\d+\]/.test(remaining)) return { ok: false, reason: flagged.length ? "unsupported" : "no-citation", flagged, dropped };
+  if (!/\[\d+\]/.test(remaining))
+    return { ok: false, reason: flagged.length ? "unsupported" : "no-citation", flagged, dropped };
 
   const { text: renumbered, order } = renumber(remaining);
   return { ok: true, answer: renumbered, cited: order, flagged, dropped };
@@ -101,7 +102,8 @@ export function normalizeMarkers(text: string): string {
       const range = /^(\d+)\s*[-–~]\s*(\d+)$/.exec(inner);
       if (range) {
         const [from, to] = [Number(range[1]), Number(range[2])];
-        if (to >= from && to - from < 20) return Array.from({ length: to - from + 1 }, (_, i) => `[${from + i}]`).join("");
+        if (to >= from && to - from < 20)
+          return Array.from({ length: to - from + 1 }, (_, i) => `[${from + i}]`).join("");
       }
       return inner
         .split(/\s*[,，、;；]\s*/)
@@ -126,7 +128,8 @@ export function splitClaims(text: string): Claim[] {
   let i = 0;
   while (i < text.length) {
     const ch = text[i] ?? "";
-    const isStop = "。！？!?；;".includes(ch) || (ch === "." && !/\d/.test(text[i + 1] ?? "") && /\s|$/.test(text[i + 1] ?? ""));
+    const isStop =
+      "。！？!?；;".includes(ch) || (ch === "." && !/\d/.test(text[i + 1] ?? "") && /\s|$/.test(text[i + 1] ?? ""));
     i++;
     if (!isStop) continue;
     while (i < text.length && "”’」』）)\"'".includes(text[i] ?? "")) i++;
@@ -188,7 +191,9 @@ export function bigrams(text: string): Set<string> {
 }
 
 const STOPWORDS = new Set(
-  "the a an and or of in on at to for from by with as is are was were be been it its this that these those which who what when where how did does do has have had will would their there about into than also not but".split(" "),
+  "the a an and or of in on at to for from by with as is are was were be been it its this that these those which who what when where how did does do has have had will would their there about into than also not but".split(
+    " ",
+  ),
 );
 
 function contentWords(text: string): Set<string> {
@@ -214,7 +219,20 @@ function numbers(text: string): string[] {
   return (text.match(/\d+(?:\.\d+)?/g) ?? []).map((n) => n.replace(/^0+(?=\d)/, ""));
 }
 
-const DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const DIGITS: Record<string, number> = {
+  零: 0,
+  〇: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
 const UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 
 /** Values of Chinese numerals below 10,000 in the text (第六届 → "6", 二十 → "20"). */

@@ -56,7 +56,9 @@ export interface EmbeddingsOptions extends OpenAiConnectionOptions {
 function clientOptions(options: OpenAiConnectionOptions): ClientOptions {
   if (!options.apiKey) {
     // An empty key is "missing" to the SDK, which would then read OPENAI_API_KEY.
-    throw new UserFacingError("An OpenAI API key is required: set OPENAI_API_KEY, or leave it empty to answer offline.");
+    throw new UserFacingError(
+      "An OpenAI API key is required: set OPENAI_API_KEY, or leave it empty to answer offline.",
+    );
   }
   return {
     apiKey: options.apiKey,

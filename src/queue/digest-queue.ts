@@ -69,7 +69,10 @@ export interface DigestQueue {
 /** Opens the producer side; connection errors go to `logger` (BullMQ reconnects by itself). */
 export function createDigestQueue(connection: DigestQueueConnection, logger?: Logger): DigestQueue {
   const scale = connection.timeScale ?? 1;
-  const queue = new Queue<DeliveryJob>(DIGEST_QUEUE, { connection: { url: connection.redisUrl }, prefix: connection.prefix ?? "csj-bot" });
+  const queue = new Queue<DeliveryJob>(DIGEST_QUEUE, {
+    connection: { url: connection.redisUrl },
+    prefix: connection.prefix ?? "csj-bot",
+  });
   queue.on("error", (error) => logger?.error("digest queue error", { error }));
   return {
     async enqueue(jobs) {
@@ -220,7 +223,8 @@ export function redisPacing(redis: Redis, options: RedisPacingOptions): Pacing {
   return {
     async chat(chatId) {
       // Held through the wait for a send slot (up to about a window), then set to one interval from the send.
-      if ((await redis.set(chatKey(chatId), "1", "PX", Math.ceil(perChatIntervalMs + 2 * windowMs), "NX")) === "OK") return { open: true };
+      if ((await redis.set(chatKey(chatId), "1", "PX", Math.ceil(perChatIntervalMs + 2 * windowMs), "NX")) === "OK")
+        return { open: true };
       return { open: false, waitMs: Math.max(1, await redis.pttl(chatKey(chatId))) };
     },
     async send(chatId) {

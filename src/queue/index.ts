@@ -8,13 +8,28 @@ import type { Store } from "../store/store.js";
 import type { Chunk } from "../index/chunk.js";
 import { createPlanner, soleLeader } from "../digest/planner.js";
 import { createPgLeaderLock } from "../store/postgres-leader.js";
-import { createDigestQueue, startDigestWorker, type DigestQueueConnection, type DigestWorker, type DigestWorkerOptions } from "./digest-queue.js";
+import {
+  createDigestQueue,
+  startDigestWorker,
+  type DigestQueueConnection,
+  type DigestWorker,
+  type DigestWorkerOptions,
+} from "./digest-queue.js";
 
-export { createDigestQueue, startDigestWorker, redisPacing, SEND_WINDOW, DIGEST_QUEUE, TELEGRAM_LIMITER } from "./digest-queue.js";
+export {
+  createDigestQueue,
+  startDigestWorker,
+  redisPacing,
+  SEND_WINDOW,
+  DIGEST_QUEUE,
+  TELEGRAM_LIMITER,
+} from "./digest-queue.js";
 export type { DigestQueue, DigestQueueConnection, DigestWorker, DigestWorkerOptions } from "./digest-queue.js";
 
 /** Options of {@link startQueueWorker}. */
-export interface QueueWorkerOptions extends DigestQueueConnection, Pick<DigestWorkerOptions, "concurrency" | "limiter" | "lockDurationMs"> {
+export interface QueueWorkerOptions
+  extends DigestQueueConnection,
+    Pick<DigestWorkerOptions, "concurrency" | "limiter" | "lockDurationMs"> {
   store: Store;
   send: DigestSender;
   logger: Logger;

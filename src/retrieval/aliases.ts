@@ -109,7 +109,7 @@ export const ENGLISH_ALIASES: Readonly<Record<string, string>> = {
   ai: "人工智能",
   "integrated circuit": "集成电路",
   "integrated circuits": "集成电路",
-  "biomedicine": "生物医药",
+  biomedicine: "生物医药",
   "demonstration zone": "示范区",
   "science and technology innovation corridor": "科创走廊",
   corridor: "走廊",

@@ -32,4 +32,3 @@ export function typeBonus(window: string, type: AnswerType): number {
       return 0;
   }
 }
-

@@ -22,7 +22,9 @@ const PER_STEM = 4;
 
 /** Gloss words that carry no meaning of their own ("to visit", "sth", "one's"). */
 const GLOSS_STOP = new Set(
-  "to a an the of and or in on at for by with from as be one's oneself sb sth etc something someone it its is are into out up".split(" "),
+  "to a an the of and or in on at for by with from as be one's oneself sb sth etc something someone it its is are into out up".split(
+    " ",
+  ),
 );
 
 interface CedictEntry {
@@ -36,7 +38,10 @@ interface CedictEntry {
  * often the corpus uses it (its own term for a thing beats a rare synonym).
  * @param words the corpus' segmented words (jieba) with their document frequencies
  */
-export function buildBridge(words: ReadonlyMap<string, number>, dictionary: readonly CedictEntry[] = loadDictionary()): BridgeArtefact {
+export function buildBridge(
+  words: ReadonlyMap<string, number>,
+  dictionary: readonly CedictEntry[] = loadDictionary(),
+): BridgeArtefact {
   const best = new Map<string, Map<string, number>>();
   for (const entry of dictionary) {
     const zh = entry.simplified;
@@ -78,12 +83,18 @@ export function createBridge(artefact: BridgeArtefact): EnglishBridge {
 /** The senses of one CEDICT gloss, without usage notes: "to inspect; on-the-spot investigation" → two. */
 function senses(gloss: string): string[] {
   // Cross-references and classifiers name other entries, not meanings.
-  if (/^(CL:|see |variant of|old variant|surname|abbr\. for|used in|also written|same as|\(old\)|\(Tw\))/i.test(gloss)) return [];
+  if (/^(CL:|see |variant of|old variant|surname|abbr\. for|used in|also written|same as|\(old\)|\(Tw\))/i.test(gloss))
+    return [];
   return gloss
     .replace(/\([^)]*\)/g, " ")
     .toLowerCase()
     .split(/[;,]/)
-    .map((s) => s.replace(/[^a-z\s/-]/g, " ").replace(/\s+/g, " ").trim())
+    .map((s) =>
+      s
+        .replace(/[^a-z\s/-]/g, " ")
+        .replace(/\s+/g, " ")
+        .trim(),
+    )
     .filter(Boolean);
 }
 

@@ -9,7 +9,15 @@ import type { LoadedIndex } from "../index/store.js";
 import type { Logger } from "../logger.js";
 import { typeBonus } from "./answer-types.js";
 import { bm25FromPostings, type SparseScores } from "./bm25.js";
-import { englishVocabulary, isOtherMeetingYear, understandQuery, type AnswerType, type EnglishVocabulary, type MeetingInfo, type UnderstoodQuery } from "./query.js";
+import {
+  englishVocabulary,
+  isOtherMeetingYear,
+  understandQuery,
+  type AnswerType,
+  type EnglishVocabulary,
+  type MeetingInfo,
+  type UnderstoodQuery,
+} from "./query.js";
 import type { RetrievalResult, Retriever } from "./types.js";
 
 /** Weights of the fused score; tuned on the dev set, kept coarse so they generalise. */
@@ -79,7 +87,8 @@ export function createHybridRetriever(deps: {
   const inNamed = new Uint8Array(chunks.length);
   const fusion = createFusion(chunks.length);
 
-  const understand = (question: string) => understandQuery(question, meetings, segmenter, (w) => words.documentFrequency(w) > 0, vocabulary);
+  const understand = (question: string) =>
+    understandQuery(question, meetings, segmenter, (w) => words.documentFrequency(w) > 0, vocabulary);
 
   return {
     chunks,
@@ -136,7 +145,8 @@ export function createHybridRetriever(deps: {
         for (let i = 0; i + 1 < run.length; i++) lists.push(bigrams.documentsWith(run.slice(i, i + 2)));
       } else {
         const union = new Set<number>();
-        for (const token of bigrams.tokens) if (token.includes(run)) for (const doc of bigrams.documentsWith(token)) union.add(doc);
+        for (const token of bigrams.tokens)
+          if (token.includes(run)) for (const doc of bigrams.documentsWith(token)) union.add(doc);
         lists.push(Uint32Array.from(union));
       }
     }
@@ -154,7 +164,8 @@ export function createHybridRetriever(deps: {
 
   function bigramQuery(q: UnderstoodQuery) {
     const grams = new Map<string, number>();
-    for (const { term, weight } of q.terms) for (const g of charBigrams(term)) grams.set(g, Math.max(grams.get(g) ?? 0, weight));
+    for (const { term, weight } of q.terms)
+      for (const g of charBigrams(term)) grams.set(g, Math.max(grams.get(g) ?? 0, weight));
     return [...grams].map(([token, weight]) => ({ token, weight }));
   }
 }
@@ -324,7 +335,16 @@ interface ChunkTraits {
   meetingVoice: boolean;
 }
 
-const ANSWER_TYPES: readonly AnswerType[] = ["place", "person", "date", "number", "theme", "document", "speech", "list"];
+const ANSWER_TYPES: readonly AnswerType[] = [
+  "place",
+  "person",
+  "date",
+  "number",
+  "theme",
+  "document",
+  "speech",
+  "list",
+];
 
 function traitsOf(chunk: Chunk): ChunkTraits {
   return {

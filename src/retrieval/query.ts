@@ -82,7 +82,8 @@ const ENGLISH_STOP = new Set(
 );
 
 /** Question phrases cut off before segmentation, so 浙江省长是谁 does not become 浙江省|长是|谁. */
-const QUESTION_PHRASES = /(是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天])|哪一个|哪一|哪些|哪几|哪个|哪位|哪天|什么|多少|几个|怎样|如何|吗|呢)/g;
+const QUESTION_PHRASES =
+  /(是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天])|哪一个|哪一|哪些|哪几|哪个|哪位|哪天|什么|多少|几个|怎样|如何|吗|呢)/g;
 
 /**
  * Understands a question against the corpus' meetings.
@@ -98,7 +99,10 @@ export function understandQuery(
   const language = languageOf(asked);
   // 繁體, 二〇二四年, ２０２５, 第七届 and "the sixth forum" mean what their plain forms mean.
   const question = normaliseNumerals(toSimplified(englishOrdinals(asked)));
-  const { text, alternatives } = language === "en" ? bridgeEnglish(question, vocabulary) : { text: normaliseChinese(question), alternatives: new Map<string, string[]>() };
+  const { text, alternatives } =
+    language === "en"
+      ? bridgeEnglish(question, vocabulary)
+      : { text: normaliseChinese(question), alternatives: new Map<string, string[]>() };
   const ref = findMeetingReference(text, meetings);
   const answerType = detectAnswerType(question, text);
   // "哪些会议提到了X": which meetings mention something (not "2024年会议期间召开了哪些会议").
@@ -106,7 +110,9 @@ export function understandQuery(
   const asksWhichMeetings =
     ref.meetingIds.length === 0 &&
     mentionVerb.test(`${text} ${question}`) &&
-    (/哪(些|几|一)(个)?(年度|年份|年|次|届)(的)?(会议|座谈会|论坛)?|哪些(会议|座谈会|论坛)|哪几次|哪(一)?年(的)?(会议|座谈会)/.test(text) ||
+    (/哪(些|几|一)(个)?(年度|年份|年|次|届)(的)?(会议|座谈会|论坛)?|哪些(会议|座谈会|论坛)|哪几次|哪(一)?年(的)?(会议|座谈会)/.test(
+      text,
+    ) ||
       /\bwhich (meetings|years|of the meetings)\b|\bin which years?\b/i.test(question));
 
   const withoutRef = (ref.span ? text.replace(ref.span, " ") : text).replace(QUESTION_PHRASES, " ");
@@ -120,11 +126,12 @@ export function understandQuery(
   for (const precise of segmenter.preciseWords(withoutRef)) {
     // A compound the reports never use whole (生态环境保护) stands for its known parts (生态环境, 保护).
     // "或作" (或|作了): a conjunction glued to a verb by segmentation is not a word of the question.
-    const unglued = !known(precise) && /^[或和与及并且而也都还又就再]\p{Script=Han}+$/u.test(precise) ? precise.slice(1) : precise;
+    const unglued =
+      !known(precise) && /^[或和与及并且而也都还又就再]\p{Script=Han}+$/u.test(precise) ? precise.slice(1) : precise;
     const parts = known(unglued) ? [unglued] : (knownCover(unglued, known) ?? [unglued]);
     for (const word of parts) {
-    add(word, 1);
-    for (const syn of CHINESE_SYNONYMS[word] ?? []) add(syn, 0.6);
+      add(word, 1);
+      for (const syn of CHINESE_SYNONYMS[word] ?? []) add(syn, 0.6);
     }
   }
   // A colloquial phrase that segmentation splits (都去看了 → 去|看|了) still brings the report's word for it.
@@ -145,12 +152,22 @@ export function understandQuery(
   // A bridged English word finds the corpus' other words for it too, each a little.
   for (const [term, others] of alternatives) if (weights.has(term)) for (const other of others) add(other, 0.5);
   // The meeting's own name, lightly: it favours the paragraph that reports the meeting itself.
-  if (ref.span) for (const word of segmenter.preciseWords(ref.span)) if (!weights.has(word) && !isSingleHan(word)) weights.set(word, 0.3);
+  if (ref.span)
+    for (const word of segmenter.preciseWords(ref.span))
+      if (!weights.has(word) && !isSingleHan(word)) weights.set(word, 0.3);
   if (ref.nextYear) weights.set(`${ref.nextYear}年度`, 2);
   const quoted = /[“"「『]([^”"」』]{2,30})[”"」』]/.exec(text)?.[1];
   if (quoted) for (const word of segmenter.preciseWords(quoted)) if (weights.has(word)) weights.set(word, 2);
-  const mentioned = /(?:提到|提及|涉及|谈到|谈及|部署|关注|mention(?:ed|s)?|refer(?:red)? to)(?:了|过)?\s*(.{2,30}?)\s*[？?。.]?$/i.exec(text)?.[1]?.replace(/^(了|过)/, "");
-  const keyPhrase = quoted ?? mentioned ?? [...weights.entries()].filter(([t, w]) => w >= 1 && t.length >= 2).sort((a, b) => b[0].length - a[0].length)[0]?.[0];
+  const mentioned =
+    /(?:提到|提及|涉及|谈到|谈及|部署|关注|mention(?:ed|s)?|refer(?:red)? to)(?:了|过)?\s*(.{2,30}?)\s*[？?。.]?$/i
+      .exec(text)?.[1]
+      ?.replace(/^(了|过)/, "");
+  const keyPhrase =
+    quoted ??
+    mentioned ??
+    [...weights.entries()]
+      .filter(([t, w]) => w >= 1 && t.length >= 2)
+      .sort((a, b) => b[0].length - a[0].length)[0]?.[0];
   return {
     language,
     question,
@@ -177,7 +194,6 @@ export function understandQuery(
 export function isOtherMeetingYear(q: UnderstoodQuery, year: number): boolean {
   return q.askedYears.size > 0 && !q.nextYear && !q.askedYears.has(year) && !q.text.includes(String(year));
 }
-
 
 /** Covers a word with known words of two or more characters, longest first from the left; undefined when it cannot. */
 function knownCover(word: string, known: (w: string) => boolean): string[] | undefined {
@@ -218,7 +234,10 @@ export interface EnglishVocabulary {
  * The English vocabulary: the alias table plus names spelled from the corpus ("li qiang" → 李强).
  * Build it once per corpus; the table's own phrases win over a name spelled the same.
  */
-export function englishVocabulary(names: Readonly<Record<string, string>> = {}, bridge?: EnglishBridge): EnglishVocabulary {
+export function englishVocabulary(
+  names: Readonly<Record<string, string>> = {},
+  bridge?: EnglishBridge,
+): EnglishVocabulary {
   const table = { ...names, ...ENGLISH_ALIASES };
   const pattern = new RegExp(
     `(?<![a-z])(?:${Object.keys(table)
@@ -236,7 +255,11 @@ const DEFAULT_VOCABULARY = englishVocabulary();
  * The English vocabulary of a corpus: the alias table plus the pinyin of its people, its host
  * cities and the provinces, so a report added tomorrow brings its officials' English names along.
  */
-export function corpusVocabulary(people: readonly string[], meetings: readonly MeetingInfo[], bridge?: EnglishBridge): EnglishVocabulary {
+export function corpusVocabulary(
+  people: readonly string[],
+  meetings: readonly MeetingInfo[],
+  bridge?: EnglishBridge,
+): EnglishVocabulary {
   const places = [...new Set([...PROVINCES, ...meetings.flatMap((m) => [m.city, m.province])])];
   return englishVocabulary(pinyinAliases(people, places), bridge);
 }
@@ -254,9 +277,15 @@ export function translateEnglish(question: string, vocabulary: EnglishVocabulary
  * Maps an English question to Chinese search text (see {@link translateEnglish}); a word the alias
  * table lacks goes through the dictionary bridge, and its other Chinese words are returned beside.
  */
-function bridgeEnglish(question: string, vocabulary: EnglishVocabulary): { text: string; alternatives: Map<string, string[]> } {
+function bridgeEnglish(
+  question: string,
+  vocabulary: EnglishVocabulary,
+): { text: string; alternatives: Map<string, string[]> } {
   const alternatives = new Map<string, string[]>();
-  let text = ` ${question.toLowerCase().replace(/[’‘]/g, "'").replace(/[?!.,;:()"]/g, " ")} `;
+  let text = ` ${question
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/[?!.,;:()"]/g, " ")} `;
   // "annual"/"leaders'" name the annual meeting (年度); a bare "meeting" or "symposium" may be either kind.
   text = text.replace(/\b(\d{4})\s+(?:annual\s+|leaders'?\s+)+meeting\b/g, " $1年度会议 ");
   text = text.replace(/\b(\d{4})\s+meeting\b/g, " $1年会议 ");
@@ -265,20 +294,21 @@ function bridgeEnglish(question: string, vocabulary: EnglishVocabulary): { text:
   // "Who was the Anhui party secretary in 2024?": in these reports a year is a meeting's year.
   text = text.replace(/\b(?:in|at)\s+(\d{4})\b(?!\s*年)/g, " $1年会议 ");
   text = text.replace(/\b(\d{4})\s+(?:high-level\s+)?forum\b/g, " $1年论坛 ");
-  text = text.replace(/\bnext (?:year's )?meeting\b|\bthe following year\b|\bnext year\b|\b(?:the )?(?:meeting|one) after\b|\bfollowing (?:year's )?meeting\b/g, " 下一年度 ");
+  text = text.replace(
+    /\bnext (?:year's )?meeting\b|\bthe following year\b|\bnext year\b|\b(?:the )?(?:meeting|one) after\b|\bfollowing (?:year's )?meeting\b/g,
+    " 下一年度 ",
+  );
   text = text.replace(vocabulary.pattern, (phrase) => ` ${vocabulary.table[phrase]} `);
   text = text.replace(QUESTION_SHAPE, " ");
-  const kept = text
-    .split(/\s+/)
-    .flatMap((t) => {
-      if (!t) return [];
-      if (/\p{Script=Han}/u.test(t) || /\d/.test(t)) return [t];
-      if (/^[a-z]{2,5}$/.test(t) && question.includes(t.toUpperCase())) return [t.toUpperCase()];
-      const [first, ...others] = isEnglishContentWord(t) ? (vocabulary.bridge?.(t) ?? []) : [];
-      if (!first) return [];
-      alternatives.set(first, [...new Set([...(alternatives.get(first) ?? []), ...others])]);
-      return [first];
-    });
+  const kept = text.split(/\s+/).flatMap((t) => {
+    if (!t) return [];
+    if (/\p{Script=Han}/u.test(t) || /\d/.test(t)) return [t];
+    if (/^[a-z]{2,5}$/.test(t) && question.includes(t.toUpperCase())) return [t.toUpperCase()];
+    const [first, ...others] = isEnglishContentWord(t) ? (vocabulary.bridge?.(t) ?? []) : [];
+    if (!first) return [];
+    alternatives.set(first, [...new Set([...(alternatives.get(first) ?? []), ...others])]);
+    return [first];
+  });
   return { text: kept.join(" "), alternatives };
 }
 
@@ -296,10 +326,16 @@ function isEnglishContentWord(word: string): boolean {
  * A word the user capitalised after the first keeps its capital ("Olympics"): it names something.
  */
 export function unknownEnglishWords(question: string, vocabulary: EnglishVocabulary = DEFAULT_VOCABULARY): string[] {
-  let text = ` ${question.toLowerCase().replace(/[’‘]/g, "'").replace(/[?!.,;:()"]/g, " ")} `;
+  let text = ` ${question
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/[?!.,;:()"]/g, " ")} `;
   text = text.replace(vocabulary.pattern, " ").replace(QUESTION_SHAPE, " ");
   const unknown = new Set(text.split(/\s+/).filter((w) => isEnglishContentWord(w) && !vocabulary.bridge?.(w).length));
-  const written = question.replace(/[’‘]/g, "'").split(/[\s?!.,;:()"]+/).filter(Boolean);
+  const written = question
+    .replace(/[’‘]/g, "'")
+    .split(/[\s?!.,;:()"]+/)
+    .filter(Boolean);
   return written.flatMap((w, i) => (unknown.has(w.toLowerCase()) ? [i > 0 ? w : w.toLowerCase()] : []));
 }
 
@@ -325,12 +361,16 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
     // A forum may be named by its year beside another by its edition ("2022年那届论坛和第七届论坛").
     const years = [...text.matchAll(/(\d{4})年/g)].map((y) => Number(y[1]));
     const hits = meetings.filter(
-      (m) => m.forum && (numbers.some((n) => new RegExp(`第(${n}|${"〇一二三四五六七八九十"[n] ?? "_"})届`).test(m.forum!)) || years.includes(m.year)),
+      (m) =>
+        m.forum &&
+        (numbers.some((n) => new RegExp(`第(${n}|${"〇一二三四五六七八九十"[n] ?? "_"})届`).test(m.forum!)) ||
+          years.includes(m.year)),
     );
     // The whole name ("第六届高层论坛上") is the reference, so the forum's name does not outweigh what is asked.
     const first = editions[0]!;
     const last = editions.at(-1)!;
-    const tail = new RegExp(`^${last[0]}\\p{Script=Han}{0,12}?论坛(上|期间)?`, "u").exec(text.slice(last.index))?.[0] ?? last[0];
+    const tail =
+      new RegExp(`^${last[0]}\\p{Script=Han}{0,12}?论坛(上|期间)?`, "u").exec(text.slice(last.index))?.[0] ?? last[0];
     const span = text.slice(first.index, last.index) + tail;
     if (hits.length) return { meetingIds: hits.map((m) => m.id), articleKind: "forum", span };
     // Reports write editions in Chinese numerals (第九届), whatever form the question used.
@@ -342,7 +382,8 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
   // A place may stand between them ("2020年湖州会议"), and a series name may be the event ("2023年深入推进…座谈会").
   const vocabulary = vocabularyOf(meetings);
   for (const match of text.matchAll(/(\d{4})\s*年(度)?/g)) {
-    const after = text.slice(match.index + match[0].length, match.index + match[0].length + 30).split(/[\d，。？?；\s]/)[0] ?? "";
+    const after =
+      text.slice(match.index + match[0].length, match.index + match[0].length + 30).split(/[\d，。？?；\s]/)[0] ?? "";
     const event = vocabulary.seriesAfterYear?.exec(after) ?? EVENT_AFTER_YEAR.exec(after);
     if (!event) continue;
     const year = Number(match[1]);
@@ -365,11 +406,18 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
   const opening = /^(\d{4})年(?!度)/.exec(text);
   if (opening) {
     const candidates = meetings.filter((m) => m.year === Number(opening[1]));
-    if (candidates.length) return { meetingIds: candidates.map((m) => m.id), span: opening[0], ...(next ? { nextYear: Number(opening[1]) + 1 } : {}) };
+    if (candidates.length)
+      return {
+        meetingIds: candidates.map((m) => m.id),
+        span: opening[0],
+        ...(next ? { nextYear: Number(opening[1]) + 1 } : {}),
+      };
   }
 
   // A meeting named by its title (深入推进长三角一体化发展座谈会), or by Xi Jinping chairing it.
-  const titled = meetings.filter((m) => text.includes(m.title) || (m.kind === "symposium" && /习近平|总书记/.test(text)));
+  const titled = meetings.filter(
+    (m) => text.includes(m.title) || (m.kind === "symposium" && /习近平|总书记/.test(text)),
+  );
   if (titled.length === 1) {
     const only = titled[0]!;
     return { meetingIds: [only.id], ...(text.includes(only.title) ? { span: only.title } : {}) };
@@ -379,12 +427,20 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
   if (cityRefs.length) {
     const cities = new Set(cityRefs.map((m) => m[1]));
     const span = cityRefs[0]![0];
-    return { meetingIds: meetings.filter((m) => cities.has(m.city)).map((m) => m.id), articleKind: /论坛/.test(span) ? "forum" : "meeting", span };
+    return {
+      meetingIds: meetings.filter((m) => cities.has(m.city)).map((m) => m.id),
+      articleKind: /论坛/.test(span) ? "forum" : "meeting",
+      span,
+    };
   }
   // The series named without a year ("长三角一体化发展高层论坛由谁主办"): its name is the
   // subject, not what is asked, so it weighs like a meeting reference.
   const seriesName = vocabulary.series.find((name) => text.includes(name));
-  return { meetingIds: [], ...(wantsForum ? { articleKind: "forum" as const } : {}), ...(seriesName ? { span: seriesName } : {}) };
+  return {
+    meetingIds: [],
+    ...(wantsForum ? { articleKind: "forum" as const } : {}),
+    ...(seriesName ? { span: seriesName } : {}),
+  };
 }
 
 /** What follows a year when it names a meeting: an event word, perhaps after a place ("湖州会议"). */
@@ -415,8 +471,12 @@ function vocabularyOf(meetings: readonly MeetingInfo[]): MeetingVocabulary {
   const cities = [...new Set(meetings.map((m) => m.city))].map(escapeRegExp);
   vocabulary = {
     series,
-    ...(series.length ? { seriesAfterYear: new RegExp(`^(的)?(${series.map(escapeRegExp).join("|")})(上|期间|中)?`, "u") } : {}),
-    ...(cities.length ? { cityEvent: new RegExp(`(${cities.join("|")})(的)?(会议|座谈会|高层论坛|论坛)(上|期间)?`, "gu") } : {}),
+    ...(series.length
+      ? { seriesAfterYear: new RegExp(`^(的)?(${series.map(escapeRegExp).join("|")})(上|期间|中)?`, "u") }
+      : {}),
+    ...(cities.length
+      ? { cityEvent: new RegExp(`(${cities.join("|")})(的)?(会议|座谈会|高层论坛|论坛)(上|期间)?`, "gu") }
+      : {}),
   };
   vocabularies.set(meetings, vocabulary);
   return vocabulary;
@@ -425,17 +485,27 @@ function vocabularyOf(meetings: readonly MeetingInfo[]): MeetingVocabulary {
 function detectAnswerType(question: string, text: string): AnswerType {
   const q = `${question} ${text}`;
   if (/主题|\btheme\b|\btopic\b/i.test(q)) return "theme";
-  if (/哪里|哪儿|什么地方|何地|在哪(?!天|一天)|哪个(省|市|城市)|地点|\bwhere\b|\b(which|what) (city|province|place)\b/i.test(q) && !/考察|visit/i.test(q)) return "place";
+  if (
+    /哪里|哪儿|什么地方|何地|在哪(?!天|一天)|哪个(省|市|城市)|地点|\bwhere\b|\b(which|what) (city|province|place)\b/i.test(
+      q,
+    ) &&
+    !/考察|visit/i.test(q)
+  )
+    return "place";
   // What someone said: "讲了什么", "发言的具体内容", "致辞讲了哪些", "演讲时介绍了哪些".
   if (
-    /(说|讲|谈)(了)?(些)?(什么|哪些)|(讲话|发言|致辞|演讲)(的)?(具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|\bwhat did .{2,40} (say|speak about|talk about)\b/i.test(q)
+    /(说|讲|谈)(了)?(些)?(什么|哪些)|(讲话|发言|致辞|演讲)(的)?(具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|\bwhat did .{2,40} (say|speak about|talk about)\b/i.test(
+      q,
+    )
   )
     return "speech";
   // "哪些人出席" wants the whole list of names; "谁主持" one person.
   if (/哪些人|哪些领导|有谁|哪几位/.test(q)) return "list";
   // "…负责同志叫什么名字" asks for a person; "湿地公园叫什么名字" for a place.
   if (
-    /是谁|谁|哪位|姓名|(负责同志|同志|领导|官员|负责人|书记|省长|市长|主任|主席|嘉宾|专家|学者|代表|人)[^，。？?]{0,6}叫什么|\bwho\b|\bname of the (official|person|leader|speaker)\b/i.test(q)
+    /是谁|谁|哪位|姓名|(负责同志|同志|领导|官员|负责人|书记|省长|市长|主任|主席|嘉宾|专家|学者|代表|人)[^，。？?]{0,6}叫什么|\bwho\b|\bname of the (official|person|leader|speaker)\b/i.test(
+      q,
+    )
   )
     return "person";
   if (/什么时间|什么时候|何时|哪天|哪一天|几月|日期|\bwhen\b|what date/i.test(q)) return "date";

@@ -26,8 +26,12 @@ export class StoreError extends UserFacingError {
   /** What to tell the user who sent the command (the operator-facing message goes to the log). */
   text(language: "zh" | "en"): string {
     if (this.code === "busy") {
-      return language === "zh" ? "数据库正忙，请几秒后再试一次。" : "The database is busy; please try again in a few seconds.";
+      return language === "zh"
+        ? "数据库正忙，请几秒后再试一次。"
+        : "The database is busy; please try again in a few seconds.";
     }
-    return language === "zh" ? "订阅数据暂时无法保存，请稍后再试；管理员已收到通知。" : "Subscriptions cannot be saved right now; please try later. The operator has been told.";
+    return language === "zh"
+      ? "订阅数据暂时无法保存，请稍后再试；管理员已收到通知。"
+      : "Subscriptions cannot be saved right now; please try later. The operator has been told.";
   }
 }

@@ -35,7 +35,9 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
  * SQLite file at DATABASE_PATH.
  * @example const store = await openStore({ databaseUrl: config.DATABASE_URL, databasePath: config.DATABASE_PATH })
  */
-export async function openStore(input: { databaseUrl?: string | undefined; databasePath: string } & SqliteStoreOptions): Promise<Store> {
+export async function openStore(
+  input: { databaseUrl?: string | undefined; databasePath: string } & SqliteStoreOptions,
+): Promise<Store> {
   const { databaseUrl, databasePath, ...options } = input;
   return databaseUrl ? createPostgresStore(databaseUrl, options) : createStore(databasePath, options);
 }

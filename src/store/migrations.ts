@@ -128,15 +128,17 @@ export const MIGRATIONS: readonly Migration[] = [
  * Applies the migrations not yet recorded in `schema_migrations`.
  * @returns the versions applied now (empty when the schema was current).
  */
-export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS, now: () => Date = () => new Date()): number[] {
+export function migrate(
+  db: Database.Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+  now: () => Date = () => new Date(),
+): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
     applied_at TEXT NOT NULL
   )`);
-  const applied = new Set(
-    db.prepare("SELECT version FROM schema_migrations").pluck().all() as number[],
-  );
+  const applied = new Set(db.prepare("SELECT version FROM schema_migrations").pluck().all() as number[]);
   const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
   const done: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
@@ -251,7 +253,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
 
 /** Anything that runs a query (a pg Pool or Client). */
 export interface PgQueryable {
-  connect(): Promise<{ query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>; release(): void }>;
+  connect(): Promise<{
+    query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+    release(): void;
+  }>;
 }
 
 /**
@@ -272,11 +277,17 @@ export async function migratePostgres(
       await client.query("BEGIN");
       try {
         await client.query("SELECT pg_advisory_xact_lock(hashtext('csj-bot:migrations'))");
-        await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+        );
         const { rows } = await client.query("SELECT 1 FROM schema_migrations WHERE version = $1", [migration.version]);
         if (rows.length === 0) {
           await client.query(migration.sql);
-          await client.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", [migration.version, migration.name, now().toISOString()]);
+          await client.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", [
+            migration.version,
+            migration.name,
+            now().toISOString(),
+          ]);
           done.push(migration.version);
         }
         await client.query("COMMIT");

@@ -33,7 +33,9 @@ export function createPgLeaderLock(url: string, name = PLANNER_LOCK): LeaderLock
         await fresh.connect();
         client = fresh;
       }
-      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [name]);
+      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [
+        name,
+      ]);
       held = rows[0]?.locked === true;
       return held;
     },

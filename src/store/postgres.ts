@@ -44,7 +44,11 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
   } catch (error) {
     await pool.end().catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
-    throw new StoreError("unreachable", `Cannot use the database DATABASE_URL (${reason}). Check that PostgreSQL runs and the URL, user and password are right.`, { cause: error });
+    throw new StoreError(
+      "unreachable",
+      `Cannot use the database DATABASE_URL (${reason}). Check that PostgreSQL runs and the URL, user and password are right.`,
+      { cause: error },
+    );
   }
   const iso = () => now().toISOString();
   const query = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as Row[];
@@ -96,13 +100,18 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     },
     async deactivateSubscriber(subscriberId, reason) {
       await transaction(async (client) => {
-        await client.query("UPDATE subscribers SET active = 0, deactivated_reason = $1 WHERE id = $2", [reason, subscriberId]);
+        await client.query("UPDATE subscribers SET active = 0, deactivated_reason = $1 WHERE id = $2", [
+          reason,
+          subscriberId,
+        ]);
         await client.query("UPDATE subscriptions SET next_due_at = NULL WHERE subscriber_id = $1", [subscriberId]);
       });
     },
     async activateSubscriber(subscriberId) {
       await transaction(async (client) => {
-        await client.query("UPDATE subscribers SET active = 1, deactivated_reason = NULL WHERE id = $1", [subscriberId]);
+        await client.query("UPDATE subscribers SET active = 1, deactivated_reason = NULL WHERE id = $1", [
+          subscriberId,
+        ]);
         await client.query("UPDATE subscriptions SET next_due_at = $1 WHERE subscriber_id = $2", [iso(), subscriberId]);
       });
     },
@@ -119,13 +128,20 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       return { subscription: toSubscription(row), created: row.inserted === true };
     },
     async removeSubscription(subscriberId, themeId) {
-      return (await changed("DELETE FROM subscriptions WHERE subscriber_id = $1 AND theme_id = $2", [subscriberId, themeId])) > 0;
+      return (
+        (await changed("DELETE FROM subscriptions WHERE subscriber_id = $1 AND theme_id = $2", [
+          subscriberId,
+          themeId,
+        ])) > 0
+      );
     },
     async removeAllSubscriptions(subscriberId) {
       return changed("DELETE FROM subscriptions WHERE subscriber_id = $1", [subscriberId]);
     },
     async listSubscriptions(subscriberId) {
-      return (await query("SELECT * FROM subscriptions WHERE subscriber_id = $1 ORDER BY created_at, id", [subscriberId])).map(toSubscription);
+      return (
+        await query("SELECT * FROM subscriptions WHERE subscriber_id = $1 ORDER BY created_at, id", [subscriberId])
+      ).map(toSubscription);
     },
     async listScheduled() {
       const rows = await query(`
@@ -215,7 +231,10 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       );
     },
     async markFinished(id, status, error) {
-      await query("UPDATE deliveries SET status = $1, in_flight = 0, error = $2, payload = CASE WHEN $1 = 'unknown' THEN payload END, updated_at = $3 WHERE id = $4", [status, error, iso(), id]);
+      await query(
+        "UPDATE deliveries SET status = $1, in_flight = 0, error = $2, payload = CASE WHEN $1 = 'unknown' THEN payload END, updated_at = $3 WHERE id = $4",
+        [status, error, iso(), id],
+      );
     },
     async listOrphans({ runId, updatedBefore }) {
       const rows = await query(
@@ -228,7 +247,10 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     },
     async releaseDeliveries(ids) {
       if (ids.length === 0) return;
-      await query("UPDATE deliveries SET run_id = NULL WHERE id = ANY($1::int[]) AND status = 'pending' AND in_flight = 0", [ids]);
+      await query(
+        "UPDATE deliveries SET run_id = NULL WHERE id = ANY($1::int[]) AND status = 'pending' AND in_flight = 0",
+        [ids],
+      );
     },
     async adoptDelivery(id, fromRunId, runId) {
       return (
@@ -239,7 +261,9 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       );
     },
     async listUnknown(limit) {
-      return (await query("SELECT * FROM deliveries WHERE status = 'unknown' ORDER BY id DESC LIMIT $1", [limit])).map(toDelivery);
+      return (await query("SELECT * FROM deliveries WHERE status = 'unknown' ORDER BY id DESC LIMIT $1", [limit])).map(
+        toDelivery,
+      );
     },
     async reopenUnknown(id, runId, payload) {
       return (
@@ -250,7 +274,9 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       );
     },
     async listDeliveries(subscriberId) {
-      return (await query("SELECT * FROM deliveries WHERE subscriber_id = $1 ORDER BY id DESC", [subscriberId])).map(toDelivery);
+      return (await query("SELECT * FROM deliveries WHERE subscriber_id = $1 ORDER BY id DESC", [subscriberId])).map(
+        toDelivery,
+      );
     },
 
     async sentParagraphs(subscriberId, themeId) {
@@ -261,7 +287,8 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
         [subscriberId, themeId],
       );
       const sent = new Map<string, string>();
-      for (const row of rows) for (const key of JSON.parse(row.paragraph_keys as string) as string[]) sent.set(key, row.at as string);
+      for (const row of rows)
+        for (const key of JSON.parse(row.paragraph_keys as string) as string[]) sent.set(key, row.at as string);
       return sent;
     },
     async recordParagraphs(keys) {
@@ -272,7 +299,11 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       );
     },
     async paragraphsSeenAfter(since) {
-      return new Set((await query("SELECT paragraph_key FROM paragraphs_seen WHERE first_seen_at > $1", [since])).map((r) => r.paragraph_key as string));
+      return new Set(
+        (await query("SELECT paragraph_key FROM paragraphs_seen WHERE first_seen_at > $1", [since])).map(
+          (r) => r.paragraph_key as string,
+        ),
+      );
     },
 
     async addFeedback(input) {
@@ -280,18 +311,34 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
         `INSERT INTO feedback (chat_id, user_id, message_id, answer_ref, question, vote, reason, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (chat_id, message_id, user_id) DO UPDATE SET vote = excluded.vote, reason = excluded.reason, created_at = excluded.created_at`,
-        [input.chatId, input.userId, input.messageId, input.answerRef ?? null, input.question, input.vote, input.reason ?? null, iso()],
+        [
+          input.chatId,
+          input.userId,
+          input.messageId,
+          input.answerRef ?? null,
+          input.question,
+          input.vote,
+          input.reason ?? null,
+          iso(),
+        ],
       );
     },
     async stats(since) {
       const deliveries: Record<DeliveryStatus, number> = { pending: 0, sent: 0, failed: 0, blocked: 0, unknown: 0 };
-      for (const row of await query("SELECT status, COUNT(*) AS n FROM deliveries WHERE claimed_at >= $1 GROUP BY status", [since.toISOString()])) {
+      for (const row of await query(
+        "SELECT status, COUNT(*) AS n FROM deliveries WHERE claimed_at >= $1 GROUP BY status",
+        [since.toISOString()],
+      )) {
         deliveries[row.status as DeliveryStatus] = Number(row.n);
       }
       return {
         subscribers: {
-          active: await count("SELECT COUNT(*) FROM subscribers s WHERE active = 1 AND EXISTS (SELECT 1 FROM subscriptions WHERE subscriber_id = s.id)"),
-          inactive: await count("SELECT COUNT(*) FROM subscribers s WHERE active = 0 AND EXISTS (SELECT 1 FROM subscriptions WHERE subscriber_id = s.id)"),
+          active: await count(
+            "SELECT COUNT(*) FROM subscribers s WHERE active = 1 AND EXISTS (SELECT 1 FROM subscriptions WHERE subscriber_id = s.id)",
+          ),
+          inactive: await count(
+            "SELECT COUNT(*) FROM subscribers s WHERE active = 0 AND EXISTS (SELECT 1 FROM subscriptions WHERE subscriber_id = s.id)",
+          ),
         },
         subscriptions: await count("SELECT COUNT(*) FROM subscriptions"),
         deliveries,

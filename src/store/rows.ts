@@ -1,5 +1,13 @@
 /** Row mappers shared by both adapters: the schemas use the same column names and types. */
-import type { Delivery, DeliveryKind, DeliveryStatus, Language, ScheduledSubscription, Subscriber, Subscription } from "./store.js";
+import type {
+  Delivery,
+  DeliveryKind,
+  DeliveryStatus,
+  Language,
+  ScheduledSubscription,
+  Subscriber,
+  Subscription,
+} from "./store.js";
 
 /** A row as a driver returns it. */
 export type Row = Record<string, unknown>;

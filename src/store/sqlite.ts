@@ -77,7 +77,11 @@ export function createStore(path: string, options: SqliteStoreOptions = {}): Sto
       } catch (error) {
         if (!isBusy(error)) throw error;
         if (Date.now() + wait > deadline) {
-          throw new StoreError("busy", `The database DATABASE_PATH=${path} is locked by another process (tried for ${busyRetryMs} ms).`, { cause: error });
+          throw new StoreError(
+            "busy",
+            `The database DATABASE_PATH=${path} is locked by another process (tried for ${busyRetryMs} ms).`,
+            { cause: error },
+          );
         }
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
@@ -107,10 +111,25 @@ function isBusy(error: unknown): boolean {
 function openError(path: string, error: unknown): Error {
   const code = String((error as { code?: unknown })?.code ?? "");
   const reason = error instanceof Error ? error.message : String(error);
-  if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_CANTOPEN") || code === "EACCES" || code === "EROFS" || code === "EPERM") {
-    return new StoreError("unwritable", `Cannot write the database DATABASE_PATH=${path} (${reason}). Make the file and its directory writable by this user, or set DATABASE_PATH to a writable place.`, { cause: error });
+  if (
+    code.startsWith("SQLITE_READONLY") ||
+    code.startsWith("SQLITE_CANTOPEN") ||
+    code === "EACCES" ||
+    code === "EROFS" ||
+    code === "EPERM"
+  ) {
+    return new StoreError(
+      "unwritable",
+      `Cannot write the database DATABASE_PATH=${path} (${reason}). Make the file and its directory writable by this user, or set DATABASE_PATH to a writable place.`,
+      { cause: error },
+    );
   }
-  if (isBusy(error)) return new StoreError("busy", `The database DATABASE_PATH=${path} is locked by another process; stop it or wait, then start again.`, { cause: error });
+  if (isBusy(error))
+    return new StoreError(
+      "busy",
+      `The database DATABASE_PATH=${path} is locked by another process; stop it or wait, then start again.`,
+      { cause: error },
+    );
   return error instanceof Error ? error : new Error(reason);
 }
 
@@ -267,7 +286,17 @@ function openSync(db: Database.Database, options: SqliteStoreOptions): SyncStore
       const at = iso();
       const claimed: Delivery[] = [];
       for (const c of claims) {
-        const result = q.claim.run(c.subscriberId, c.themeId, c.localDate, c.kind, JSON.stringify(c.paragraphKeys), c.payload, c.runId, at, at);
+        const result = q.claim.run(
+          c.subscriberId,
+          c.themeId,
+          c.localDate,
+          c.kind,
+          JSON.stringify(c.paragraphKeys),
+          c.payload,
+          c.runId,
+          at,
+          at,
+        );
         if (result.changes === 1) claimed.push(toDelivery(q.delivery.get(result.lastInsertRowid) as Row));
       }
       return claimed;
@@ -330,10 +359,23 @@ function openSync(db: Database.Database, options: SqliteStoreOptions): SyncStore
     },
 
     addFeedback(input) {
-      q.feedback.run(input.chatId, input.userId, input.messageId, input.answerRef ?? null, input.question, input.vote, input.reason ?? null, iso());
+      q.feedback.run(
+        input.chatId,
+        input.userId,
+        input.messageId,
+        input.answerRef ?? null,
+        input.question,
+        input.vote,
+        input.reason ?? null,
+        iso(),
+      );
     },
     stats(since) {
-      const count = (sql: string, ...params: unknown[]) => db.prepare(sql).pluck().get(...params) as number;
+      const count = (sql: string, ...params: unknown[]) =>
+        db
+          .prepare(sql)
+          .pluck()
+          .get(...params) as number;
       const deliveries: Record<DeliveryStatus, number> = { pending: 0, sent: 0, failed: 0, blocked: 0, unknown: 0 };
       const rows = db
         .prepare("SELECT status, COUNT(*) AS n FROM deliveries WHERE claimed_at >= ? GROUP BY status")
@@ -342,8 +384,12 @@ function openSync(db: Database.Database, options: SqliteStoreOptions): SyncStore
       return {
         subscribers: {
           // A chat that only browsed (/subscriptions, /timezone) has a row but no subscription: not a subscriber.
-          active: count("SELECT COUNT(*) FROM subscribers s WHERE active = 1 AND EXISTS (SELECT 1 FROM subscriptions WHERE subscriber_id = s.id)"),
-          inactive: count("SELECT COUNT(*) FROM subscribers s WHERE active = 0 AND EXISTS (SELECT 1 FROM subscriptions WHERE subscriber_id = s.id)"),
+          active: count(
+            "SELECT COUNT(*) FROM subscribers s WHERE active = 1 AND EXISTS (SELECT 1 FROM subscriptions WHERE subscriber_id = s.id)",
+          ),
+          inactive: count(
+            "SELECT COUNT(*) FROM subscribers s WHERE active = 0 AND EXISTS (SELECT 1 FROM subscriptions WHERE subscriber_id = s.id)",
+          ),
         },
         subscriptions: count("SELECT COUNT(*) FROM subscriptions"),
         deliveries,
@@ -359,4 +405,3 @@ function openSync(db: Database.Database, options: SqliteStoreOptions): SyncStore
   };
   return store;
 }
-

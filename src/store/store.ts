@@ -153,7 +153,12 @@ export interface Store {
   activateSubscriber(subscriberId: number): Promise<void>;
 
   /** Creates a subscription or changes its time; `created` is false when it existed. */
-  upsertSubscription(input: { subscriberId: number; themeId: string; themeQuery: string | null; time: string }): Promise<{
+  upsertSubscription(input: {
+    subscriberId: number;
+    themeId: string;
+    themeQuery: string | null;
+    time: string;
+  }): Promise<{
     subscription: Subscription;
     created: boolean;
   }>;
@@ -233,4 +238,3 @@ export interface Store {
   /** Closes the database (a second call does nothing). */
   close(): Promise<void>;
 }
-

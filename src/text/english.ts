@@ -5,7 +5,18 @@
 import { pinyin } from "@napi-rs/pinyin";
 
 const UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"];
-const TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth"];
+const TEENS = [
+  "tenth",
+  "eleventh",
+  "twelfth",
+  "thirteenth",
+  "fourteenth",
+  "fifteenth",
+  "sixteenth",
+  "seventeenth",
+  "eighteenth",
+  "nineteenth",
+];
 const TENS = ["twent", "thirt", "fort", "fift", "sixt", "sevent", "eight", "ninet"];
 
 /** first → 1, tenth → 10, twenty-first → 21, ninetieth → 90 … ninety-ninth → 99. */
@@ -26,7 +37,10 @@ const ORDINAL_WORDS: ReadonlyMap<string, number> = (() => {
 
 /** Nouns that an ordinal numbers as a meeting's edition; "the first question" is not a meeting. */
 const EVENT = "forum|meeting|conference|symposium|summit|congress|expo|session|edition|plenary|gathering";
-const ORDINAL_WORD = [...ORDINAL_WORDS.keys()].sort((a, b) => b.length - a.length).map((w) => w.replace(" ", "\\s+")).join("|");
+const ORDINAL_WORD = [...ORDINAL_WORDS.keys()]
+  .sort((a, b) => b.length - a.length)
+  .map((w) => w.replace(" ", "\\s+"))
+  .join("|");
 const ORDINAL_PHRASE = new RegExp(
   `\\b(?:the\\s+)?(?:(\\d{1,2})(?:st|nd|rd|th)|(${ORDINAL_WORD}))\\s+(?:(?:edition|session)\\s+of\\s+(?:the\\s+)?)?` +
     `(?=(?:[\\p{L}\\p{N}-]+\\s+){0,3}(?:${EVENT})s?\\b)`,
@@ -51,13 +65,54 @@ export function englishOrdinals(text: string): string {
  * two-character surnames. General Chinese naming knowledge, not tied to any report.
  */
 const SURNAME_READINGS: Readonly<Record<string, string>> = {
-  单: "shan", 曾: "zeng", 解: "xie", 查: "zha", 仇: "qiu", 区: "ou", 朴: "piao", 盖: "ge", 缪: "miao",
-  覃: "qin", 召: "shao", 种: "chong", 乐: "yue", 折: "she", 黑: "he", 秘: "bi", 员: "yun", 句: "gou",
-  繁: "po", 尉迟: "yu chi", 长孙: "zhang sun", 万俟: "mo qi", 澹台: "tan tai",
+  单: "shan",
+  曾: "zeng",
+  解: "xie",
+  查: "zha",
+  仇: "qiu",
+  区: "ou",
+  朴: "piao",
+  盖: "ge",
+  缪: "miao",
+  覃: "qin",
+  召: "shao",
+  种: "chong",
+  乐: "yue",
+  折: "she",
+  黑: "he",
+  秘: "bi",
+  员: "yun",
+  句: "gou",
+  繁: "po",
+  尉迟: "yu chi",
+  长孙: "zhang sun",
+  万俟: "mo qi",
+  澹台: "tan tai",
 };
 const COMPOUND_SURNAMES = new Set([
-  "欧阳", "司马", "上官", "诸葛", "尉迟", "长孙", "万俟", "端木", "皇甫", "令狐", "慕容", "东方", "夏侯", "公孙",
-  "宇文", "司徒", "澹台", "西门", "轩辕", "呼延", "闻人", "赫连", "南宫",
+  "欧阳",
+  "司马",
+  "上官",
+  "诸葛",
+  "尉迟",
+  "长孙",
+  "万俟",
+  "端木",
+  "皇甫",
+  "令狐",
+  "慕容",
+  "东方",
+  "夏侯",
+  "公孙",
+  "宇文",
+  "司徒",
+  "澹台",
+  "西门",
+  "轩辕",
+  "呼延",
+  "闻人",
+  "赫连",
+  "南宫",
 ]);
 
 /** At most this many spellings per name, so a name full of polyphones cannot flood the alias table. */
@@ -97,14 +152,22 @@ function personSpellings(name: string): string[] {
   const surnameLength = COMPOUND_SURNAMES.has(name.slice(0, 2)) && name.length >= 3 ? 2 : 1;
   const surname = name.slice(0, surnameLength);
   const given = name.slice(surnameLength);
-  const surnameReading = SURNAME_READINGS[surname] ?? readings(surname).map((options) => options[0]).join(" ");
+  const surnameReading =
+    SURNAME_READINGS[surname] ??
+    readings(surname)
+      .map((options) => options[0])
+      .join(" ");
   const surnameJoined = surnameReading.replace(/ /g, "");
   const out: string[] = [];
   for (const givenSyllables of spellings(readings(given))) {
     const givenJoined = givenSyllables.join("");
     // Chinese order as officials' names are written in English (Li Qiang), joined given name (Xin Changxing),
     // and Western order (Changxing Xin).
-    out.push(`${surnameJoined} ${givenSyllables.join(" ")}`, `${surnameJoined} ${givenJoined}`, `${givenJoined} ${surnameJoined}`);
+    out.push(
+      `${surnameJoined} ${givenSyllables.join(" ")}`,
+      `${surnameJoined} ${givenJoined}`,
+      `${givenJoined} ${surnameJoined}`,
+    );
     if (surnameReading.includes(" ")) out.push(`${surnameReading} ${givenSyllables.join(" ")}`);
   }
   return out;
@@ -132,7 +195,8 @@ export function pinyinAliases(people: readonly string[], places: readonly string
       candidates.set(form, names);
     });
   };
-  for (const name of people) if (HAN_ONLY.test(name) && name.length >= 2 && name.length <= 4) add(name, personSpellings(name));
+  for (const name of people)
+    if (HAN_ONLY.test(name) && name.length >= 2 && name.length <= 4) add(name, personSpellings(name));
   for (const name of places) if (HAN_ONLY.test(name)) add(name, placeSpellings(name));
 
   const aliases: Record<string, string> = {};

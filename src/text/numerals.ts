@@ -5,7 +5,17 @@
  */
 
 const DIGIT: Readonly<Record<string, number>> = {
-  〇: 0, 零: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+  〇: 0,
+  零: 0,
+  一: 1,
+  二: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
 };
 
 /** Counters after 第 that make a numbered item; 第一时间 or a bare 第一 are idioms and stay. */

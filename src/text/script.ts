@@ -48,12 +48,18 @@ function simplifiedOnlyCharacters(): Set<string> {
   };
   // Traditional→Simplified tables: only their keys are Traditional. Regional variant tables: both sides are.
   for (const group of Locale.to.cn ?? []) for (const dict of group) for (const [key] of entries(dict)) addAll([key]);
-  const variantGroups = [...(Locale.from.tw ?? []), ...(Locale.from.hk ?? []), ...(Locale.to.tw ?? []), ...(Locale.to.hk ?? [])];
+  const variantGroups = [
+    ...(Locale.from.tw ?? []),
+    ...(Locale.from.hk ?? []),
+    ...(Locale.to.tw ?? []),
+    ...(Locale.to.hk ?? []),
+  ];
   for (const group of variantGroups) for (const dict of group) for (const entry of entries(dict)) addAll(entry);
   const simplified = new Set<string>();
   // Only the character table of cn→t: its keys are the Simplified forms that change.
   const characterTable = Locale.from.cn?.[0]?.at(-1);
-  for (const [char] of characterTable ? entries(characterTable) : []) if (char && !traditional.has(char)) simplified.add(char);
+  for (const [char] of characterTable ? entries(characterTable) : [])
+    if (char && !traditional.has(char)) simplified.add(char);
   return simplified;
 }
 

@@ -35,9 +35,22 @@ export interface CompareRow {
 const FONT_FAMILY = "Noto Sans S Chinese";
 const require = createRequire(import.meta.url);
 /** The Regular weight of the bundled font (the package's exports name only its index, so go from there). */
-export const CHART_FONT_FILE = join(dirname(require.resolve("@embedpdf/fonts-sc")), "..", "fonts", "NotoSansHans-Regular.otf");
+export const CHART_FONT_FILE = join(
+  dirname(require.resolve("@embedpdf/fonts-sc")),
+  "..",
+  "fonts",
+  "NotoSansHans-Regular.otf",
+);
 
-const COLORS = { bar: "#2f6f9f", earlier: "#9db8cc", later: "#2f6f9f", axis: "#888", text: "#222", muted: "#666", grid: "#e6e6e6" };
+const COLORS = {
+  bar: "#2f6f9f",
+  earlier: "#9db8cc",
+  later: "#2f6f9f",
+  axis: "#888",
+  text: "#222",
+  muted: "#666",
+  grid: "#e6e6e6",
+};
 
 /** The SVG of a vertical bar chart: one bar per meeting, in the given order, labelled with its share. */
 export function trendChartSvg(title: string, subtitle: string, bars: readonly TrendBar[]): string {
@@ -53,11 +66,14 @@ export function trendChartSvg(title: string, subtitle: string, bars: readonly Tr
     const w = slot * 0.6;
     const top = y(bar.share);
     const cx = x + w / 2;
-    parts.push(`<rect x="${f(x)}" y="${f(top)}" width="${f(w)}" height="${f(plot.bottom - top)}" fill="${COLORS.bar}" rx="3"/>`);
+    parts.push(
+      `<rect x="${f(x)}" y="${f(top)}" width="${f(w)}" height="${f(plot.bottom - top)}" fill="${COLORS.bar}" rx="3"/>`,
+    );
     parts.push(text(cx, top - 8, percent(bar.share), 18, COLORS.text, "middle", true));
     parts.push(text(cx, plot.bottom + 26, bar.label[0], 17, COLORS.text, "middle", true));
     parts.push(text(cx, plot.bottom + 50, bar.label[1], 16, COLORS.text, "middle"));
-    if (bar.note) parts.push(text(cx, plot.bottom + 76, clip(bar.note, Math.floor(slot / 13)), 12, COLORS.muted, "middle"));
+    if (bar.note)
+      parts.push(text(cx, plot.bottom + 76, clip(bar.note, Math.floor(slot / 13)), 12, COLORS.muted, "middle"));
   });
   return `${parts.join("")}</svg>`;
 }
@@ -71,19 +87,32 @@ export function compareChartSvg(title: string, legend: [string, string], rows: r
   const max = niceMax(Math.max(0.01, ...rows.flatMap((r) => [r.earlier, r.later])));
   const x = (v: number) => plot.left + (v / max) * (plot.right - plot.left);
   const parts: string[] = [header(width, height, title, "")];
-  parts.push(`<rect x="${plot.left}" y="76" width="14" height="14" fill="${COLORS.earlier}"/>`, text(plot.left + 20, 88, legend[0], 15, COLORS.text, "start"));
-  parts.push(`<rect x="${plot.left + 260}" y="76" width="14" height="14" fill="${COLORS.later}"/>`, text(plot.left + 280, 88, legend[1], 15, COLORS.text, "start"));
+  parts.push(
+    `<rect x="${plot.left}" y="76" width="14" height="14" fill="${COLORS.earlier}"/>`,
+    text(plot.left + 20, 88, legend[0], 15, COLORS.text, "start"),
+  );
+  parts.push(
+    `<rect x="${plot.left + 260}" y="76" width="14" height="14" fill="${COLORS.later}"/>`,
+    text(plot.left + 280, 88, legend[1], 15, COLORS.text, "start"),
+  );
   for (let t = 0; t <= 4; t++) {
     const v = (max * t) / 4;
-    parts.push(`<line x1="${f(x(v))}" y1="${plot.top - 6}" x2="${f(x(v))}" y2="${plot.bottom}" stroke="${COLORS.grid}"/>`);
+    parts.push(
+      `<line x1="${f(x(v))}" y1="${plot.top - 6}" x2="${f(x(v))}" y2="${plot.bottom}" stroke="${COLORS.grid}"/>`,
+    );
     parts.push(text(x(v), plot.bottom + 22, percent(v), 12, COLORS.muted, "middle"));
   }
   rows.forEach((row, i) => {
     const top = plot.top + i * rowHeight;
     parts.push(text(plot.left - 10, top + 23, row.label, 15, COLORS.text, "end"));
-    for (const [j, value, color] of [[0, row.earlier, COLORS.earlier], [1, row.later, COLORS.later]] as const) {
+    for (const [j, value, color] of [
+      [0, row.earlier, COLORS.earlier],
+      [1, row.later, COLORS.later],
+    ] as const) {
       const barTop = top + 4 + j * 15;
-      parts.push(`<rect x="${plot.left}" y="${barTop}" width="${f(Math.max(1, x(value) - plot.left))}" height="13" fill="${color}"/>`);
+      parts.push(
+        `<rect x="${plot.left}" y="${barTop}" width="${f(Math.max(1, x(value) - plot.left))}" height="13" fill="${color}"/>`,
+      );
       parts.push(text(x(value) + 6, barTop + 11, percent(value), 11, COLORS.muted, "start"));
     }
   });
@@ -95,7 +124,12 @@ export async function renderPng(svg: string): Promise<Buffer> {
   const [{ Resvg }, fontFile] = await Promise.all([import("@resvg/resvg-js"), fontSubsetFor(svg)]);
   const resvg = new Resvg(svg, {
     background: "#ffffff",
-    font: { fontFiles: [fontFile], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+    font: {
+      fontFiles: [fontFile],
+      loadSystemFonts: false,
+      defaultFontFamily: FONT_FAMILY,
+      sansSerifFamily: FONT_FAMILY,
+    },
   });
   return resvg.render().asPng();
 }
@@ -107,7 +141,13 @@ const subsets = new Map<string, string>();
 
 /** A font file with the glyphs of every character in the SVG's text, made once per character set. */
 async function fontSubsetFor(svg: string): Promise<string> {
-  const chars = [...new Set(svg.replace(/<[^>]*>/gu, "").replace(/&(?:amp|lt|gt|quot);/gu, (e) => ({ "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"' })[e]!))]
+  const chars = [
+    ...new Set(
+      svg
+        .replace(/<[^>]*>/gu, "")
+        .replace(/&(?:amp|lt|gt|quot);/gu, (e) => ({ "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"' })[e]!),
+    ),
+  ]
     .sort()
     .join("");
   const key = createHash("sha256").update(chars).digest("hex").slice(0, 20);
@@ -132,17 +172,31 @@ function header(width: number, height: number, title: string, subtitle: string):
   );
 }
 
-function grid(plot: { left: number; right: number; top: number; bottom: number }, max: number, y: (v: number) => number): string[] {
+function grid(
+  plot: { left: number; right: number; top: number; bottom: number },
+  max: number,
+  y: (v: number) => number,
+): string[] {
   const parts: string[] = [];
   for (let t = 0; t <= 4; t++) {
     const v = (max * t) / 4;
-    parts.push(`<line x1="${plot.left}" y1="${f(y(v))}" x2="${plot.right}" y2="${f(y(v))}" stroke="${t === 0 ? COLORS.axis : COLORS.grid}"/>`);
+    parts.push(
+      `<line x1="${plot.left}" y1="${f(y(v))}" x2="${plot.right}" y2="${f(y(v))}" stroke="${t === 0 ? COLORS.axis : COLORS.grid}"/>`,
+    );
     parts.push(text(plot.left - 8, y(v) + 4, percent(v), 12, COLORS.muted, "end"));
   }
   return parts;
 }
 
-function text(x: number, y: number, content: string, size: number, fill: string, anchor: "start" | "middle" | "end", bold = false): string {
+function text(
+  x: number,
+  y: number,
+  content: string,
+  size: number,
+  fill: string,
+  anchor: "start" | "middle" | "end",
+  bold = false,
+): string {
   return `<text x="${f(x)}" y="${f(y)}" font-size="${size}" fill="${fill}" text-anchor="${anchor}"${bold ? ' font-weight="bold"' : ""}>${escapeXml(content)}</text>`;
 }
 

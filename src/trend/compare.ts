@@ -43,7 +43,31 @@ const PROJECT = new RegExp(`[\\p{Script=Han}A-Za-z0-9]{2,18}?${PROJECT_SUFFIX}(?
 // Verbs and joiners that open the phrase a project name follows; the name starts after the last one.
 const PROJECT_LEAD =
   /^.*(?:共建|共同|联合|合力|携手|建设|建成|建立|成立|组建|打造|推动|推进|加快|加强|实施|启动|深化|开展|举办|依托|围绕|聚焦|支持|谋划|培育|发挥|提升|完善|优化|布局|落地|签署|发布|以及|和|与|及|等|了|的|为|在|把|将|对|是)/u;
-const GENERIC = new Set(["长三角", "一体化", "三省一市", "座谈会", "会议", "高质量发展", "发展", "推动", "加快", "建设", "坚持", "深入", "持续", "进一步", "指出", "强调", "表示", "致辞", "讲话", "重要讲话", "要求", "全国", "基本"]);
+const GENERIC = new Set([
+  "长三角",
+  "一体化",
+  "三省一市",
+  "座谈会",
+  "会议",
+  "高质量发展",
+  "发展",
+  "推动",
+  "加快",
+  "建设",
+  "坚持",
+  "深入",
+  "持续",
+  "进一步",
+  "指出",
+  "强调",
+  "表示",
+  "致辞",
+  "讲话",
+  "重要讲话",
+  "要求",
+  "全国",
+  "基本",
+]);
 
 /**
  * Compares two meetings' paragraphs.
@@ -67,20 +91,34 @@ export function compareMeetings(options: {
   return {
     earlier: side(earlier, a, b, segmenter, skip),
     later: side(later, b, a, segmenter, skip),
-    themes: themes.map((theme, i) => ({ theme, earlier: weights[i]!.meetings[0]!.share, later: weights[i]!.meetings[1]!.share })),
+    themes: themes.map((theme, i) => ({
+      theme,
+      earlier: weights[i]!.meetings[0]!.share,
+      later: weights[i]!.meetings[1]!.share,
+    })),
   };
 }
 
-function side(meeting: TrendMeeting, own: readonly ParagraphText[], other: readonly ParagraphText[], segmenter: Segmenter, skip: Set<string>): MeetingSide {
+function side(
+  meeting: TrendMeeting,
+  own: readonly ParagraphText[],
+  other: readonly ParagraphText[],
+  segmenter: Segmenter,
+  skip: Set<string>,
+): MeetingSide {
   const otherText = other.map((p) => p.text).join("\n");
   return {
     meeting,
     terms: distinctiveTerms(own, other, segmenter, skip),
     documents: collect(own, (text) =>
-      [...text.matchAll(DOCUMENT)].filter((m) => REVIEW_VERBS.test(sentenceAround(text, m.index))).map((m) => `《${m[1]}》`),
+      [...text.matchAll(DOCUMENT)]
+        .filter((m) => REVIEW_VERBS.test(sentenceAround(text, m.index)))
+        .map((m) => `《${m[1]}》`),
     ).slice(0, MAX_ITEMS),
     projects: collect(own, (text) =>
-      [...text.matchAll(PROJECT)].map((m) => m[0].replace(PROJECT_LEAD, "")).filter((name) => [...name].length >= 4 && !/^《/u.test(name)),
+      [...text.matchAll(PROJECT)]
+        .map((m) => m[0].replace(PROJECT_LEAD, ""))
+        .filter((name) => [...name].length >= 4 && !/^《/u.test(name)),
     )
       .filter((item) => !otherText.includes(item.text))
       .slice(0, MAX_ITEMS),
@@ -88,7 +126,12 @@ function side(meeting: TrendMeeting, own: readonly ParagraphText[], other: reado
 }
 
 /** Words and two-word phrases in at least two of `own`'s paragraphs and none of `other`'s, most widespread first. */
-function distinctiveTerms(own: readonly ParagraphText[], other: readonly ParagraphText[], segmenter: Segmenter, skip: Set<string>): CompareItem[] {
+function distinctiveTerms(
+  own: readonly ParagraphText[],
+  other: readonly ParagraphText[],
+  segmenter: Segmenter,
+  skip: Set<string>,
+): CompareItem[] {
   const candidates = (text: string): string[] => {
     const words = segmenter.preciseWords(text).filter((w) => /^\p{Script=Han}{2,}$/u.test(w));
     const phrases = words
@@ -102,9 +145,12 @@ function distinctiveTerms(own: readonly ParagraphText[], other: readonly Paragra
   const otherText = other.map((p) => p.text).join("\n");
   const found = collect(own, (text) => candidates(text).filter((w) => !otherSeen.has(w) && !otherText.includes(w)));
   const kept: CompareItem[] = [];
-  for (const item of found.filter((i) => i.paragraphs >= 2).sort((x, y) => y.paragraphs - x.paragraphs || y.text.length - x.text.length)) {
+  for (const item of found
+    .filter((i) => i.paragraphs >= 2)
+    .sort((x, y) => y.paragraphs - x.paragraphs || y.text.length - x.text.length)) {
     // A word inside a kept phrase with the same reach adds nothing.
-    if (kept.some((k) => (k.text.includes(item.text) || item.text.includes(k.text)) && k.paragraphs >= item.paragraphs)) continue;
+    if (kept.some((k) => (k.text.includes(item.text) || item.text.includes(k.text)) && k.paragraphs >= item.paragraphs))
+      continue;
     kept.push(item);
     if (kept.length === MAX_ITEMS + 2) break;
   }

@@ -11,7 +11,15 @@ import { DEFAULT_THEMES, paragraphKey, paragraphsOf, type Theme } from "../diges
 import { compareChartSvg, percent, renderPng, trendChartSvg } from "./chart.js";
 import { compareMeetings, type Comparison } from "./compare.js";
 import { parseCompare, resolveTrendTheme, trendIntent, type CompareChoice } from "./intent.js";
-import { isCurrentArtefact, themeWeightsArtefact, trendMeetings, weighTheme, type MeetingWeight, type ThemeWeightsArtefact, type TrendMeeting } from "./weights.js";
+import {
+  isCurrentArtefact,
+  themeWeightsArtefact,
+  trendMeetings,
+  weighTheme,
+  type MeetingWeight,
+  type ThemeWeightsArtefact,
+  type TrendMeeting,
+} from "./weights.js";
 
 export { trendIntent, resolveTrendTheme, parseCompare, type CompareChoice };
 export type { TrendIntent } from "./intent.js";
@@ -78,16 +86,30 @@ export function createTrendService(options: {
       return { theme, points, mentioned: points.some((p) => p.weight.matching > 0) };
     },
     compare(earlier, later) {
-      return compareMeetings({ earlier, later, paragraphs, segmenter: options.segmenter, people: options.people, themes });
+      return compareMeetings({
+        earlier,
+        later,
+        paragraphs,
+        segmenter: options.segmenter,
+        people: options.people,
+        themes,
+      });
     },
     trendPng(trend, lang) {
       const name = lang === "zh" ? trend.theme.zh : trend.theme.en;
-      const title = lang === "zh" ? `“${name}”在历次会议报道中的分量` : `How much of each meeting's reporting concerns "${name}"`;
-      const subtitle = lang === "zh" ? "涉及该主题的段落占全部段落的比例（按会议日期）" : "share of paragraphs that mention the theme, by meeting date";
+      const title =
+        lang === "zh" ? `“${name}”在历次会议报道中的分量` : `How much of each meeting's reporting concerns "${name}"`;
+      const subtitle =
+        lang === "zh"
+          ? "涉及该主题的段落占全部段落的比例（按会议日期）"
+          : "share of paragraphs that mention the theme, by meeting date";
       const bars = trend.points.map((p) => ({
         label: [meetingYear(p.meeting, lang), p.meeting.city] as [string, string],
         share: p.weight.share,
-        note: p.weight.terms.slice(0, 2).map((t) => `${t.term}×${t.count}`).join(" "),
+        note: p.weight.terms
+          .slice(0, 2)
+          .map((t) => `${t.term}×${t.count}`)
+          .join(" "),
       }));
       return renderPng(trendChartSvg(title, subtitle, bars));
     },
@@ -95,7 +117,11 @@ export function createTrendService(options: {
       const a = meetingName(comparison.earlier.meeting, lang);
       const b = meetingName(comparison.later.meeting, lang);
       const title = lang === "zh" ? `${a} 与 ${b}：各主题段落占比` : `${a} vs ${b}: share of paragraphs per theme`;
-      const rows = comparison.themes.map((t) => ({ label: lang === "zh" ? t.theme.zh : t.theme.en, earlier: t.earlier, later: t.later }));
+      const rows = comparison.themes.map((t) => ({
+        label: lang === "zh" ? t.theme.zh : t.theme.en,
+        earlier: t.earlier,
+        later: t.later,
+      }));
       return renderPng(compareChartSvg(title, [a, b], rows));
     },
   };
@@ -122,8 +148,14 @@ export function textBar(share: number, max: number, width = 10): string {
 export function trendLines(trend: Trend, lang: "zh" | "en"): string[] {
   const max = Math.max(...trend.points.map((p) => p.weight.share), 0);
   return trend.points.map((p) => {
-    const terms = p.weight.terms.slice(0, 3).map((t) => `${t.term}×${t.count}`).join(lang === "zh" ? "、" : ", ");
-    const counts = lang === "zh" ? `${p.weight.matching}/${p.meeting.paragraphs}段` : `${p.weight.matching}/${p.meeting.paragraphs} paras`;
+    const terms = p.weight.terms
+      .slice(0, 3)
+      .map((t) => `${t.term}×${t.count}`)
+      .join(lang === "zh" ? "、" : ", ");
+    const counts =
+      lang === "zh"
+        ? `${p.weight.matching}/${p.meeting.paragraphs}段`
+        : `${p.weight.matching}/${p.meeting.paragraphs} paras`;
     return `${meetingName(p.meeting, lang)} ${textBar(p.weight.share, max)} ${percent(p.weight.share)}（${counts}）${terms ? ` ${terms}` : ""}`;
   });
 }

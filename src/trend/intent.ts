@@ -36,17 +36,27 @@ function englishTheme(text: string, themes: readonly Theme[]): Theme | undefined
     const byAlias = findTheme(whole, themes);
     if (byAlias) return byAlias;
   }
-  const words = phrase.split(/[^a-z-]+/u).filter((w) => w !== "" && !EN_STOP.has(w)).map(stem);
+  const words = phrase
+    .split(/[^a-z-]+/u)
+    .filter((w) => w !== "" && !EN_STOP.has(w))
+    .map(stem);
   if (words.length > 0) {
     const byName = themes.find((theme) => {
-      const name = new Set(theme.en.toLowerCase().split(/[^a-z-]+/u).map(stem));
+      const name = new Set(
+        theme.en
+          .toLowerCase()
+          .split(/[^a-z-]+/u)
+          .map(stem),
+      );
       return words.every((w) => name.has(w));
     });
     if (byName) return byName;
   }
   if (whole !== undefined) return resolveTheme(whole, themes);
   const translated = words.map((w) => ENGLISH_ALIASES[w]).filter((w): w is string => w !== undefined);
-  return translated.length > 0 && translated.length === words.length ? resolveTheme(translated.join(" "), themes) : undefined;
+  return translated.length > 0 && translated.length === words.length
+    ? resolveTheme(translated.join(" "), themes)
+    : undefined;
 }
 
 function stem(word: string): string {
@@ -65,12 +75,90 @@ const ZH_WEIGHT = /分量|比重|权重|占比|趋势|走势|演变|消长|起�
 // Everything around the topic in such a question.
 const ZH_FILLER = new RegExp(
   [
-    "长三角(?:地区)?(?:主要领导)?", "历年来", "历年", "历次", "历届", "各届", "各年", "每年", "逐年", "这几年", "近几年", "多年来",
-    "各次", "几次", "每次", "每届", "(?:主要领导)?座谈会", "会议", "报道", "分量", "比重", "权重", "占比", "比例", "篇幅",
-    "趋势", "走势", "演变", "消长", "起伏", "升降", "轻重", "变化", "重视程度", "关注度", "受重视", "重视", "关注", "地位",
-    "有什么", "有何", "有哪些", "有没有", "是否", "怎样", "怎么样", "怎么", "如何", "什么", "发生了", "发生", "出现",
-    "中的", "当中", "之中", "里的", "上的", "议题", "话题", "主题", "方面", "问题", "情况", "程度", "一直", "逐渐",
-    "在", "于", "的", "了", "吗", "呢", "啊", "中", "里", "上", "和", "与", "及", "是", "有", "看", "请问", "你",
+    "长三角(?:地区)?(?:主要领导)?",
+    "历年来",
+    "历年",
+    "历次",
+    "历届",
+    "各届",
+    "各年",
+    "每年",
+    "逐年",
+    "这几年",
+    "近几年",
+    "多年来",
+    "各次",
+    "几次",
+    "每次",
+    "每届",
+    "(?:主要领导)?座谈会",
+    "会议",
+    "报道",
+    "分量",
+    "比重",
+    "权重",
+    "占比",
+    "比例",
+    "篇幅",
+    "趋势",
+    "走势",
+    "演变",
+    "消长",
+    "起伏",
+    "升降",
+    "轻重",
+    "变化",
+    "重视程度",
+    "关注度",
+    "受重视",
+    "重视",
+    "关注",
+    "地位",
+    "有什么",
+    "有何",
+    "有哪些",
+    "有没有",
+    "是否",
+    "怎样",
+    "怎么样",
+    "怎么",
+    "如何",
+    "什么",
+    "发生了",
+    "发生",
+    "出现",
+    "中的",
+    "当中",
+    "之中",
+    "里的",
+    "上的",
+    "议题",
+    "话题",
+    "主题",
+    "方面",
+    "问题",
+    "情况",
+    "程度",
+    "一直",
+    "逐渐",
+    "在",
+    "于",
+    "的",
+    "了",
+    "吗",
+    "呢",
+    "啊",
+    "中",
+    "里",
+    "上",
+    "和",
+    "与",
+    "及",
+    "是",
+    "有",
+    "看",
+    "请问",
+    "你",
   ].join("|"),
   "gu",
 );
@@ -95,11 +183,18 @@ export function trendIntent(question: string, themes: readonly Theme[] = DEFAULT
     if (!ZH_WEIGHT.test(text) && !ZH_OVER_TIME.test(text.replace(/\d{4}\s*年/gu, ""))) return undefined;
     const named = [...themes].sort((a, b) => b.zh.length - a.zh.length).find((theme) => text.includes(theme.zh));
     if (named) return { theme: named, topic: named.zh };
-    const topic = text.replace(/[\p{P}\p{S}\d]+/gu, " ").replace(ZH_FILLER, " ").replace(/\s+/gu, " ").trim();
+    const topic = text
+      .replace(/[\p{P}\p{S}\d]+/gu, " ")
+      .replace(ZH_FILLER, " ")
+      .replace(/\s+/gu, " ")
+      .trim();
     return topicIntent(topic, themes);
   }
   for (const pattern of EN_PATTERNS) {
-    const topic = pattern.exec(text)?.[1]?.replace(/^(?:the|a|an) /iu, "").trim();
+    const topic = pattern
+      .exec(text)?.[1]
+      ?.replace(/^(?:the|a|an) /iu, "")
+      .trim();
     if (topic) return topicIntent(topic, themes);
   }
   return undefined;
@@ -115,7 +210,9 @@ function topicIntent(topic: string, themes: readonly Theme[]): TrendIntent | und
 }
 
 /** Two meetings to compare, earlier first. */
-export type CompareChoice = { ok: true; earlier: TrendMeeting; later: TrendMeeting } | { ok: false; reason: "unknown" | "ambiguous" | "same" | "too-few"; word?: string };
+export type CompareChoice =
+  | { ok: true; earlier: TrendMeeting; later: TrendMeeting }
+  | { ok: false; reason: "unknown" | "ambiguous" | "same" | "too-few"; word?: string };
 
 const SYMPOSIUM_WORDS = /^(?:symposium|座谈会2023|深入推进长三角一体化发展座谈会|习近平|xi|xi jinping|专题座谈会)$/iu;
 
@@ -136,7 +233,8 @@ export function parseCompare(text: string, meetings: readonly TrendMeeting[]): C
   const chosen: TrendMeeting[] = [];
   for (const word of words.slice(0, 2)) {
     const found = meetingFor(word, meetings);
-    if (found === "ambiguous" || found === undefined) return { ok: false, reason: found === undefined ? "unknown" : "ambiguous", word };
+    if (found === "ambiguous" || found === undefined)
+      return { ok: false, reason: found === undefined ? "unknown" : "ambiguous", word };
     chosen.push(found);
   }
   if (chosen.length < 2) return { ok: false, reason: "too-few" };
@@ -157,7 +255,8 @@ function meetingFor(word: string, meetings: readonly TrendMeeting[]): TrendMeeti
     const annual = sameYear.filter((m) => m.kind === "annual");
     return pick(annual.length === 1 ? annual : sameYear);
   }
-  if (SYMPOSIUM_WORDS.test(word) || /symposium|习近平|深入推进|专题/iu.test(word)) return pick(meetings.filter((m) => m.kind === "symposium"));
+  if (SYMPOSIUM_WORDS.test(word) || /symposium|习近平|深入推进|专题/iu.test(word))
+    return pick(meetings.filter((m) => m.kind === "symposium"));
   const city = ENGLISH_ALIASES[key] ?? word.replace(/市$/u, "");
   const inCity = meetings.filter((m) => m.city === city);
   const annual = inCity.filter((m) => m.kind === "annual");

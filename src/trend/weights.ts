@@ -84,11 +84,17 @@ export function trendMeetings(paragraphs: readonly ParagraphText[]): TrendMeetin
       });
     }
   }
-  return [...byId.values()].sort((a, b) => a.startDate.localeCompare(b.startDate) || a.meetingId.localeCompare(b.meetingId));
+  return [...byId.values()].sort(
+    (a, b) => a.startDate.localeCompare(b.startDate) || a.meetingId.localeCompare(b.meetingId),
+  );
 }
 
 /** Weighs one theme in every meeting. Pure and deterministic: the same paragraphs give the same result. */
-export function weighTheme(theme: Theme, paragraphs: readonly ParagraphText[], meetings: readonly TrendMeeting[]): ThemeWeights {
+export function weighTheme(
+  theme: Theme,
+  paragraphs: readonly ParagraphText[],
+  meetings: readonly TrendMeeting[],
+): ThemeWeights {
   const acc = new Map<string, { matching: number; terms: Map<string, number>; strongest?: ParagraphRef }>();
   for (const meeting of meetings) acc.set(meeting.meetingId, { matching: 0, terms: new Map() });
   for (const { chunk, text } of paragraphs) {
@@ -122,7 +128,10 @@ export function weighTheme(theme: Theme, paragraphs: readonly ParagraphText[], m
 }
 
 /** The artefact saved at ingest: every catalogue theme weighed over the index's chunks. */
-export function themeWeightsArtefact(chunks: readonly Chunk[], themes: readonly Theme[] = DEFAULT_THEMES): ThemeWeightsArtefact {
+export function themeWeightsArtefact(
+  chunks: readonly Chunk[],
+  themes: readonly Theme[] = DEFAULT_THEMES,
+): ThemeWeightsArtefact {
   const paragraphs = paragraphsOf(chunks);
   const meetings = trendMeetings(paragraphs);
   return {
@@ -134,9 +143,16 @@ export function themeWeightsArtefact(chunks: readonly Chunk[], themes: readonly 
 }
 
 /** Whether a saved artefact fits this catalogue and code (else it is recomputed). */
-export function isCurrentArtefact(value: unknown, themes: readonly Theme[] = DEFAULT_THEMES): value is ThemeWeightsArtefact {
+export function isCurrentArtefact(
+  value: unknown,
+  themes: readonly Theme[] = DEFAULT_THEMES,
+): value is ThemeWeightsArtefact {
   const artefact = value as Partial<ThemeWeightsArtefact> | undefined;
-  return artefact?.version === THEME_WEIGHTS_VERSION && artefact.catalogue === catalogueHash(themes) && Array.isArray(artefact.themes);
+  return (
+    artefact?.version === THEME_WEIGHTS_VERSION &&
+    artefact.catalogue === catalogueHash(themes) &&
+    Array.isArray(artefact.themes)
+  );
 }
 
 function catalogueHash(themes: readonly Theme[]): string {

@@ -26,7 +26,9 @@ const symposium = (): Meeting => meetings().find((m) => m.kind === "symposium")!
 function paragraphWith(meeting: Meeting, evidence: string, kind?: "meeting" | "forum") {
   const hits = meeting.articles
     .filter((a) => !kind || a.kind === kind)
-    .flatMap((a) => a.paragraphs.filter((p) => p.n > 0 && p.text.includes(evidence)).map((p) => ({ article: a, paragraph: p })));
+    .flatMap((a) =>
+      a.paragraphs.filter((p) => p.n > 0 && p.text.includes(evidence)).map((p) => ({ article: a, paragraph: p })),
+    );
   if (hits.length !== 1) throw new Error(`evidence “${evidence}” is in ${hits.length} paragraphs of ${meeting.id}`);
   return hits[0]!;
 }
@@ -45,20 +47,74 @@ const CASES: Case[] = [
   { q: "2021年的座谈会在哪个城市举行？", meeting: () => annual(2021), fact: "无锡", evidence: "座谈会在江苏无锡举行" },
   { q: "2024年会议在哪个城市举行？", meeting: () => annual(2024), fact: "温州", evidence: "座谈会在浙江省温州市举行" },
   { q: "2022年度座谈会是哪天举行的？", meeting: () => annual(2022), fact: "8月16日", evidence: "8月16日" },
-  { q: "2024年会议时江苏省委书记是谁？", meeting: () => annual(2024), kind: "meeting", fact: "信长星", evidence: "江苏省委书记信长星" },
+  {
+    q: "2024年会议时江苏省委书记是谁？",
+    meeting: () => annual(2024),
+    kind: "meeting",
+    fact: "信长星",
+    evidence: "江苏省委书记信长星",
+  },
   { q: "2022年会议时安徽省长是谁？", meeting: () => annual(2022), fact: "王清宪", evidence: "省长王清宪出席会议" },
   { q: "2024年会议的主题是什么？", meeting: () => annual(2024), fact: "谱写长三角一体化新篇章", evidence: "为主题" },
-  { q: "2022年会议审议了哪些文件？", meeting: () => annual(2022), fact: "《长三角区域一体化发展2022年度工作计划》", evidence: "审议了" },
-  { q: "2025年会议期间领导们考察了哪些地方？", meeting: () => annual(2025), fact: "新济洲国家湿地公园", evidence: "考察了" },
-  { q: "2021年会议确定下一年度的座谈会在哪里召开？", meeting: () => annual(2021), fact: "上海", evidence: "会议确定，2022年度" },
-  { q: "第六届长三角一体化发展高层论坛在哪里举行？", meeting: () => annual(2024), kind: "forum", fact: "温州", evidence: "第六届长三角一体化发展高层论坛在浙江省温州市举行" },
-  { q: "第七届高层论坛上谁作了演讲？", meeting: () => annual(2025), kind: "forum", fact: "周志华", evidence: "作了演讲" },
+  {
+    q: "2022年会议审议了哪些文件？",
+    meeting: () => annual(2022),
+    fact: "《长三角区域一体化发展2022年度工作计划》",
+    evidence: "审议了",
+  },
+  {
+    q: "2025年会议期间领导们考察了哪些地方？",
+    meeting: () => annual(2025),
+    fact: "新济洲国家湿地公园",
+    evidence: "考察了",
+  },
+  {
+    q: "2021年会议确定下一年度的座谈会在哪里召开？",
+    meeting: () => annual(2021),
+    fact: "上海",
+    evidence: "会议确定，2022年度",
+  },
+  {
+    q: "第六届长三角一体化发展高层论坛在哪里举行？",
+    meeting: () => annual(2024),
+    kind: "forum",
+    fact: "温州",
+    evidence: "第六届长三角一体化发展高层论坛在浙江省温州市举行",
+  },
+  {
+    q: "第七届高层论坛上谁作了演讲？",
+    meeting: () => annual(2025),
+    kind: "forum",
+    fact: "周志华",
+    evidence: "作了演讲",
+  },
   { q: "2024年论坛上韩俊说了什么？", meeting: () => annual(2024), kind: "forum", fact: "韩俊说", evidence: "韩俊说" },
   { q: "2023年座谈会有哪些人发言？", meeting: symposium, fact: "陈吉宁", evidence: "先后发言" },
-  { q: "Where was the 2021 meeting held?", meeting: () => annual(2021), fact: "无锡", evidence: "座谈会在江苏无锡举行" },
-  { q: "What was the theme of the 2024 meeting?", meeting: () => annual(2024), fact: "勇当中国式现代化先行者", evidence: "为主题" },
-  { q: "Who was the governor of Zhejiang at the 2025 meeting?", meeting: () => annual(2025), kind: "meeting", fact: "刘捷", evidence: "省长刘捷" },
-  { q: "Which places did leaders visit during the 2024 meeting?", meeting: () => annual(2024), fact: "三垟湿地", evidence: "考察了" },
+  {
+    q: "Where was the 2021 meeting held?",
+    meeting: () => annual(2021),
+    fact: "无锡",
+    evidence: "座谈会在江苏无锡举行",
+  },
+  {
+    q: "What was the theme of the 2024 meeting?",
+    meeting: () => annual(2024),
+    fact: "勇当中国式现代化先行者",
+    evidence: "为主题",
+  },
+  {
+    q: "Who was the governor of Zhejiang at the 2025 meeting?",
+    meeting: () => annual(2025),
+    kind: "meeting",
+    fact: "刘捷",
+    evidence: "省长刘捷",
+  },
+  {
+    q: "Which places did leaders visit during the 2024 meeting?",
+    meeting: () => annual(2024),
+    fact: "三垟湿地",
+    evidence: "考察了",
+  },
 ];
 
 describe("answered questions", () => {
@@ -101,7 +157,9 @@ describe("answered questions", () => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(answer.retrieved.length).toBeLessThanOrEqual(10);
     const c = answer.citations[0]!;
-    expect(answer.retrieved.some((r) => r.chunk.meetingId === c.meetingId && r.chunk.paragraph === c.paragraph)).toBe(true);
+    expect(answer.retrieved.some((r) => r.chunk.meetingId === c.meetingId && r.chunk.paragraph === c.paragraph)).toBe(
+      true,
+    );
   });
 });
 
@@ -145,7 +203,8 @@ describe("who held which post", () => {
 
   it("a list of attendees is given whole", async () => {
     const answer = await engine.extractive.ask("2024年度座谈会有哪些人出席？");
-    for (const post of ["上海市委书记", "江苏省委书记", "浙江省委书记", "安徽省委书记"]) expect(answer.answer).toContain(post);
+    for (const post of ["上海市委书记", "江苏省委书记", "浙江省委书记", "安徽省委书记"])
+      expect(answer.answer).toContain(post);
   });
 });
 
@@ -198,9 +257,14 @@ describe("refusals", () => {
     // Find someone who attended a forum (named in its headline) but never speaks in it.
     const forum = meetings().flatMap((m) => m.articles.filter((a) => a.kind === "forum").map((a) => ({ m, a })));
     const silent = forum.flatMap(({ m, a }) => {
-      const body = a.paragraphs.filter((p) => p.n > 0).map((p) => p.text).join("");
+      const body = a.paragraphs
+        .filter((p) => p.n > 0)
+        .map((p) => p.text)
+        .join("");
       const headline = a.paragraphs.find((p) => p.n === 0)?.text ?? "";
-      return ["王浩", "陈吉宁", "梁言顺"].filter((n) => headline.includes(n) && !body.includes(`${n}说`) && !body.includes(`${n}致辞`)).map((n) => ({ m, n }));
+      return ["王浩", "陈吉宁", "梁言顺"]
+        .filter((n) => headline.includes(n) && !body.includes(`${n}说`) && !body.includes(`${n}致辞`))
+        .map((n) => ({ m, n }));
     })[0];
     if (silent === undefined) return;
     const answer = await engine.extractive.ask(`${silent.n}在${silent.m.year}年论坛上说了什么？`);
@@ -235,7 +299,9 @@ describe("citations", () => {
     const piece = engine.index.chunks.find((c) => c.part > 0)!;
     expect(piece).toBeDefined();
     const meeting = meetings().find((m) => m.id === piece.meetingId)!;
-    const paragraph = meeting.articles.find((a) => a.index === piece.articleIndex)!.paragraphs.find((p) => p.n === piece.paragraph)!;
+    const paragraph = meeting.articles
+      .find((a) => a.index === piece.articleIndex)!
+      .paragraphs.find((p) => p.n === piece.paragraph)!;
     const citation = toCitation(3, piece, meetings());
     expect(citation.text).toBe(paragraph.text);
     expect(citation.text.length).toBeGreaterThan(piece.text.length);
@@ -264,7 +330,12 @@ describe("CLI output of an answer", () => {
   it("JSON: the contract fields, at most 10 retrieved, scores rounded and non-increasing", async () => {
     const answer = await engine.extractive.ask("2024年论坛上韩俊说了什么？");
     const json = answerToJson(answer, 12.3456);
-    expect(json).toMatchObject({ question: answer.question, answered: true, answer: answer.answer, timings: { totalMs: 12.35 } });
+    expect(json).toMatchObject({
+      question: answer.question,
+      answered: true,
+      answer: answer.answer,
+      timings: { totalMs: 12.35 },
+    });
     expect(json.citations[0]).toEqual({
       n: 1,
       meetingId: answer.citations[0]!.meetingId,
@@ -282,7 +353,8 @@ describe("CLI output of an answer", () => {
 
 describe("clauses", () => {
   it("never splits inside “…” or 《…》 or brackets", () => {
-    const text = "会议以“携手建设世界级城市群，共创美好未来”为主题，审议了《关于强化都市圈同城化发展体制机制，提升一体化水平的意见》，（含附件一，附件二）明确了重大事项。会议确定，下一次会议在上海召开。";
+    const text =
+      "会议以“携手建设世界级城市群，共创美好未来”为主题，审议了《关于强化都市圈同城化发展体制机制，提升一体化水平的意见》，（含附件一，附件二）明确了重大事项。会议确定，下一次会议在上海召开。";
     const clauses = splitClauses(text);
     expect(clauses.map((c) => c.text)).toEqual([
       "会议以“携手建设世界级城市群，共创美好未来”为主题，",
@@ -301,7 +373,12 @@ describe("clauses", () => {
       for (const a of m.articles) {
         for (const p of a.paragraphs.filter((x) => x.n > 0)) {
           const clauses = splitClauses(p.text);
-          expect(clauses.map((c) => c.text).join("").replace(/\s+/g, "")).toBe(p.text.replace(/\s+/g, ""));
+          expect(
+            clauses
+              .map((c) => c.text)
+              .join("")
+              .replace(/\s+/g, ""),
+          ).toBe(p.text.replace(/\s+/g, ""));
           for (const c of clauses) {
             expect(count(c.text, "“"), c.text).toBe(count(c.text, "”"));
             expect(count(c.text, "《"), c.text).toBe(count(c.text, "》"));
@@ -314,7 +391,10 @@ describe("clauses", () => {
 
 describe("question check", () => {
   it("trims and collapses whitespace; refuses empty and overlong questions with a message", () => {
-    expect(checkQuestion("  2024年会议\n在哪里举行？ ", 500)).toEqual({ ok: true, question: "2024年会议 在哪里举行？" });
+    expect(checkQuestion("  2024年会议\n在哪里举行？ ", 500)).toEqual({
+      ok: true,
+      question: "2024年会议 在哪里举行？",
+    });
     const empty = checkQuestion(" \n\t ", 500);
     expect(empty).toMatchObject({ ok: false, reason: "empty" });
     const long = "长".repeat(501);

@@ -15,7 +15,10 @@ beforeAll(async () => {
   const dir = copyCorpus();
   copyFileSync(join(FIXTURES, "2026-newspaper-page.txt"), join(dir, "2026-newspaper-page.txt"));
   const manifest = readManifest(dir) as { reports: unknown[] };
-  writeManifest(dir, { ...manifest, reports: [...manifest.reports, { file: "2026-newspaper-page.txt", id: "2026-shanghai" }] });
+  writeManifest(dir, {
+    ...manifest,
+    reports: [...manifest.reports, { file: "2026-newspaper-page.txt", id: "2026-shanghai" }],
+  });
   engine = await openEngine({ corpusDir: dir, indexDir: join(tempDir("csj-knowledge-"), "index") });
 });
 afterAll(cleanupTempDirs);
@@ -27,10 +30,18 @@ describe("the knowledge layer of a report added tomorrow", () => {
   it("reads posts, dates, place, theme, documents and the next host from its text", () => {
     const facts = engine.knowledge.meetings.find((m) => m.meetingId === "2026-shanghai")!;
     expect(facts.posts.map((p) => `${p.post}${p.person}`)).toEqual(
-      expect.arrayContaining(["上海市委书记陈明远", "上海市委副书记、市长周文华", "江苏省委书记林思远", "江苏省委副书记、省长赵启明"]),
+      expect.arrayContaining([
+        "上海市委书记陈明远",
+        "上海市委副书记、市长周文华",
+        "江苏省委书记林思远",
+        "江苏省委副书记、省长赵启明",
+      ]),
     );
     expect(facts.posts.find((p) => p.person === "赵启明")?.region).toBe("江苏");
-    expect(facts.events.find((e) => e.event === "meeting")).toMatchObject({ dateText: "6月10日至11日", placeText: "上海" });
+    expect(facts.events.find((e) => e.event === "meeting")).toMatchObject({
+      dateText: "6月10日至11日",
+      placeText: "上海",
+    });
     expect(facts.theme?.text).toBe("携手建设世界级城市群，共创长三角美好未来");
     expect(facts.documents.map((d) => d.title)).toEqual(["长三角城市群协同发展行动方案（2026—2028年）"]);
     expect(facts.nextHost).toMatchObject({ year: 2027, place: "浙江省" });
@@ -97,7 +108,11 @@ describe("refusals by what is missing, not by unknown words", () => {
   });
 
   it("refuses a detail the reports never state, and says what they cover", async () => {
-    for (const q of ["2024年会议签了多少个合作协议？", "北京冬奥会的吉祥物是什么？", "What was the GDP of Anhui in 2025?"]) {
+    for (const q of [
+      "2024年会议签了多少个合作协议？",
+      "北京冬奥会的吉祥物是什么？",
+      "What was the GDP of Anhui in 2025?",
+    ]) {
       const answer = await ask(q);
       expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
     }
@@ -168,9 +183,14 @@ describe("conversations", () => {
     expect((await ask("那年会议期间领导们去哪考察了？", meeting)).answer).toContain("临港新片区");
     // A question that names its own meeting keeps it, even with 那一年 in it.
     expect((await ask("2025年会议在哪里举行？", meeting)).answer).toContain("南京");
-    expect((await ask("How long did it last?", [{ question: "Where was the 2026 meeting held?", answer: "Shanghai" }])).answer).toContain("2 days");
+    expect(
+      (await ask("How long did it last?", [{ question: "Where was the 2026 meeting held?", answer: "Shanghai" }]))
+        .answer,
+    ).toContain("2 days");
     // Opens like a follow-up but asks on its own: only the meeting comes from before.
-    const next = await ask("And where will next year's meeting be held?", [{ question: "What was the theme of the 2026 meeting?", answer: "…" }]);
+    const next = await ask("And where will next year's meeting be held?", [
+      { question: "What was the theme of the 2026 meeting?", answer: "…" },
+    ]);
     expect(next.answer).toContain("浙江");
     expect(cites2026(next)).toBe(true);
   });

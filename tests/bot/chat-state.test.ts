@@ -56,9 +56,29 @@ describe.each(adapters)("chat state %s", (_name, make, skip) => {
 
     it("keeps the resolved question and citations of a turn, and forgets a chat on request", async () => {
       const memory = make().memory({ maxTurns: 3, ttlMs: 60_000, maxChats: 10, now: () => new Date() });
-      const citation = { n: 1, meetingId: "2022-shanghai", meeting: "2022年度", article: "报道", articleIndex: 0, articleKind: "meeting" as const, paragraph: 2, text: "在上海举行", source: { name: "新华网" }, date: "2022-08-16", city: "上海" };
-      await memory.remember(7, { ...turn("那2022年呢？", 9), resolved: "2022年的座谈会在哪里举行？", citations: [citation] });
-      expect(await memory.last(7)).toEqual({ ...turn("那2022年呢？", 9), resolved: "2022年的座谈会在哪里举行？", citations: [citation] });
+      const citation = {
+        n: 1,
+        meetingId: "2022-shanghai",
+        meeting: "2022年度",
+        article: "报道",
+        articleIndex: 0,
+        articleKind: "meeting" as const,
+        paragraph: 2,
+        text: "在上海举行",
+        source: { name: "新华网" },
+        date: "2022-08-16",
+        city: "上海",
+      };
+      await memory.remember(7, {
+        ...turn("那2022年呢？", 9),
+        resolved: "2022年的座谈会在哪里举行？",
+        citations: [citation],
+      });
+      expect(await memory.last(7)).toEqual({
+        ...turn("那2022年呢？", 9),
+        resolved: "2022年的座谈会在哪里举行？",
+        citations: [citation],
+      });
       expect(await memory.last(8)).toBeUndefined();
       await memory.forget(7);
       expect(await memory.last(7)).toBeUndefined();
@@ -90,10 +110,13 @@ describe.skipIf(REDIS_URL === undefined)("chat state shared in Redis", () => {
     const [a, b] = [createRedisChatState(redis!, { prefix }), createRedisChatState(new Redis(REDIS_URL!), { prefix })];
     const options = { maxTurns: 3, ttlMs: 60_000, maxChats: 10, now: () => new Date() };
     await a.memory(options).remember(1, turn("2021年的座谈会在哪里举行？", 1));
-    expect(await b.memory(options).history(1)).toEqual([{ question: "2021年的座谈会在哪里举行？", answer: "答2021年的座谈会在哪里举行？" }]);
+    expect(await b.memory(options).history(1)).toEqual([
+      { question: "2021年的座谈会在哪里举行？", answer: "答2021年的座谈会在哪里举行？" },
+    ]);
     const limits = { perMinute: 3, now: () => new Date() };
     const verdicts = [];
-    for (const limiter of [a, b, a, b].map((s) => s.rateLimiter("ask", limits))) verdicts.push((await limiter.take(42)).allowed);
+    for (const limiter of [a, b, a, b].map((s) => s.rateLimiter("ask", limits)))
+      verdicts.push((await limiter.take(42)).allowed);
     expect(verdicts).toEqual([true, true, true, false]);
   });
 });

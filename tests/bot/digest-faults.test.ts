@@ -74,7 +74,10 @@ describe("a bot process killed mid-broadcast", () => {
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
     const exited = new Promise((resolve) => child.once("exit", resolve));
     // One request reached "Telegram" (and is never answered); the other stopped right before its hand-over.
-    await until(() => api.chats.includes(handedOver.id) && stdout.includes("paused"), "the process to be mid-broadcast");
+    await until(
+      () => api.chats.includes(handedOver.id) && stdout.includes("paused"),
+      "the process to be mid-broadcast",
+    );
     child.kill("SIGKILL");
     await exited;
     expect(api.chats).toEqual([handedOver.id]);

@@ -50,7 +50,9 @@ describe("/subscribe", () => {
     expect(confirm.text).toContain("/digest tech");
 
     // Free text works too; no time means 08:00.
-    expect((await say(server, user, "/subscribe 人工智能")).text).toContain("已订阅“人工智能”：每天 08:00（Asia/Shanghai）");
+    expect((await say(server, user, "/subscribe 人工智能")).text).toContain(
+      "已订阅“人工智能”：每天 08:00（Asia/Shanghai）",
+    );
 
     const list = await say(server, user, "/subscriptions");
     expect(list.text).toContain("• 科技创新 — 每天 07:30（Asia/Shanghai）");
@@ -87,13 +89,19 @@ describe("/subscribe", () => {
 
     const press = server.pressButton(user, picker, themes.find((b) => b.text === "生态环境")!.callback_data!);
     await server.waitForCallbackAnswer(press.callbackQuery.id);
-    const timePicker = await server.waitForMessage(user.id, (m) => m.message_id === picker.message_id && m.text!.includes("每天几点"));
+    const timePicker = await server.waitForMessage(
+      user.id,
+      (m) => m.message_id === picker.message_id && m.text!.includes("每天几点"),
+    );
     expect(timePicker.text).toContain("“生态环境”每天几点发送？（时区 Asia/Shanghai");
     const times = buttonsOf(timePicker);
     expect(times.map((b) => b.text)).toEqual(["07:00", "08:00", "12:00", "18:00", "21:00"]);
 
     server.pressButton(user, timePicker, times.find((b) => b.text === "18:00")!.callback_data!);
-    const done = await server.waitForMessage(user.id, (m) => m.message_id === picker.message_id && m.text!.startsWith("已订阅"));
+    const done = await server.waitForMessage(
+      user.id,
+      (m) => m.message_id === picker.message_id && m.text!.startsWith("已订阅"),
+    );
     expect(done.text).toContain("已订阅“生态环境”：每天 18:00（Asia/Shanghai）发送摘要。");
     expect(buttonsOf(done)).toEqual([]);
     expect((await say(server, user, "/subscriptions")).text).toContain("• 生态环境 — 每天 18:00（Asia/Shanghai）");
@@ -107,14 +115,18 @@ describe("/subscribe", () => {
     const badTime = await say(server, user, "/subscribe 科技创新 25:00");
     expect(badTime.text).toContain("无法识别时间“25:00”。可以这样写：20:00、20点、晚上8点、早上7点半、8pm 或 7:30pm。");
     const badZone = await say(server, user, "/timezone Mars/Base");
-    expect(badZone.text).toContain("未知时区“Mars/Base”：可以写城市或国家（北京、纽约、Tokyo、日本）、UTC 偏移（UTC+8、+08:00）或 IANA 时区名");
+    expect(badZone.text).toContain(
+      "未知时区“Mars/Base”：可以写城市或国家（北京、纽约、Tokyo、日本）、UTC 偏移（UTC+8、+08:00）或 IANA 时区名",
+    );
     expect((await say(server, user, "/subscriptions")).text).toContain("还没有订阅");
 
     const english = server.createUser({ language_code: "en-US" });
     expect((await say(server, english, "/timezone Mars/Base")).text).toContain(
       "Unknown time zone “Mars/Base”: name a city or country (Beijing, New York, Berlin, Japan), a UTC offset (UTC+8, +08:00) or an IANA zone such as Asia/Shanghai",
     );
-    expect((await say(server, english, "/subscribe tech 7.30")).text).toContain("Write it like 20:00, 20点, 晚上8点, 早上7点半, 8pm or 7:30pm.");
+    expect((await say(server, english, "/subscribe tech 7.30")).text).toContain(
+      "Write it like 20:00, 20点, 晚上8点, 早上7点半, 8pm or 7:30pm.",
+    );
   });
 });
 
@@ -124,8 +136,12 @@ describe("the scheduled digest", () => {
     const { server, scheduler, wall } = await start({ startIso: "2026-06-01T09:00:00Z" });
     const user = server.createUser({ language_code: "zh-hans" });
     await say(server, user, "/subscribe 科技创新 07:30");
-    expect((await say(server, user, "/timezone")).text).toContain("当前时区：Asia/Shanghai。修改请发送 /timezone 地区/城市");
-    expect((await say(server, user, "/timezone America/New_York")).text).toContain("时区已设为 America/New_York。你的 1 个订阅将按当地时间发送。");
+    expect((await say(server, user, "/timezone")).text).toContain(
+      "当前时区：Asia/Shanghai。修改请发送 /timezone 地区/城市",
+    );
+    expect((await say(server, user, "/timezone America/New_York")).text).toContain(
+      "时区已设为 America/New_York。你的 1 个订阅将按当地时间发送。",
+    );
     expect((await say(server, user, "/subscriptions")).text).toContain("• 科技创新 — 每天 07:30（America/New_York）");
     const before = lastMessageId(server, user.id);
 
@@ -170,7 +186,9 @@ describe("the scheduled digest", () => {
     // 00:00 UTC = 08:00 in Shanghai; subscribed the evening before.
     const { server, scheduler, wall } = await start({ startIso: "2026-05-31T12:00:00Z" });
     const user = server.createUser({ language_code: "en" });
-    expect((await say(server, user, "/subscribe ecology")).text).toContain("Subscribed to “Ecology & environment”: a digest every day at 08:00 (Asia/Shanghai).");
+    expect((await say(server, user, "/subscribe ecology")).text).toContain(
+      "Subscribed to “Ecology & environment”: a digest every day at 08:00 (Asia/Shanghai).",
+    );
     wall.set("2026-06-01T00:00:00Z");
     expect(await scheduler.tick()).toMatchObject({ sent: 1 });
     const digest = await server.waitForMessage(user.id, (m) => m.text?.includes("daily digest") === true);
@@ -274,7 +292,9 @@ describe("/unsubscribe", () => {
     await say(server, user, "/subscribe 生态环境");
     await say(server, user, "/subscribe 交通与基础设施");
     expect((await say(server, user, "/unsubscribe transport")).text).toBe("已退订：交通与基础设施。");
-    expect((await say(server, user, "/unsubscribe 数字经济")).text).toContain("没有订阅“数字经济”；你订阅的主题：科技创新、生态环境。");
+    expect((await say(server, user, "/unsubscribe 数字经济")).text).toContain(
+      "没有订阅“数字经济”；你订阅的主题：科技创新、生态环境。",
+    );
     expect((await say(server, user, "/unsubscribe all")).text).toBe("已退订：科技创新、生态环境。");
     expect((await say(server, user, "/subscriptions")).text).toContain("还没有订阅。发送 /themes 查看主题");
   });
@@ -335,12 +355,19 @@ describe("the digest sender", () => {
     const { server } = await start();
     const user = server.createUser();
     const send = createDigestSender({ token: TOKEN, apiRoot: server.url }, { logger: silentLogger });
-    const kind = (promise: Promise<unknown>) => promise.then(() => "ok", (error: unknown) => (error instanceof DeliveryError ? error.kind : "other"));
+    const kind = (promise: Promise<unknown>) =>
+      promise.then(
+        () => "ok",
+        (error: unknown) => (error instanceof DeliveryError ? error.kind : "other"),
+      );
     server.injectFault({ method: "sendMessage", kind: { type: "5xx", status: 502 } });
     expect(await kind(send(user.id, longDigest(), { language: "en" }))).toBe("transient");
     server.injectFault({ method: "sendMessage", kind: { type: "drop" } });
     expect(await kind(send(user.id, longDigest(), { language: "en" }))).toBe("transient");
-    server.injectFault({ method: "sendMessage", kind: { type: "400", description: "Bad Request: can't parse entities" } });
+    server.injectFault({
+      method: "sendMessage",
+      kind: { type: "400", description: "Bad Request: can't parse entities" },
+    });
     expect(await kind(send(user.id, longDigest(), { language: "en" }))).toBe("permanent");
     expect(await kind(send(999_999, longDigest(), { language: "en" }))).toBe("blocked");
     server.blockBot(user);

@@ -79,7 +79,9 @@ beforeAll(async () => {
   });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-  const exit = new Promise<{ code: number | null; stderr: string }>((resolve) => child.once("exit", (code) => resolve({ code, stderr })));
+  const exit = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.once("exit", (code) => resolve({ code, stderr })),
+  );
   npmStart = {
     url: html.url,
     exit,
@@ -111,7 +113,9 @@ describe("an unreachable or wrong TELEGRAM_API_ROOT", () => {
     const { deps } = makeDeps();
     const bot = createBot(TOKEN, deps, { apiRoot: html.url, retry: TEST_RETRY });
     const error = await startBot(bot, { mode: "polling", logger: deps.logger }).catch((e: unknown) => e);
-    expect((error as Error).message).toContain(`The Telegram Bot API at ${html.url} answered with something that is not Bot API JSON`);
+    expect((error as Error).message).toContain(
+      `The Telegram Bot API at ${html.url} answered with something that is not Bot API JSON`,
+    );
     expect(html.requests()).toBe(1 + (TEST_RETRY.maxTransientRetries ?? 3));
     expect((error as Error).message).not.toContain(TOKEN);
   });
@@ -126,7 +130,13 @@ describe("webhook requests", () => {
     const made = makeDeps();
     const lines: string[] = made.log.lines;
     const bot = createBot(TOKEN, made.deps, { apiRoot: url, retry: TEST_RETRY });
-    const handle: BotHandle = await startBot(bot, { mode: "webhook", secret: SECRET, port: 0, host: "127.0.0.1", logger: made.deps.logger });
+    const handle: BotHandle = await startBot(bot, {
+      mode: "webhook",
+      secret: SECRET,
+      port: 0,
+      host: "127.0.0.1",
+      logger: made.deps.logger,
+    });
     cleanups.push(() => handle.stop());
     const post = (body: string | Uint8Array, secret = SECRET) =>
       fetch(`${handle.listenUrl!}/telegram`, {
@@ -140,13 +150,21 @@ describe("webhook requests", () => {
   it("refuses a 10 MB body with 413 without buffering it, and keeps serving", async () => {
     const { server, post } = await webhookBot();
     const rssBefore = process.memoryUsage().rss;
-    const big = JSON.stringify({ update_id: 1, message: { message_id: 1, date: 0, chat: { id: 5, type: "private" }, text: "x".repeat(10 * 1024 * 1024) } });
+    const big = JSON.stringify({
+      update_id: 1,
+      message: { message_id: 1, date: 0, chat: { id: 5, type: "private" }, text: "x".repeat(10 * 1024 * 1024) },
+    });
     const response = await post(big).catch(() => undefined);
     // Either the 413 arrives or the server closed the connection mid-upload; nothing was handled.
     if (response !== undefined) expect(response.status).toBe(413);
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(150 * 1024 * 1024);
     const user = server.createUser();
-    const ok = await post(JSON.stringify({ update_id: 2, message: { message_id: 2, date: 0, chat: { id: user.id, type: "private" }, from: user, text: "/help" } }));
+    const ok = await post(
+      JSON.stringify({
+        update_id: 2,
+        message: { message_id: 2, date: 0, chat: { id: user.id, type: "private" }, from: user, text: "/help" },
+      }),
+    );
     expect(ok.status).toBe(200);
   });
 
@@ -206,7 +224,9 @@ describe("npm start with a TELEGRAM_API_ROOT that answers HTML", () => {
     const { code, stderr } = await npmStart.exit;
     expect(code).toBe(1);
     const lines = stderr.trim().split("\n");
-    expect(lines.at(-1)).toContain(`The Telegram Bot API at ${npmStart.url} answered with something that is not Bot API JSON`);
+    expect(lines.at(-1)).toContain(
+      `The Telegram Bot API at ${npmStart.url} answered with something that is not Bot API JSON`,
+    );
     expect(stderr).not.toContain("    at ");
     expect(stderr).not.toContain(TOKEN);
   }, 60_000);

@@ -46,7 +46,9 @@ describe("Telegram faults", () => {
     server.sendMessage(user, user, "会议在哪里？");
     await server.waitForMessage(user.id);
     expect(delivered(server, user.id)).toHaveLength(1);
-    expect(log.entries().map((e) => e["message"])).toEqual(expect.arrayContaining(["polling failed; retrying", "network error, retrying"]));
+    expect(log.entries().map((e) => e["message"])).toEqual(
+      expect.arrayContaining(["polling failed; retrying", "network error, retrying"]),
+    );
   });
 
   it("logs a user who blocked the bot and keeps serving others", async () => {
@@ -57,7 +59,9 @@ describe("Telegram faults", () => {
     server.blockBot(blocker);
     server.sendMessage(other, other, "会议在哪里？");
     await server.waitForMessage(other.id);
-    await until(() => log.entries().some((e) => e["message"] === "chat unreachable (bot blocked or chat gone); update dropped"));
+    await until(() =>
+      log.entries().some((e) => e["message"] === "chat unreachable (bot blocked or chat gone); update dropped"),
+    );
     expect(server.messagesIn(blocker.id)).toEqual([]);
     expect(log.entries().filter((e) => e["level"] === "error")).toEqual([]);
     server.sendMessage(other, other, "再问一次");
@@ -72,7 +76,11 @@ describe("Telegram faults", () => {
     const { update } = server.sendMessage(user, user, "boom");
     expect((await server.waitForMessage(user.id)).text).toBe("出错了，请稍后再试。");
     const failure = log.entries().find((e) => e["message"] === "handler failed");
-    expect(failure).toMatchObject({ update_id: update!.update_id, feature: "ask", error: { message: expect.stringContaining("<token>") } });
+    expect(failure).toMatchObject({
+      update_id: update!.update_id,
+      feature: "ask",
+      error: { message: expect.stringContaining("<token>") },
+    });
     expect(log.lines.join("\n")).not.toContain(TOKEN);
     expect(log.lines.join("\n")).not.toContain(TOKEN.split(":")[1]);
     // The next question is answered normally.

@@ -52,7 +52,11 @@ describe("inline mode", () => {
     const answer = await server.waitForInlineAnswer(inlineQuery.id);
     expect(answer.cache_time).toBeLessThanOrEqual(30);
     expect(answer.results).toHaveLength(1);
-    const [result] = answer.results as Array<{ title: string; description: string; input_message_content: { message_text: string; parse_mode: string } }>;
+    const [result] = answer.results as Array<{
+      title: string;
+      description: string;
+      input_message_content: { message_text: string; parse_mode: string };
+    }>;
     expect(result!.title).toMatch(/^2024年度座谈会在浙江温州召开/);
     expect(result!.description).toBe("2024年度座谈会（温州） · 会议报道 第1段");
     expect(result!.input_message_content.parse_mode).toBe("HTML");

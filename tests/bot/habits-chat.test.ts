@@ -29,9 +29,15 @@ describe("/start", () => {
     const before = lastMessageId(server, user.id);
     const press = server.pressButton(user, greeting, examples[0]!.callback_data!);
     await server.waitForCallbackAnswer(press.callbackQuery.id);
-    const answer = await server.waitForMessage(user.id, (m) => m.message_id > before && (m.reply_markup?.inline_keyboard.length ?? 0) > 0);
+    const answer = await server.waitForMessage(
+      user.id,
+      (m) => m.message_id > before && (m.reply_markup?.inline_keyboard.length ?? 0) > 0,
+    );
     expect(answer.text).toContain("[1]");
-    expect(server.messagesIn(user.id).filter((m) => m.from?.is_bot && m.message_id > before && m.text?.includes("你好")).length).toBe(0);
+    expect(
+      server.messagesIn(user.id).filter((m) => m.from?.is_bot && m.message_id > before && m.text?.includes("你好"))
+        .length,
+    ).toBe(0);
   });
 });
 
@@ -43,27 +49,41 @@ describe("feedback", () => {
     await server.waitForMessage(user.id, (m) => buttonsOf(m).some((b) => b.callback_data === "fb:up"));
     const followUpAfter = lastMessageId(server, user.id);
     server.sendMessage(user, user, "那2022年呢？");
-    const answer = await server.waitForMessage(user.id, (m) => m.message_id > followUpAfter && buttonsOf(m).some((b) => b.callback_data === "fb:up"));
+    const answer = await server.waitForMessage(
+      user.id,
+      (m) => m.message_id > followUpAfter && buttonsOf(m).some((b) => b.callback_data === "fb:up"),
+    );
     const sources = buttonsOf(answer).filter((b) => b.callback_data?.startsWith("src:"));
 
     const up = server.pressButton(user, answer, "fb:up");
     expect((await server.waitForCallbackAnswer(up.callbackQuery.id)).text).toBe("谢谢反馈");
-    const voted = await server.waitForMessage(user.id, (m) => m.message_id === answer.message_id && buttonsOf(m).some((b) => b.text === "✓ 👍"));
+    const voted = await server.waitForMessage(
+      user.id,
+      (m) => m.message_id === answer.message_id && buttonsOf(m).some((b) => b.text === "✓ 👍"),
+    );
     expect(buttonsOf(voted).map((b) => b.text)).toEqual([...sources.map((b) => b.text), "✓ 👍", "👎"]);
 
     const down = server.pressButton(user, voted, "fb:down");
     expect((await server.waitForCallbackAnswer(down.callbackQuery.id)).text).toBe("已改为你的新评价");
-    const changed = await server.waitForMessage(user.id, (m) => m.message_id === answer.message_id && buttonsOf(m).some((b) => b.text === "✓ 👎"));
+    const changed = await server.waitForMessage(
+      user.id,
+      (m) => m.message_id === answer.message_id && buttonsOf(m).some((b) => b.text === "✓ 👎"),
+    );
     const reasons = buttonsOf(changed).filter((b) => b.callback_data?.startsWith("fb:why:"));
     expect(reasons.map((b) => b.text)).toEqual(["内容不对", "不完整", "出处不对", "没回答问题"]);
 
     const why = server.pressButton(user, changed, "fb:why:incomplete");
     await server.waitForCallbackAnswer(why.callbackQuery.id);
-    await server.waitForMessage(user.id, (m) => m.message_id === answer.message_id && buttonsOf(m).some((b) => b.text === "✓ 不完整"));
+    await server.waitForMessage(
+      user.id,
+      (m) => m.message_id === answer.message_id && buttonsOf(m).some((b) => b.text === "✓ 不完整"),
+    );
 
     const db = new Database(dbPath, { readonly: true });
     try {
-      const rows = db.prepare("SELECT question, vote, reason FROM feedback WHERE message_id = ?").all(answer.message_id);
+      const rows = db
+        .prepare("SELECT question, vote, reason FROM feedback WHERE message_id = ?")
+        .all(answer.message_id);
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ vote: "down", reason: "incomplete" });
       const question = (rows[0] as { question: string }).question;
@@ -78,7 +98,9 @@ describe("feedback", () => {
     const { server, bot } = await start();
     const user = server.createUser({ language_code: "zh-hans" });
     await say(server, user, "/start");
-    const old = await bot.api.sendMessage(user.id, "old", { reply_markup: { inline_keyboard: [[{ text: "old", callback_data: "v0:legacy" }]] } });
+    const old = await bot.api.sendMessage(user.id, "old", {
+      reply_markup: { inline_keyboard: [[{ text: "old", callback_data: "v0:legacy" }]] },
+    });
     const press = server.pressButton(user, { chat: { id: user.id }, message_id: old.message_id }, "v0:legacy");
     expect((await server.waitForCallbackAnswer(press.callbackQuery.id)).text).toBe("这个按钮已失效。");
   });

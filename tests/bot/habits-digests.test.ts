@@ -13,7 +13,9 @@ describe("natural times and places", () => {
   it("/subscribe reads 晚上8点, 早上7点半, 8pm and 7:30pm as times, not as part of the topic", async () => {
     const { server } = await start();
     const user = server.createUser({ language_code: "zh-hans" });
-    expect((await say(server, user, "/subscribe 科技创新 晚上8点")).text).toContain("已订阅“科技创新”：每天 20:00（Asia/Shanghai）");
+    expect((await say(server, user, "/subscribe 科技创新 晚上8点")).text).toContain(
+      "已订阅“科技创新”：每天 20:00（Asia/Shanghai）",
+    );
     expect((await say(server, user, "/subscribe 生态环境 早上7点半")).text).toContain("已订阅“生态环境”：每天 07:30");
     expect((await say(server, user, "/subscribe 数字经济 20点")).text).toContain("每天 20:00");
     const english = server.createUser({ language_code: "en" });
@@ -61,7 +63,10 @@ describe("buttons where a person would tap", () => {
 
     // Change the time of the free-text topic.
     server.pressButton(user, list, buttons[2]!.callback_data!);
-    const picker = await server.waitForMessage(user.id, (m) => m.message_id === list.message_id && m.text!.includes("每天几点"));
+    const picker = await server.waitForMessage(
+      user.id,
+      (m) => m.message_id === list.message_id && m.text!.includes("每天几点"),
+    );
     server.pressButton(user, picker, buttonsOf(picker).find((b) => b.text === "21:00")!.callback_data!);
     await server.waitForMessage(user.id, (m) => m.message_id === list.message_id && m.text!.includes("改为每天 21:00"));
     expect((await say(server, user, "/subscriptions")).text).toContain("• 人工智能 — 每天 21:00");
@@ -69,7 +74,10 @@ describe("buttons where a person would tap", () => {
     // Unsubscribe by button: the list is redrawn without it.
     const again = await say(server, user, "/subscriptions");
     server.pressButton(user, again, buttonsOf(again).find((b) => b.text === "✖ 退订科技创新")!.callback_data!);
-    const after = await server.waitForMessage(user.id, (m) => m.message_id === again.message_id && m.text!.includes("已退订"));
+    const after = await server.waitForMessage(
+      user.id,
+      (m) => m.message_id === again.message_id && m.text!.includes("已退订"),
+    );
     expect(after.text).not.toContain("• 科技创新");
     expect(buttonsOf(after).map((b) => b.text)).toEqual(["⏰ 人工智能", "✖ 退订人工智能"]);
   });

@@ -28,7 +28,15 @@ function buildAnswerer(build: string): Answerer & { open(): void } {
     open,
     async ask(question): Promise<Answer> {
       if (question.includes("慢")) await gate;
-      return { question, answered: true, answer: `来自${build}的回答[1]`, citations: [citationOf(1, "2024-wenzhou", 1, 1)], retrieved: [], path: "extractive", language: "zh" };
+      return {
+        question,
+        answered: true,
+        answer: `来自${build}的回答[1]`,
+        citations: [citationOf(1, "2024-wenzhou", 1, 1)],
+        retrieved: [],
+        path: "extractive",
+        language: "zh",
+      };
     },
   };
 }

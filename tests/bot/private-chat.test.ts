@@ -10,7 +10,8 @@ import { useHarness, settle, until } from "./helpers/harness.js";
 
 const start = useHarness();
 
-const buttonData = (message: Message) => message.reply_markup?.inline_keyboard.flat().map((b) => ("callback_data" in b ? b.callback_data : undefined)) ?? [];
+const buttonData = (message: Message) =>
+  message.reply_markup?.inline_keyboard.flat().map((b) => ("callback_data" in b ? b.callback_data : undefined)) ?? [];
 
 describe("asking in a private chat", () => {
   it("answers with the text, numbered citations and one button per citation plus votes", async () => {
@@ -28,7 +29,10 @@ describe("asking in a private chat", () => {
       ].join("\n"),
     );
     expect(reply.entities).toEqual([{ type: "bold", offset: expect.any(Number), length: 2 }]);
-    expect(reply.reply_markup?.inline_keyboard.map((row) => row.map((b) => b.text))).toEqual([["📄 1", "📄 2"], ["👍", "👎"]]);
+    expect(reply.reply_markup?.inline_keyboard.map((row) => row.map((b) => b.text))).toEqual([
+      ["📄 1", "📄 2"],
+      ["👍", "👎"],
+    ]);
     expect(buttonData(reply)).toEqual(["src:2024-wenzhou:1:1", "src:2024-wenzhou:1:2", "fb:up", "fb:down"]);
     expect(server.callsTo("sendChatAction")[0]?.params).toMatchObject({ chat_id: user.id, action: "typing" });
     // Exactly one reply: no stray messages.
@@ -77,7 +81,14 @@ describe("asking in a private chat", () => {
     const { callbackQuery } = server.pressButton(user, reply, "fb:up");
     expect(await server.waitForCallbackAnswer(callbackQuery.id)).toMatchObject({ text: "谢谢反馈" });
     expect(feedback.votes).toEqual([
-      expect.objectContaining({ chatId: user.id, userId: user.id, messageId: reply.message_id, vote: "up", question: "会议在哪里？", answered: true }),
+      expect.objectContaining({
+        chatId: user.id,
+        userId: user.id,
+        messageId: reply.message_id,
+        vote: "up",
+        question: "会议在哪里？",
+        answered: true,
+      }),
     ]);
   });
 
@@ -89,7 +100,9 @@ describe("asking in a private chat", () => {
     server.sendMessage(user, user, "主题是什么？");
     const second = await server.waitForMessage(user.id, (m) => m.text?.includes("上文") ?? false);
     expect(second.text).toContain("（上文：2024年会议在哪里？）");
-    expect(answerer.calls[1]?.history).toEqual([{ question: "2024年会议在哪里？", answer: expect.stringContaining("温州") }]);
+    expect(answerer.calls[1]?.history).toEqual([
+      { question: "2024年会议在哪里？", answer: expect.stringContaining("温州") },
+    ]);
     server.sendMessage(user, user, "/start");
     await server.waitForMessage(user.id, (m) => m.text?.startsWith("你好") ?? false);
     server.sendMessage(user, user, "还有呢？");
@@ -169,7 +182,14 @@ describe("streaming", () => {
   it("survives 'message is not modified' on the final edit", async () => {
     const { server, log } = await start({ answerer: { stream: { chunks: 2, delayMs: 150 } } });
     const user = server.createUser();
-    server.injectFault({ method: "editMessageText", times: 10, kind: { type: "400", description: "message is not modified: specified new message content and reply markup are exactly the same" } });
+    server.injectFault({
+      method: "editMessageText",
+      times: 10,
+      kind: {
+        type: "400",
+        description: "message is not modified: specified new message content and reply markup are exactly the same",
+      },
+    });
     server.sendMessage(user, user, "会议要求什么？");
     await until(() => server.callsTo("editMessageText").length >= 1);
     await settle(300);
@@ -194,7 +214,8 @@ describe("long answers", () => {
       expect(String(call.params["text"]).length).toBeLessThanOrEqual(4096);
     }
     const all = messages.map((m) => m.text).join("\n");
-    for (let n = 1; n <= 6; n++) expect(all).toMatch(new RegExp(`\\[${n}\\] 2024年度座谈会（温州） · 会议报道 第\\d段`));
+    for (let n = 1; n <= 6; n++)
+      expect(all).toMatch(new RegExp(`\\[${n}\\] 2024年度座谈会（温州） · 会议报道 第\\d段`));
     expect(all).toContain("第300句：会议强调 <协同> & 创新[1]。");
   });
 });
@@ -210,7 +231,11 @@ describe("limits and odd input", () => {
     await server.waitForMessage(user.id, (m) => m.text?.startsWith("提问有点频繁") ?? false);
     await server.waitForMessage(other.id);
     await settle();
-    expect(server.messagesIn(user.id).map((m) => m.text?.slice(0, 6))).toEqual(["2024年度", "2024年度", "提问有点频繁"]);
+    expect(server.messagesIn(user.id).map((m) => m.text?.slice(0, 6))).toEqual([
+      "2024年度",
+      "2024年度",
+      "提问有点频繁",
+    ]);
     expect(server.messagesIn(user.id)[2]?.text).toBe("提问有点频繁，请 60 秒后再试。");
     clock += 61_000;
     server.sendMessage(user, user, "问题五");
@@ -255,7 +280,9 @@ describe("limits and odd input", () => {
     const { server } = await start();
     const user = server.createUser();
     server.sendMessage(user, user, "/ask");
-    expect((await server.waitForMessage(user.id)).text).toBe("请在 /ask 后面写上问题，例如：/ask 2024年座谈会在哪里举行？");
+    expect((await server.waitForMessage(user.id)).text).toBe(
+      "请在 /ask 后面写上问题，例如：/ask 2024年座谈会在哪里举行？",
+    );
   });
 
   it("/meetings lists each meeting with date, place, theme and articles", async () => {

@@ -49,7 +49,8 @@ afterAll(async () => {
 });
 
 /** The callback data of a message's buttons. */
-const buttonData = (m: Message) => (m.reply_markup?.inline_keyboard.flat() ?? []).flatMap((b) => ("callback_data" in b ? [b.callback_data] : []));
+const buttonData = (m: Message) =>
+  (m.reply_markup?.inline_keyboard.flat() ?? []).flatMap((b) => ("callback_data" in b ? [b.callback_data] : []));
 
 describe("the bot with the real offline core", () => {
   it("answers where a meeting was held, cites it, and opens the paragraph on a tap", async () => {

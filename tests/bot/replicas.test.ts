@@ -52,7 +52,10 @@ function startReplica(port: number, index: number): Replica {
 async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; replica output:\n${replicas.map((r) => r.output()).join("\n---\n")}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}; replica output:\n${replicas.map((r) => r.output()).join("\n---\n")}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -66,7 +69,8 @@ const healthy = async (port: number) => {
 };
 
 /** A user no earlier run of this suite used (chat state in Redis outlives a run). */
-const newUser = (): User => server.createUser({ id: 900_000_000 + Math.floor(Math.random() * 90_000_000), language_code: "zh-hans" });
+const newUser = (): User =>
+  server.createUser({ id: 900_000_000 + Math.floor(Math.random() * 90_000_000), language_code: "zh-hans" });
 
 /** The bot's next message in the user's chat after `question` (every answer asked here fits one message). */
 async function ask(user: User, question: string): Promise<Message> {
@@ -77,7 +81,11 @@ async function ask(user: User, question: string): Promise<Message> {
 
 /** The updates of one chat as the proxy served them, in arrival order. */
 const updatesOf = (chatId: number) =>
-  proxy.log.filter((r) => r.path === "/telegram" && (JSON.parse(r.body) as { message?: { chat: { id: number } } }).message?.chat.id === chatId);
+  proxy.log.filter(
+    (r) =>
+      r.path === "/telegram" &&
+      (JSON.parse(r.body) as { message?: { chat: { id: number } } }).message?.chat.id === chatId,
+  );
 
 describe.skipIf(REDIS_URL === undefined)("two webhook replicas behind a load balancer", () => {
   beforeAll(async () => {
@@ -127,7 +135,9 @@ describe.skipIf(REDIS_URL === undefined)("two webhook replicas behind a load bal
     expect(a!.backend).not.toBe(b!.backend);
     expect([a!.status, b!.status]).toEqual([200, 200]);
     // The first update's answer was sent before its webhook request was answered, and the follow-up came after that.
-    const firstAnswer = server.callsTo("sendMessage").find((c) => c.params["chat_id"] === user.id && c.params["reply_markup"] !== undefined);
+    const firstAnswer = server
+      .callsTo("sendMessage")
+      .find((c) => c.params["chat_id"] === user.id && c.params["reply_markup"] !== undefined);
     expect(firstAnswer!.at).toBeLessThanOrEqual(a!.endedAt!);
     expect(b!.startedAt).toBeGreaterThanOrEqual(a!.endedAt!);
 
@@ -149,11 +159,17 @@ describe.skipIf(REDIS_URL === undefined)("two webhook replicas behind a load bal
     const corpus = join(dir, "corpus");
     copyFileSync(join(FIXTURES, "2026-newspaper-page.txt"), join(corpus, "2026-newspaper-page.txt"));
     const manifest = readManifest(corpus) as { reports: unknown[] };
-    writeManifest(corpus, { ...manifest, reports: [...manifest.reports, { file: "2026-newspaper-page.txt", id: "2026-shanghai" }] });
+    writeManifest(corpus, {
+      ...manifest,
+      reports: [...manifest.reports, { file: "2026-newspaper-page.txt", id: "2026-shanghai" }],
+    });
     const newOnly = "赵启明担任什么职务？";
     expect((await ask(newUser(), newOnly)).text).toContain("报道中没有找到");
 
-    const ingest = spawn(process.execPath, ["--import", "tsx", "src/cli/ingest.ts"], { env, stdio: ["ignore", "ignore", "pipe"] });
+    const ingest = spawn(process.execPath, ["--import", "tsx", "src/cli/ingest.ts"], {
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let ingestErr = "";
     ingest.stderr.on("data", (d: Buffer) => (ingestErr += d.toString()));
     const ingested = new Promise<number | null>((resolve) => ingest.on("exit", resolve));
@@ -176,7 +192,10 @@ describe.skipIf(REDIS_URL === undefined)("two webhook replicas behind a load bal
     const current = readFileSync(join(dir, "index", "CURRENT"), "utf8").trim();
     let spanning = 0;
     for (const [i, replica] of replicas.entries()) {
-      const line = replica.output().split("\n").find((l) => l.includes("switched to a new index build"));
+      const line = replica
+        .output()
+        .split("\n")
+        .find((l) => l.includes("switched to a new index build"));
       const switch_ = JSON.parse(line!) as { build: string; time: string };
       expect(switch_.build).toBe(current);
       await until(() => replica.output().includes("released the previous index build"), "the old build released");

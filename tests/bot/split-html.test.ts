@@ -47,7 +47,10 @@ describe("splitHtmlMessage", () => {
     expect(bold.length).toBeGreaterThan(1);
     const linked = parts.filter((p) => p.includes('<a href="https://example.com/?a=1&amp;b=2">'));
     expect(linked.length).toBeGreaterThan(1);
-    for (const part of linked) expect(parseHtml(part).entities).toContainEqual(expect.objectContaining({ type: "text_link", url: "https://example.com/?a=1&b=2" }));
+    for (const part of linked)
+      expect(parseHtml(part).entities).toContainEqual(
+        expect.objectContaining({ type: "text_link", url: "https://example.com/?a=1&b=2" }),
+      );
   });
 
   it("never cuts an entity or a surrogate pair", () => {

@@ -40,7 +40,12 @@ beforeAll(async () => {
       now: () => new Date(),
       options: { rateLimitPerMinute: 100, maxQuestionChars: 500 },
       feedback: createMemoryFeedbackStore(),
-      trend: createTrendService({ chunks: engine.index.chunks, segmenter: engine.segmenter, artefact: engine.themeWeights, people: personNames(engine.corpus) }),
+      trend: createTrendService({
+        chunks: engine.index.chunks,
+        segmenter: engine.segmenter,
+        artefact: engine.themeWeights,
+        people: personNames(engine.corpus),
+      }),
     },
     { apiRoot: url, botInfo: server.botInfo },
   );
@@ -55,7 +60,9 @@ afterAll(async () => {
 
 /** The callback data of a message's source (📄) buttons. */
 const sourceButtons = (m: Message) =>
-  (m.reply_markup?.inline_keyboard.flat() ?? []).flatMap((b) => ("callback_data" in b && b.callback_data.startsWith("src:") ? [b.callback_data] : []));
+  (m.reply_markup?.inline_keyboard.flat() ?? []).flatMap((b) =>
+    "callback_data" in b && b.callback_data.startsWith("src:") ? [b.callback_data] : [],
+  );
 const decode = (m: Message) => PNG.sync.read(server.fileBytes(m.photo!.at(-1)!.file_id)!);
 
 describe("trend charts in the chat", () => {
@@ -90,7 +97,11 @@ describe("trend charts in the chat", () => {
     server.sendMessage(user, user, "/compare 2024 2025");
     const photo = await server.waitForMessage(user.id, (m) => m.photo !== undefined, 20_000);
     expect(decode(photo).width).toBe(860);
-    const text = await server.waitForMessage(user.id, (m) => m.text !== undefined && m.message_id > photo.message_id, 20_000);
+    const text = await server.waitForMessage(
+      user.id,
+      (m) => m.text !== undefined && m.message_id > photo.message_id,
+      20_000,
+    );
     expect(text.text).toContain("2025 南京 有而 2024 温州 没有的");
     expect(text.text).toContain("2024 温州 有而 2025 南京 没有的");
     expect(text.text).toMatch(/审议的文件：《[^》]+》 \[\d+\]/u);
@@ -104,6 +115,8 @@ describe("trend charts in the chat", () => {
     const reply = await server.waitForMessage(user.id, undefined, 20_000);
     expect(reply.photo).toBeUndefined();
     expect(reply.text).toContain("报道中没有提到“火星殖民”");
-    expect(server.calls.some((c) => c.method === "sendPhoto" && String(c.params["chat_id"]) === String(user.id))).toBe(false);
+    expect(server.calls.some((c) => c.method === "sendPhoto" && String(c.params["chat_id"]) === String(user.id))).toBe(
+      false,
+    );
   }, 30_000);
 });

@@ -8,12 +8,19 @@ import { findMeeting, parseSourceCallbackData, sourceCallbackData } from "../../
 import { citationOf, MEETINGS } from "./helpers/fixtures.js";
 
 const grammyError = (error_code: number, description: string, parameters = {}) =>
-  new GrammyError(`Call to 'sendMessage' failed! (${error_code}: ${description})`, { ok: false, error_code, description, parameters }, "sendMessage", {});
+  new GrammyError(
+    `Call to 'sendMessage' failed! (${error_code}: ${description})`,
+    { ok: false, error_code, description, parameters },
+    "sendMessage",
+    {},
+  );
 
 describe("formatting", () => {
   it("labels citations with a short meeting title, city, article kind and paragraph", () => {
     expect(citationLabel(citationOf(1, "2024-wenzhou", 1, 2), "zh")).toBe("2024年度座谈会（温州） · 会议报道 第2段");
-    expect(citationLabel(citationOf(1, "2024-wenzhou", 2, 1), "en")).toBe("2024年度座谈会 (温州) · forum report, para. 1");
+    expect(citationLabel(citationOf(1, "2024-wenzhou", 2, 1), "en")).toBe(
+      "2024年度座谈会 (温州) · forum report, para. 1",
+    );
     expect(shortMeetingTitle("深入推进长三角一体化发展座谈会", "2023-11-30")).toBe("深入推进长三角一体化发展座谈会");
   });
 
@@ -34,7 +41,11 @@ describe("formatting", () => {
 
 describe("callback data", () => {
   it("round-trips and stays within 64 bytes even for long meeting ids", () => {
-    expect(parseSourceCallbackData(sourceCallbackData("2024-wenzhou", 1, 5))).toEqual({ meetingRef: "2024-wenzhou", articleIndex: 1, paragraph: 5 });
+    expect(parseSourceCallbackData(sourceCallbackData("2024-wenzhou", 1, 5))).toEqual({
+      meetingRef: "2024-wenzhou",
+      articleIndex: 1,
+      paragraph: 5,
+    });
     const longId = "长三角地区主要领导座谈会-2024-浙江温州-第二十四次会议";
     const data = sourceCallbackData(longId, 12, 345);
     expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
@@ -46,21 +57,34 @@ describe("callback data", () => {
 
 describe("classifyTelegramError", () => {
   it("tells rate limits, blocked chats, transient and permanent failures apart", () => {
-    expect(classifyTelegramError(grammyError(429, "Too Many Requests: retry after 7", { retry_after: 7 }))).toEqual({ kind: "rate-limited", retryAfter: 7 });
-    expect(classifyTelegramError(grammyError(403, "Forbidden: bot was blocked by the user"))).toEqual({ kind: "blocked" });
+    expect(classifyTelegramError(grammyError(429, "Too Many Requests: retry after 7", { retry_after: 7 }))).toEqual({
+      kind: "rate-limited",
+      retryAfter: 7,
+    });
+    expect(classifyTelegramError(grammyError(403, "Forbidden: bot was blocked by the user"))).toEqual({
+      kind: "blocked",
+    });
     expect(classifyTelegramError(grammyError(400, "Bad Request: chat not found"))).toEqual({ kind: "blocked" });
     expect(classifyTelegramError(grammyError(502, "Bad Gateway"))).toEqual({ kind: "transient" });
-    expect(classifyTelegramError(new HttpError("Network request for 'sendMessage' failed!", new Error("ECONNRESET")))).toEqual({ kind: "transient" });
+    expect(
+      classifyTelegramError(new HttpError("Network request for 'sendMessage' failed!", new Error("ECONNRESET"))),
+    ).toEqual({ kind: "transient" });
     expect(classifyTelegramError(grammyError(400, "Bad Request: message is too long"))).toEqual({ kind: "permanent" });
     expect(classifyTelegramError(new Error("boom"))).toEqual({ kind: "permanent" });
   });
 
   it("describes errors without the token", () => {
     const token = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345678";
-    const error = new HttpError("Network request for 'getMe' failed!", new Error(`request to https://api.telegram.org/bot${token}/getMe failed`));
+    const error = new HttpError(
+      "Network request for 'getMe' failed!",
+      new Error(`request to https://api.telegram.org/bot${token}/getMe failed`),
+    );
     const fields = describeError(error, token);
     expect(JSON.stringify(fields)).not.toContain("ABCdefGHI");
-    expect(fields).toMatchObject({ name: "HttpError", cause: "Error: request to https://api.telegram.org/bot<token>/getMe failed" });
+    expect(fields).toMatchObject({
+      name: "HttpError",
+      cause: "Error: request to https://api.telegram.org/bot<token>/getMe failed",
+    });
     expect(redactSecrets("bot987654:ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ/x")).toBe("bot<token>/x");
   });
 });

@@ -22,7 +22,13 @@ async function startWebhookBot(): Promise<{ server: BotApiServer; handle: BotHan
   cleanups.push(() => server.stop());
   const { deps } = makeDeps();
   const bot = createBot(TOKEN, deps, { apiRoot: url, retry: TEST_RETRY });
-  const handle = await startBot(bot, { mode: "webhook", secret: SECRET, port: 0, host: "127.0.0.1", logger: deps.logger });
+  const handle = await startBot(bot, {
+    mode: "webhook",
+    secret: SECRET,
+    port: 0,
+    host: "127.0.0.1",
+    logger: deps.logger,
+  });
   cleanups.push(() => handle.stop());
   return { server, handle, listenUrl: handle.listenUrl! };
 }
@@ -39,9 +45,16 @@ describe("webhook mode", () => {
 
   it("rejects a wrong or missing secret with 403 and serves /healthz", async () => {
     const { listenUrl } = await startWebhookBot();
-    const update = JSON.stringify({ update_id: 1, message: { message_id: 1, date: 0, chat: { id: 5, type: "private" }, text: "hi" } });
+    const update = JSON.stringify({
+      update_id: 1,
+      message: { message_id: 1, date: 0, chat: { id: 5, type: "private" }, text: "hi" },
+    });
     const post = (headers: Record<string, string>) =>
-      fetch(`${listenUrl}/telegram`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: update });
+      fetch(`${listenUrl}/telegram`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: update,
+      });
     expect((await post({ "x-telegram-bot-api-secret-token": "wrong_secret-0123456789" })).status).toBe(403);
     expect((await post({})).status).toBe(403);
     const health = await fetch(`${listenUrl}/healthz`);
@@ -102,7 +115,15 @@ describe("local mode habits", () => {
     const input = new PassThrough();
     const output = new PassThrough();
     const out = capture(output);
-    const local: LocalModeHandle = await runLocalMode({ deps, input, output, editSettleMs: 50, drainMs: 100, prompt: "› ", pasteWindowMs: 40 });
+    const local: LocalModeHandle = await runLocalMode({
+      deps,
+      input,
+      output,
+      editSettleMs: 50,
+      drainMs: 100,
+      prompt: "› ",
+      pasteWindowMs: 40,
+    });
     cleanups.push(() => local.stop());
     await out.waitFor("Type /quit to leave.\n› ");
     // A paste: several lines in one chunk.

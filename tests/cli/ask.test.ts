@@ -40,7 +40,10 @@ function askProcess(args: string[], env: { CORPUS_DIR: string; INDEX_DIR: string
 async function ask(args: string[], env: { CORPUS_DIR: string; INDEX_DIR: string }): Promise<Run> {
   let stdout = "";
   let stderr = "";
-  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
+  const io = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  };
   try {
     await runAsk(args, env, io);
     return { code: 0, stdout, stderr };
@@ -54,13 +57,26 @@ interface JsonAnswer {
   question: string;
   answered: boolean;
   answer: string;
-  citations: { n: number; meetingId: string; meeting: string; article: string; paragraph: number; text: string; source: string }[];
+  citations: {
+    n: number;
+    meetingId: string;
+    meeting: string;
+    article: string;
+    paragraph: number;
+    text: string;
+    source: string;
+  }[];
   retrieved: { meetingId: string; paragraph: number; score: number; text: string }[];
   timings: { totalMs: number };
 }
 
 const NO_STACK = /\n\s+at |\bat [\w.<>]+ \(|node:internal/;
-const BATCH = ["2024年会议期间考察了哪些地方？", "", "长三角三省一市的房价是多少？", "Where was the 2021 meeting held?"];
+const BATCH = [
+  "2024年会议期间考察了哪些地方？",
+  "",
+  "长三角三省一市的房价是多少？",
+  "Where was the 2021 meeting held?",
+];
 
 let corpusDir: string;
 let indexDir: string;
@@ -75,7 +91,10 @@ beforeAll(async () => {
 
   // A corpus with one report replaced by binary bytes.
   const corrupt = copyCorpus();
-  writeFileSync(join(corrupt, FILES["2022-shanghai"]), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe, 0xc3, 0x28]));
+  writeFileSync(
+    join(corrupt, FILES["2022-shanghai"]),
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe, 0xc3, 0x28]),
+  );
   corruptIndexDir = join(tempDir("csj-cli-"), "index");
 
   const [json, empty, huge, corruptRun] = await Promise.all([
@@ -102,7 +121,9 @@ beforeAll(async () => {
 afterAll(cleanupTempDirs);
 
 function expectContract(a: JsonAnswer) {
-  expect(Object.keys(a)).toEqual(expect.arrayContaining(["question", "answered", "answer", "citations", "retrieved", "timings"]));
+  expect(Object.keys(a)).toEqual(
+    expect.arrayContaining(["question", "answered", "answer", "citations", "retrieved", "timings"]),
+  );
   expect(typeof a.answer).toBe("string");
   expect(typeof a.answered).toBe("boolean");
   for (const c of a.citations) {
@@ -128,7 +149,11 @@ describe("--json", () => {
     expect(a.question).toBe("2024年会议在哪个城市举行？");
     expect(a.answered).toBe(true);
     expect(a.answer).toContain("温州");
-    expect(a.citations[0]).toMatchObject({ n: 1, meetingId: "2024-wenzhou", meeting: "2024年度长三角地区主要领导座谈会" });
+    expect(a.citations[0]).toMatchObject({
+      n: 1,
+      meetingId: "2024-wenzhou",
+      meeting: "2024年度长三角地区主要领导座谈会",
+    });
     expect(a.citations[0]!.text).toContain("温州");
     expect(a.retrieved.length).toBeGreaterThan(0);
     expect(a.retrieved[0]!.meetingId).toBe("2024-wenzhou");
@@ -147,7 +172,10 @@ describe("--batch FILE", () => {
   it("prints one JSON line per question, in order, skipping blank lines", () => {
     const { code, stdout, stderr } = runs.batch;
     expect(code, stderr).toBe(0);
-    const lines = stdout.trim().split("\n").map((l) => JSON.parse(l) as JsonAnswer);
+    const lines = stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as JsonAnswer);
     const questions = BATCH.filter((q) => q.trim());
     expect(lines.map((l) => l.question)).toEqual(questions);
     lines.forEach(expectContract);

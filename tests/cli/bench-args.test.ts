@@ -18,12 +18,38 @@ describe("npm run bench arguments", () => {
   });
 
   it("reads every flag wherever it stands", () => {
-    const args = parseBenchArgs(["--json", "--rounds", "5", "--scale", "1000", "--questions", "q.txt", "--corpus", "c", "--index", "i"]);
-    expect(args).toMatchObject({ json: true, rounds: 5, scale: 1000, questions: "q.txt", corpus: "c", index: "i", timeScale: 1 });
+    const args = parseBenchArgs([
+      "--json",
+      "--rounds",
+      "5",
+      "--scale",
+      "1000",
+      "--questions",
+      "q.txt",
+      "--corpus",
+      "c",
+      "--index",
+      "i",
+    ]);
+    expect(args).toMatchObject({
+      json: true,
+      rounds: 5,
+      scale: 1000,
+      questions: "q.txt",
+      corpus: "c",
+      index: "i",
+      timeScale: 1,
+    });
   });
 
   it("with no arguments runs everything at real time", () => {
-    expect(parseBenchArgs([])).toMatchObject({ timeScale: 1, rounds: 3, json: false, scale: undefined, questions: undefined });
+    expect(parseBenchArgs([])).toMatchObject({
+      timeScale: 1,
+      rounds: 3,
+      json: false,
+      scale: undefined,
+      questions: undefined,
+    });
   });
 
   it.each([

@@ -22,7 +22,10 @@ afterEach(async () => {
 });
 
 function start(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
@@ -41,46 +44,50 @@ describe("process roles", () => {
     expect(worker.output()).toMatch(/ROLE=worker needs REDIS_URL/);
   }, 30_000);
 
-  it.skipIf(!REDIS_URL)("a planner and a worker process deliver a due digest through the queue, and stop on SIGTERM", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "roles-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const databasePath = join(dir, "bot.sqlite");
-    // Subscribed yesterday at 00:00 in the bot's zone: due now, whatever the time of day.
-    const store = createStore(databasePath, { now: () => new Date(Date.now() - 86_400_000) });
-    const subscriber = await store.ensureSubscriber({ chatId: 4242, userId: 4242 });
-    await store.upsertSubscription({ subscriberId: subscriber.id, themeId: "tech", themeQuery: null, time: "00:00" });
-    await store.close();
-    const server = createBotApiServer();
-    const { url } = await server.start(0);
-    cleanups.push(() => server.stop());
-    server.createUser({ id: 4242 });
-    // Each test run gets its own Redis keys: the queue's prefix is fixed, so use a Redis database of its own.
-    const redis = new URL(REDIS_URL!);
-    redis.pathname = `/${1 + (Number.parseInt(randomUUID().slice(0, 4), 16) % 15)}`;
-    const env = {
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: url,
-      REDIS_URL: redis.toString(),
-      DATABASE_URL: "",
-      DATABASE_PATH: databasePath,
-      CORPUS_DIR: CORPUS,
-      INDEX_DIR: sharedIndexCopy(dir),
-      OPENAI_API_KEY: "",
-      LOG_LEVEL: "info",
-    };
-    const worker = start({ ...env, ROLE: "worker" });
-    const planner = start({ ...env, ROLE: "planner" });
-    const digest = await server.waitForMessage(4242, undefined, 40_000);
-    expect(digest.text).toMatch(/科技创新/);
-    planner.child.kill("SIGTERM");
-    worker.child.kill("SIGTERM");
-    expect(await planner.exit).toBe(0);
-    expect(await worker.exit).toBe(0);
-    expect(planner.output()).toMatch(/running as the digest planner/);
-    expect(worker.output()).toMatch(/running as the digest worker/);
-    const after = createStore(databasePath);
-    cleanups.push(() => after.close());
-    expect((await after.listDeliveries(subscriber.id)).map((d) => d.status)).toEqual(["sent"]);
-    expect(server.messagesIn(4242)).toHaveLength(1);
-  }, 90_000);
+  it.skipIf(!REDIS_URL)(
+    "a planner and a worker process deliver a due digest through the queue, and stop on SIGTERM",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "roles-"));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      const databasePath = join(dir, "bot.sqlite");
+      // Subscribed yesterday at 00:00 in the bot's zone: due now, whatever the time of day.
+      const store = createStore(databasePath, { now: () => new Date(Date.now() - 86_400_000) });
+      const subscriber = await store.ensureSubscriber({ chatId: 4242, userId: 4242 });
+      await store.upsertSubscription({ subscriberId: subscriber.id, themeId: "tech", themeQuery: null, time: "00:00" });
+      await store.close();
+      const server = createBotApiServer();
+      const { url } = await server.start(0);
+      cleanups.push(() => server.stop());
+      server.createUser({ id: 4242 });
+      // Each test run gets its own Redis keys: the queue's prefix is fixed, so use a Redis database of its own.
+      const redis = new URL(REDIS_URL!);
+      redis.pathname = `/${1 + (Number.parseInt(randomUUID().slice(0, 4), 16) % 15)}`;
+      const env = {
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_API_ROOT: url,
+        REDIS_URL: redis.toString(),
+        DATABASE_URL: "",
+        DATABASE_PATH: databasePath,
+        CORPUS_DIR: CORPUS,
+        INDEX_DIR: sharedIndexCopy(dir),
+        OPENAI_API_KEY: "",
+        LOG_LEVEL: "info",
+      };
+      const worker = start({ ...env, ROLE: "worker" });
+      const planner = start({ ...env, ROLE: "planner" });
+      const digest = await server.waitForMessage(4242, undefined, 40_000);
+      expect(digest.text).toMatch(/科技创新/);
+      planner.child.kill("SIGTERM");
+      worker.child.kill("SIGTERM");
+      expect(await planner.exit).toBe(0);
+      expect(await worker.exit).toBe(0);
+      expect(planner.output()).toMatch(/running as the digest planner/);
+      expect(worker.output()).toMatch(/running as the digest worker/);
+      const after = createStore(databasePath);
+      cleanups.push(() => after.close());
+      expect((await after.listDeliveries(subscriber.id)).map((d) => d.status)).toEqual(["sent"]);
+      expect(server.messagesIn(4242)).toHaveLength(1);
+    },
+    90_000,
+  );
 });

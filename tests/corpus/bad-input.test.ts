@@ -52,7 +52,10 @@ describe("missing or unreadable reports", () => {
 
   it("a binary / non-UTF-8 file is refused by name", () => {
     const dir = corpusWith([{ file: "photo.txt", id: "2024-wenzhou" }], "photo.txt");
-    writeFileSync(join(dir, "photo.txt"), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0xc3, 0x28, 0xa0, 0xa1]));
+    writeFileSync(
+      join(dir, "photo.txt"),
+      Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0xc3, 0x28, 0xa0, 0xa1]),
+    );
     const err = corpusError(() => loadCorpus(dir));
     expect(err.message).toContain("photo.txt");
     expect(err.message).toMatch(/UTF-8/);
@@ -78,7 +81,10 @@ describe("missing or unreadable reports", () => {
     const dir = corpusWith([{ file: "other.txt", id: "2025-gaokao", startDate: "2025-06-07" }], "other.txt");
     // The unrelated 高考 story from the 2025 page, on its own.
     const raw = rawReport(FILES["2025-nanjing"]);
-    writeFileSync(join(dir, "other.txt"), raw.slice(raw.indexOf("本报记者高考首日观察"), raw.indexOf("民盟中央调研组")));
+    writeFileSync(
+      join(dir, "other.txt"),
+      raw.slice(raw.indexOf("本报记者高考首日观察"), raw.indexOf("民盟中央调研组")),
+    );
     const err = corpusError(() => loadCorpus(dir));
     expect(err.message).toContain("other.txt");
     expect(err.message).toMatch(/about the meetings/);
@@ -154,7 +160,12 @@ describe("metadata the text lacks", () => {
 
   it("the same file loads once startDate is given", () => {
     const file = FILES["2023-shanghai"];
-    const { meeting } = parseReport(file, rawReport(file), { file, id: "2023-shanghai", kind: "symposium", startDate: "2023-11-30" });
+    const { meeting } = parseReport(file, rawReport(file), {
+      file,
+      id: "2023-shanghai",
+      kind: "symposium",
+      startDate: "2023-11-30",
+    });
     expect(meeting).toMatchObject({ year: 2023, startDate: "2023-11-30", city: "上海" });
   });
 
@@ -171,7 +182,11 @@ describe("metadata the text lacks", () => {
 describe("the form is detected from the content, never the file name", () => {
   for (const [id, file] of Object.entries(FILES)) {
     it(`${id}: the same content under other names parses the same`, () => {
-      const entry = { file, id, ...(id === "2023-shanghai" ? { startDate: "2023-11-30", kind: "symposium" as const } : {}) };
+      const entry = {
+        file,
+        id,
+        ...(id === "2023-shanghai" ? { startDate: "2023-11-30", kind: "symposium" as const } : {}),
+      };
       const reference = parseReport(file, rawReport(file), entry).meeting;
       for (const name of ["report.html", "page.md", "scan.pdf.txt", "noextension"]) {
         const dir = tempDir();

@@ -35,11 +35,10 @@ const FIXTURE_FILES = {
   page: "2026-newspaper-page.txt",
 } as const;
 
-const parse = (file: string) => parseReport(file, readFileSync(join(FIXTURES, file), "utf8"), { file, id: "2026-shanghai" });
+const parse = (file: string) =>
+  parseReport(file, readFileSync(join(FIXTURES, file), "utf8"), { file, id: "2026-shanghai" });
 const bodyOf = (m: Meeting, kind: "meeting" | "forum") =>
-  m.articles
-    .filter((a) => a.kind === kind)
-    .flatMap((a) => a.paragraphs.filter((p) => p.n > 0).map((p) => p.text));
+  m.articles.filter((a) => a.kind === kind).flatMap((a) => a.paragraphs.filter((p) => p.n > 0).map((p) => p.text));
 const everything = (m: Meeting) => m.articles.flatMap((a) => a.paragraphs.map((p) => p.text)).join("\n");
 
 it("the fixtures are new text: no paragraph of them occurs in the real corpus", () => {
@@ -77,7 +76,19 @@ describe.each(Object.entries(FIXTURE_FILES))("%s form (%s)", (form, file) => {
 
   it("drops the form's noise: markup, captions, credits, editor lines, QR blocks, page jumps, pull-quotes", () => {
     const text = everything(meeting);
-    for (const noise of [/[<>]/, /http/, /■/, /下转/, /摄\s*[）)]?$/m, /责任编辑/, /APP|海量资讯/, /在座谈会上讲话。$/m, /\*\*|^#/m, /本报讯/, /&\w+;/]) {
+    for (const noise of [
+      /[<>]/,
+      /http/,
+      /■/,
+      /下转/,
+      /摄\s*[）)]?$/m,
+      /责任编辑/,
+      /APP|海量资讯/,
+      /在座谈会上讲话。$/m,
+      /\*\*|^#/m,
+      /本报讯/,
+      /&\w+;/,
+    ]) {
       expect(text).not.toMatch(noise);
     }
     expect(text).not.toMatch(/\p{Script=Han} +\d|\d +\p{Script=Han}/u);
@@ -113,7 +124,11 @@ describe("the HTML re-post", () => {
 
   it("a source named in the manifest wins over the front matter", () => {
     const file = FIXTURE_FILES.html;
-    const { meeting } = parseReport(file, readFileSync(join(FIXTURES, file), "utf8"), { file, id: "2026-shanghai", source: { name: "解放日报" } });
+    const { meeting } = parseReport(file, readFileSync(join(FIXTURES, file), "utf8"), {
+      file,
+      id: "2026-shanghai",
+      source: { name: "解放日报" },
+    });
     expect(meeting.source.name).toBe("解放日报");
   });
 });

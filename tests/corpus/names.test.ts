@@ -13,7 +13,9 @@ describe("personNames", () => {
     const text = corpus.meetings.flatMap((m) => m.articles.flatMap((a) => a.paragraphs.map((p) => p.text))).join("\n");
     for (const name of names) {
       expect(name).toMatch(/^\p{Script=Han}{2,3}$/u);
-      expect(text).toMatch(new RegExp(`(书记|省长|市长|主任|总理|主席|部长|秘书长|校长|局长|厅长|会长|董事长)${name}`, "u"));
+      expect(text).toMatch(
+        new RegExp(`(书记|省长|市长|主任|总理|主席|部长|秘书长|校长|局长|厅长|会长|董事长)${name}`, "u"),
+      );
     }
     for (const notAName of ["嘱托", "重要", "座谈会", "念兹"]) expect(names).not.toContain(notAName);
     expect(names.length).toBeGreaterThanOrEqual(15);

@@ -16,7 +16,8 @@ const meeting = (id: keyof typeof FILES): Meeting => {
   return m;
 };
 const body = (a: Article) => a.paragraphs.filter((p) => p.n > 0);
-const allParagraphs = () => corpus.meetings.flatMap((m) => m.articles.flatMap((a) => a.paragraphs.map((p) => ({ m, a, p }))));
+const allParagraphs = () =>
+  corpus.meetings.flatMap((m) => m.articles.flatMap((a) => a.paragraphs.map((p) => ({ m, a, p }))));
 /** Text without whitespace and with ASCII punctuation in its full-width form, to compare raw and parsed prose. */
 const canon = (s: string) =>
   s
@@ -70,7 +71,10 @@ describe("articles kept from each file", () => {
       expect(m.articles.map((a) => a.kind)).toEqual(articles.map((a) => a.kind));
       m.articles.forEach((article, i) => {
         const count = body(article).length;
-        expect(Math.abs(count - articles[i]!.paragraphs), `${id} ${article.kind}: ${count} paragraphs`).toBeLessThanOrEqual(2);
+        expect(
+          Math.abs(count - articles[i]!.paragraphs),
+          `${id} ${article.kind}: ${count} paragraphs`,
+        ).toBeLessThanOrEqual(2);
       });
     });
   }
@@ -112,7 +116,9 @@ describe("paragraphs are rebuilt whole", () => {
       for (const a of m.articles) {
         const paragraphs = body(a);
         paragraphs.forEach((p, i) => {
-          expect(p.text, `${m.id}/${a.index}/${p.n} starts mid-sentence`).not.toMatch(/^[，。、；：！？）》”’,.;:!?)a-z]/u);
+          expect(p.text, `${m.id}/${a.index}/${p.n} starts mid-sentence`).not.toMatch(
+            /^[，。、；：！？）》”’,.;:!?)a-z]/u,
+          );
           expect(p.text, `${m.id}/${a.index}/${p.n} ends mid-sentence`).toMatch(/[。！？][”’）》」]*$/u);
           if (i > 0) expect(paragraphs[i - 1]!.text).toMatch(/[。！？][”’）》」]*$/u);
         });
@@ -122,7 +128,9 @@ describe("paragraphs are rebuilt whole", () => {
 
   it("a paragraph cut in two at a column end (and across the ■ pull-quotes) is joined back", () => {
     // Find in the raw Markdown every line that stops mid-sentence before a blank line and the line that continues it.
-    const raw = rawReport(FILES["2022-shanghai"]).split(/\r?\n/).map((l) => l.trim());
+    const raw = rawReport(FILES["2022-shanghai"])
+      .split(/\r?\n/)
+      .map((l) => l.trim());
     const prose = raw.filter((l) => l && !/^(#|■|\*\*|[（(]下转)/.test(l) && /[，。]/.test(l));
     const joins: string[] = [];
     prose.forEach((line, i) => {
@@ -131,31 +139,59 @@ describe("paragraphs are rebuilt whole", () => {
     });
     expect(joins.length).toBeGreaterThanOrEqual(5);
     const texts = meeting("2022-shanghai").articles.flatMap((a) => a.paragraphs.map((p) => canon(p.text)));
-    for (const seam of joins) expect(texts.some((t) => t.includes(seam)), seam).toBe(true);
+    for (const seam of joins)
+      expect(
+        texts.some((t) => t.includes(seam)),
+        seam,
+      ).toBe(true);
   });
 
   it("PDF text: every character of the 2023 report's prose survives, in order, and nothing is added", () => {
-    const raw = rawReport(FILES["2023-shanghai"]).split(/\r?\n/).filter((l) => l.trim());
+    const raw = rawReport(FILES["2023-shanghai"])
+      .split(/\r?\n/)
+      .filter((l) => l.trim());
     const title = raw[0]!.trim();
     const m = meeting("2023-shanghai");
     expect(m.articles[0]!.paragraphs[0]!.text).toBe(title);
-    expect(canon(body(m.articles[0]!).map((p) => p.text).join(""))).toBe(canon(raw.slice(1).join("")));
+    expect(
+      canon(
+        body(m.articles[0]!)
+          .map((p) => p.text)
+          .join(""),
+      ),
+    ).toBe(canon(raw.slice(1).join("")));
   });
 
   it("newspaper text: the 2024 and 2025 meeting reports keep every character between the dateline and 会议确定", () => {
     for (const id of ["2024-wenzhou", "2025-nanjing"] as const) {
-      const lines = rawReport(FILES[id]).split(/\r?\n/).filter((l) => l.trim());
+      const lines = rawReport(FILES[id])
+        .split(/\r?\n/)
+        .filter((l) => l.trim());
       const from = lines.findIndex((l) => l.trim().startsWith("本报讯"));
-      const to = lines.findIndex((l, i) => i > from && /。$/.test(l.trim()) && lines.slice(from, i + 1).join("").includes("会议确定"));
+      const to = lines.findIndex(
+        (l, i) =>
+          i > from &&
+          /。$/.test(l.trim()) &&
+          lines
+            .slice(from, i + 1)
+            .join("")
+            .includes("会议确定"),
+      );
       const rawText = canon(lines.slice(from, to + 1).join("")).replace(/^本报讯/, "");
-      const parsed = canon(body(meeting(id).articles[0]!).map((p) => p.text).join(""));
+      const parsed = canon(
+        body(meeting(id).articles[0]!)
+          .map((p) => p.text)
+          .join(""),
+      );
       expect(parsed, id).toBe(rawText);
     }
   });
 
   it("HTML: each prose <p> of the 2021 page is one paragraph, stock-quote links reduced to their words", () => {
     const html = rawReport(FILES["2021-wuxi"]);
-    const ps = [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, "").replace(/^[\s\u3000]+|[\s\u3000]+$/g, ""));
+    const ps = [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) =>
+      m[1]!.replace(/<[^>]+>/g, "").replace(/^[\s\u3000]+|[\s\u3000]+$/g, ""),
+    );
     // Not prose: the 原标题 line, the photo credit, and the captions (short lines right after an image block).
     const captions = new Set([...html.matchAll(/<\/div>\s*<p>[\s\u3000]*([^<]{4,40}。)<\/p>/g)].map((m) => m[1]!));
     const prose = ps.filter((t) => t && !t.startsWith("原标题") && !/摄\s*[)）]$/.test(t) && !captions.has(t));
@@ -190,7 +226,19 @@ describe("no page noise survives", () => {
 
   it("the raw files did carry that noise (so the checks above test something)", () => {
     const all = Object.values(FILES).map(rawReport).join("\n");
-    for (const s of ["下转第3版", "<p>", "http", "■", "摄", "责任编辑", "stock_sh600405", "**本报讯**", "appendQr", "11 月 30"]) expect(all).toContain(s);
+    for (const s of [
+      "下转第3版",
+      "<p>",
+      "http",
+      "■",
+      "摄",
+      "责任编辑",
+      "stock_sh600405",
+      "**本报讯**",
+      "appendQr",
+      "11 月 30",
+    ])
+      expect(all).toContain(s);
   });
 
   it("photo captions of the web page are not paragraphs", () => {
@@ -203,7 +251,9 @@ describe("no page noise survives", () => {
   });
 
   it("pull-quotes that repeat the body are neither paragraphs of their own nor pasted into the body", () => {
-    const lines = rawReport(FILES["2022-shanghai"]).split(/\r?\n/).map((l) => l.trim());
+    const lines = rawReport(FILES["2022-shanghai"])
+      .split(/\r?\n/)
+      .map((l) => l.trim());
     const quotes = lines.filter((l) => l.startsWith("■")).map((l) => canon(l.replace(/^■\s*/, "")));
     const rawBody = canon(lines.filter((l) => !l.startsWith("■")).join(""));
     expect(quotes.length).toBe(2);
@@ -219,11 +269,46 @@ describe("no page noise survives", () => {
 
 describe("meeting metadata", () => {
   const README: Record<keyof typeof FILES, Partial<Meeting>> = {
-    "2021-wuxi": { year: 2021, kind: "annual", city: "无锡", province: "江苏", startDate: "2021-05-26", endDate: "2021-05-27" },
-    "2022-shanghai": { year: 2022, kind: "annual", city: "上海", province: "上海", startDate: "2022-08-16", endDate: "2022-08-17" },
-    "2023-shanghai": { year: 2023, kind: "symposium", city: "上海", province: "上海", startDate: "2023-11-30", endDate: "2023-11-30" },
-    "2024-wenzhou": { year: 2024, kind: "annual", city: "温州", province: "浙江", startDate: "2024-06-05", endDate: "2024-06-06" },
-    "2025-nanjing": { year: 2025, kind: "annual", city: "南京", province: "江苏", startDate: "2025-06-06", endDate: "2025-06-07" },
+    "2021-wuxi": {
+      year: 2021,
+      kind: "annual",
+      city: "无锡",
+      province: "江苏",
+      startDate: "2021-05-26",
+      endDate: "2021-05-27",
+    },
+    "2022-shanghai": {
+      year: 2022,
+      kind: "annual",
+      city: "上海",
+      province: "上海",
+      startDate: "2022-08-16",
+      endDate: "2022-08-17",
+    },
+    "2023-shanghai": {
+      year: 2023,
+      kind: "symposium",
+      city: "上海",
+      province: "上海",
+      startDate: "2023-11-30",
+      endDate: "2023-11-30",
+    },
+    "2024-wenzhou": {
+      year: 2024,
+      kind: "annual",
+      city: "温州",
+      province: "浙江",
+      startDate: "2024-06-05",
+      endDate: "2024-06-06",
+    },
+    "2025-nanjing": {
+      year: 2025,
+      kind: "annual",
+      city: "南京",
+      province: "江苏",
+      startDate: "2025-06-06",
+      endDate: "2025-06-07",
+    },
   };
   for (const [id, expected] of Object.entries(README)) {
     it(`${id}: ${expected.year}, ${expected.city}, ${expected.startDate}…${expected.endDate}, ${expected.kind}`, () => {
@@ -232,7 +317,8 @@ describe("meeting metadata", () => {
   }
 
   it("titles and forums come from the text", () => {
-    for (const m of corpus.meetings.filter((x) => x.kind === "annual")) expect(m.title).toBe(`${m.year}年度长三角地区主要领导座谈会`);
+    for (const m of corpus.meetings.filter((x) => x.kind === "annual"))
+      expect(m.title).toBe(`${m.year}年度长三角地区主要领导座谈会`);
     expect(meeting("2023-shanghai").title).toBe("深入推进长三角一体化发展座谈会");
     expect(meeting("2021-wuxi").forum).toBe("第三届长三角一体化发展高层论坛");
     expect(meeting("2024-wenzhou").forum).toBe("第六届长三角一体化发展高层论坛");
@@ -250,11 +336,15 @@ describe("meeting metadata", () => {
   it("the 2023 symposium's year comes from the manifest: the text never states it", () => {
     const raw = rawReport(FILES["2023-shanghai"]);
     expect(raw).not.toMatch(/20\d\d/);
-    const manifest = JSON.parse(readFileSync(join(CORPUS, "manifest.json"), "utf8")) as { reports: { file: string; startDate?: string }[] };
+    const manifest = JSON.parse(readFileSync(join(CORPUS, "manifest.json"), "utf8")) as {
+      reports: { file: string; startDate?: string }[];
+    };
     const entry = manifest.reports.find((r) => r.file === FILES["2023-shanghai"]);
     expect(meeting("2023-shanghai").year).toBe(Number(entry?.startDate?.slice(0, 4)));
     // The day is also in the text ("11 月 30 日"), and agrees.
-    expect(canon(raw)).toContain(`${Number(entry!.startDate!.slice(5, 7))}月${Number(entry!.startDate!.slice(8, 10))}日`);
+    expect(canon(raw)).toContain(
+      `${Number(entry!.startDate!.slice(5, 7))}月${Number(entry!.startDate!.slice(8, 10))}日`,
+    );
   });
 
   it("orders meetings by date", () => {

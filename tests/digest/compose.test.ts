@@ -32,7 +32,11 @@ describe("composeDigest", () => {
     ]);
     const digest = composeDigest({ theme: tech, chunks, sent: none, localDate: "2026-01-01" });
     expect(digest.points).toHaveLength(1);
-    expect(digest.points[0]).toMatchObject({ chunkId: "m1/1/1.1", paragraphKey: "m1/1/1", text: "要共建人工智能创新策源高地。" });
+    expect(digest.points[0]).toMatchObject({
+      chunkId: "m1/1/1.1",
+      paragraphKey: "m1/1/1",
+      text: "要共建人工智能创新策源高地。",
+    });
   });
 
   it("shows only the best sentence, cut at a clause boundary when it is long", () => {
@@ -53,7 +57,11 @@ describe("composeDigest", () => {
 
   it("puts 新增 paragraphs first and marks them", () => {
     const chunks = fixtureChunks();
-    const fresh = new Set(matchParagraphs(tech, chunks).filter((p) => p.chunk.meetingId === "2021-annual").map((p) => p.key));
+    const fresh = new Set(
+      matchParagraphs(tech, chunks)
+        .filter((p) => p.chunk.meetingId === "2021-annual")
+        .map((p) => p.key),
+    );
     const digest = composeDigest({ theme: tech, chunks, sent: none, fresh, localDate: "2026-03-08" });
     const marked = digest.points.filter((p) => p.mark === "新增");
     expect(marked.length).toBe(Math.min(fresh.size, digest.points.length));
@@ -84,7 +92,12 @@ describe("composeDigest", () => {
   });
 
   it("says so instead of throwing when nothing matches", () => {
-    const digest = composeDigest({ theme: customTheme("火星基地"), chunks: fixtureChunks(), sent: none, localDate: "2026-03-08" });
+    const digest = composeDigest({
+      theme: customTheme("火星基地"),
+      chunks: fixtureChunks(),
+      sent: none,
+      localDate: "2026-03-08",
+    });
     expect(digest.points).toEqual([]);
     expect(digest.empty?.zh).toContain("火星基地");
     expect(digest.empty?.en).toContain("火星基地");

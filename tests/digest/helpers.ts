@@ -151,7 +151,13 @@ export function recordingSender(
     if (what === "deliver-then-hang") return new Promise<never>(() => {});
     return { messageId: message.messageId };
   };
-  return { send, sent, get calls() { return calls; } };
+  return {
+    send,
+    sent,
+    get calls() {
+      return calls;
+    },
+  };
 }
 
 /** A temp directory holding a database path (in a subdirectory that does not exist yet). */

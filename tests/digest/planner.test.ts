@@ -157,10 +157,21 @@ describe.skipIf(!PG_URL)("planner election on PostgreSQL (pg_try_advisory_lock)"
     await subscribe(store, 2);
     const queued: DeliveryJob[] = [];
     const planner = (leader: LeaderLock) =>
-      createPlanner({ store, chunks: fixtureChunks(), logger: silentLogger, leader, enqueue: async (jobs) => void queued.push(...jobs), now: time.now, every: () => () => {} });
+      createPlanner({
+        store,
+        chunks: fixtureChunks(),
+        logger: silentLogger,
+        leader,
+        enqueue: async (jobs) => void queued.push(...jobs),
+        now: time.now,
+        every: () => () => {},
+      });
     const first = planner(createPgLeaderLock(url.toString(), `test-${name}`));
     const second = planner(createPgLeaderLock(url.toString(), `test-${name}`));
-    cleanups.push(() => first.stop(), () => second.stop());
+    cleanups.push(
+      () => first.stop(),
+      () => second.stop(),
+    );
     time.set("2026-03-08T00:00:30Z");
     expect(await second.tick()).toMatchObject({ leader: true, claimed: 2 });
     expect(await first.tick()).toMatchObject({ leader: false, claimed: 0 });
@@ -180,7 +191,8 @@ describe("queued delivery job", () => {
     s.time.set("2026-03-08T00:00:30Z");
     await s.plannerFor().tick();
     const sender = recordingSender(s.time.clock);
-    const runner = (send = sender.send, runId = "worker-a") => createDeliveryJobRunner({ store: s.store, send, runId, logger: silentLogger });
+    const runner = (send = sender.send, runId = "worker-a") =>
+      createDeliveryJobRunner({ store: s.store, send, runId, logger: silentLogger });
     return { ...s, job: s.queued[0]!, sender, runner };
   }
 
@@ -188,7 +200,9 @@ describe("queued delivery job", () => {
     const { store, job, sender, runner } = await planned();
     expect(await runner()(job, { final: false, pacing: openPacing })).toMatchObject({ status: "sent" });
     expect(await runner()(job, { final: false, pacing: openPacing })).toEqual({ status: "done" });
-    expect(await runner(sender.send, "worker-b")(job, { final: false, pacing: openPacing })).toEqual({ status: "done" });
+    expect(await runner(sender.send, "worker-b")(job, { final: false, pacing: openPacing })).toEqual({
+      status: "done",
+    });
     expect(sender.sent).toHaveLength(1);
     expect(await store.getDelivery(job.deliveryId)).toMatchObject({ status: "sent", inFlight: false });
   });
@@ -198,7 +212,9 @@ describe("queued delivery job", () => {
     // Worker A took the row and started the request; then it was killed.
     expect(await store.adoptDelivery(job.deliveryId, "queued", "worker-a")).toBe(true);
     expect(await store.markInFlight(job.deliveryId, "worker-a")).toBe(true);
-    expect(await runner(sender.send, "worker-b")(job, { final: false, pacing: openPacing })).toMatchObject({ status: "unknown" });
+    expect(await runner(sender.send, "worker-b")(job, { final: false, pacing: openPacing })).toMatchObject({
+      status: "unknown",
+    });
     expect(sender.sent).toHaveLength(0);
     expect(await store.getDelivery(job.deliveryId)).toMatchObject({ status: "unknown" });
   });
@@ -206,7 +222,9 @@ describe("queued delivery job", () => {
   it("a worker that died before the request leaves the row to the next one, which sends it", async () => {
     const { store, job, sender, runner } = await planned();
     expect(await store.adoptDelivery(job.deliveryId, "queued", "worker-a")).toBe(true);
-    expect(await runner(sender.send, "worker-b")(job, { final: false, pacing: openPacing })).toMatchObject({ status: "sent" });
+    expect(await runner(sender.send, "worker-b")(job, { final: false, pacing: openPacing })).toMatchObject({
+      status: "sent",
+    });
     expect(sender.sent.map((m) => m.chatId)).toEqual([1]);
     // The first worker, still alive after all, cannot send it again.
     expect(await store.markInFlight(job.deliveryId, "worker-a")).toBe(false);
@@ -216,11 +234,17 @@ describe("queued delivery job", () => {
     const { store, job, runner, time } = await planned();
     let calls = 0;
     const flaky = recordingSender(time.clock, () => {
-      if (++calls === 1) throw new DeliveryError("rate-limited", "429 Too Many Requests: retry after 3", { retryAfter: 3 });
+      if (++calls === 1)
+        throw new DeliveryError("rate-limited", "429 Too Many Requests: retry after 3", { retryAfter: 3 });
     });
-    await expect(runner(flaky.send)(job, { final: false, pacing: openPacing })).rejects.toMatchObject({ kind: "rate-limited", retryAfter: 3 });
+    await expect(runner(flaky.send)(job, { final: false, pacing: openPacing })).rejects.toMatchObject({
+      kind: "rate-limited",
+      retryAfter: 3,
+    });
     expect(await store.getDelivery(job.deliveryId)).toMatchObject({ status: "pending", inFlight: false });
-    expect(await runner(flaky.send, "worker-b")(job, { final: false, pacing: openPacing })).toMatchObject({ status: "sent" });
+    expect(await runner(flaky.send, "worker-b")(job, { final: false, pacing: openPacing })).toMatchObject({
+      status: "sent",
+    });
     expect(flaky.sent).toHaveLength(1);
   });
 
@@ -234,14 +258,18 @@ describe("queued delivery job", () => {
     const down = recordingSender(time.clock, () => {
       throw new DeliveryError("transient", "502 Bad Gateway");
     });
-    await expect(runner(down.send)(job, { final: false, pacing: openPacing })).rejects.toMatchObject({ kind: "transient" });
+    await expect(runner(down.send)(job, { final: false, pacing: openPacing })).rejects.toMatchObject({
+      kind: "transient",
+    });
     expect(await runner(down.send)(job, { final: true, pacing: openPacing })).toMatchObject({ status: "failed" });
 
     const second = await planned();
     const gone = recordingSender(second.time.clock, () => {
       throw new DeliveryError("blocked", "403 Forbidden: bot was blocked by the user");
     });
-    expect(await second.runner(gone.send)(second.job, { final: false, pacing: openPacing })).toMatchObject({ status: "blocked" });
+    expect(await second.runner(gone.send)(second.job, { final: false, pacing: openPacing })).toMatchObject({
+      status: "blocked",
+    });
     expect(await second.store.getSubscriber(1)).toMatchObject({ active: false });
   });
 });
@@ -269,7 +297,9 @@ describe("nextCheckAt", () => {
           }
         }
         expect(firstDue, `${zone} ${time} from ${now.toISOString()}`).toBeDefined();
-        expect(next.getTime(), `${zone} ${time} from ${now.toISOString()}`).toBeLessThanOrEqual(firstDue!.getTime() + 60_000);
+        expect(next.getTime(), `${zone} ${time} from ${now.toISOString()}`).toBeLessThanOrEqual(
+          firstDue!.getTime() + 60_000,
+        );
         // The look lands within the hour before it is due (not a minute-by-minute poll all day).
         expect(firstDue!.getTime() - next.getTime()).toBeLessThanOrEqual(3_600_000);
         now = firstDue!;

@@ -53,7 +53,11 @@ describe("isDue", () => {
   it("is due at the chosen local time in the subscriber's zone", () => {
     // 08:00 in Shanghai is 00:00 UTC.
     expect(firstDue("2026-03-07T12:00:00Z", "Asia/Shanghai", "08:00", "2026-03-07")).toBe("2026-03-08T00:00:00.000Z");
-    expect(localTime(new Date("2026-03-08T00:00:00Z"), "Asia/Shanghai")).toEqual({ date: "2026-03-08", hour: 8, minute: 0 });
+    expect(localTime(new Date("2026-03-08T00:00:00Z"), "Asia/Shanghai")).toEqual({
+      date: "2026-03-08",
+      hour: 8,
+      minute: 0,
+    });
   });
 
   it("sends a 02:30 New York digest at 03:00 on the spring-forward day (02:30 does not exist)", () => {
@@ -74,16 +78,32 @@ describe("isDue", () => {
     const first = firstDue("2026-11-01T03:00:00Z", "America/New_York", "01:30", "2026-10-31")!;
     expect(first).toBe("2026-11-01T05:30:00.000Z");
     const date = localTime(new Date(first), "America/New_York").date;
-    expect(isDue({ now: new Date("2026-11-01T06:30:00Z"), zone: "America/New_York", time: "01:30", lastLocalDate: date })).toBe(false);
+    expect(
+      isDue({ now: new Date("2026-11-01T06:30:00Z"), zone: "America/New_York", time: "01:30", lastLocalDate: date }),
+    ).toBe(false);
     // The next one is the next local day.
     expect(firstDue(first, "America/New_York", "01:30", date)).toBe("2026-11-02T06:30:00.000Z");
   });
 
   it("catches up once on the same day after downtime, but never for past days", () => {
     // Down from 07:00 to 11:00 Shanghai time: due at 11:00 the same day.
-    expect(isDue({ now: new Date("2026-03-08T03:00:00Z"), zone: "Asia/Shanghai", time: "08:00", lastLocalDate: "2026-03-07" })).toBe(true);
+    expect(
+      isDue({
+        now: new Date("2026-03-08T03:00:00Z"),
+        zone: "Asia/Shanghai",
+        time: "08:00",
+        lastLocalDate: "2026-03-07",
+      }),
+    ).toBe(true);
     // Down over midnight: yesterday's is not made up before today's time.
-    expect(isDue({ now: new Date("2026-03-08T16:30:00Z"), zone: "Asia/Shanghai", time: "08:00", lastLocalDate: "2026-03-07" })).toBe(false);
+    expect(
+      isDue({
+        now: new Date("2026-03-08T16:30:00Z"),
+        zone: "Asia/Shanghai",
+        time: "08:00",
+        lastLocalDate: "2026-03-07",
+      }),
+    ).toBe(false);
   });
 
   it("starts tomorrow when the subscription is made after today's time", () => {

@@ -214,10 +214,13 @@ describe("scheduler: crash safety", () => {
     w.time.advance(3 * 60_000);
     let releaseNext: (() => void) | undefined;
     const after = recordingSender(w.time.clock);
-    const next = w.boot(async (chatId, digest, options) => {
-      if (!releaseNext) await new Promise<void>((resume) => (releaseNext = resume));
-      return after.send(chatId, digest, options);
-    }, { concurrency: 1 });
+    const next = w.boot(
+      async (chatId, digest, options) => {
+        if (!releaseNext) await new Promise<void>((resume) => (releaseNext = resume));
+        return after.send(chatId, digest, options);
+      },
+      { concurrency: 1 },
+    );
     const nextTick = next.scheduler.tick();
     await flush();
     expect(releaseNext).toBeDefined();
@@ -272,9 +275,15 @@ describe("scheduler: Telegram errors", () => {
     });
     const { scheduler, store, service } = w.boot(sender.send);
     expect(await scheduler.tick()).toMatchObject({ sent: 1, blocked: 1 });
-    expect(await store.getSubscriber(2)).toMatchObject({ active: false, deactivatedReason: "Forbidden: bot was blocked by the user" });
+    expect(await store.getSubscriber(2)).toMatchObject({
+      active: false,
+      deactivatedReason: "Forbidden: bot was blocked by the user",
+    });
     expect(await service.list({ chatId: 2 })).toHaveLength(1);
-    expect(await service.stats()).toMatchObject({ subscribers: { active: 1, inactive: 1 }, deliveries: { sent: 1, blocked: 1 } });
+    expect(await service.stats()).toMatchObject({
+      subscribers: { active: 1, inactive: 1 },
+      deliveries: { sent: 1, blocked: 1 },
+    });
 
     w.time.set("2026-03-09T00:00:00Z");
     const calls = sender.calls;
@@ -296,7 +305,10 @@ describe("scheduler: Telegram errors", () => {
     expect(await scheduler.tick()).toMatchObject({ sent: 1, failed: 0 });
     expect(sender.sent).toHaveLength(1);
     expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(3000);
-    expect((await store.listDeliveries((await store.getSubscriber(1))!.id))[0]).toMatchObject({ status: "sent", attempts: 2 });
+    expect((await store.listDeliveries((await store.getSubscriber(1))!.id))[0]).toMatchObject({
+      status: "sent",
+      attempts: 2,
+    });
   });
 
   it("retries transient errors with growing waits, then records the failure", async () => {
@@ -316,7 +328,11 @@ describe("scheduler: Telegram errors", () => {
     expect(gaps[1]).toBeGreaterThanOrEqual(4000);
     expect(gaps[2]).toBeGreaterThanOrEqual(5000);
     expect(gaps[2]).toBeLessThan(6000);
-    expect((await store.listDeliveries((await store.getSubscriber(1))!.id))[0]).toMatchObject({ status: "failed", attempts: 4, error: "Bad Gateway" });
+    expect((await store.listDeliveries((await store.getSubscriber(1))!.id))[0]).toMatchObject({
+      status: "failed",
+      attempts: 4,
+      error: "Bad Gateway",
+    });
     expect((await service.stats()).deliveries.failed).toBe(1);
     // Failed is final for the day: no retry storm every minute.
     w.time.advance(60_000);

@@ -52,9 +52,17 @@ const chat = { chatId: 100, userId: 100 };
 describe("DigestService", () => {
   it("subscribes at 08:00 in the default zone unless told otherwise; subscribing again changes the time", async () => {
     const { service } = setup();
-    expect(await service.subscribe(chat, "生态环境")).toMatchObject({ themeId: "ecology", time: "08:00", timeZone: "Asia/Shanghai", created: true });
+    expect(await service.subscribe(chat, "生态环境")).toMatchObject({
+      themeId: "ecology",
+      time: "08:00",
+      timeZone: "Asia/Shanghai",
+      created: true,
+    });
     expect(await service.subscribe(chat, "ecology", "7:30")).toMatchObject({ time: "07:30", created: false });
-    expect(await service.subscribe(chat, "人工智能", "21:00")).toMatchObject({ custom: true, name: { zh: "人工智能" } });
+    expect(await service.subscribe(chat, "人工智能", "21:00")).toMatchObject({
+      custom: true,
+      name: { zh: "人工智能" },
+    });
     expect((await service.list(chat)).map((s) => [s.name.zh, s.time])).toEqual([
       ["生态环境", "07:30"],
       ["人工智能", "21:00"],
@@ -109,7 +117,10 @@ describe("DigestService", () => {
   it("a chat that had blocked the bot and asks for a digest is active again and gets its daily digests", async () => {
     const { service, sender, scheduler, store, time } = setup("2026-03-07T23:00:00Z");
     await service.subscribe(chat, "科技创新", "08:00");
-    await store.deactivateSubscriber((await store.getSubscriber(chat.chatId))!.id, "Forbidden: bot was blocked by the user");
+    await store.deactivateSubscriber(
+      (await store.getSubscriber(chat.chatId))!.id,
+      "Forbidden: bot was blocked by the user",
+    );
     expect((await service.digestNow(chat)).outcome).toMatchObject({ status: "sent" });
     expect((await store.getSubscriber(chat.chatId))!.active).toBe(true);
     time.set("2026-03-08T00:00:00Z");
@@ -134,6 +145,10 @@ describe("DigestService", () => {
     time.set("2026-03-08T00:00:00Z");
     await scheduler.tick();
     expect(sender.sent).toHaveLength(2);
-    expect(await service.stats()).toMatchObject({ subscribers: { active: 2, inactive: 0 }, subscriptions: 2, deliveries: { sent: 2, failed: 0 } });
+    expect(await service.stats()).toMatchObject({
+      subscribers: { active: 2, inactive: 0 },
+      subscriptions: 2,
+      deliveries: { sent: 2, failed: 0 },
+    });
   });
 });

@@ -19,7 +19,12 @@ afterEach(async () => {
   server = undefined;
 });
 
-const digest = composeDigest({ theme: findTheme("tech")!, chunks: fixtureChunks(), sent: new Set(), localDate: "2026-03-08" });
+const digest = composeDigest({
+  theme: findTheme("tech")!,
+  chunks: fixtureChunks(),
+  sent: new Set(),
+  localDate: "2026-03-08",
+});
 const TOKEN = "123456:test-token-for-the-local-server";
 
 async function kindOf(promise: Promise<unknown>): Promise<string> {
@@ -50,7 +55,10 @@ describe("Telegram answers → DeliveryError", () => {
     expect(await kindOf(send(user.id, digest, options))).toBe("transient");
     // A chat that does not exist is gone for good, like a blocked one.
     expect(await kindOf(send(999_999, digest, options))).toBe("blocked");
-    server.injectFault({ method: "sendMessage", kind: { type: "400", description: "Bad Request: message is too long" } });
+    server.injectFault({
+      method: "sendMessage",
+      kind: { type: "400", description: "Bad Request: message is too long" },
+    });
     expect(await kindOf(send(user.id, digest, options))).toBe("permanent");
     server.blockBot(user.id);
     expect(await kindOf(send(user.id, digest, options))).toBe("blocked");
@@ -83,7 +91,10 @@ describe("the hand-over", () => {
 
     // A hand-over that cannot be recorded sends nothing.
     const before = calls();
-    const refused = send(user.id, digest, { language: "zh", onHandOver: () => Promise.reject(new Error("database is locked")) });
+    const refused = send(user.id, digest, {
+      language: "zh",
+      onHandOver: () => Promise.reject(new Error("database is locked")),
+    });
     expect(await kindOf(refused)).toBe("transient");
     expect(calls()).toBe(before);
 

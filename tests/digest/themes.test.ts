@@ -6,7 +6,18 @@ import { buildChunks, fixtureChunks } from "./helpers.js";
 describe("themes", () => {
   it("offers the ten themes users are promised", () => {
     const names = DEFAULT_THEMES.map((t) => t.zh);
-    for (const name of ["科技创新", "产业协同", "生态环境", "交通与基础设施", "公共服务与民生", "对外开放", "体制机制", "安全发展", "文化旅游", "数字经济"]) {
+    for (const name of [
+      "科技创新",
+      "产业协同",
+      "生态环境",
+      "交通与基础设施",
+      "公共服务与民生",
+      "对外开放",
+      "体制机制",
+      "安全发展",
+      "文化旅游",
+      "数字经济",
+    ]) {
       expect(names).toContain(name);
     }
     expect(new Set(DEFAULT_THEMES.map((t) => t.id)).size).toBe(DEFAULT_THEMES.length);
@@ -36,7 +47,12 @@ describe("themes", () => {
 
   it("counts distinct matching paragraphs per meeting, counting a split paragraph once", () => {
     const chunks = buildChunks([
-      { id: "m1", year: 2023, startDate: "2023-06-05", paragraphs: ["推进科技创新。|继续推进科创合作。", "加强生态保护。", "会议结束。"] },
+      {
+        id: "m1",
+        year: 2023,
+        startDate: "2023-06-05",
+        paragraphs: ["推进科技创新。|继续推进科创合作。", "加强生态保护。", "会议结束。"],
+      },
       { id: "m2", year: 2024, startDate: "2024-05-20", paragraphs: ["共建人工智能创新高地。"] },
     ]);
     const tech = themeCounts(chunks).find((c) => c.theme.id === "tech")!;

@@ -117,15 +117,28 @@ export function chatCompletion(content: string, model = "test-model", finishReas
     created: Math.floor(Date.now() / 1000),
     model,
     system_fingerprint: "fp_test",
-    choices: [{ index: 0, message: { role: "assistant", content, refusal: null }, logprobs: null, finish_reason: finishReason }],
-    usage: { prompt_tokens: 10, completion_tokens: Math.max(1, Math.ceil(content.length / 2)), total_tokens: 10 + Math.max(1, Math.ceil(content.length / 2)) },
+    choices: [
+      { index: 0, message: { role: "assistant", content, refusal: null }, logprobs: null, finish_reason: finishReason },
+    ],
+    usage: {
+      prompt_tokens: 10,
+      completion_tokens: Math.max(1, Math.ceil(content.length / 2)),
+      total_tokens: 10 + Math.max(1, Math.ceil(content.length / 2)),
+    },
   };
 }
 
 /** An error body in OpenAI's shape. */
 export function errorBody(status: number, message?: string): Record<string, unknown> {
   const type = status === 429 ? "rate_limit_exceeded" : status >= 500 ? "server_error" : "invalid_request_error";
-  return { error: { message: message ?? `Scripted ${status}`, type, param: null, code: status === 429 ? "rate_limit_exceeded" : null } };
+  return {
+    error: {
+      message: message ?? `Scripted ${status}`,
+      type,
+      param: null,
+      code: status === 429 ? "rate_limit_exceeded" : null,
+    },
+  };
 }
 
 /**
@@ -213,7 +226,15 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     });
 
     if (route === "unknown") return sendJson(res, 404, errorBody(404, `Unknown route ${recorded.method} ${path}`));
-    if (!recorded.authorized) return sendJson(res, 401, { error: { message: "Incorrect API key provided.", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
+    if (!recorded.authorized)
+      return sendJson(res, 401, {
+        error: {
+          message: "Incorrect API key provided.",
+          type: "invalid_request_error",
+          param: null,
+          code: "invalid_api_key",
+        },
+      });
 
     const reply: AnyScripted = queues[route].shift() ?? handlers[route]?.(recorded) ?? {};
     if (reply.delayMs) await wait(reply.delayMs);
@@ -221,7 +242,14 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     if (reply.stream) return sendStream(res, reply.stream, modelOf(body), reply.chunkDelayMs ?? 0, wantsUsage(body));
     if (reply.content !== undefined) {
       if (isObject(body) && body.stream === true) {
-        return sendStream(res, splitPieces(reply.content, reply.chunkSize ?? 4), modelOf(body), reply.chunkDelayMs ?? 0, wantsUsage(body), reply.finishReason);
+        return sendStream(
+          res,
+          splitPieces(reply.content, reply.chunkSize ?? 4),
+          modelOf(body),
+          reply.chunkDelayMs ?? 0,
+          wantsUsage(body),
+          reply.finishReason,
+        );
       }
       return sendJson(res, 200, chatCompletion(reply.content, modelOf(body), reply.finishReason));
     }
@@ -231,13 +259,17 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
       res.end(reply.text);
       return;
     }
-    if (reply.status !== undefined) return sendJson(res, reply.status, reply.body ?? errorBody(reply.status), reply.headers);
+    if (reply.status !== undefined)
+      return sendJson(res, reply.status, reply.body ?? errorBody(reply.status), reply.headers);
     return sendDefault(res, route, body);
   }
 
   function sendDefault(res: ServerResponse, route: Route, body: unknown): void {
     if (route === "models") {
-      return sendJson(res, 200, { object: "list", data: models.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "test" })) });
+      return sendJson(res, 200, {
+        object: "list",
+        data: models.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "test" })),
+      });
     }
     if (route === "embeddings") {
       const input = isObject(body) ? body.input : undefined;
@@ -248,7 +280,11 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
         object: "list",
         data: inputs.map((text, index) => {
           const vector = hashedBigramVector(text, wanted);
-          return { object: "embedding", index, embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector };
+          return {
+            object: "embedding",
+            index,
+            embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector,
+          };
         }),
         model: modelOf(body),
         usage: { prompt_tokens: inputs.join("").length, total_tokens: inputs.join("").length },
@@ -280,7 +316,9 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     res.write(chunk({}, finishReason));
     if (usage) {
       const completion = pieces.join("").length;
-      res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage: { prompt_tokens: 10, completion_tokens: completion, total_tokens: 10 + completion } })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage: { prompt_tokens: 10, completion_tokens: completion, total_tokens: 10 + completion } })}\n\n`,
+      );
     }
     res.end("data: [DONE]\n\n");
   }

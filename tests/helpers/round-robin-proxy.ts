@@ -46,16 +46,27 @@ export async function startRoundRobinProxy(backends: readonly string[], port = 0
     req.on("end", () => {
       const body = Buffer.concat(chunks);
       const target = new URL(req.url ?? "/", backends[backend]);
-      const entry: ProxiedRequest = { backend, method: req.method ?? "", path: target.pathname, body: body.toString("utf8"), status: 0, startedAt };
+      const entry: ProxiedRequest = {
+        backend,
+        method: req.method ?? "",
+        path: target.pathname,
+        body: body.toString("utf8"),
+        status: 0,
+        startedAt,
+      };
       log.push(entry);
-      const upstream = request(target, { method: req.method, headers: { ...forwardable(req.headers), "content-length": String(body.length) } }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, forwardable(answer.headers));
-        answer.pipe(res);
-        answer.on("end", () => {
-          entry.status = answer.statusCode ?? 0;
-          entry.endedAt = Date.now();
-        });
-      });
+      const upstream = request(
+        target,
+        { method: req.method, headers: { ...forwardable(req.headers), "content-length": String(body.length) } },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, forwardable(answer.headers));
+          answer.pipe(res);
+          answer.on("end", () => {
+            entry.status = answer.statusCode ?? 0;
+            entry.endedAt = Date.now();
+          });
+        },
+      );
       upstream.on("error", () => {
         entry.status = 502;
         entry.endedAt = Date.now();

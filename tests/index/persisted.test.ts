@@ -76,7 +76,13 @@ describe("one segmentation pass at ingest", () => {
   it("the local embedder's vectors equal embedding the text, and the saved postings equal segmenting again", async () => {
     const dir = tempDir("csj-persist-");
     const some = chunks.slice(0, 40);
-    const index = await buildIndex({ dir, chunks: some, corpusHash: "h", factory: localEmbedderFactory(segmenter, 256), segmenter });
+    const index = await buildIndex({
+      dir,
+      chunks: some,
+      corpusHash: "h",
+      factory: localEmbedderFactory(segmenter, 256),
+      segmenter,
+    });
     const fitted = LocalEmbeddings.fit(segmenter, some.map(embedText), 256);
     expect((index.embeddings as LocalEmbeddings).toJSON()).toEqual(fitted.toJSON());
     for (const [i, chunk] of some.entries()) {
@@ -102,7 +108,9 @@ describe("a start with an unchanged corpus", () => {
     expect((await again.extractive.ask("2024年的座谈会在哪里举行？")).answer).toContain("温州");
     // The knowledge layer and the English bridge come from the build as ingest saved them.
     const corpus = loadCorpus(corpusDir);
-    expect(again.knowledge.meetings).toEqual(extractKnowledge(corpus.meetings, chunkCorpus(corpus), personNames(corpus)).meetings);
+    expect(again.knowledge.meetings).toEqual(
+      extractKnowledge(corpus.meetings, chunkCorpus(corpus), personNames(corpus)).meetings,
+    );
     expect(again.index.manifest.artefacts).toEqual(expect.arrayContaining(["knowledge.json", "english-bridge.json"]));
     expect((await again.extractive.ask("Which wetland did the leaders visit in 2024?")).answer).toContain("三垟湿地");
     // …and any change to a file's bytes is seen.
@@ -128,39 +136,48 @@ describe("a full disk", () => {
     if (disk) execFileSync("umount", [disk]);
   });
 
-  it.skipIf(!disk)("ingest fails with one line naming the folder and the space needed, leaves no temporary build, and the old index keeps serving", async () => {
-    const indexDir = join(disk!, "index");
-    mkdirSync(indexDir);
-    // The real corpus fits (about 1 MB), and the space left passes the check before embedding…
-    const corpusDir = copyCorpus();
-    await openEngine({ corpusDir, indexDir, segmenter });
-    const before = readdirSync(indexDir).sort();
-    // …but a corpus three times the size does not fit when the files are written.
-    for (const file of Object.values(FILES)) {
-      for (const copy of [1, 2]) {
-        execFileSync("cp", [join(corpusDir, file), join(corpusDir, `copy${copy}-${file}`)]);
+  it.skipIf(!disk)(
+    "ingest fails with one line naming the folder and the space needed, leaves no temporary build, and the old index keeps serving",
+    async () => {
+      const indexDir = join(disk!, "index");
+      mkdirSync(indexDir);
+      // The real corpus fits (about 1 MB), and the space left passes the check before embedding…
+      const corpusDir = copyCorpus();
+      await openEngine({ corpusDir, indexDir, segmenter });
+      const before = readdirSync(indexDir).sort();
+      // …but a corpus three times the size does not fit when the files are written.
+      for (const file of Object.values(FILES)) {
+        for (const copy of [1, 2]) {
+          execFileSync("cp", [join(corpusDir, file), join(corpusDir, `copy${copy}-${file}`)]);
+        }
       }
-    }
-    const manifestPath = join(corpusDir, "manifest.json");
-    const manifest = JSON.parse(execFileSync("cat", [manifestPath], { encoding: "utf8" })) as { reports: { file: string; id: string }[] };
-    const copies = manifest.reports.flatMap((r) => [1, 2].map((c) => ({ ...r, file: `copy${c}-${r.file}`, id: `${r.id}-copy${c}` })));
-    execFileSync("sh", ["-c", `cat > ${manifestPath}`], { input: JSON.stringify({ ...manifest, reports: [...manifest.reports, ...copies] }) });
+      const manifestPath = join(corpusDir, "manifest.json");
+      const manifest = JSON.parse(execFileSync("cat", [manifestPath], { encoding: "utf8" })) as {
+        reports: { file: string; id: string }[];
+      };
+      const copies = manifest.reports.flatMap((r) =>
+        [1, 2].map((c) => ({ ...r, file: `copy${c}-${r.file}`, id: `${r.id}-copy${c}` })),
+      );
+      execFileSync("sh", ["-c", `cat > ${manifestPath}`], {
+        input: JSON.stringify({ ...manifest, reports: [...manifest.reports, ...copies] }),
+      });
 
-    const err = await rejected(openEngine({ corpusDir, indexDir, segmenter, build: "force" }));
-    expect(err).toBeInstanceOf(IndexError);
-    expect(err.message).toContain(indexDir);
-    expect(err.message).toMatch(/No space left.*needs about [\d.]+ MB/);
-    expect(err.message.split("\n")).toHaveLength(1);
-    expect(readdirSync(indexDir).sort()).toEqual(before);
+      const err = await rejected(openEngine({ corpusDir, indexDir, segmenter, build: "force" }));
+      expect(err).toBeInstanceOf(IndexError);
+      expect(err.message).toContain(indexDir);
+      expect(err.message).toMatch(/No space left.*needs about [\d.]+ MB/);
+      expect(err.message.split("\n")).toHaveLength(1);
+      expect(readdirSync(indexDir).sort()).toEqual(before);
 
-    // ask/start on the changed corpus: the previous index answers, with a warning.
-    const warnings: string[] = [];
-    const logger = createLogger({ level: "warn", write: (line) => warnings.push(line) });
-    const engine = await openEngine({ corpusDir, indexDir, segmenter, logger });
-    expect(engine.corpus.meetings).toHaveLength(5);
-    expect((await engine.extractive.ask("2024年的座谈会在哪里举行？")).answer).toContain("温州");
-    expect(warnings.join("\n")).toMatch(/No space left.*previous index/);
-    expect(readdirSync(indexDir).sort()).toEqual(before);
-    rmSync(join(corpusDir, `copy1-${FILES["2021-wuxi"]}`));
-  });
+      // ask/start on the changed corpus: the previous index answers, with a warning.
+      const warnings: string[] = [];
+      const logger = createLogger({ level: "warn", write: (line) => warnings.push(line) });
+      const engine = await openEngine({ corpusDir, indexDir, segmenter, logger });
+      expect(engine.corpus.meetings).toHaveLength(5);
+      expect((await engine.extractive.ask("2024年的座谈会在哪里举行？")).answer).toContain("温州");
+      expect(warnings.join("\n")).toMatch(/No space left.*previous index/);
+      expect(readdirSync(indexDir).sort()).toEqual(before);
+      rmSync(join(corpusDir, `copy1-${FILES["2021-wuxi"]}`));
+    },
+  );
 });

@@ -3,7 +3,16 @@
  * old one atomically through CURRENT, a damaged index says to run `npm run ingest`,
  * and a stale index (corpus or embedder changed) is rebuilt by openEngine.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { Embeddings } from "@langchain/core/embeddings";
 import { SyntheticEmbeddings } from "@langchain/core/utils/testing";
@@ -41,7 +50,9 @@ async function search(index: LoadedIndex, question: string, k = 5) {
 
 describe("chunks", () => {
   it("one chunk per paragraph, long paragraphs split at sentence ends, ids stable and unique", () => {
-    const paragraphs = corpus.meetings.flatMap((m) => m.articles.flatMap((a) => a.paragraphs.map((p) => ({ m, a, p }))));
+    const paragraphs = corpus.meetings.flatMap((m) =>
+      m.articles.flatMap((a) => a.paragraphs.map((p) => ({ m, a, p }))),
+    );
     const expected = paragraphs.reduce((n, { p }) => n + splitLongParagraph(p.text).length, 0);
     expect(chunks).toHaveLength(expected);
     expect(new Set(chunks.map((c) => c.id)).size).toBe(chunks.length);
@@ -56,7 +67,9 @@ describe("chunks", () => {
       }
     }
     expect(chunks.some((c) => c.part > 0)).toBe(true);
-    expect(Math.max(...chunks.filter((c) => c.part > 0).map((c) => c.text.length))).toBeLessThanOrEqual(MAX_CHUNK_CHARS * 1.5);
+    expect(Math.max(...chunks.filter((c) => c.part > 0).map((c) => c.text.length))).toBeLessThanOrEqual(
+      MAX_CHUNK_CHARS * 1.5,
+    );
   });
 });
 
@@ -73,7 +86,11 @@ describe("build and load", () => {
     const loaded = loadIndex(dir, localEmbedderFactory(segmenter, 256));
     expect(loaded.chunks).toEqual(chunks);
     expect(loaded.manifest).toEqual(built.manifest);
-    expect(loaded.manifest).toMatchObject({ corpusHash: corpus.hash, chunks: chunks.length, embedder: { name: "local-tfidf-hash-v1", dimensions: 256 } });
+    expect(loaded.manifest).toMatchObject({
+      corpusHash: corpus.hash,
+      chunks: chunks.length,
+      embedder: { name: "local-tfidf-hash-v1", dimensions: 256 },
+    });
     for (const q of ["温州三垟湿地", "都市圈同城化发展体制机制", "太湖流域水环境综合治理"]) {
       const a = await search(built, q);
       const b = await search(loaded, q);
@@ -111,7 +128,13 @@ describe("a second build replaces the first", () => {
   it("switches CURRENT to the new build and removes the old folder", async () => {
     const dir = tempDir("csj-index-");
     const factory = localEmbedderFactory(segmenter, 128);
-    const first = await buildIndex({ dir, chunks, corpusHash: "one", factory, now: () => new Date("2026-01-01T00:00:00Z") });
+    const first = await buildIndex({
+      dir,
+      chunks,
+      corpusHash: "one",
+      factory,
+      now: () => new Date("2026-01-01T00:00:00Z"),
+    });
     const firstBuild = readFileSync(join(dir, "CURRENT"), "utf8").trim();
     const fewer = chunks.filter((c) => c.meetingId === "2024-wenzhou");
     await buildIndex({ dir, chunks: fewer, corpusHash: "two", factory, now: () => new Date("2026-01-02T00:00:00Z") });
@@ -216,7 +239,9 @@ describe("openEngine rebuilds a stale index", () => {
     expect(again.index.manifest.builtAt).toBe(first.index.manifest.builtAt);
 
     const manifestPath = join(corpusDir, "manifest.json");
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { reports: { file: string; source?: { name: string } }[] };
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+      reports: { file: string; source?: { name: string } }[];
+    };
     manifest.reports.find((r) => r.file === FILES["2022-shanghai"])!.source = { name: "解放日报" };
     writeFileSync(manifestPath, JSON.stringify(manifest));
     const afterManifest = await open();
@@ -264,7 +289,11 @@ describe("openEngine rebuilds a stale index", () => {
 describe("LocalEmbeddings (LangChain Embeddings interface)", () => {
   let embeddings: LocalEmbeddings;
   beforeAll(() => {
-    embeddings = LocalEmbeddings.fit(segmenter, chunks.map((c) => c.text), 512);
+    embeddings = LocalEmbeddings.fit(
+      segmenter,
+      chunks.map((c) => c.text),
+      512,
+    );
   });
   const texts = {
     wetland: "领导考察了三垟湿地和中国眼谷",

@@ -7,19 +7,26 @@ import { isRetryable, retryAfterMs, withRetries } from "../../src/llm/retry.js";
 import { checkAnswer, normalizeMarkers, renumber, splitClaims, supports } from "../../src/llm/support.js";
 import { CHUNKS } from "./fixtures.js";
 
-const WENZHOU = "2024年度长三角地区主要领导座谈会 2024-06-05 温州\n6月5日至6日，2024年度长三角地区主要领导座谈会在浙江省温州市举行。";
+const WENZHOU =
+  "2024年度长三角地区主要领导座谈会 2024-06-05 温州\n6月5日至6日，2024年度长三角地区主要领导座谈会在浙江省温州市举行。";
 const THEME = "会议以“谱写长三角一体化新篇章 勇当中国式现代化先行者”为主题，第六届长三角一体化发展高层论坛同期举行。";
 
 describe("parseModelReply", () => {
   it("reads bare, fenced and prose-wrapped JSON", () => {
     const json = '{"answered":true,"answer":"在温州[1]。","citations":[1]}';
     for (const content of [json, "```json\n" + json + "\n```", `Here you go: ${json} Hope it helps {}`]) {
-      expect(parseModelReply(content)).toEqual({ ok: true, reply: { answered: true, answer: "在温州[1]。", citations: [1] } });
+      expect(parseModelReply(content)).toEqual({
+        ok: true,
+        reply: { answered: true, answer: "在温州[1]。", citations: [1] },
+      });
     }
   });
 
   it("coerces quoted citation numbers and defaults a missing list", () => {
-    expect(parseModelReply('{"answered":true,"answer":"a","citations":["2"]}')).toMatchObject({ ok: true, reply: { citations: [2] } });
+    expect(parseModelReply('{"answered":true,"answer":"a","citations":["2"]}')).toMatchObject({
+      ok: true,
+      reply: { citations: [2] },
+    });
     expect(parseModelReply('{"answered":false,"answer":""}')).toMatchObject({ ok: true, reply: { citations: [] } });
   });
 
@@ -120,7 +127,11 @@ describe("checkAnswer", () => {
   });
 
   it("cites the JSON list when the text has no marker", () => {
-    expect(checkAnswer("座谈会在浙江省温州市举行。", [2], sources)).toMatchObject({ ok: true, answer: "座谈会在浙江省温州市举行[1]。", cited: [2] });
+    expect(checkAnswer("座谈会在浙江省温州市举行。", [2], sources)).toMatchObject({
+      ok: true,
+      answer: "座谈会在浙江省温州市举行[1]。",
+      cited: [2],
+    });
   });
 
   it("rejects empty, uncited and unsupported answers", () => {
@@ -136,7 +147,9 @@ describe("checkAnswer", () => {
       answer: "主题是勇当中国式现代化先行者[1]。",
       flagged: ["座谈会在浙江省温州市举行。"],
     });
-    expect(checkAnswer("座谈会在浙江省温州市举行。主题是勇当中国式现代化先行者[1][2]。", [], sources)).toMatchObject({ ok: true });
+    expect(checkAnswer("座谈会在浙江省温州市举行。主题是勇当中国式现代化先行者[1][2]。", [], sources)).toMatchObject({
+      ok: true,
+    });
   });
 });
 
@@ -150,7 +163,9 @@ describe("follow-up heuristics", () => {
 
   it("prepends the previous question to other elliptical follow-ups and leaves full questions alone", () => {
     expect(heuristicStandalone(history, "主题呢？")).toBe("2024年的座谈会在哪里举行？ 主题呢？");
-    expect(heuristicStandalone(history, "2022年度长三角地区主要领导座谈会的主题是什么？")).toBe("2022年度长三角地区主要领导座谈会的主题是什么？");
+    expect(heuristicStandalone(history, "2022年度长三角地区主要领导座谈会的主题是什么？")).toBe(
+      "2022年度长三角地区主要领导座谈会的主题是什么？",
+    );
     expect(heuristicStandalone([], "那2022年呢？")).toBe("那2022年呢？");
     expect(looksElliptical("What about 2022?")).toBe(true);
   });
@@ -159,7 +174,8 @@ describe("follow-up heuristics", () => {
 describe("retries", () => {
   const now = () => 1_000;
   const policy = { retries: 2, baseDelayMs: 1, maxDelayMs: 50 };
-  const httpError = (status: number, headers: Record<string, string> = {}) => Object.assign(new Error(`${status}`), { status, headers: new Headers(headers) });
+  const httpError = (status: number, headers: Record<string, string> = {}) =>
+    Object.assign(new Error(`${status}`), { status, headers: new Headers(headers) });
 
   it("classifies by status, not message", () => {
     expect(isRetryable(httpError(429))).toBe(true);
@@ -183,10 +199,14 @@ describe("retries", () => {
       calls++;
       throw httpError(500);
     };
-    await expect(withRetries(failing, { policy, deadline: Date.now() + 10_000, now: Date.now })).rejects.toMatchObject({ status: 500 });
+    await expect(withRetries(failing, { policy, deadline: Date.now() + 10_000, now: Date.now })).rejects.toMatchObject({
+      status: 500,
+    });
     expect(calls).toBe(3);
     calls = 0;
-    await expect(withRetries(failing, { policy, deadline: Date.now(), now: Date.now })).rejects.toMatchObject({ status: 500 });
+    await expect(withRetries(failing, { policy, deadline: Date.now(), now: Date.now })).rejects.toMatchObject({
+      status: 500,
+    });
     expect(calls).toBe(1);
   });
 });

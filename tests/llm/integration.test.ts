@@ -39,9 +39,18 @@ describe("streamed model answers in Telegram", () => {
     // The model quotes the first sentence of the first paragraph it is given, slowly.
     openai.handle("chat", (request) => {
       const first = /<paragraph n=\\"1\\"[^>]*>\\n([^。]*。)/.exec(JSON.stringify(request.body))?.[1] ?? "";
-      return { content: JSON.stringify({ answered: true, answer: `${first}[1]`, citations: [1] }), chunkSize: 6, chunkDelayMs: 60 };
+      return {
+        content: JSON.stringify({ answered: true, answer: `${first}[1]`, citations: [1] }),
+        chunkSize: 6,
+        chunkDelayMs: 60,
+      };
     });
-    const model = createChatModel({ apiKey: "test-key", baseURL: openai.baseURL, model: "test-model", timeoutMs: 10_000 });
+    const model = createChatModel({
+      apiKey: "test-key",
+      baseURL: openai.baseURL,
+      model: "test-model",
+      timeoutMs: 10_000,
+    });
     const answerer = createLlmAnswerer({
       retriever: engine.retriever,
       fallback: engine.extractive,
@@ -90,7 +99,10 @@ describe("an index built with API embeddings", () => {
   it("records the embedder, batches the calls, and is rebuilt when the embedding model changes", async () => {
     const indexDir = join(dir, "api-index");
     const factory = (model: string) => () =>
-      apiEmbedderFactory(createEmbeddings({ apiKey: "test-key", baseURL: openai.baseURL, model, timeoutMs: 10_000, batchSize: 50 }), model);
+      apiEmbedderFactory(
+        createEmbeddings({ apiKey: "test-key", baseURL: openai.baseURL, model, timeoutMs: 10_000, batchSize: 50 }),
+        model,
+      );
     const before = openai.requestsTo("embeddings").length;
     const first = await openEngine({ corpusDir: join(dir, "corpus"), indexDir, embedder: factory("emb-a") });
     expect(first.built).toBe("no index yet");
@@ -116,7 +128,11 @@ describe("an index built with API embeddings", () => {
   it("still answers from BM25 when the embeddings API fails at question time", async () => {
     const indexDir = join(dir, "api-index-2");
     const model = "emb-c";
-    const make = () => apiEmbedderFactory(createEmbeddings({ apiKey: "test-key", baseURL: openai.baseURL, model, timeoutMs: 2_000 }), model);
+    const make = () =>
+      apiEmbedderFactory(
+        createEmbeddings({ apiKey: "test-key", baseURL: openai.baseURL, model, timeoutMs: 2_000 }),
+        model,
+      );
     const api = await openEngine({ corpusDir: join(dir, "corpus"), indexDir, embedder: make });
     openai.handle("embeddings", () => ({ status: 500 }));
     try {

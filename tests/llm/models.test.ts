@@ -24,7 +24,12 @@ describe("createChatModel", () => {
     vi.stubEnv("OPENAI_API_BASE", "http://127.0.0.1:9/v1");
     vi.stubEnv("OPENAI_ORGANIZATION", "org-from-env");
     server.queue("chat", { content: "你好" });
-    const model = createChatModel({ apiKey: "test-key", baseURL: `${server.baseURL}/`, model: "qwen-test", timeoutMs: 2_000 });
+    const model = createChatModel({
+      apiKey: "test-key",
+      baseURL: `${server.baseURL}/`,
+      model: "qwen-test",
+      timeoutMs: 2_000,
+    });
 
     const message = await model.invoke([new HumanMessage("hi")]);
 
@@ -41,8 +46,15 @@ describe("createChatModel", () => {
 
   it("sends a low temperature and a token cap, except to reasoning models", async () => {
     server.handle("chat", () => ({ content: "ok" }));
-    await createChatModel({ apiKey: "test-key", baseURL: server.baseURL, model: "gpt-4o-mini", timeoutMs: 2_000 }).invoke("hi");
-    await createChatModel({ apiKey: "test-key", baseURL: server.baseURL, model: "o3-mini", timeoutMs: 2_000 }).invoke("hi");
+    await createChatModel({
+      apiKey: "test-key",
+      baseURL: server.baseURL,
+      model: "gpt-4o-mini",
+      timeoutMs: 2_000,
+    }).invoke("hi");
+    await createChatModel({ apiKey: "test-key", baseURL: server.baseURL, model: "o3-mini", timeoutMs: 2_000 }).invoke(
+      "hi",
+    );
     const [chat, reasoning] = server.requestsTo("chat").map((r) => r.body as Record<string, unknown>);
     expect(chat).toMatchObject({ temperature: 0.1, max_tokens: 600 });
     expect(reasoning).not.toHaveProperty("temperature");
@@ -67,7 +79,13 @@ describe("createChatModel", () => {
 
 describe("createEmbeddings", () => {
   it("batches documents: 5 inputs with batchSize 2 make 3 requests, vectors in input order", async () => {
-    const embeddings = createEmbeddings({ apiKey: "test-key", baseURL: server.baseURL, model: "test-embedding", timeoutMs: 2_000, batchSize: 2 });
+    const embeddings = createEmbeddings({
+      apiKey: "test-key",
+      baseURL: server.baseURL,
+      model: "test-embedding",
+      timeoutMs: 2_000,
+      batchSize: 2,
+    });
     const texts = ["长三角一体化", "温州座谈会", "上海座谈会", "科技创新", "生态环境"];
 
     const vectors = await embeddings.embedDocuments(texts);
@@ -81,24 +99,52 @@ describe("createEmbeddings", () => {
   });
 
   it("embeds a query as a single input and passes dimensions", async () => {
-    const embeddings = createEmbeddings({ apiKey: "test-key", baseURL: server.baseURL, model: "test-embedding", timeoutMs: 2_000, dimensions: 16 });
+    const embeddings = createEmbeddings({
+      apiKey: "test-key",
+      baseURL: server.baseURL,
+      model: "test-embedding",
+      timeoutMs: 2_000,
+      dimensions: 16,
+    });
     const vector = await embeddings.embedQuery("2024年座谈会在温州举行");
     expect(vector).toHaveLength(16);
-    expect(server.requestsTo("embeddings")[0]?.body).toMatchObject({ input: "2024年座谈会在温州举行", dimensions: 16, model: "test-embedding" });
+    expect(server.requestsTo("embeddings")[0]?.body).toMatchObject({
+      input: "2024年座谈会在温州举行",
+      dimensions: 16,
+      model: "test-embedding",
+    });
   });
 
   it("gives the retriever an error it can catch when the server fails", async () => {
     server.handle("embeddings", () => ({ status: 500 }));
-    const embeddings = createEmbeddings({ apiKey: "test-key", baseURL: server.baseURL, model: "e", timeoutMs: 2_000, maxRetries: 0 });
+    const embeddings = createEmbeddings({
+      apiKey: "test-key",
+      baseURL: server.baseURL,
+      model: "e",
+      timeoutMs: 2_000,
+      maxRetries: 0,
+    });
     await expect(embeddings.embedQuery("温州")).rejects.toMatchObject({ status: 500 });
   });
 
   it("times out with a TimeoutError and reports an unreachable server as APIConnectionError", async () => {
     server.queue("embeddings", { hang: true });
-    const slow = createEmbeddings({ apiKey: "test-key", baseURL: server.baseURL, model: "e", timeoutMs: 200, maxRetries: 0 });
+    const slow = createEmbeddings({
+      apiKey: "test-key",
+      baseURL: server.baseURL,
+      model: "e",
+      timeoutMs: 200,
+      maxRetries: 0,
+    });
     await expect(slow.embedQuery("温州")).rejects.toMatchObject({ name: "TimeoutError" });
 
-    const unreachable = createEmbeddings({ apiKey: "test-key", baseURL: "http://127.0.0.1:9/v1", model: "e", timeoutMs: 1_000, maxRetries: 0 });
+    const unreachable = createEmbeddings({
+      apiKey: "test-key",
+      baseURL: "http://127.0.0.1:9/v1",
+      model: "e",
+      timeoutMs: 1_000,
+      maxRetries: 0,
+    });
     const error: unknown = await unreachable.embedQuery("温州").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAIClient.APIConnectionError);
     expect(isRetryable(error)).toBe(true);
@@ -114,14 +160,26 @@ describe("the OpenAI test server", () => {
   });
 
   it("speaks to the official SDK: models list, base64 embeddings, and 401 for a wrong key", async () => {
-    const client = new OpenAIClient({ apiKey: "test-key", baseURL: server.baseURL, maxRetries: 0, organization: null, project: null });
+    const client = new OpenAIClient({
+      apiKey: "test-key",
+      baseURL: server.baseURL,
+      maxRetries: 0,
+      organization: null,
+      project: null,
+    });
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toContain("test-model");
     const embedded = await client.embeddings.create({ model: "e", input: ["温州", "上海"] }); // SDK asks for base64
     expect(embedded.data[1]?.embedding).toHaveLength(32);
     expect(embedded.data[1]?.embedding[0]).toBeCloseTo(hashedBigramVector("上海", 32)[0]!, 5);
 
-    const wrong = new OpenAIClient({ apiKey: "nope", baseURL: server.baseURL, maxRetries: 0, organization: null, project: null });
+    const wrong = new OpenAIClient({
+      apiKey: "nope",
+      baseURL: server.baseURL,
+      maxRetries: 0,
+      organization: null,
+      project: null,
+    });
     await expect(wrong.models.list()).rejects.toMatchObject({ status: 401 });
     expect(server.requests.at(-1)?.headers.authorization).toBe("[present]");
   });

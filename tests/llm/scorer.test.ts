@@ -63,7 +63,10 @@ describe("ask --json --batch with the model path on", () => {
     const file = join(dir, "questions.txt");
     writeFileSync(file, `${QUESTIONS.join("\n")}\n`);
     const { stdout } = await run(ASK[0]!, [...ASK.slice(1), "--json", "--batch", file], { env, timeout: 60_000 });
-    const lines = stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    const lines = stdout
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(QUESTIONS.length);
     lines.forEach((line, i) => {
       expect(line.question).toBeTruthy();
@@ -82,20 +85,30 @@ describe("ask --json --batch with the model path on", () => {
     expect(paths.has("llm-fallback")).toBe(true);
     // A model answer cites a paragraph that was retrieved.
     for (const line of lines.filter((l) => l.path === "llm")) {
-      expect(line.retrieved.map((r: { text: string }) => r.text).some((t: string) => line.citations[0].text.includes(t.slice(0, 20)))).toBe(true);
+      expect(
+        line.retrieved
+          .map((r: { text: string }) => r.text)
+          .some((t: string) => line.citations[0].text.includes(t.slice(0, 20))),
+      ).toBe(true);
     }
   }, 90_000);
 
-  it.runIf(existsSync(SCORER))("the dev-set scorer runs to its summary without a crash", async () => {
-    const { stdout } = await run("node", [SCORER, "--cmd", `${ASK.map((part) => JSON.stringify(part)).join(" ")} --json --batch`], { env, timeout: 120_000 }).catch(
-      (err: { stdout: string; code: number }) => {
+  it.runIf(existsSync(SCORER))(
+    "the dev-set scorer runs to its summary without a crash",
+    async () => {
+      const { stdout } = await run(
+        "node",
+        [SCORER, "--cmd", `${ASK.map((part) => JSON.stringify(part)).join(" ")} --json --batch`],
+        { env, timeout: 120_000 },
+      ).catch((err: { stdout: string; code: number }) => {
         // Exit 1 only means a --min threshold failed; none is given, so any exit but 2 (crash/contract) is fine.
         if (err.code === 2) throw err;
         return { stdout: err.stdout };
-      },
-    );
-    const summary = JSON.parse(stdout.trim().split("\n").at(-1)!);
-    expect(summary.questions).toBeGreaterThan(0);
-    expect(summary.refusalAccuracy).toBe(1);
-  }, 150_000);
+      });
+      const summary = JSON.parse(stdout.trim().split("\n").at(-1)!);
+      expect(summary.questions).toBeGreaterThan(0);
+      expect(summary.refusalAccuracy).toBe(1);
+    },
+    150_000,
+  );
 });

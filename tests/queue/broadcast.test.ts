@@ -170,6 +170,11 @@ describe("worstWindow", () => {
   it("counts the most arrivals in any window, wherever it starts", () => {
     expect(worstWindow([0, 10, 990, 1000, 1500, 1990], 1000)).toBe(3);
     expect(worstWindow([], 1000)).toBe(0);
-    expect(worstWindow(Array.from({ length: 61 }, (_, i) => i * 33.4), 1000)).toBe(30);
+    expect(
+      worstWindow(
+        Array.from({ length: 61 }, (_, i) => i * 33.4),
+        1000,
+      ),
+    ).toBe(30);
   });
 });

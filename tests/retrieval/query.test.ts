@@ -27,18 +27,22 @@ beforeAll(async () => {
 afterAll(cleanupTempDirs);
 
 const vocabulary = () => corpusVocabulary(personNames(corpus), corpus.meetings);
-const understand = (q: string) => understandQuery(q, corpus.meetings, segmenter, (w) => engine.retriever.documentFrequency(w) > 0, vocabulary());
-const byYear = (year: number, kind: Meeting["kind"] = "annual") => corpus.meetings.find((m) => m.year === year && m.kind === kind)!;
+const understand = (q: string) =>
+  understandQuery(q, corpus.meetings, segmenter, (w) => engine.retriever.documentFrequency(w) > 0, vocabulary());
+const byYear = (year: number, kind: Meeting["kind"] = "annual") =>
+  corpus.meetings.find((m) => m.year === year && m.kind === kind)!;
 
 describe("which meeting a question is about", () => {
-  it.each(["2022年度会议审议了哪些文件？", "2022年的座谈会在哪里举行？", "2022年会议时上海市长是谁？", "2022年度长三角地区主要领导座谈会的主题是什么？"])(
-    "%s → the 2022 meeting report",
-    (q) => {
-      const u = understand(q);
-      expect(u.meetingIds).toEqual([byYear(2022).id]);
-      expect(u.articleKind).toBe("meeting");
-    },
-  );
+  it.each([
+    "2022年度会议审议了哪些文件？",
+    "2022年的座谈会在哪里举行？",
+    "2022年会议时上海市长是谁？",
+    "2022年度长三角地区主要领导座谈会的主题是什么？",
+  ])("%s → the 2022 meeting report", (q) => {
+    const u = understand(q);
+    expect(u.meetingIds).toEqual([byYear(2022).id]);
+    expect(u.articleKind).toBe("meeting");
+  });
 
   it("“2024年论坛” → the forum held with the 2024 meeting", () => {
     const u = understand("2024年论坛上韩俊讲了什么？");
@@ -46,18 +50,20 @@ describe("which meeting a question is about", () => {
     expect(u.articleKind).toBe("forum");
   });
 
-  it.each(["第七届长三角一体化发展高层论坛在哪里举行？", "第7届高层论坛有哪些人致辞？", "第六届论坛在哪天举行？", "第三届高层论坛是哪一年举办的？"])(
-    "%s → the meeting whose forum has that edition",
-    (q) => {
-      const edition = /第(.)届/.exec(q)![1]!;
-      const cn = "〇一二三四五六七八九十"[Number(edition)] ?? edition;
-      const expected = corpus.meetings.filter((m) => m.forum?.includes(`第${cn}届`)).map((m) => m.id);
-      expect(expected).toHaveLength(1);
-      const u = understand(q);
-      expect(u.meetingIds).toEqual(expected);
-      expect(u.articleKind).toBe("forum");
-    },
-  );
+  it.each([
+    "第七届长三角一体化发展高层论坛在哪里举行？",
+    "第7届高层论坛有哪些人致辞？",
+    "第六届论坛在哪天举行？",
+    "第三届高层论坛是哪一年举办的？",
+  ])("%s → the meeting whose forum has that edition", (q) => {
+    const edition = /第(.)届/.exec(q)![1]!;
+    const cn = "〇一二三四五六七八九十"[Number(edition)] ?? edition;
+    const expected = corpus.meetings.filter((m) => m.forum?.includes(`第${cn}届`)).map((m) => m.id);
+    expect(expected).toHaveLength(1);
+    const u = understand(q);
+    expect(u.meetingIds).toEqual(expected);
+    expect(u.articleKind).toBe("forum");
+  });
 
   it("an edition the corpus lacks (第九届) names no meeting and requires the text to say 第九届", () => {
     const u = understand("第九届长三角一体化发展高层论坛在哪里举行？");
@@ -65,13 +71,16 @@ describe("which meeting a question is about", () => {
     expect(u.requiredText).toBe("第九届");
   });
 
-  it.each(["2019年度长三角地区主要领导座谈会在哪里举行？", "2020年的会议主题是什么？"])("%s → no meeting; every cited paragraph must name the year", (q) => {
-    const year = /(\d{4})/.exec(q)![1]!;
-    expect(corpus.meetings.some((m) => String(m.year) === year)).toBe(false);
-    const u = understand(q);
-    expect(u.meetingIds).toEqual([]);
-    expect(u.requiredText).toBe(year);
-  });
+  it.each(["2019年度长三角地区主要领导座谈会在哪里举行？", "2020年的会议主题是什么？"])(
+    "%s → no meeting; every cited paragraph must name the year",
+    (q) => {
+      const year = /(\d{4})/.exec(q)![1]!;
+      expect(corpus.meetings.some((m) => String(m.year) === year)).toBe(false);
+      const u = understand(q);
+      expect(u.meetingIds).toEqual([]);
+      expect(u.requiredText).toBe(year);
+    },
+  );
 
   it("a year that appears but is not attached to a meeting word names no meeting", () => {
     const u = understand("长三角一体化发展规划纲要提出到2025年要实现什么目标？");
@@ -115,7 +124,9 @@ describe("which meeting a question is about", () => {
 
   it("English: a bare 'meeting' or 'symposium' with a year may be either kind; 'annual' means the annual one", () => {
     const symposium = corpus.meetings.find((m) => m.kind === "symposium")!;
-    expect(understand(`What did Xi say about security at the ${symposium.year} symposium?`).meetingIds).toEqual([symposium.id]);
+    expect(understand(`What did Xi say about security at the ${symposium.year} symposium?`).meetingIds).toEqual([
+      symposium.id,
+    ]);
     const annual = corpus.meetings.find((m) => m.kind === "annual")!;
     expect(understand(`What was the theme of the ${annual.year} annual meeting?`).meetingIds).toEqual([annual.id]);
   });
@@ -211,8 +222,16 @@ describe("English questions", () => {
 
 describe("BM25", () => {
   it("ranks the document with more (and rarer) query tokens first, and gives unseen tokens no idf", () => {
-    const bm25 = createBm25([["太湖", "治理", "太湖"], ["太湖", "旅游"], ["会议", "指出"], ["会议", "强调"]]);
-    const scores = bm25.score([{ token: "太湖", weight: 1 }, { token: "治理", weight: 1 }]);
+    const bm25 = createBm25([
+      ["太湖", "治理", "太湖"],
+      ["太湖", "旅游"],
+      ["会议", "指出"],
+      ["会议", "强调"],
+    ]);
+    const scores = bm25.score([
+      { token: "太湖", weight: 1 },
+      { token: "治理", weight: 1 },
+    ]);
     expect(scores[0]).toBeGreaterThan(scores[1]!);
     expect(scores[1]).toBeGreaterThan(0);
     expect(scores[2]).toBe(0);

@@ -54,7 +54,12 @@ const postgres: Open = async (now) => {
   };
 };
 
-const claim = (subscriberId: number, localDate: string, kind: "daily" | "now" = "daily", runId = "run-a"): DeliveryClaim => ({
+const claim = (
+  subscriberId: number,
+  localDate: string,
+  kind: "daily" | "now" = "daily",
+  runId = "run-a",
+): DeliveryClaim => ({
   subscriberId,
   themeId: "tech",
   localDate,
@@ -75,9 +80,23 @@ describe.each([
     const a = await store.ensureSubscriber({ chatId: -1001234567890, userId: 5_000_000_000 });
     const b = await store.ensureSubscriber({ chatId: -1001234567890, language: "en" });
     expect(b.id).toBe(a.id);
-    expect(a).toMatchObject({ chatId: -1001234567890, userId: 5_000_000_000, timeZone: "Asia/Shanghai", active: true, language: "zh" });
-    expect((await store.upsertSubscription({ subscriberId: a.id, themeId: "tech", themeQuery: null, time: "08:00" })).created).toBe(true);
-    const changed = await store.upsertSubscription({ subscriberId: a.id, themeId: "tech", themeQuery: null, time: "09:30" });
+    expect(a).toMatchObject({
+      chatId: -1001234567890,
+      userId: 5_000_000_000,
+      timeZone: "Asia/Shanghai",
+      active: true,
+      language: "zh",
+    });
+    expect(
+      (await store.upsertSubscription({ subscriberId: a.id, themeId: "tech", themeQuery: null, time: "08:00" }))
+        .created,
+    ).toBe(true);
+    const changed = await store.upsertSubscription({
+      subscriberId: a.id,
+      themeId: "tech",
+      themeQuery: null,
+      time: "09:30",
+    });
     expect(changed).toMatchObject({ created: false, subscription: { time: "09:30" } });
     const again = await reopen();
     expect((await again.listSubscriptions(a.id)).map((s) => [s.themeId, s.time])).toEqual([["tech", "09:30"]]);
@@ -89,7 +108,9 @@ describe.each([
     const { id } = await store.ensureSubscriber({ chatId: 1 });
     expect(await store.claimDeliveries([claim(id, "2026-03-01")])).toHaveLength(1);
     expect(await store.claimDeliveries([claim(id, "2026-03-01", "daily", "run-b")])).toHaveLength(0);
-    expect(await store.claimDeliveries([claim(id, "2026-03-01", "now"), claim(id, "2026-03-01", "now")])).toHaveLength(2);
+    expect(await store.claimDeliveries([claim(id, "2026-03-01", "now"), claim(id, "2026-03-01", "now")])).toHaveLength(
+      2,
+    );
     expect((await store.listScheduled()).length).toBe(0); // no subscription yet
     await store.upsertSubscription({ subscriberId: id, themeId: "tech", themeQuery: null, time: "08:00" });
     expect((await store.listScheduled())[0]?.lastLocalDate).toBe("2026-03-01");
@@ -114,7 +135,12 @@ describe.each([
     expect(await store.getDelivery(row!.id)).toMatchObject({ runId: null });
     expect(await store.adoptDelivery(row!.id, null, "run-c")).toBe(true);
     await store.markSent(row!.id, 77);
-    expect(await store.getDelivery(row!.id)).toMatchObject({ status: "sent", messageId: 77, payload: null, inFlight: false });
+    expect(await store.getDelivery(row!.id)).toMatchObject({
+      status: "sent",
+      messageId: 77,
+      payload: null,
+      inFlight: false,
+    });
   });
 
   test("the hand-over is recorded only by the owning run, and a new attempt starts awaiting it again", async () => {
@@ -123,7 +149,11 @@ describe.each([
     const { id } = await store.ensureSubscriber({ chatId: 1 });
     const [row] = await store.claimDeliveries([claim(id, "d1")]);
     expect(await store.markInFlight(row!.id, "run-a", { awaitingHandOver: true })).toBe(true);
-    expect(await store.getDelivery(row!.id)).toMatchObject({ inFlight: true, awaitingHandOver: true, handedOverAt: null });
+    expect(await store.getDelivery(row!.id)).toMatchObject({
+      inFlight: true,
+      awaitingHandOver: true,
+      handedOverAt: null,
+    });
     expect(await store.markHandedOver(row!.id, "run-b")).toBe(false);
     now = new Date("2026-03-01T00:00:01Z");
     expect(await store.markHandedOver(row!.id, "run-a")).toBe(true);
@@ -175,7 +205,10 @@ describe.each([
     await store.upsertSubscription({ subscriberId: s.id, themeId: "tech", themeQuery: null, time: "08:00" });
     await store.claimDeliveries([claim(s.id, "d1")]);
     await store.deactivateSubscriber(s.id, "Forbidden: bot was blocked by the user");
-    expect(await store.getSubscriber(5)).toMatchObject({ active: false, deactivatedReason: "Forbidden: bot was blocked by the user" });
+    expect(await store.getSubscriber(5)).toMatchObject({
+      active: false,
+      deactivatedReason: "Forbidden: bot was blocked by the user",
+    });
     expect(await store.listScheduled()).toHaveLength(0);
     expect(await store.stats(new Date(0))).toEqual({
       subscribers: { active: 0, inactive: 1 },
@@ -197,14 +230,19 @@ describe.each([
       await store.upsertSubscription({ subscriberId: s.id, themeId: "tech", themeQuery: null, time: "08:00" });
       now = new Date(now.getTime() + 1000);
     }
-    const due = async (at: string, limit = 10) => (await store.listDue({ now: new Date(at), limit })).map((s) => s.chatId);
+    const due = async (at: string, limit = 10) =>
+      (await store.listDue({ now: new Date(at), limit })).map((s) => s.chatId);
     expect(await due("2026-03-07T11:59:59Z")).toEqual([]);
     expect(await due("2026-03-07T12:00:10Z", 3)).toEqual([1, 2, 3]);
     const [first] = await store.listDue({ now: new Date("2026-03-07T12:00:10Z"), limit: 1 });
-    expect(first).toMatchObject({ chatId: 1, themeId: "tech", time: "08:00", timeZone: "Asia/Shanghai", lastLocalDate: null });
-    await store.setNextDue([
-      { subscriptionId: first!.id, nextDueAt: "2026-03-08T00:00:00.000Z" },
-    ]);
+    expect(first).toMatchObject({
+      chatId: 1,
+      themeId: "tech",
+      time: "08:00",
+      timeZone: "Asia/Shanghai",
+      lastLocalDate: null,
+    });
+    await store.setNextDue([{ subscriptionId: first!.id, nextDueAt: "2026-03-08T00:00:00.000Z" }]);
     expect(await due("2026-03-07T12:00:10Z")).toEqual([2, 3, 4]);
     expect(await due("2026-03-08T00:00:00Z")).toEqual([2, 3, 4, 1]);
     // Blocked: not read at all; back, or moved to another zone: read again at once.

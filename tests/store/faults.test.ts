@@ -102,7 +102,9 @@ describe("store faults (SQLite)", () => {
     cleanups.push(() => store.close());
     await store.ensureSubscriber({ chatId: 1 });
     rmSync(db.path);
-    const error = await store.upsertSubscription({ subscriberId: 1, themeId: "tech", themeQuery: null, time: "08:00" }).catch((e: unknown) => e);
+    const error = await store
+      .upsertSubscription({ subscriberId: 1, themeId: "tech", themeQuery: null, time: "08:00" })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "StoreError", code: "gone" });
     expect((error as Error).message).toContain("DATABASE_PATH");
     await expect(store.getSubscriber(1)).rejects.toMatchObject({ code: "gone" });

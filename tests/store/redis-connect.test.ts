@@ -9,7 +9,9 @@ describe("connectRedis", () => {
   it("fails at once with the server named and the password hidden when nothing listens", async () => {
     // A port of this suite's range with nothing on it.
     const started = Date.now();
-    const error = await connectRedis("redis://:hunter2-secret@127.0.0.1:47299/0", silentLogger, 2000).catch((e: unknown) => e);
+    const error = await connectRedis("redis://:hunter2-secret@127.0.0.1:47299/0", silentLogger, 2000).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(UserFacingError);
     const message = (error as Error).message;
     expect(message).toContain("127.0.0.1:47299");

@@ -73,7 +73,9 @@ describe("store", () => {
     const { id } = await store.ensureSubscriber({ chatId: 1 });
     expect(await store.claimDeliveries([claim(id, "2026-03-01")])).toHaveLength(1);
     expect(await store.claimDeliveries([claim(id, "2026-03-01")])).toHaveLength(0);
-    expect(await store.claimDeliveries([claim(id, "2026-03-01", "now"), claim(id, "2026-03-01", "now")])).toHaveLength(2);
+    expect(await store.claimDeliveries([claim(id, "2026-03-01", "now"), claim(id, "2026-03-01", "now")])).toHaveLength(
+      2,
+    );
     expect(await store.claimDeliveries([claim(id, "2026-03-02")])).toHaveLength(1);
   });
 
@@ -94,7 +96,7 @@ describe("store", () => {
     expect(await store.recordParagraphs(["a", "b"])).toBe(2);
     now = new Date("2026-03-02T00:00:00Z");
     expect(await store.recordParagraphs(["a", "b", "c"])).toBe(1);
-    expect([...await store.paragraphsSeenAfter("2026-03-01T12:00:00.000Z")]).toEqual(["c"]);
+    expect([...(await store.paragraphsSeenAfter("2026-03-01T12:00:00.000Z"))]).toEqual(["c"]);
   });
 
   it("keeps the last vote of a user on a message", async () => {
@@ -111,7 +113,10 @@ describe("store", () => {
     const s = await store.ensureSubscriber({ chatId: 5 });
     await store.upsertSubscription({ subscriberId: s.id, themeId: "tech", themeQuery: null, time: "08:00" });
     await store.deactivateSubscriber(s.id, "Forbidden: bot was blocked by the user");
-    expect(await store.getSubscriber(5)).toMatchObject({ active: false, deactivatedReason: "Forbidden: bot was blocked by the user" });
+    expect(await store.getSubscriber(5)).toMatchObject({
+      active: false,
+      deactivatedReason: "Forbidden: bot was blocked by the user",
+    });
     expect(await store.listScheduled()).toHaveLength(0);
     expect(await store.listSubscriptions(s.id)).toHaveLength(1);
     expect((await store.stats(new Date(0))).subscribers).toEqual({ active: 0, inactive: 1 });

@@ -13,11 +13,32 @@ describe("englishOrdinals", () => {
   });
 
   it("covers first to twentieth and 1st to 99th", () => {
-    const words = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
-      "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"];
+    const words = [
+      "first",
+      "second",
+      "third",
+      "fourth",
+      "fifth",
+      "sixth",
+      "seventh",
+      "eighth",
+      "ninth",
+      "tenth",
+      "eleventh",
+      "twelfth",
+      "thirteenth",
+      "fourteenth",
+      "fifteenth",
+      "sixteenth",
+      "seventeenth",
+      "eighteenth",
+      "nineteenth",
+      "twentieth",
+    ];
     words.forEach((word, i) => expect(englishOrdinals(`the ${word} forum`)).toBe(`第${i + 1}届 forum`));
     for (let n = 1; n <= 99; n++) {
-      const suffix = n % 10 === 1 && n !== 11 ? "st" : n % 10 === 2 && n !== 12 ? "nd" : n % 10 === 3 && n !== 13 ? "rd" : "th";
+      const suffix =
+        n % 10 === 1 && n !== 11 ? "st" : n % 10 === 2 && n !== 12 ? "nd" : n % 10 === 3 && n !== 13 ? "rd" : "th";
       expect(englishOrdinals(`${n}${suffix} forum`)).toBe(`第${n}届 forum`);
     }
   });

@@ -3,7 +3,9 @@ import { normaliseNumerals, smallChineseNumber } from "../../src/text/numerals.j
 
 describe("normaliseNumerals", () => {
   it("folds full-width digits, letters and the ideographic space, but not Chinese punctuation", () => {
-    expect(normaliseNumerals("２０２４年ＡＩ大会\u3000ｗｈｏ，。？！：；（）")).toBe("2024年AI大会 who，。？！：；（）");
+    expect(normaliseNumerals("２０２４年ＡＩ大会\u3000ｗｈｏ，。？！：；（）")).toBe(
+      "2024年AI大会 who，。？！：；（）",
+    );
   });
 
   it("writes Chinese-numeral years in digits", () => {
@@ -29,13 +31,27 @@ describe("normaliseNumerals", () => {
 
   it("leaves words that contain numerals unchanged", () => {
     for (const text of [
-      "长三角一体化", "一极三区一高地", "三省一市", "十五五规划", "一带一路", "两个关键词", "开了两天",
-      "第一时间", "一个月", "三个多月", "十四五期间", "一网通办", "一地六县", "四十多个项目",
-    ]) expect(normaliseNumerals(text)).toBe(text);
+      "长三角一体化",
+      "一极三区一高地",
+      "三省一市",
+      "十五五规划",
+      "一带一路",
+      "两个关键词",
+      "开了两天",
+      "第一时间",
+      "一个月",
+      "三个多月",
+      "十四五期间",
+      "一网通办",
+      "一地六县",
+      "四十多个项目",
+    ])
+      expect(normaliseNumerals(text)).toBe(text);
   });
 
   it("leaves text without numbers and ASCII text unchanged", () => {
-    for (const text of ["2024年11月30日第6届", "Who chaired the 6th forum?", ""]) expect(normaliseNumerals(text)).toBe(text);
+    for (const text of ["2024年11月30日第6届", "Who chaired the 6th forum?", ""])
+      expect(normaliseNumerals(text)).toBe(text);
   });
 
   it("does not read impossible months or days as dates", () => {
@@ -51,6 +67,11 @@ describe("smallChineseNumber", () => {
   });
 
   it("rejects what is not a number", () => {
-    expect(["", "一二", "十十", "二十十"].map(smallChineseNumber)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(["", "一二", "十十", "二十十"].map(smallChineseNumber)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

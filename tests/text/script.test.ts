@@ -55,7 +55,9 @@ describe("isTraditional", () => {
 
 describe("toTraditional", () => {
   it("writes Taiwan Traditional, characters only, punctuation kept", () => {
-    expect(toTraditional("长三角地区主要领导座谈会在温州举行，“十五五”")).toBe("長三角地區主要領導座談會在溫州舉行，“十五五”");
+    expect(toTraditional("长三角地区主要领导座谈会在温州举行，“十五五”")).toBe(
+      "長三角地區主要領導座談會在溫州舉行，“十五五”",
+    );
     expect(toTraditional("里面着力推进，信息")).toBe("裡面著力推進，信息");
   });
 });

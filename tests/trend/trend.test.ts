@@ -12,7 +12,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openEngine } from "../../src/engine.js";
 import { createSegmenter } from "../../src/index/segmenter.js";
 import { decodeText, readIndexArtefact } from "../../src/index/store.js";
-import { createTrendService, parseCompare, resolveTrendTheme, THEME_WEIGHTS_FILE, trendIntent } from "../../src/trend/index.js";
+import {
+  createTrendService,
+  parseCompare,
+  resolveTrendTheme,
+  THEME_WEIGHTS_FILE,
+  trendIntent,
+} from "../../src/trend/index.js";
 import { FIXTURES, cleanupTempDirs, tempDir, writeManifest } from "../fixtures/helpers.js";
 
 afterAll(cleanupTempDirs);
@@ -34,7 +40,9 @@ describe("theme weights of invented meetings", async () => {
   const service = createTrendService({ chunks: engine.index.chunks, segmenter, artefact: engine.themeWeights });
 
   it("saves the weights with the index, identical on a rebuild of the same corpus", async () => {
-    const first = decodeText(readFileSync(join(index, readFileSync(join(index, "CURRENT"), "utf8"), THEME_WEIGHTS_FILE)));
+    const first = decodeText(
+      readFileSync(join(index, readFileSync(join(index, "CURRENT"), "utf8"), THEME_WEIGHTS_FILE)),
+    );
     const again = await openEngine({ corpusDir: corpus, indexDir: index, segmenter, build: "force" });
     expect(JSON.stringify(readIndexArtefact(index, THEME_WEIGHTS_FILE))).toBe(first);
     expect(again.themeWeights).toEqual(JSON.parse(first));
@@ -64,9 +72,15 @@ describe("theme weights of invented meetings", async () => {
     if (!choice.ok) return;
     const comparison = service.compare(choice.earlier, choice.later);
     expect(comparison.later.documents.map((d) => d.text)).toEqual(["《长三角湿地生态共保联治实施方案》"]);
-    expect(comparison.earlier.documents.map((d) => d.text)).toEqual(["《长三角城市群协同发展行动方案（2026—2028年）》"]);
-    expect(comparison.later.projects.map((p) => p.text)).toEqual(expect.arrayContaining(["钱塘江河口湿地保护走廊", "长三角碳普惠联动平台"]));
-    expect(comparison.earlier.projects.map((p) => p.text)).toEqual(expect.arrayContaining(["低空经济示范走廊", "长三角算力调度平台"]));
+    expect(comparison.earlier.documents.map((d) => d.text)).toEqual([
+      "《长三角城市群协同发展行动方案（2026—2028年）》",
+    ]);
+    expect(comparison.later.projects.map((p) => p.text)).toEqual(
+      expect.arrayContaining(["钱塘江河口湿地保护走廊", "长三角碳普惠联动平台"]),
+    );
+    expect(comparison.earlier.projects.map((p) => p.text)).toEqual(
+      expect.arrayContaining(["低空经济示范走廊", "长三角算力调度平台"]),
+    );
     for (const item of comparison.later.projects) expect(item.chunk.text).toContain(item.text);
   });
 
@@ -80,12 +94,15 @@ describe("theme weights of invented meetings", async () => {
     expect(png.height).toBe(520);
     // Not a blank canvas: the bars are drawn in the chart's blue.
     let blue = 0;
-    for (let i = 0; i < png.data.length; i += 4) if (png.data[i] === 0x2f && png.data[i + 1] === 0x6f && png.data[i + 2] === 0x9f) blue++;
+    for (let i = 0; i < png.data.length; i += 4)
+      if (png.data[i] === 0x2f && png.data[i + 1] === 0x6f && png.data[i + 2] === 0x9f) blue++;
     expect(blue).toBeGreaterThan(1000);
     expect(ms).toBeLessThan(2000); // generous: the shared test machine is loaded; the README gives the measured figure
     const choice = parseCompare("", service.meetings);
     if (!choice.ok) throw new Error("two meetings expected");
-    expect(PNG.sync.read(await service.comparePng(service.compare(choice.earlier, choice.later), "en")).width).toBe(860);
+    expect(PNG.sync.read(await service.comparePng(service.compare(choice.earlier, choice.later), "en")).width).toBe(
+      860,
+    );
   });
 });
 
@@ -93,13 +110,18 @@ it("a new report shows up in every trend after ingest", async () => {
   const corpus = corpusWith([SHANGHAI]);
   const index = tempDir("csj-trend-index-");
   const before = await openEngine({ corpusDir: corpus, indexDir: index, segmenter });
-  expect(createTrendService({ chunks: before.index.chunks, segmenter, artefact: before.themeWeights }).meetings).toHaveLength(1);
+  expect(
+    createTrendService({ chunks: before.index.chunks, segmenter, artefact: before.themeWeights }).meetings,
+  ).toHaveLength(1);
   copyFileSync(join(FIXTURES, HANGZHOU[0]), join(corpus, HANGZHOU[0]));
   writeManifest(corpus, { topicTerms: ["长三角"], reports: [SHANGHAI, HANGZHOU].map(([file, id]) => ({ file, id })) });
   const after = await openEngine({ corpusDir: corpus, indexDir: index, segmenter });
   expect(after.built).toBe("the corpus changed");
   const service = createTrendService({ chunks: after.index.chunks, segmenter, artefact: after.themeWeights });
-  expect(service.trend(resolveTrendTheme("tech")).points.map((p) => p.meeting.meetingId)).toEqual(["2026-shanghai", "2027-hangzhou"]);
+  expect(service.trend(resolveTrendTheme("tech")).points.map((p) => p.meeting.meetingId)).toEqual([
+    "2026-shanghai",
+    "2027-hangzhou",
+  ]);
 });
 
 describe("trendIntent", () => {
@@ -112,10 +134,12 @@ describe("trendIntent", () => {
     expect(trendIntent(question)?.theme.id).toBe(id);
   });
 
-  it.each(["2024年的座谈会在哪里举行？", "2025年会议有什么新变化", "Where was the 2025 meeting held?", "哪些会议提到了生态环境？"])(
-    "leaves %s to the usual answer",
-    (question) => {
-      expect(trendIntent(question)).toBeUndefined();
-    },
-  );
+  it.each([
+    "2024年的座谈会在哪里举行？",
+    "2025年会议有什么新变化",
+    "Where was the 2025 meeting held?",
+    "哪些会议提到了生态环境？",
+  ])("leaves %s to the usual answer", (question) => {
+    expect(trendIntent(question)).toBeUndefined();
+  });
 });

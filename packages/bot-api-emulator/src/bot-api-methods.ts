@@ -10,8 +10,22 @@
  */
 
 import { ApiError, Descriptions, badRequest, forbidden, tooManyRequests } from "./api-errors.js";
-import { orderMessageFields, type CallbackAnswer, type ChatModel, type ChatRecord, type InlineAnswer, type StoredMessage } from "./chat-model.js";
-import { isJsonObject, optionalBool, optionalString, requiredInt, requiredString, type JsonObject } from "./json-fields.js";
+import {
+  orderMessageFields,
+  type CallbackAnswer,
+  type ChatModel,
+  type ChatRecord,
+  type InlineAnswer,
+  type StoredMessage,
+} from "./chat-model.js";
+import {
+  isJsonObject,
+  optionalBool,
+  optionalString,
+  requiredInt,
+  requiredString,
+  type JsonObject,
+} from "./json-fields.js";
 import { asBadRequest, finalizeText, parseInputText, parseInputTextRaw, toApiEntities } from "./message-text.js";
 import { type FileStore, imageSize, type StoredFile } from "./files.js";
 import type { UploadedFile } from "./http-body.js";
@@ -19,13 +33,7 @@ import type { Params } from "./params.js";
 import type { FloodControl } from "./rate-limit.js";
 import { inlineMarkupOf, parseReplyMarkupValue, type ParsedMarkup } from "./reply-markup.js";
 import type { ServerEvent } from "./server-events.js";
-import type {
-  BotCommand,
-  InlineKeyboardMarkup,
-  LinkPreviewOptions,
-  Message,
-  MessageEntity,
-} from "@grammyjs/types";
+import type { BotCommand, InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageEntity } from "@grammyjs/types";
 import { TextError, fixFormattedText, type FormattedText } from "./text-entities.js";
 import { LONG_POLL_MAX_TIMEOUT, type UpdateQueue } from "./update-queue.js";
 import type { WebhookDelivery } from "./webhook.js";
@@ -165,7 +173,11 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
       return;
     }
     if (!chat.botIsMember) {
-      throw forbidden(chat.chat.type === "supergroup" ? "bot was kicked from the supergroup chat" : "bot was kicked from the group chat");
+      throw forbidden(
+        chat.chat.type === "supergroup"
+          ? "bot was kicked from the supergroup chat"
+          : "bot was kicked from the group chat",
+      );
     }
   };
 
@@ -365,7 +377,10 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
     if (upload.data.length > MAX_PHOTO_BYTES) throw badRequest("PHOTO_SAVE_FILE_INVALID");
     const size = imageSize(upload.data);
     if (size === undefined) throw badRequest("IMAGE_PROCESS_FAILED");
-    if (size.width + size.height > 10_000 || Math.max(size.width, size.height) > 20 * Math.min(size.width, size.height)) {
+    if (
+      size.width + size.height > 10_000 ||
+      Math.max(size.width, size.height) > 20 * Math.min(size.width, size.height)
+    ) {
       throw badRequest("PHOTO_INVALID_DIMENSIONS");
     }
     return deps.files.put(model.newFileIds("AgACAgIAAxkBAAI"), upload.data, upload.data[0] === 0x89 ? "png" : "jpg");
@@ -381,22 +396,46 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
       const ids = model.newFileIds("AgACAgIAAxkBAAI");
       deps.files.alias(ids.file_id, file);
       const k = side / longest;
-      return { ...ids, file_size: Math.round(file.bytes.length * k * k), width: Math.round(width * k), height: Math.round(height * k) };
+      return {
+        ...ids,
+        file_size: Math.round(file.bytes.length * k * k),
+        width: Math.round(width * k),
+        height: Math.round(height * k),
+      };
     });
-    return [...sizes, { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.bytes.length, width: Math.round(width * scale), height: Math.round(height * scale) }];
+    return [
+      ...sizes,
+      {
+        file_id: file.file_id,
+        file_unique_id: file.file_unique_id,
+        file_size: file.bytes.length,
+        width: Math.round(width * scale),
+        height: Math.round(height * scale),
+      },
+    ];
   };
 
   define("sendPhoto", (params, call) => {
     const caption = params.has("caption")
-      ? parseInputText({ text: params.str("caption"), parseMode: params.str("parse_mode"), entities: params.raw["caption_entities"] })
+      ? parseInputText({
+          text: params.str("caption"),
+          parseMode: params.str("parse_mode"),
+          entities: params.raw["caption_entities"],
+        })
       : undefined;
     const reply = replyParameters(params);
     const markup = parseMarkup(params);
     const chat = resolveChat(params);
     const replyTo = resolveReply(chat, reply);
     const file = uploadedPhoto(params);
-    const text = caption === undefined ? undefined : asBadRequest(() => fixFormattedText(caption, { allowEmpty: true, skipNewEntities: false, skipBotCommands: false }));
-    if (text !== undefined && [...text.text].length > MAX_CAPTION_LENGTH) throw badRequest("message caption is too long");
+    const text =
+      caption === undefined
+        ? undefined
+        : asBadRequest(() =>
+            fixFormattedText(caption, { allowEmpty: true, skipNewEntities: false, skipBotCommands: false }),
+          );
+    if (text !== undefined && [...text.text].length > MAX_CAPTION_LENGTH)
+      throw badRequest("message caption is too long");
     ensureCanWrite(chat);
     consumeFlood(chat);
     const content: Omit<Message, "message_id" | "date" | "chat"> = { from: model.botAsUser() };
@@ -421,7 +460,12 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
     const id = params.str("file_id").trim();
     const file = id === "" ? undefined : deps.files.get(id);
     if (file === undefined) throw badRequest("invalid file_id");
-    return { file_id: id, file_unique_id: file.file_unique_id, file_size: file.bytes.length, file_path: file.file_path };
+    return {
+      file_id: id,
+      file_unique_id: file.file_unique_id,
+      file_size: file.bytes.length,
+      file_path: file.file_path,
+    };
   });
 
   define("editMessageText", (params, call) => {
@@ -793,7 +837,8 @@ export function createMethodTable(deps: MethodDeps): Map<string, MethodHandler> 
       requiredString(item, "title");
       return { ...item, type };
     }
-    if (!INLINE_RESULT_TYPES.has(type)) throw new TextError(`type "${type}" is unsupported for the inline query result`);
+    if (!INLINE_RESULT_TYPES.has(type))
+      throw new TextError(`type "${type}" is unsupported for the inline query result`);
     return { ...item, type };
   }
 

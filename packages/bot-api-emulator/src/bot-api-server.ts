@@ -143,9 +143,17 @@ export interface BotApiServer {
   /** The user sends a text message (commands, mentions, URLs get entities like on Telegram). */
   sendMessage(from: UserRef, chat: ChatRef, text: string, extra?: UserMessageExtra): UserMessageResult;
   /** The user sends a sticker. */
-  sendSticker(from: UserRef, chat: ChatRef, extra?: { emoji?: string; reply_to_message?: MessageRef }): UserMessageResult;
+  sendSticker(
+    from: UserRef,
+    chat: ChatRef,
+    extra?: { emoji?: string; reply_to_message?: MessageRef },
+  ): UserMessageResult;
   /** The user sends a photo (four sizes, like Telegram). */
-  sendPhoto(from: UserRef, chat: ChatRef, extra?: { caption?: string; reply_to_message?: MessageRef }): UserMessageResult;
+  sendPhoto(
+    from: UserRef,
+    chat: ChatRef,
+    extra?: { caption?: string; reply_to_message?: MessageRef },
+  ): UserMessageResult;
   /** The user sends a voice message. */
   sendVoice(
     from: UserRef,
@@ -157,7 +165,11 @@ export interface BotApiServer {
   /** The user presses the inline button with this callback_data on a bot message. */
   pressButton(user: UserRef, message: MessageRef, callbackData: string): CallbackQueryResult;
   /** The user types an inline query (`@bot query`). */
-  sendInlineQuery(user: UserRef, query: string, extra?: { offset?: string; chat_type?: InlineQuery["chat_type"] }): InlineQueryResult;
+  sendInlineQuery(
+    user: UserRef,
+    query: string,
+    extra?: { offset?: string; chat_type?: InlineQuery["chat_type"] },
+  ): InlineQueryResult;
   /** The bot's answer to an inline query, once given. */
   getInlineAnswer(inlineQueryId: string): InlineAnswer | undefined;
   /** Waits for the bot's answer to an inline query. */
@@ -240,7 +252,11 @@ function jsonAnswer(status: number, value: unknown, headers?: Record<string, str
 
 function errorAnswer(error: ApiError): HttpAnswer {
   const retryAfter = error.parameters?.retry_after;
-  return jsonAnswer(error.errorCode, error.toJSON(), retryAfter === undefined ? undefined : { "Retry-After": String(retryAfter) });
+  return jsonAnswer(
+    error.errorCode,
+    error.toJSON(),
+    retryAfter === undefined ? undefined : { "Retry-After": String(retryAfter) },
+  );
 }
 
 /**
@@ -311,7 +327,10 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
     const at = now();
     const started = performance.now();
     const caused: ServerEvent[] = [];
-    const finish = (answer: HttpAnswer | "drop" | "aborted", fault?: FaultKind["type"]): HttpAnswer | "drop" | "aborted" => {
+    const finish = (
+      answer: HttpAnswer | "drop" | "aborted",
+      fault?: FaultKind["type"],
+    ): HttpAnswer | "drop" | "aborted" => {
       const entry: Omit<RecordedCall, "seq"> = {
         method,
         params: rawParams,
@@ -438,7 +457,8 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
   /** A user writing into a chat implies they (re)started the bot there. */
   const userSpeaks = (user: UserRecord, chat: ChatRecord): void => {
     if (chat.userId === undefined) return;
-    if (chat.userId !== user.user.id) throw new Error(`user ${user.user.id} cannot write into ${chat.userId}'s private chat`);
+    if (chat.userId !== user.user.id)
+      throw new Error(`user ${user.user.id} cannot write into ${chat.userId}'s private chat`);
     if (user.blocked) setBlocked(user, false);
     user.startedBot = true;
   };
@@ -472,7 +492,10 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
     return embedForReply(target.message);
   };
 
-  const formatUserText = (text: string, entities: MessageEntity[] | undefined): { text: string; entities: MessageEntity[] } => {
+  const formatUserText = (
+    text: string,
+    entities: MessageEntity[] | undefined,
+  ): { text: string; entities: MessageEntity[] } => {
     const raw: RawEntity[] = (entities ?? []).map((entity) => {
       const out: RawEntity = { type: entity.type, offset: entity.offset, length: entity.length };
       if (entity.type === "text_link") out.url = entity.url;
@@ -544,7 +567,8 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
       const created = createServer((req, res) => {
         handleRequest(req, res).catch((error: unknown) => {
           console.error("[local-bot-api] request failed:", error);
-          if (!res.headersSent) send(res, jsonAnswer(500, { ok: false, error_code: 500, description: "Internal Server Error" }));
+          if (!res.headersSent)
+            send(res, jsonAnswer(500, { ok: false, error_code: 500, description: "Internal Server Error" }));
         });
       });
       // Long polls hold requests for up to 50 s; Node's default timeouts must not cut them.
@@ -645,7 +669,12 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
         [320, 240, 18_305],
         [800, 600, 76_204],
         [1280, 960, 151_882],
-      ].map(([width, height, size]) => ({ ...model.newFileIds("AgACAgIAAxkBAAI"), file_size: size!, width: width!, height: height! }));
+      ].map(([width, height, size]) => ({
+        ...model.newFileIds("AgACAgIAAxkBAAI"),
+        file_size: size!,
+        width: width!,
+        height: height!,
+      }));
       const content: Omit<Message, "message_id" | "date" | "chat" | "from"> = { photo: sizes };
       if (extra.caption !== undefined) {
         const formatted = formatUserText(extra.caption, undefined);
@@ -685,7 +714,9 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
       stored.message = next;
       const chat = chatRecordOf(ref.chat.id);
       const message = structuredClone(next);
-      const update = deliversToBot(chat, message) ? enqueue("edited_message", message, String(chat.chat.id)) : undefined;
+      const update = deliversToBot(chat, message)
+        ? enqueue("edited_message", message, String(chat.chat.id))
+        : undefined;
       return { message, update };
     },
 
@@ -694,7 +725,9 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
       const stored = model.findMessage(ref.chat.id, ref.message_id);
       if (stored === undefined) throw new Error(`message ${ref.message_id} not found in chat ${ref.chat.id}`);
       if (findButton(stored.message.reply_markup, callbackData) === undefined) {
-        throw new Error(`message ${ref.message_id} has no inline button with callback_data ${JSON.stringify(callbackData)}`);
+        throw new Error(
+          `message ${ref.message_id} has no inline button with callback_data ${JSON.stringify(callbackData)}`,
+        );
       }
       const query: CallbackQuery = {
         id: model.newQueryId(),
@@ -768,7 +801,8 @@ export function createBotApiServer(options: BotApiServerOptions = {}): BotApiSer
     waitForCallbackAnswer(id, timeoutMs = DEFAULT_WAIT_MS) {
       return waitForEvent(
         () => api.getCallbackAnswer(id),
-        (event) => (event.type === "callback_answer" && event.answer.callback_query_id === id ? event.answer : undefined),
+        (event) =>
+          event.type === "callback_answer" && event.answer.callback_query_id === id ? event.answer : undefined,
         timeoutMs,
         () => `answerCallbackQuery for ${id}`,
       );

@@ -96,7 +96,10 @@ export function parseMultipart(body: Buffer, boundary: string): Record<string, s
       const disposition = /content-disposition:[^\r\n]*/iu.exec(headers)?.[0] ?? "";
       const name = /\bname="([^"]*)"/iu.exec(disposition)?.[1];
       // grammY writes the file name unquoted (filename=photo.png); browsers quote it.
-      const filename = /\bfilename=(?:"([^"]*)"|([^;\r\n]*))/iu.exec(disposition)?.slice(1).find((v) => v !== undefined);
+      const filename = /\bfilename=(?:"([^"]*)"|([^;\r\n]*))/iu
+        .exec(disposition)
+        ?.slice(1)
+        .find((v) => v !== undefined);
       if (name !== undefined) {
         if (filename !== undefined) {
           const contentType = /content-type:\s*([^\r\n]*)/iu.exec(headers)?.[1] ?? "application/octet-stream";

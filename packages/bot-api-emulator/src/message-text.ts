@@ -112,7 +112,8 @@ export function parseInputTextRaw(input: TextInput): FormattedText {
   if (mode !== "" && mode !== "none") {
     if (mode === "html") return parseHtml(input.text);
     // The product sends HTML only, so the Markdown parse modes are refused loudly rather than emulated loosely.
-    if (mode === "markdownv2" || mode === "markdown") throw new TextError(`parse_mode ${input.parseMode} is not emulated; use HTML`);
+    if (mode === "markdownv2" || mode === "markdown")
+      throw new TextError(`parse_mode ${input.parseMode} is not emulated; use HTML`);
     throw new TextError("Unsupported parse_mode");
   }
   return { text: input.text, entities: decodeEntitiesParam(input.entities) };
@@ -164,13 +165,18 @@ export function prepareMessageText(input: TextInput): FormattedText {
  * Converts internal entities to Bot API MessageEntity objects. `text_mention`
  * entities whose user is unknown are dropped, as Telegram cannot resolve them.
  */
-export function toApiEntities(entities: readonly RawEntity[], resolveUser: (id: number) => User | undefined): MessageEntity[] {
+export function toApiEntities(
+  entities: readonly RawEntity[],
+  resolveUser: (id: number) => User | undefined,
+): MessageEntity[] {
   const result: MessageEntity[] = [];
   for (const entity of entities) {
     const at = { offset: entity.offset, length: entity.length };
     if (entity.type === "text_link") result.push({ ...at, type: "text_link", url: entity.url ?? "" });
-    else if (entity.type === "pre") result.push(entity.language ? { ...at, type: "pre", language: entity.language } : { ...at, type: "pre" });
-    else if (entity.type === "custom_emoji") result.push({ ...at, type: "custom_emoji", custom_emoji_id: entity.customEmojiId ?? "" });
+    else if (entity.type === "pre")
+      result.push(entity.language ? { ...at, type: "pre", language: entity.language } : { ...at, type: "pre" });
+    else if (entity.type === "custom_emoji")
+      result.push({ ...at, type: "custom_emoji", custom_emoji_id: entity.customEmojiId ?? "" });
     else if (entity.type === "text_mention") {
       const user = entity.userId === undefined ? undefined : resolveUser(entity.userId);
       if (user !== undefined) result.push({ ...at, type: "text_mention", user });

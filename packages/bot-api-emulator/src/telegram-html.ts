@@ -309,14 +309,26 @@ function closeTag(open: OpenTag, result: string, entities: RawEntity[]): void {
       return;
     }
     case "pre":
-      if (last !== undefined && last.type === "code" && last.offset === offset && last.length === length && last.language) {
+      if (
+        last !== undefined &&
+        last.type === "code" &&
+        last.offset === offset &&
+        last.length === length &&
+        last.language
+      ) {
         last.type = "pre";
       } else {
         entities.push({ type: "pre", offset, length });
       }
       return;
     case "code":
-      if (last !== undefined && last.type === "pre" && last.offset === offset && last.length === length && open.argument) {
+      if (
+        last !== undefined &&
+        last.type === "pre" &&
+        last.offset === offset &&
+        last.length === length &&
+        open.argument
+      ) {
         last.language = open.argument;
       } else {
         const entity: RawEntity = { type: "code", offset, length };

@@ -20,7 +20,15 @@ import type { Readable, Writable } from "node:stream";
 import type { BotApiServer, InlineAnswer } from "./bot-api-server.js";
 import type { CreateUserInit } from "./chat-model.js";
 import { parseHtml } from "./telegram-html.js";
-import type { Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, PhotoSize, User } from "@grammyjs/types";
+import type {
+  Chat,
+  InlineKeyboardButton,
+  InlineKeyboardMarkup,
+  Message,
+  MessageEntity,
+  PhotoSize,
+  User,
+} from "@grammyjs/types";
 
 /** Options of {@link runTerminalClient}. */
 export interface TerminalClientOptions {
@@ -80,10 +88,15 @@ export function renderEntitiesText(text: string, entities: readonly MessageEntit
 export function htmlToTerminalText(html: string): string {
   try {
     const parsed = parseHtml(html);
-    const entities = parsed.entities.map((entity): MessageEntity =>
-      entity.type === "text_link"
-        ? { type: "text_link", offset: entity.offset, length: entity.length, url: entity.url ?? "" }
-        : { type: entity.type as MessageEntity.CommonMessageEntity["type"], offset: entity.offset, length: entity.length },
+    const entities = parsed.entities.map(
+      (entity): MessageEntity =>
+        entity.type === "text_link"
+          ? { type: "text_link", offset: entity.offset, length: entity.length, url: entity.url ?? "" }
+          : {
+              type: entity.type as MessageEntity.CommonMessageEntity["type"],
+              offset: entity.offset,
+              length: entity.length,
+            },
     );
     return renderEntitiesText(parsed.text, entities);
   } catch {
@@ -148,7 +161,8 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
   const drainMs = options.drainMs ?? 1500;
   const inlineTimeoutMs = options.inlineTimeoutMs ?? 10_000;
   const user = resolveUser(server, options.user, options.language);
-  const chatId = options.chat === undefined ? user.id : typeof options.chat === "number" ? options.chat : options.chat.id;
+  const chatId =
+    options.chat === undefined ? user.id : typeof options.chat === "number" ? options.chat : options.chat.id;
   const botName = server.botInfo.username;
 
   const prompt = options.prompt ?? "";
@@ -164,7 +178,9 @@ export async function runTerminalClient(options: TerminalClientOptions): Promise
   const myCallbackQueries = new Set<string>();
 
   const printMessage = (message: Message, edited: boolean): void => {
-    const text = describeMessage(message, (photo) => savePhoto(server, photo, (photoDir ??= options.photoDir ?? mkdtempSync(join(tmpdir(), "csj-photos-")))));
+    const text = describeMessage(message, (photo) =>
+      savePhoto(server, photo, (photoDir ??= options.photoDir ?? mkdtempSync(join(tmpdir(), "csj-photos-")))),
+    );
     const keyboard = formatKeyboard(message.reply_markup);
     const signature = `${text}\u0000${keyboard}`;
     if (printed.get(message.message_id) === signature) return;
@@ -341,7 +357,10 @@ async function* pastes(lines: AsyncIterator<string>, windowMs: number): AsyncGen
     if (windowMs > 0 && !/^\s*(?:\/|\d+\s*$|@|\?inline)/u.test(first.value)) {
       for (;;) {
         let timer: NodeJS.Timeout | undefined;
-        const next = await Promise.race([pending, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), windowMs)))]);
+        const next = await Promise.race([
+          pending,
+          new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), windowMs))),
+        ]);
         clearTimeout(timer);
         if (next === undefined) break;
         if (next.done === true) {
@@ -357,10 +376,13 @@ async function* pastes(lines: AsyncIterator<string>, windowMs: number): AsyncGen
   }
 }
 
-function describeMessage(message: Message, savedPhoto: (photo: PhotoSize) => string | undefined = () => undefined): string {
-
+function describeMessage(
+  message: Message,
+  savedPhoto: (photo: PhotoSize) => string | undefined = () => undefined,
+): string {
   if (message.text !== undefined) return renderEntitiesText(message.text, message.entities);
-  const caption = message.caption === undefined ? "" : ` ${renderEntitiesText(message.caption, message.caption_entities)}`;
+  const caption =
+    message.caption === undefined ? "" : ` ${renderEntitiesText(message.caption, message.caption_entities)}`;
   if (message.photo !== undefined) {
     const largest = message.photo.at(-1);
     const path = largest === undefined ? undefined : savedPhoto(largest);

@@ -76,7 +76,14 @@ describe("sendMessage", () => {
       chat_id: user.id,
       text: "长三角 <b>会议</b> 😀 <i>纪要</i>",
       parse_mode: "HTML",
-      reply_markup: { inline_keyboard: [[{ text: "📄 来源 1", callback_data: "src:1" }, { text: "Open", url: "https://example.com" }]] },
+      reply_markup: {
+        inline_keyboard: [
+          [
+            { text: "📄 来源 1", callback_data: "src:1" },
+            { text: "Open", url: "https://example.com" },
+          ],
+        ],
+      },
     });
     expect(reply.status).toBe(200);
     const message = reply.body.result;
@@ -106,7 +113,7 @@ describe("sendMessage", () => {
     expect(badHtml.body).toEqual({
       ok: false,
       error_code: 400,
-      description: 'Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "b"',
+      description: "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"b\"",
     });
     const long = await callApi(url, "sendMessage", { chat_id: user.id, text: "长".repeat(4097) });
     expect(long.body).toEqual({ ok: false, error_code: 400, description: "Bad Request: message is too long" });
@@ -117,7 +124,11 @@ describe("sendMessage", () => {
     expect(unknown.body.description).toBe("Bad Request: chat not found");
     const noChat = await callApi(url, "sendMessage", { text: "hi" });
     expect(noChat.body.description).toBe("Bad Request: chat_id is empty");
-    const reply = await callApi(url, "sendMessage", { chat_id: user.id, text: "hi", reply_parameters: { message_id: 99 } });
+    const reply = await callApi(url, "sendMessage", {
+      chat_id: user.id,
+      text: "hi",
+      reply_parameters: { message_id: 99 },
+    });
     expect(reply.body.description).toBe("Bad Request: message to be replied not found");
     const allowed = await callApi(url, "sendMessage", {
       chat_id: user.id,
@@ -193,16 +204,20 @@ describe("editing and deleting", () => {
     await callApi(url, "editMessageText", { chat_id: user.id, message_id: sent.message_id, text: "final!" });
     expect(server.messagesIn(user.id)).toEqual([expect.not.objectContaining({ reply_markup: expect.anything() })]);
     const userMessage = server.sendMessage(user, user, "mine").message;
-    const notMine = await callApi(url, "editMessageText", { chat_id: user.id, message_id: userMessage.message_id, text: "x" });
+    const notMine = await callApi(url, "editMessageText", {
+      chat_id: user.id,
+      message_id: userMessage.message_id,
+      text: "x",
+    });
     expect(notMine.body.description).toBe("Bad Request: message can't be edited");
     expect((await callApi(url, "deleteMessage", { chat_id: user.id, message_id: sent.message_id })).body).toEqual({
       ok: true,
       result: true,
     });
     expect(server.messagesIn(user.id)).toEqual([]);
-    expect((await callApi(url, "deleteMessage", { chat_id: user.id, message_id: sent.message_id })).body.description).toBe(
-      "Bad Request: message to delete not found",
-    );
+    expect(
+      (await callApi(url, "deleteMessage", { chat_id: user.id, message_id: sent.message_id })).body.description,
+    ).toBe("Bad Request: message to delete not found");
   });
 });
 
@@ -309,10 +324,15 @@ describe("callback and inline queries", () => {
       results: [{ type: "article", id: "1", title: "No content" }],
     });
     expect(invalid.body.description).toBe(
-      'Bad Request: can\'t parse inline query result: Can\'t find field "message_text"',
+      "Bad Request: can't parse inline query result: Can't find field \"message_text\"",
     );
     const results = [
-      { type: "article", id: "m1", title: "第一次会议", input_message_content: { message_text: "<b>会议</b>", parse_mode: "HTML" } },
+      {
+        type: "article",
+        id: "m1",
+        title: "第一次会议",
+        input_message_content: { message_text: "<b>会议</b>", parse_mode: "HTML" },
+      },
     ];
     expect((await callApi(url, "answerInlineQuery", { inline_query_id: inlineQuery.id, results })).body).toEqual({
       ok: true,
@@ -350,10 +370,12 @@ describe("chat actions, commands and chats", () => {
     const group = server.createGroup({ type: "group" });
     const scope = { type: "chat", chat_id: group.id };
     await callApi(url, "setMyCommands", { commands: [{ command: "digest", description: "摘要" }], scope });
-    expect((await callApi(url, "getMyCommands", { scope })).body.result).toEqual([{ command: "digest", description: "摘要" }]);
-    expect((await callApi(url, "setMyCommands", { commands: [{ command: "Bad-Name", description: "x" }] })).body.description).toBe(
-      "Bad Request: BOT_COMMAND_INVALID",
-    );
+    expect((await callApi(url, "getMyCommands", { scope })).body.result).toEqual([
+      { command: "digest", description: "摘要" },
+    ]);
+    expect(
+      (await callApi(url, "setMyCommands", { commands: [{ command: "Bad-Name", description: "x" }] })).body.description,
+    ).toBe("Bad Request: BOT_COMMAND_INVALID");
     await callApi(url, "deleteMyCommands", { language_code: "zh" });
     expect((await callApi(url, "getMyCommands", { language_code: "zh" })).body.result).toEqual([]);
     expect((await callApi(url, "getChat", { chat_id: group.id })).body.result).toMatchObject({
@@ -369,11 +391,21 @@ describe("getChatMember", () => {
     const { server, url } = await startServer();
     const [owner, admin, member] = [server.createUser(), server.createUser(), server.createUser()];
     const group = server.createGroup({ type: "supergroup", owner: owner.id, administrators: [admin.id] });
-    const get = async (userId: number) => (await callApi(url, "getChatMember", { chat_id: group.id, user_id: userId })).body;
+    const get = async (userId: number) =>
+      (await callApi(url, "getChatMember", { chat_id: group.id, user_id: userId })).body;
     expect((await get(owner.id)).result).toEqual({ status: "creator", user: owner, is_anonymous: false });
-    expect((await get(admin.id)).result).toMatchObject({ status: "administrator", user: admin, can_manage_chat: true, can_be_edited: false });
+    expect((await get(admin.id)).result).toMatchObject({
+      status: "administrator",
+      user: admin,
+      can_manage_chat: true,
+      can_be_edited: false,
+    });
     expect((await get(member.id)).result).toEqual({ status: "member", user: member });
-    expect(await get(999_999)).toMatchObject({ ok: false, error_code: 400, description: "Bad Request: user not found" });
+    expect(await get(999_999)).toMatchObject({
+      ok: false,
+      error_code: 400,
+      description: "Bad Request: user not found",
+    });
   });
 });
 
@@ -397,7 +429,10 @@ describe("more message kinds and markup", () => {
       file_unique_id: expect.any(String),
     });
     expect(updates[1].message.photo).toHaveLength(4);
-    expect(updates[1].message).toMatchObject({ caption: "看 #会议", caption_entities: [{ type: "hashtag", offset: 2, length: 3 }] });
+    expect(updates[1].message).toMatchObject({
+      caption: "看 #会议",
+      caption_entities: [{ type: "hashtag", offset: 2, length: 3 }],
+    });
     expect(updates[2].message.voice).toMatchObject({ duration: 4, mime_type: "audio/ogg" });
   });
 
@@ -412,12 +447,22 @@ describe("more message kinds and markup", () => {
     });
     expect(keyboard.body.result.reply_markup).toBeUndefined();
     expect(keyboard.body.result.link_preview_options).toEqual({ is_disabled: true });
-    const removed = await callApi(url, "sendMessage", { chat_id: user.id, text: "ok", reply_markup: { remove_keyboard: true } });
+    const removed = await callApi(url, "sendMessage", {
+      chat_id: user.id,
+      text: "ok",
+      reply_markup: { remove_keyboard: true },
+    });
     expect(removed.body.ok).toBe(true);
     const markup = { inline_keyboard: [[{ text: "👍", callback_data: "up" }]] };
-    const edited = await callApi(url, "editMessageReplyMarkup", { chat_id: user.id, message_id: 2, reply_markup: markup });
+    const edited = await callApi(url, "editMessageReplyMarkup", {
+      chat_id: user.id,
+      message_id: 2,
+      reply_markup: markup,
+    });
     expect(edited.body.result).toMatchObject({ message_id: 2, text: "ok", reply_markup: markup });
-    expect((await callApi(url, "editMessageReplyMarkup", { chat_id: user.id, message_id: 2, reply_markup: markup })).status).toBe(400);
+    expect(
+      (await callApi(url, "editMessageReplyMarkup", { chat_id: user.id, message_id: 2, reply_markup: markup })).status,
+    ).toBe(400);
     expect((await callApi(url, "getChatMenuButton")).body.result).toEqual({ type: "commands" });
   });
 
@@ -438,7 +483,11 @@ describe("more message kinds and markup", () => {
       ],
     });
     const chosen = server.chooseInlineResult(user, inlineQuery.id, "a");
-    expect(chosen.update?.chosen_inline_result).toMatchObject({ result_id: "a", query: "会议", inline_message_id: chosen.inlineMessageId });
+    expect(chosen.update?.chosen_inline_result).toMatchObject({
+      result_id: "a",
+      query: "会议",
+      inline_message_id: chosen.inlineMessageId,
+    });
     const edit = await callApi(url, "editMessageText", { inline_message_id: chosen.inlineMessageId, text: "B" });
     expect(edit.body).toEqual({ ok: true, result: true });
     expect((await callApi(url, "editMessageText", { inline_message_id: "nope", text: "B" })).body.description).toBe(
@@ -446,4 +495,3 @@ describe("more message kinds and markup", () => {
     );
   });
 });
-

@@ -44,7 +44,10 @@ describe("injected faults", () => {
     expect(first.body).toEqual({ ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" });
     expect((await callApi(url, "sendMessage", { chat_id: a.id, text: "x" })).status).toBe(403);
     expect((await callApi(url, "sendMessage", { chat_id: a.id, text: "x" })).status).toBe(200);
-    server.injectFault({ method: ["editMessageText"], kind: { type: "400", description: "message to edit not found" } });
+    server.injectFault({
+      method: ["editMessageText"],
+      kind: { type: "400", description: "message to edit not found" },
+    });
     expect((await callApi(url, "editMessageText", { chat_id: a.id, message_id: 1, text: "y" })).body.description).toBe(
       "Bad Request: message to edit not found",
     );
@@ -95,7 +98,10 @@ describe("flood control", () => {
 
   it("answers 429 above the configured global and per-chat rates", async () => {
     let clock = 1_700_000_000_000;
-    const { server, url } = await startServer({ rateLimit: { globalPerSecond: 30, perChatPerSecond: 1 }, now: () => clock });
+    const { server, url } = await startServer({
+      rateLimit: { globalPerSecond: 30, perChatPerSecond: 1 },
+      now: () => clock,
+    });
     const users = Array.from({ length: 31 }, () => server.createUser());
     for (const user of users.slice(0, 30)) {
       expect((await callApi(url, "sendMessage", { chat_id: user.id, text: "news" })).status).toBe(200);

@@ -69,7 +69,7 @@ describe("HTML parse mode", () => {
       'Bad Request: can\'t parse entities: Unsupported start tag "div" at byte offset 0',
     );
     expect(errorOf(() => html("会<b>x")).description).toBe(
-      'Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "b"',
+      "Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"b\"",
     );
     // Byte offsets count UTF-8 bytes: "会" is 3 bytes.
     expect(errorOf(() => html("会<b>x</i>")).description).toBe(
@@ -98,7 +98,9 @@ describe("Markdown parse modes", () => {
 describe("message text validation", () => {
   it("distinguishes empty, blank and too long texts", () => {
     expect(errorOf(() => prepareMessageText({ text: "" })).description).toBe("Bad Request: message text is empty");
-    expect(errorOf(() => prepareMessageText({ text: "  \n " })).description).toBe("Bad Request: text must be non-empty");
+    expect(errorOf(() => prepareMessageText({ text: "  \n " })).description).toBe(
+      "Bad Request: text must be non-empty",
+    );
     expect(errorOf(() => html("<b> </b>")).description).toBe("Bad Request: text must be non-empty");
     expect(prepareMessageText({ text: "x".repeat(4096) }).text).toHaveLength(4096);
     expect(errorOf(() => prepareMessageText({ text: "x".repeat(4097) })).description).toBe(
@@ -122,11 +124,17 @@ describe("message text validation", () => {
 
   it("validates explicit entities", () => {
     expect(
-      prepareMessageText({ text: "ab", entities: [{ type: "italic", offset: 1, length: 1 }, { type: "url", offset: 0, length: 1 }] }),
+      prepareMessageText({
+        text: "ab",
+        entities: [
+          { type: "italic", offset: 1, length: 1 },
+          { type: "url", offset: 0, length: 1 },
+        ],
+      }),
     ).toEqual({ text: "ab", entities: [{ type: "italic", offset: 1, length: 1 }] });
-    expect(errorOf(() => prepareMessageText({ text: "ab", entities: [{ type: "wat", offset: 0, length: 1 }] })).description).toBe(
-      "Bad Request: can't parse MessageEntity: Unsupported type specified",
-    );
+    expect(
+      errorOf(() => prepareMessageText({ text: "ab", entities: [{ type: "wat", offset: 0, length: 1 }] })).description,
+    ).toBe("Bad Request: can't parse MessageEntity: Unsupported type specified");
   });
 });
 

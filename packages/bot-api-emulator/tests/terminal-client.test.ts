@@ -37,7 +37,9 @@ function capture(stream: PassThrough) {
 describe("terminal formatting helpers", () => {
   it("converts Telegram HTML to plain text", () => {
     expect(htmlToTerminalText("<b>长三角</b> &lt;会议&gt; &amp; <i>纪要</i>")).toBe("长三角 <会议> & 纪要");
-    expect(htmlToTerminalText('见 <a href="https://example.com/m/1">来源</a>')).toBe("见 来源 (https://example.com/m/1)");
+    expect(htmlToTerminalText('见 <a href="https://example.com/m/1">来源</a>')).toBe(
+      "见 来源 (https://example.com/m/1)",
+    );
     expect(htmlToTerminalText("<b>unclosed")).toBe("unclosed");
   });
 
@@ -89,7 +91,14 @@ describe("terminal client session", () => {
     const input = new PassThrough();
     const output = new PassThrough();
     const out = capture(output);
-    const session = runTerminalClient({ server, input, output, user: { first_name: "Dev" }, language: "zh", editSettleMs: 100 });
+    const session = runTerminalClient({
+      server,
+      input,
+      output,
+      user: { first_name: "Dev" },
+      language: "zh",
+      editSettleMs: 100,
+    });
 
     await out.waitFor("Type /quit to leave.");
     input.write("长三角合作\n");

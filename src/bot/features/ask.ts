@@ -25,7 +25,9 @@ export function askFeature(services: BotServices): Composer<BotContext> {
   composer.command("ask", (ctx) => answerInChat(ctx, services, ctx.match));
 
   // Commands belong to other features; messages we sent "via" inline mode are our own answers.
-  const text = composer.on("message:text").filter((ctx) => !startsWithCommand(ctx.msg) && ctx.msg.via_bot?.id !== ctx.me.id);
+  const text = composer
+    .on("message:text")
+    .filter((ctx) => !startsWithCommand(ctx.msg) && ctx.msg.via_bot?.id !== ctx.me.id);
   text.chatType("private").use((ctx) => answerInChat(ctx, services, ctx.msg.text));
   text
     .chatType(["group", "supergroup"])
@@ -44,7 +46,8 @@ export function mentionsMe(message: Pick<Message, "text" | "entities">, username
   const text = message.text ?? "";
   return (message.entities ?? []).some(
     (e) =>
-      (e.type === "mention" && text.slice(e.offset, e.offset + e.length).toLowerCase() === `@${username.toLowerCase()}`) ||
+      (e.type === "mention" &&
+        text.slice(e.offset, e.offset + e.length).toLowerCase() === `@${username.toLowerCase()}`) ||
       (e.type === "text_mention" && e.user.id === botId),
   );
 }
@@ -58,7 +61,11 @@ export function repliesToMe(message: Pick<Message, "reply_to_message">, botId: n
 export function withoutMentions(message: Pick<Message, "text" | "entities">, username: string): string {
   const text = message.text ?? "";
   const mine = (message.entities ?? [])
-    .filter((e) => e.type === "mention" && text.slice(e.offset, e.offset + e.length).toLowerCase() === `@${username.toLowerCase()}`)
+    .filter(
+      (e) =>
+        e.type === "mention" &&
+        text.slice(e.offset, e.offset + e.length).toLowerCase() === `@${username.toLowerCase()}`,
+    )
     .sort((a, b) => b.offset - a.offset);
   let result = text;
   for (const e of mine) result = result.slice(0, e.offset) + " " + result.slice(e.offset + e.length);

@@ -54,10 +54,18 @@ export interface DigestFeatureOptions {
 /** The commands this feature adds to the menu; /stats is left out, as only admins may use it. */
 export const DIGEST_COMMANDS: readonly CommandSpec[] = [
   { command: "themes", zh: "每日摘要的主题", en: "Daily digest themes" },
-  { command: "subscribe", zh: "订阅每日摘要：/subscribe 主题 [时间，如 晚上8点]", en: "Daily digest: /subscribe THEME [time, e.g. 8pm]" },
+  {
+    command: "subscribe",
+    zh: "订阅每日摘要：/subscribe 主题 [时间，如 晚上8点]",
+    en: "Daily digest: /subscribe THEME [time, e.g. 8pm]",
+  },
   { command: "subscriptions", zh: "我的订阅", en: "Your subscriptions" },
   { command: "unsubscribe", zh: "退订：/unsubscribe 主题 或 all", en: "Stop: /unsubscribe THEME or all" },
-  { command: "timezone", zh: "设置时区，例如 /timezone 北京 或 UTC+8", en: "Set your time zone, e.g. /timezone Berlin or UTC+8" },
+  {
+    command: "timezone",
+    zh: "设置时区，例如 /timezone 北京 或 UTC+8",
+    en: "Set your time zone, e.g. /timezone Berlin or UTC+8",
+  },
   { command: "digest", zh: "立即发送一期摘要：/digest 主题", en: "One digest now: /digest THEME" },
 ];
 
@@ -75,7 +83,11 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
   const composer = new Composer<BotContext>();
   const only = composer.chatType(["private", "group", "supergroup"]);
 
-  const chatOf = (ctx: BotContext & { chat: { id: number } }): ChatRef => ({ chatId: ctx.chat.id, userId: ctx.from?.id ?? null, language: ctx.lang });
+  const chatOf = (ctx: BotContext & { chat: { id: number } }): ChatRef => ({
+    chatId: ctx.chat.id,
+    userId: ctx.from?.id ?? null,
+    language: ctx.lang,
+  });
   /** In groups only the owner and administrators change the group's digests; anyone may in a private chat. */
   const mayManage = async (ctx: BotContext): Promise<boolean> => {
     if (ctx.chat?.type === "private") return true;
@@ -87,13 +99,15 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       // Without the member's status nothing may change; say so instead of a generic error.
       ctx.log.warn("getChatMember failed; digest change not allowed", { error: describeError(error) });
       const text = texts(ctx.lang).digest.adminCheckFailed;
-      if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery({ text: text.slice(0, 190), show_alert: true });
+      if (ctx.callbackQuery !== undefined)
+        await ctx.answerCallbackQuery({ text: text.slice(0, 190), show_alert: true });
       else await ctx.reply(escapeHtml(text), { parse_mode: "HTML" });
       return false;
     }
     if (member.status === "creator" || member.status === "administrator") return true;
     ctx.log.info("digest change refused to a group member", { user_id: ctx.from.id });
-    if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery({ text: texts(ctx.lang).digest.groupAdminsOnly, show_alert: true });
+    if (ctx.callbackQuery !== undefined)
+      await ctx.answerCallbackQuery({ text: texts(ctx.lang).digest.groupAdminsOnly, show_alert: true });
     else await ctx.reply(escapeHtml(texts(ctx.lang).digest.groupAdminsOnly), { parse_mode: "HTML" });
     return false;
   };
@@ -101,7 +115,8 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
   const followLanguage = async (ctx: BotContext, chat: ChatRef) => {
     if (ctx.chat?.type === "private") await service.setLanguage(chat, ctx.lang);
   };
-  const reply = (ctx: BotContext, html: string) => ctx.reply(html, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+  const reply = (ctx: BotContext, html: string) =>
+    ctx.reply(html, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
   /** Answers a DigestInputError with its message (what is accepted); other errors go to the error boundary. */
   const guard =
     <C extends BotContext>(handler: (ctx: C) => Promise<unknown>) =>
@@ -111,7 +126,8 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       } catch (error) {
         if (!(error instanceof DigestInputError) && !(error instanceof StoreError)) throw error;
         // A store fault: the operator needs the details, the user only "busy, try again".
-        if (error instanceof StoreError) (ctx.log ?? logger).error("digest command hit a store fault", { code: error.code, error: error.message });
+        if (error instanceof StoreError)
+          (ctx.log ?? logger).error("digest command hit a store fault", { code: error.code, error: error.message });
         else (ctx.log ?? logger).info("digest command input refused", { code: error.code });
         // A callback answer holds at most 200 characters; the lists of accepted values can be longer, so they go in the chat.
         if (ctx.callbackQuery !== undefined) await ctx.answerCallbackQuery();
@@ -122,7 +138,8 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
   only.command(
     "themes",
     guard(async (ctx) => {
-      for (const part of splitHtmlMessage(formatThemesHtml(service.themes(), meetings, ctx.lang))) await reply(ctx, part);
+      for (const part of splitHtmlMessage(formatThemesHtml(service.themes(), meetings, ctx.lang)))
+        await reply(ctx, part);
     }),
   );
 
@@ -133,7 +150,10 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       if (theme === "") {
         // No theme: offer the catalogue (keeping a time given alone, e.g. "/subscribe 07:30").
         const at = time === undefined ? undefined : parseTimeOfDay(time).text;
-        const themes = service.themes().filter((c) => c.total > 0).map((c) => c.theme);
+        const themes = service
+          .themes()
+          .filter((c) => c.total > 0)
+          .map((c) => c.theme);
         await ctx.reply(escapeHtml(texts(ctx.lang).digest.pickTheme), {
           parse_mode: "HTML",
           reply_markup: themePickerKeyboard(themes, ctx.lang, at),
@@ -156,9 +176,15 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       const chat = chatOf(ctx);
       const choice = parseSubscribeCallbackData(ctx.callbackQuery.data);
       // A ref names a catalogue theme, or (hashed) a free-text topic this chat subscribed to.
-      const catalogue = choice === undefined ? undefined : service.themes().find((c) => c.theme.id === choice.themeId)?.theme;
-      const mine = choice === undefined || catalogue !== undefined ? undefined : (await service.list(chat)).find((v) => themeRef(v.themeId) === choice.themeId);
-      const theme = catalogue ?? (mine === undefined ? undefined : { id: mine.themeId, zh: mine.name.zh, en: mine.name.en, text: mine.name.zh });
+      const catalogue =
+        choice === undefined ? undefined : service.themes().find((c) => c.theme.id === choice.themeId)?.theme;
+      const mine =
+        choice === undefined || catalogue !== undefined
+          ? undefined
+          : (await service.list(chat)).find((v) => themeRef(v.themeId) === choice.themeId);
+      const theme =
+        catalogue ??
+        (mine === undefined ? undefined : { id: mine.themeId, zh: mine.name.zh, en: mine.name.en, text: mine.name.zh });
       if (choice === undefined || theme === undefined) {
         await ctx.answerCallbackQuery({ text: t.buttonExpired, show_alert: true });
         return;
@@ -182,12 +208,21 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
         const names = removed.map((v) => v.name[ctx.lang]).join(ctx.lang === "zh" ? "、" : ", ");
         const rest = await service.list(chat);
         const list = rest.length === 0 ? escapeHtml(t.noSubscriptions) : formatSubscriptionsHtml(rest, ctx.lang);
-        await edit(ctx, `${escapeHtml(removed.length === 0 ? t.unsubscribedNothing : t.unsubscribed(names))}\n\n${list}`, subscriptionsKeyboard(rest, ctx.lang));
+        await edit(
+          ctx,
+          `${escapeHtml(removed.length === 0 ? t.unsubscribedNothing : t.unsubscribed(names))}\n\n${list}`,
+          subscriptionsKeyboard(rest, ctx.lang),
+        );
         return;
       }
       const result = await service.subscribe(chat, themeText, choice.time);
       await followLanguage(ctx, chat);
-      ctx.log.info("digest subscribed", { theme: result.themeId, time: result.time, created: result.created, via: "keyboard" });
+      ctx.log.info("digest subscribed", {
+        theme: result.themeId,
+        time: result.time,
+        created: result.created,
+        via: "keyboard",
+      });
       await ctx.answerCallbackQuery();
       await edit(ctx, subscribedHtml(result, ctx.lang));
     }),
@@ -201,7 +236,12 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       const what = ctx.match.trim();
       if (what === "") {
         const mine = await service.list(chat);
-        await reply(ctx, mine.length === 0 ? escapeHtml(t.noSubscriptions) : `${escapeHtml(t.unsubscribeUsage)}\n\n${formatSubscriptionsHtml(mine, ctx.lang)}`);
+        await reply(
+          ctx,
+          mine.length === 0
+            ? escapeHtml(t.noSubscriptions)
+            : `${escapeHtml(t.unsubscribeUsage)}\n\n${formatSubscriptionsHtml(mine, ctx.lang)}`,
+        );
         return;
       }
       if (!(await mayManage(ctx))) return;
@@ -237,21 +277,37 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       const found = resolveTimeZone(zone);
       if (!(await mayManage(ctx))) return;
       const { timeZone } = await service.setTimezone(chat, found.timeZone);
-      const place = found.via === "city" ? t.timezonePlace(found.place, 1) : found.via === "country" ? t.timezonePlace(found.place, found.zones) : "";
+      const place =
+        found.via === "city"
+          ? t.timezonePlace(found.place, 1)
+          : found.via === "country"
+            ? t.timezonePlace(found.place, found.zones)
+            : "";
       await reply(ctx, escapeHtml(`${t.timezoneSet(timeZone, (await service.list(chat)).length)}${place}`));
     }),
   );
 
   /** Sends one digest now through the scheduler's sender; tells the chat when it could not go out. */
-  const sendDigestNow = async (ctx: BotContext & { chat: { id: number } }, chat: ChatRef, theme: string | undefined) => {
+  const sendDigestNow = async (
+    ctx: BotContext & { chat: { id: number } },
+    chat: ChatRef,
+    theme: string | undefined,
+  ) => {
     // The digest goes out through the scheduler's sender, in the subscriber's language: make it this user's.
     await followLanguage(ctx, chat);
     const { digest, outcome } = await service.digestNow(chat, theme);
     if (outcome.status === "sent") return;
-    (ctx.log ?? logger).warn("digest now not delivered", { theme: digest.themeId, status: outcome.status, ...("error" in outcome ? { error: outcome.error } : {}) });
+    (ctx.log ?? logger).warn("digest now not delivered", {
+      theme: digest.themeId,
+      status: outcome.status,
+      ...("error" in outcome ? { error: outcome.error } : {}),
+    });
     // A blocked chat cannot be told anything.
     if (outcome.status === "blocked") return;
-    const text = outcome.status === "empty" ? (digest.empty?.[ctx.lang] ?? texts(ctx.lang).digest.digestFailed) : texts(ctx.lang).digest.digestFailed;
+    const text =
+      outcome.status === "empty"
+        ? (digest.empty?.[ctx.lang] ?? texts(ctx.lang).digest.digestFailed)
+        : texts(ctx.lang).digest.digestFailed;
     await reply(ctx, escapeHtml(text));
   };
 
@@ -262,8 +318,14 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
       const theme = ctx.match.trim();
       // Bare /digest: the chat's only subscription, else theme buttons.
       if (theme === "" && (await service.list(chat)).length !== 1) {
-        const themes = service.themes().filter((c) => c.total > 0).map((c) => c.theme);
-        await ctx.reply(escapeHtml(texts(ctx.lang).digest.pickDigestTheme), { parse_mode: "HTML", reply_markup: digestThemeKeyboard(themes, ctx.lang) });
+        const themes = service
+          .themes()
+          .filter((c) => c.total > 0)
+          .map((c) => c.theme);
+        await ctx.reply(escapeHtml(texts(ctx.lang).digest.pickDigestTheme), {
+          parse_mode: "HTML",
+          reply_markup: digestThemeKeyboard(themes, ctx.lang),
+        });
         return;
       }
       await sendDigestNow(ctx, chat, theme === "" ? undefined : theme);
@@ -278,7 +340,11 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
         await reply(ctx, escapeHtml(texts(ctx.lang).digest.adminOnly));
         return;
       }
-      await reply(ctx, formatDigestStatsHtml(await service.stats(), ctx.lang) + unknownRowsHtml(await service.unknownDeliveries(), ctx.lang));
+      await reply(
+        ctx,
+        formatDigestStatsHtml(await service.stats(), ctx.lang) +
+          unknownRowsHtml(await service.unknownDeliveries(), ctx.lang),
+      );
     }),
   );
 
@@ -290,7 +356,8 @@ export function createDigestFeature(options: DigestFeatureOptions): BotFeature {
         return;
       }
       const id = Number(ctx.match.trim());
-      const outcome = Number.isInteger(id) && id > 0 ? await service.resendUnknown(id) : { status: "not-unknown" as const };
+      const outcome =
+        Number.isInteger(id) && id > 0 ? await service.resendUnknown(id) : { status: "not-unknown" as const };
       ctx.log.info("unknown digest resent by an admin", { deliveryId: id, status: outcome.status });
       await reply(ctx, escapeHtml(resendText(outcome.status, id, ctx.lang)));
     }),
@@ -317,7 +384,9 @@ function unknownRowsHtml(rows: readonly UnknownDelivery[], lang: Lang): string {
 function resendText(status: string, id: number, lang: Lang): string {
   if (status === "sent") return lang === "zh" ? `已重发 #${id}。` : `Resent #${id}.`;
   if (status === "not-unknown") {
-    return lang === "zh" ? `#${id} 不是送达未知的摘要（见 /stats）。` : `#${id} is not a digest with an unknown outcome (see /stats).`;
+    return lang === "zh"
+      ? `#${id} 不是送达未知的摘要（见 /stats）。`
+      : `#${id} is not a digest with an unknown outcome (see /stats).`;
   }
   return lang === "zh" ? `#${id} 重发失败（${status}）。` : `Resending #${id} failed (${status}).`;
 }
@@ -330,9 +399,16 @@ function subscribedHtml(result: SubscribeResult, lang: Lang): string {
 }
 
 /** Replaces the keyboard message's text (and keyboard); pressing the same button twice is harmless. */
-async function edit(ctx: BotContext, html: string, keyboard?: ReturnType<typeof timePickerKeyboard> | undefined): Promise<void> {
+async function edit(
+  ctx: BotContext,
+  html: string,
+  keyboard?: ReturnType<typeof timePickerKeyboard> | undefined,
+): Promise<void> {
   try {
-    await ctx.editMessageText(html, { parse_mode: "HTML", ...(keyboard === undefined ? {} : { reply_markup: keyboard }) });
+    await ctx.editMessageText(html, {
+      parse_mode: "HTML",
+      ...(keyboard === undefined ? {} : { reply_markup: keyboard }),
+    });
   } catch (error) {
     if (!isNotModified(error)) throw error;
   }

@@ -14,7 +14,9 @@ export function fallbackFeature(services: BotServices): Composer<BotContext> {
   composer
     .on("message:text")
     .filter((ctx) => startsWithCommand(ctx.msg) && addressedToMe(ctx))
-    .use((ctx) => ctx.reply(`${escapeHtml(texts(ctx.lang).unknownCommand)}\n\n${helpHtml(ctx, services)}`, { parse_mode: "HTML" }));
+    .use((ctx) =>
+      ctx.reply(`${escapeHtml(texts(ctx.lang).unknownCommand)}\n\n${helpHtml(ctx, services)}`, { parse_mode: "HTML" }),
+    );
   // A button nobody handles (an old keyboard, forged data) is still answered, or the client's spinner keeps turning.
   composer.on("callback_query", (ctx) => ctx.answerCallbackQuery({ text: texts(ctx.lang).unknownButton }));
   return composer;

@@ -45,7 +45,9 @@ export function feedbackFeature(services: BotServices): Composer<BotContext> {
     const vote = ctx.match[1] === "up" ? "up" : "down";
     const outcome = await record(ctx, { vote });
     const t = texts(ctx.lang);
-    await ctx.answerCallbackQuery({ text: outcome === "changed" ? t.voteChanged : vote === "down" ? t.reasonPrompt : t.thanks });
+    await ctx.answerCallbackQuery({
+      text: outcome === "changed" ? t.voteChanged : vote === "down" ? t.reasonPrompt : t.thanks,
+    });
   });
 
   composer.callbackQuery(/^fb:why:(wrong|incomplete|source|unanswered)$/u, async (ctx) => {

@@ -27,11 +27,19 @@ export function exampleQuestions(meetings: readonly Meeting[], lang: Lang): stri
   const themed = byYear.find((m) => m.theme !== undefined) ?? byYear[0];
   const theme = DEFAULT_THEMES[0];
   const questions: string[] = [];
-  if (latest !== undefined) questions.push(lang === "zh" ? `${latest.year}年的座谈会在哪里举行？` : `Where was the ${latest.year} meeting held?`);
+  if (latest !== undefined)
+    questions.push(
+      lang === "zh" ? `${latest.year}年的座谈会在哪里举行？` : `Where was the ${latest.year} meeting held?`,
+    );
   if (themed !== undefined && themed !== latest) {
-    questions.push(lang === "zh" ? `${themed.year}年座谈会的主题是什么？` : `What was the theme of the ${themed.year} meeting?`);
+    questions.push(
+      lang === "zh" ? `${themed.year}年座谈会的主题是什么？` : `What was the theme of the ${themed.year} meeting?`,
+    );
   }
-  if (theme !== undefined) questions.push(lang === "zh" ? `哪些会议提到了${theme.zh}？` : `Which meetings mentioned ${theme.en.toLowerCase()}?`);
+  if (theme !== undefined)
+    questions.push(
+      lang === "zh" ? `哪些会议提到了${theme.zh}？` : `Which meetings mentioned ${theme.en.toLowerCase()}?`,
+    );
   return questions;
 }
 
@@ -43,8 +51,13 @@ export function helpFeature(services: BotServices): Composer<BotContext> {
     if (ctx.chat !== undefined) await services.memory.forget(ctx.chat.id);
     const t = texts(ctx.lang);
     const keyboard = new InlineKeyboard();
-    exampleQuestions(ctx.core.meetings, ctx.lang).forEach((question, i) => keyboard.text(question, `ex:${ctx.lang}:${i}`).row());
-    await ctx.reply(`${escapeHtml(t.greeting)}\n\n${escapeHtml(t.examplesHint)}`, { parse_mode: "HTML", reply_markup: keyboard });
+    exampleQuestions(ctx.core.meetings, ctx.lang).forEach((question, i) =>
+      keyboard.text(question, `ex:${ctx.lang}:${i}`).row(),
+    );
+    await ctx.reply(`${escapeHtml(t.greeting)}\n\n${escapeHtml(t.examplesHint)}`, {
+      parse_mode: "HTML",
+      reply_markup: keyboard,
+    });
   });
   composer.command("help", (ctx) => ctx.reply(helpHtml(ctx, services), { parse_mode: "HTML" }));
   composer.callbackQuery(/^ex:(zh|en):(\d)$/u, async (ctx) => {

@@ -21,7 +21,10 @@ export function inlineFeature(services: BotServices): Composer<BotContext> {
   composer.on("inline_query", async (ctx) => {
     const question = ctx.inlineQuery.query.trim();
     if (question === "") {
-      await ctx.answerInlineQuery([], { cache_time: CACHE_SECONDS, button: { text: texts(ctx.lang).inlineHint, start_parameter: "help" } });
+      await ctx.answerInlineQuery([], {
+        cache_time: CACHE_SECONDS,
+        button: { text: texts(ctx.lang).inlineHint, start_parameter: "help" },
+      });
       return;
     }
     const lang = langOfText(question);

@@ -5,7 +5,15 @@ import type { BotContext } from "../context.js";
 import { texts } from "../i18n.js";
 import { repliesToMe } from "./ask.js";
 
-const MEDIA: Array<"message:sticker" | "message:photo" | "message:voice" | "message:audio" | "message:video" | "message:video_note" | "message:document"> = [
+const MEDIA: Array<
+  | "message:sticker"
+  | "message:photo"
+  | "message:voice"
+  | "message:audio"
+  | "message:video"
+  | "message:video_note"
+  | "message:document"
+> = [
   "message:sticker",
   "message:photo",
   "message:voice",

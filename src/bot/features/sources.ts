@@ -50,8 +50,11 @@ export function sourcesFeature(services: BotServices): Composer<BotContext> {
       return;
     }
     const view =
-      resolveSource(ctx.core.meetings, { meetingRef: citation.meetingId, articleIndex: citation.articleIndex, paragraph: citation.paragraph }) ??
-      sourceViewOfCitation(citation);
+      resolveSource(ctx.core.meetings, {
+        meetingRef: citation.meetingId,
+        articleIndex: citation.articleIndex,
+        paragraph: citation.paragraph,
+      }) ?? sourceViewOfCitation(citation);
     await sendSource(ctx, view, last.messageId);
   });
   return composer;
@@ -63,7 +66,9 @@ async function sendSource(ctx: BotContext, view: SourceView, replyTo: number | u
     await ctx.reply(part, {
       parse_mode: "HTML",
       link_preview_options: { is_disabled: true },
-      ...(i === 0 && replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+      ...(i === 0 && replyTo !== undefined
+        ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
+        : {}),
     });
   }
 }

@@ -9,7 +9,17 @@ import { Composer, InlineKeyboard, InputFile } from "grammy";
 import type { Citation } from "../../answer/types.js";
 import { DigestInputError } from "../../digest/errors.js";
 import { DEFAULT_THEMES, themeNames, type Theme } from "../../digest/themes.js";
-import { citationOf, meetingName, parseCompare, resolveTrendTheme, trendLines, type CompareItem, type Comparison, type MeetingSide, type Trend } from "../../trend/index.js";
+import {
+  citationOf,
+  meetingName,
+  parseCompare,
+  resolveTrendTheme,
+  trendLines,
+  type CompareItem,
+  type Comparison,
+  type MeetingSide,
+  type Trend,
+} from "../../trend/index.js";
 import { checkQuestion } from "../ask-flow.js";
 import type { BotContext } from "../context.js";
 import type { CommandSpec } from "../deps.js";
@@ -21,7 +31,11 @@ import { splitHtmlMessage } from "../split-html.js";
 
 /** The commands of this feature, for the menu. */
 export const TREND_COMMANDS: readonly CommandSpec[] = [
-  { command: "trend", zh: "主题在历次会议中的分量（图表）：/trend 生态环境", en: "A theme across the meetings (chart): /trend ecology" },
+  {
+    command: "trend",
+    zh: "主题在历次会议中的分量（图表）：/trend 生态环境",
+    en: "A theme across the meetings (chart): /trend ecology",
+  },
   { command: "compare", zh: "对比两次会议：/compare 2024 2025", en: "Compare two meetings: /compare 2024 2025" },
 ];
 
@@ -56,7 +70,14 @@ export function trendFeature(services: BotServices): Composer<BotContext> {
     const lang = arg !== "" && /\p{Script=Han}/u.test(arg) ? "zh" : ctx.lang;
     const choice = parseCompare(arg, service.meetings);
     if (!choice.ok) {
-      await ctx.reply(compareProblem(choice.reason, choice.word, service.meetings.map((m) => meetingName(m, lang)), lang));
+      await ctx.reply(
+        compareProblem(
+          choice.reason,
+          choice.word,
+          service.meetings.map((m) => meetingName(m, lang)),
+          lang,
+        ),
+      );
       return;
     }
     await ctx.replyWithChatAction("upload_photo").catch(() => undefined);
@@ -71,10 +92,17 @@ export function trendFeature(services: BotServices): Composer<BotContext> {
     const parts = splitHtmlMessage(html);
     let lastId = 0;
     for (const [i, part] of parts.entries()) {
-      const markup = i === parts.length - 1 && citations.length > 0 ? { reply_markup: sourceKeyboard(citations, lang) } : {};
+      const markup =
+        i === parts.length - 1 && citations.length > 0 ? { reply_markup: sourceKeyboard(citations, lang) } : {};
       lastId = (await ctx.reply(part, { ...HTML, ...markup })).message_id;
     }
-    await services.memory.remember(ctx.chat.id, { question: `/compare ${arg}`, answer: html, answered: true, citations, messageId: lastId });
+    await services.memory.remember(ctx.chat.id, {
+      question: `/compare ${arg}`,
+      answer: html,
+      answered: true,
+      citations,
+      messageId: lastId,
+    });
   });
   return composer;
 }
@@ -84,7 +112,13 @@ export function trendFeature(services: BotServices): Composer<BotContext> {
  * message that the reports never mention it. Applies the same length and rate checks
  * as questions when it answers a question in words.
  */
-export async function answerTrendInChat(ctx: BotContext, services: BotServices, theme: Theme, lang: Lang, question: string): Promise<void> {
+export async function answerTrendInChat(
+  ctx: BotContext,
+  services: BotServices,
+  theme: Theme,
+  lang: Lang,
+  question: string,
+): Promise<void> {
   const service = ctx.core.trend;
   if (service === undefined || ctx.chat === undefined || ctx.from === undefined) return;
   const check = await checkQuestion(services, ctx.from.id, question, lang);
@@ -110,13 +144,21 @@ export async function answerTrendInChat(ctx: BotContext, services: BotServices, 
   const keyboard = sourceKeyboard(citations, lang);
   const fits = caption.length <= CAPTION_LIMIT;
   const sent = await ctx.replyWithPhoto(new InputFile(png, "trend.png"), {
-    caption: fits ? caption : lang === "zh" ? `“${escapeHtml(name)}”在历次会议中的分量` : `"${escapeHtml(name)}" across the meetings`,
+    caption: fits
+      ? caption
+      : lang === "zh"
+        ? `“${escapeHtml(name)}”在历次会议中的分量`
+        : `"${escapeHtml(name)}" across the meetings`,
     parse_mode: "HTML",
     ...(fits ? { reply_markup: keyboard } : {}),
   });
   const messageId = fits ? sent.message_id : (await ctx.reply(caption, { ...HTML, reply_markup: keyboard })).message_id;
   await services.memory.remember(ctx.chat.id, { question, answer: caption, answered: true, citations, messageId });
-  ctx.log.info("trend sent", { theme: theme.id, citations: citations.length, renderMs: Math.round(performance.now() - started) });
+  ctx.log.info("trend sent", {
+    theme: theme.id,
+    citations: citations.length,
+    renderMs: Math.round(performance.now() - started),
+  });
 }
 
 /** The caption: a heading, then per meeting its bar, share, counts, top terms and the citation of its strongest paragraph. */
@@ -130,8 +172,14 @@ export function trendCaption(trend: Trend, lang: Lang): { caption: string; citat
     return `${escapeHtml(line)} [${citation.n}]`;
   });
   const name = escapeHtml(lang === "zh" ? trend.theme.zh : trend.theme.en);
-  const head = lang === "zh" ? `<b>“${name}”在历次会议报道中的分量</b>（涉及该主题的段落占比）` : `<b>"${name}" across the meetings</b> (share of paragraphs on the theme)`;
-  const foot = lang === "zh" ? "[n] 为该次会议最相关的段落，点按钮查看原文。" : "[n] is that meeting's most relevant paragraph; tap a button to read it.";
+  const head =
+    lang === "zh"
+      ? `<b>“${name}”在历次会议报道中的分量</b>（涉及该主题的段落占比）`
+      : `<b>"${name}" across the meetings</b> (share of paragraphs on the theme)`;
+  const foot =
+    lang === "zh"
+      ? "[n] 为该次会议最相关的段落，点按钮查看原文。"
+      : "[n] is that meeting's most relevant paragraph; tap a button to read it.";
   return { caption: [head, ...lines, foot].join("\n"), citations };
 }
 
@@ -139,7 +187,12 @@ export function trendCaption(trend: Trend, lang: Lang): { caption: string; citat
 export function compareHtml(comparison: Comparison, lang: Lang): { html: string; citations: Citation[] } {
   const citations: Citation[] = [];
   const cite = (item: CompareItem) => {
-    const found = citations.find((c) => c.meetingId === item.chunk.meetingId && c.articleIndex === item.chunk.articleIndex && c.paragraph === item.chunk.paragraph);
+    const found = citations.find(
+      (c) =>
+        c.meetingId === item.chunk.meetingId &&
+        c.articleIndex === item.chunk.articleIndex &&
+        c.paragraph === item.chunk.paragraph,
+    );
     const citation = found ?? citationOf(citations.length + 1, item.chunk);
     if (found === undefined) citations.push(citation);
     return `${escapeHtml(item.text)} [${citation.n}]`;
@@ -155,10 +208,13 @@ export function compareHtml(comparison: Comparison, lang: Lang): { html: string;
     row("突出的词语", "Distinctive terms", side.terms, 4);
     row("审议的文件", "Documents reviewed", side.documents, 3);
     row("新提到的项目", "Named projects", side.projects, 3);
-    if (rows.length === 1) rows.push(lang === "zh" ? "（没有找到对方报道中没有的内容）" : "(nothing the other report lacks)");
+    if (rows.length === 1)
+      rows.push(lang === "zh" ? "（没有找到对方报道中没有的内容）" : "(nothing the other report lacks)");
     return rows.join("\n");
   };
-  const html = [section(comparison.later, comparison.earlier), section(comparison.earlier, comparison.later)].join("\n\n");
+  const html = [section(comparison.later, comparison.earlier), section(comparison.earlier, comparison.later)].join(
+    "\n\n",
+  );
   return { html, citations };
 }
 

@@ -17,7 +17,14 @@ import { createDigestSender } from "../../../src/bot/digest-sender.js";
 import { createDigestFeature } from "../../../src/bot/features/digests.js";
 import { createSqliteFeedbackStore } from "../../../src/bot/feedback-store.js";
 import { startBot } from "../../../src/bot/start.js";
-import { createDigestService, createScheduler, createThrottle, systemClock, type DigestService, type Scheduler } from "../../../src/digest/index.js";
+import {
+  createDigestService,
+  createScheduler,
+  createThrottle,
+  systemClock,
+  type DigestService,
+  type Scheduler,
+} from "../../../src/digest/index.js";
 import { sharedIndexCopy } from "../../fixtures/helpers.js";
 import { openEngine, type Engine } from "../../../src/engine.js";
 import { createBotApiServer, type BotApiServer } from "bot-api-emulator";

@@ -33,7 +33,9 @@ export function captureLogger(): { logger: Logger; lines: string[]; entries: () 
 }
 
 /** Test deps with a fake answerer and an in-memory feedback store. */
-export function makeDeps(overrides: { answerer?: FakeAnswererOptions; options?: Partial<BotOptions>; now?: () => Date } = {}) {
+export function makeDeps(
+  overrides: { answerer?: FakeAnswererOptions; options?: Partial<BotOptions>; now?: () => Date } = {},
+) {
   const answerer: FakeAnswerer = createFakeAnswerer(overrides.answerer);
   const feedback = createMemoryFeedbackStore();
   const log = captureLogger();
