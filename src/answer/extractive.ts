@@ -58,6 +58,9 @@ export function createExtractiveAnswerer(deps: {
   const people = deps.people ?? new Set<string>();
   const places = new Set<string>([...PROVINCES, ...meetings.flatMap((m) => [m.city, m.province])]);
   const cities = [...new Set(meetings.map((m) => m.city))];
+  /** Whose words each paragraph reports ("" for nobody's), worked out when a speech question first needs it. */
+  const speakers = new Map<Chunk, string>();
+  let positions: Map<Chunk, number> | undefined;
   /** Chunk texts without quotes and spaces, for phrase search; built on the first "which meetings" question. */
   let normalised: string[] | undefined;
   const contexts = new WeakMap<
@@ -126,17 +129,23 @@ export function createExtractiveAnswerer(deps: {
     const candidates = (named.length ? named : result.results).slice(0, CANDIDATES);
     const top = candidates[0];
     if (!top) return refuse(question, result);
-    let best: { window: string; score: number; chunk: Chunk } | undefined;
+    const windows: { window: string; score: number; chunk: Chunk }[] = [];
     for (const candidate of candidates) {
       const window = bestWindow(candidate.chunk.text, q, candidate.score / top.score);
       if (!window) continue;
       // A headline is not an answer when the prose says the same with more detail.
-      const score = window.score * (candidate.chunk.paragraph === 0 ? 0.5 : 1);
-      if (!best || score > best.score) best = { window: window.window, score, chunk: candidate.chunk };
+      windows.push({
+        window: window.window,
+        score: window.score * (candidate.chunk.paragraph === 0 ? 0.5 : 1),
+        chunk: candidate.chunk,
+      });
     }
+    windows.sort((a, b) => b.score - a.score);
+    // The best window that holds the kind of fact asked ("信长星讲了什么" wants where he speaks, not where his
+    // speech is announced), if it scores near the best; otherwise the reports do not say it.
+    const first = windows[0];
+    const best = windows.find((w) => w.score >= first!.score * 0.5 && holdsAskedKind(q, w.window, w.chunk));
     if (!best || coverage(q, best.chunk) < minCoverage(q)) return refuse(question, result);
-    // "王浩说了什么" needs a paragraph where someone speaks; a list of attendees does not answer it.
-    if (!holdsAskedKind(q, best.window, best.chunk)) return refuse(question, result);
     const citations = [toCitation(1, best.chunk, meetings)];
     const text =
       q.language === "en"
@@ -344,10 +353,9 @@ export function createExtractiveAnswerer(deps: {
       case "speech": {
         const speakers = q.terms.filter((t) => people.has(t.term)).map((t) => t.term);
         if (!speakers.length) return true;
-        const speaks = (p: string, t: string) =>
-          new RegExp(`${p}[^，。]{0,12}?(说|表示|指出|强调|认为|提出|要求)[，：]`, "u").test(t);
         // A speech runs over several paragraphs; only the first may name its speaker ("习近平强调，…" then "要…").
-        return speakers.some((p) => speaks(p, window) || speaks(p, text) || speaks(p, before(chunk)));
+        const owner = speakerOf(chunk);
+        return speakers.some((p) => speaks(p, window) || owner === p);
       }
       default:
         return true;
@@ -395,16 +403,38 @@ export function createExtractiveAnswerer(deps: {
     return 0.2;
   }
 
-  /** The two paragraphs before a chunk in its article. */
-  function before(chunk: Chunk): string {
-    const i = retriever.chunks.indexOf(chunk);
-    return [i - 2, i - 1]
-      .map((j) => retriever.chunks[j])
-      .filter(
-        (c): c is Chunk => c !== undefined && c.meetingId === chunk.meetingId && c.articleIndex === chunk.articleIndex,
-      )
-      .map((c) => c.text)
-      .join("");
+  /**
+   * Whose words a paragraph reports: the first speaker it introduces ("李强说，", "会议指出，"), else that of the
+   * paragraph before it in the article, and so on back, since a speech goes on after its first paragraph.
+   */
+  function speakerOf(chunk: Chunk): string | undefined {
+    const cached = speakers.get(chunk);
+    if (cached !== undefined) return cached || undefined;
+    const own = firstSpeaker(chunk.text);
+    const i = positionOf(chunk);
+    const previous = retriever.chunks[i - 1];
+    const found =
+      own ??
+      (previous && previous.meetingId === chunk.meetingId && previous.articleIndex === chunk.articleIndex
+        ? speakerOf(previous)
+        : undefined);
+    speakers.set(chunk, found ?? "");
+    return found;
+  }
+
+  /** The speaker a paragraph introduces first: a person of the reports, or the meeting itself. */
+  function firstSpeaker(text: string): string | undefined {
+    let best: { at: number; who: string } | undefined;
+    for (const who of [...people, "会议", "座谈会", "论坛"]) {
+      const at = text.search(new RegExp(`${who}[^，。]{0,12}?(说|表示|指出|强调|认为|提出|要求)[，：]`, "u"));
+      if (at >= 0 && (!best || at < best.at)) best = { at, who };
+    }
+    return best?.who;
+  }
+
+  function positionOf(chunk: Chunk): number {
+    positions ??= new Map(retriever.chunks.map((c, i) => [c, i]));
+    return positions.get(chunk) ?? -1;
   }
 
   /** The paragraphs just before and after a chunk in its article. */
@@ -621,6 +651,11 @@ function withoutItems(clause: string, items: readonly string[]): string[] {
     text = cut;
   }
   return [text];
+}
+
+/** Whether a person starts speaking in the text ("龚正说，", "李强在致辞中表示，"). */
+function speaks(person: string, text: string): boolean {
+  return new RegExp(`${person}[^，。]{0,12}?(说|表示|指出|强调|认为|提出|要求)[，：]`, "u").test(text);
 }
 
 /** What "除了A和B（之外），还有…" already names: A and B. */

@@ -134,6 +134,15 @@ describe("refusals by what is missing, not by unknown words", () => {
   });
 });
 
+describe("what someone said", () => {
+  it("is answered where the person speaks, not where they are listed as attending", async () => {
+    const answer = await ask("2026年会议上陈明远讲了哪些内容？");
+    expect(answer.answered, answer.answer).toBe(true);
+    expect(answer.answer).toMatch(/陈明远说，/u);
+    expect(cites2026(answer)).toBe(true);
+  });
+});
+
 describe("lists", () => {
   it("'除了A还有…' leaves out what the question already names, keeping the rest of the list", async () => {
     const places = await ask("除了临港新片区，2026年会议期间领导们还考察了哪些地方？");
