@@ -349,7 +349,8 @@ export function createExtractiveAnswerer(deps: {
         // A meeting the corpus lacks ("2026年度…在上海市召开") has its date only if the clause naming it gives one.
         return /\d{1,2}月\d{1,2}日|\d{1,2}日(上午|下午)?，/u.test(q.requiredText ? window : text);
       case "theme":
-        return /主题/u.test(text);
+        // A stated theme ("以“…”为主题"), not any 主题 (主题教育).
+        return /为主题|主题(为|是)|主题：/u.test(text);
       case "speech": {
         const speakers = q.terms.filter((t) => people.has(t.term)).map((t) => t.term);
         if (!speakers.length) return true;

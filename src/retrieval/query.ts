@@ -77,7 +77,9 @@ const ENGLISH_STOP = new Set(
     "date day days time times year one two new also there their they them these those into over under between within after before " +
     "regarding concerning mentions say tell give list according report reports reported something anything any some " +
     "each every other others same such than then very more most first second third last latest previous recent happen happened " +
-    "annual discuss discussed talk talked related aspects aspect areas area part parts kind kinds type types please me us our we you"
+    "annual discuss discussed talk talked related aspects aspect areas area part parts kind kinds type types please me us our we you " +
+    // Words for the kind of thing asked ("which companies", "what sites"): the answer's type, not its topic.
+    "company companies firm firms enterprise enterprises site sites spot spots location locations thing things item items"
   ).split(" "),
 );
 
