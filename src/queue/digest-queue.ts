@@ -35,8 +35,11 @@ export const DIGEST_QUEUE = "digests";
 /** Queue-wide limiter: shapes the flow to 28.6 jobs/s (the send window below makes the 30/s bound exact; see the module doc). */
 export const TELEGRAM_LIMITER = { max: 5, duration: 175 } as const;
 
-/** Telegram's one message per second into a chat; the 50 ms margin (as the in-process throttle's 5%) is real time. */
-const PER_CHAT = { intervalMs: 1000, marginMs: 50 } as const;
+/**
+ * Telegram's one message per second into a chat, plus a margin in real time for what lies between the send slot
+ * and the request's arrival (the hand-over mark, the HTTP client, a busy machine): 90 ms was seen on CI, so 200 ms.
+ */
+const PER_CHAT = { intervalMs: 1000, marginMs: 200 } as const;
 
 /**
  * At most 30 sends in any rolling second plus a margin, counted right before each request:
