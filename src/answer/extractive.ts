@@ -4,6 +4,7 @@
  * best paragraph covers too little of what the question asks, it says the
  * reports don't cover it instead of guessing.
  */
+import { escapeRegExp } from "../text/regexp.js";
 import { PROVINCES } from "../corpus/metadata.js";
 import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
@@ -646,7 +647,7 @@ function withoutItems(clause: string, items: readonly string[]): string[] {
   let text = clause;
   for (const item of items) {
     if (!text.includes(item)) continue;
-    const e = item.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const e = escapeRegExp(item);
     const cut = text.replace(new RegExp(`${e}、|、${e}(?=[、，。；和及]|$)`, "u"), "");
     if (cut === text) return [];
     text = cut;

@@ -5,6 +5,7 @@
  * the wording of one report. Every fact keeps the chunk it came from, so an
  * answer built from it cites that paragraph.
  */
+import { escapeRegExp } from "../text/regexp.js";
 import { PROVINCES } from "../corpus/metadata.js";
 import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
@@ -220,8 +221,4 @@ function regionNames(meetings: readonly Meeting[]): string[] {
   const names = new Set<string>(PROVINCES);
   for (const m of meetings) if (m.city) names.add(m.city);
   return [...names].sort((a, b) => b.length - a.length);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

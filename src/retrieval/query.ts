@@ -4,6 +4,7 @@
  * forum or the meeting, and which words carry its content. English questions
  * are mapped to Chinese through the alias table first.
  */
+import { escapeRegExp } from "../text/regexp.js";
 import type { MeetingKind } from "../corpus/types.js";
 import type { Segmenter } from "../index/segmenter.js";
 import { PROVINCES } from "../corpus/metadata.js";
@@ -210,10 +211,6 @@ function knownCover(word: string, known: (w: string) => boolean): string[] | und
     i += len;
   }
   return parts;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function isSingleHan(word: string): boolean {
