@@ -101,7 +101,9 @@ export function createExtractiveAnswerer(deps: {
       };
     }
     // A follow-up ("那2022年呢？") is answered as the standalone question it stands for.
-    const question = options.history?.length ? heuristicStandalone(options.history, asked, { people }) : asked;
+    const question = options.history?.length
+      ? heuristicStandalone(options.history, asked, { people, standsApart })
+      : asked;
     const result = await retriever.retrieve(question, { k: 10 });
     const q = result.understood;
     if (q.asksWhichMeetings) {
@@ -112,6 +114,12 @@ export function createExtractiveAnswerer(deps: {
     // A typed answer must also cover what else the question says ("…上升为国家战略有几年了" is not a date question).
     if (typed && typedCovers(q, typed)) return namingMeeting(q, fromTyped(question, result, typed));
     return namingMeeting(q, answerSingle(question, result));
+  }
+
+  /** Whether a question names its own meeting or asks across meetings, so it keeps none from the chat. */
+  function standsApart(question: string): boolean {
+    const q = retriever.understand(question);
+    return q.meetingIds.length > 0 || q.requiredText !== undefined || q.acrossMeetings;
   }
 
   /** "在哪一年的座谈会期间举办的": an answer that does not say its meeting names it first. */

@@ -25,6 +25,11 @@ const NAMES_MEETING =
 export interface FollowUpContext {
   /** Person names of the reports, to find who "他" is. */
   people?: ReadonlySet<string>;
+  /**
+   * Whether a question names a meeting itself, however it does (a year, an edition, a host city, the
+   * symposium's chair), or asks across meetings ("哪几年…"). Such a question keeps no meeting from before.
+   */
+  standsApart?: (question: string) => boolean;
 }
 
 /**
@@ -46,7 +51,7 @@ export function looksElliptical(question: string): boolean {
  * - A follow-up that only names another year takes the previous question with the year swapped.
  * - "他/她" becomes the person the previous turn was about; "那次会议/that meeting" its meeting.
  * - "省长呢？" swaps the same kind of word (a post, a person, a province) in the previous question.
- * - A short question that names no meeting keeps the previous turn's meeting.
+ * - A question that names no meeting and does not ask across meetings keeps the previous turn's meeting.
  * - Other elliptical follow-ups are appended to the previous question; full questions stand as they are.
  */
 export function heuristicStandalone(history: readonly Turn[], question: string, context: FollowUpContext = {}): string {
@@ -95,8 +100,10 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     if (!meeting || NAMES_MEETING.test(rest) || !asksOnItsOwn(rest)) return `${previous} ${q}`;
     rewritten = rest;
   }
-  // "开了几天？" after a question about the 2024 meeting is about that meeting.
-  if (meeting && !NAMES_MEETING.test(rewritten) && isShort(rewritten)) {
+  // "开了几天？" after a question about the 2024 meeting is about that meeting, and so is a longer question
+  // that names no meeting ("陈吉宁在论坛上提到上海要建设什么？" after one about the sixth forum).
+  const apart = context.standsApart ? context.standsApart(rewritten) : !isShort(rewritten);
+  if (meeting && !NAMES_MEETING.test(rewritten) && !apart) {
     rewritten = english ? `${rewritten.replace(/[?？]$/, "")} at ${meeting}?` : `${meeting}${rewritten}`;
   }
   return rewritten;

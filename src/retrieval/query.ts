@@ -42,6 +42,8 @@ export interface UnderstoodQuery {
   terms: { term: string; weight: number }[];
   /** The question asks which meetings/years mention something. */
   asksWhichMeetings: boolean;
+  /** The question is about several meetings or all of them ("哪两年…", "历次会议", "which years"), not one. */
+  acrossMeetings: boolean;
   /** Years of the meetings the question refers to (empty when it names none). */
   askedYears: ReadonlySet<number>;
   /** The question asks about the meeting after the one it names ("下一年度的座谈会"). */
@@ -118,6 +120,12 @@ export function understandQuery(
     ) ||
       /\bwhich (meetings|years|of the meetings)\b|\bin which years?\b/i.test(question));
 
+  const acrossMeetings =
+    asksWhichMeetings ||
+    /哪(些|几|两|三|四)(个)?(年度|年份|年|次|届)|历次|历届|历年|每(一)?(次|年|届)|各(次|届|年)|几次会议|\b(which|what) (years|meetings)\b|\b(every|each) (meeting|year)\b|\ball (the |of the )?meetings\b/iu.test(
+      `${text} ${question}`,
+    );
+
   const withoutRef = (ref.span ? text.replace(ref.span, " ") : text).replace(QUESTION_PHRASES, " ");
   const weights = new Map<string, number>();
   const add = (raw: string, weight: number) => {
@@ -182,6 +190,7 @@ export function understandQuery(
     nextYear: ref.nextYear,
     terms: [...weights].map(([term, weight]) => ({ term, weight })),
     asksWhichMeetings,
+    acrossMeetings,
     unknownWords: language === "en" ? unknownEnglishWords(question, vocabulary) : [],
     alternatives,
     keyPhrase,

@@ -190,6 +190,12 @@ describe("conversations", () => {
     const meeting: Turn[] = [{ question: "2026年会议在哪里举行？", answer: "上海" }];
     expect((await ask("那次会议开了几天？", meeting)).answer).toContain("两天");
     expect((await ask("那年会议期间领导们去哪考察了？", meeting)).answer).toContain("临港新片区");
+    // A full question that names no meeting stays in the chat's meeting; one that asks across meetings does not.
+    const topic = await ask("会议强调要推动政务服务怎么样去改进呢？", meeting);
+    expect(topic.answer).toContain("跨省通办");
+    expect(cites2026(topic)).toBe(true);
+    const across = await ask("哪几年的会议在江苏省召开？", meeting);
+    expect(across.answer).toMatch(/2021[\s\S]*2025/);
     // A question that names its own meeting keeps it, even with 那一年 in it.
     expect((await ask("2025年会议在哪里举行？", meeting)).answer).toContain("南京");
     expect(
