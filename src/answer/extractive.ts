@@ -25,6 +25,8 @@ import type { Answer, Answerer, AskOptions, Retrieved } from "./types.js";
 
 /** Answers longer than this are cut back to the best clauses. */
 const BUDGET = 110;
+/** A speech is told in a few of its sentences: its opening says little of what was said. */
+const SPEECH_BUDGET = 150;
 /** A single clause may run longer when it is one enumeration (six 方面, four 统筹). */
 const LONG_CLAUSE = 220;
 /** Below this share of the question's weighted content words found in the evidence, refuse. */
@@ -539,9 +541,11 @@ export function createExtractiveAnswerer(deps: {
         end = last;
       }
     }
-    if (q.answerType === "list" || q.answerType === "document") {
+    if (q.answerType === "list" || q.answerType === "document" || q.answerType === "speech") {
       // Add whole sentences while they fit, then clauses of the next one, marking that cut with an ellipsis.
-      while (end + 1 < clauses.length && joinClauses(clauses, start, end + 1).length <= BUDGET) end++;
+      // "信长星说了什么" wants what he said, which follows the sentence that opens his speech.
+      const budget = q.answerType === "speech" ? SPEECH_BUDGET : BUDGET;
+      while (end + 1 < clauses.length && joinClauses(clauses, start, end + 1).length <= budget) end++;
       cut = !clauses[end]!.last;
     }
 

@@ -271,6 +271,25 @@ describe("refusals", () => {
     expect(answer.answered, answer.answer).toBe(false);
   });
 
+  it("what a person said is told past the sentence that opens the speech", async () => {
+    // Every forum paragraph that opens someone's speech with a short sentence, with more said after it.
+    const people = new Set(engine.knowledge.meetings.flatMap((m) => m.posts.map((p) => p.person)));
+    const openings = meetings().flatMap((m) =>
+      m.articles
+        .filter((a) => a.kind === "forum")
+        .flatMap((a) => a.paragraphs.map((p) => ({ m, text: p.text })))
+        .flatMap(({ m, text }) => {
+          const opened = /^(\p{Script=Han}{2,3})说，([^。]{5,50})。([^。]{8,})/u.exec(text);
+          return opened && people.has(opened[1]!) ? [{ m, who: opened[1]!, next: opened[3]!.slice(0, 8) }] : [];
+        }),
+    );
+    expect(openings.length).toBeGreaterThanOrEqual(2);
+    for (const { m, who, next } of openings) {
+      const answer = await engine.extractive.ask(`${m.year}年论坛上${who}说了什么？`);
+      expect(answer.answer, `${who} ${m.year}`).toContain(next);
+    }
+  });
+
   it("an English question the reports don't cover is refused in English", async () => {
     const answer = await engine.extractive.ask("What was the GDP of the Yangtze River Delta in 2024?");
     expect(answer.answered).toBe(false);
