@@ -104,7 +104,7 @@ export function createExtractiveAnswerer(deps: {
     }
     // A follow-up ("那2022年呢？") is answered as the standalone question it stands for.
     const question = options.history?.length
-      ? heuristicStandalone(options.history, asked, { people, standsApart })
+      ? heuristicStandalone(options.history, asked, { people, standsApart, meetingName })
       : asked;
     const result = await retriever.retrieve(question, { k: 10 });
     const q = result.understood;
@@ -122,6 +122,12 @@ export function createExtractiveAnswerer(deps: {
   function standsApart(question: string): boolean {
     const q = retriever.understand(question);
     return q.meetingIds.length > 0 || q.requiredText !== undefined || q.acrossMeetings;
+  }
+
+  /** The name a follow-up can carry for the one meeting a question refers to: its title, as the reports write it. */
+  function meetingName(question: string): string | undefined {
+    const ids = retriever.understand(question).meetingIds;
+    return ids.length === 1 ? meetings.find((m) => m.id === ids[0])?.title : undefined;
   }
 
   /** "在哪一年的座谈会期间举办的": an answer that does not say its meeting names it first. */

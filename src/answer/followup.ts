@@ -30,6 +30,11 @@ export interface FollowUpContext {
    * symposium's chair), or asks across meetings ("哪几年…"). Such a question keeps no meeting from before.
    */
   standsApart?: (question: string) => boolean;
+  /**
+   * A Chinese name for the one meeting a question refers to, however it names it ("习近平主持的那次座谈会"
+   * → its title), for the turn after it; undefined when it names none or several.
+   */
+  meetingName?: (question: string) => string | undefined;
 }
 
 /**
@@ -79,7 +84,7 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     rewritten = rewritten.replace(PERSON_BACK, person);
     resolved = true;
   }
-  const meeting = meetingOf(previous, english);
+  const meeting = meetingOf(previous, english) ?? (english ? undefined : context.meetingName?.(previous));
   // "2024年座谈会说那一年是…" names its own meeting: "那一年" points at it, not at the previous turn's.
   if (meeting && !NAMES_MEETING.test(q) && new RegExp(MEETING_BACK.source, "iu").test(rewritten)) {
     rewritten = rewritten

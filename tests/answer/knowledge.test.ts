@@ -196,6 +196,12 @@ describe("conversations", () => {
     expect(cites2026(topic)).toBe(true);
     const across = await ask("哪几年的会议在江苏省召开？", meeting);
     expect(across.answer).toMatch(/2021[\s\S]*2025/);
+    // A meeting named by who chaired it, not by a year, is kept as well.
+    const symposium = engine.corpus.meetings.find((m) => m.kind === "symposium")!;
+    const chaired = await ask("李强说了什么？", [
+      { question: "习近平主持的那次长三角座谈会上有谁发言？", answer: "…" },
+    ]);
+    expect(chaired.citations[0]?.meetingId).toBe(symposium.id);
     // A question that names its own meeting keeps it, even with 那一年 in it.
     expect((await ask("2025年会议在哪里举行？", meeting)).answer).toContain("南京");
     expect(
