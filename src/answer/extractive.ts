@@ -142,27 +142,18 @@ export function createExtractiveAnswerer(deps: {
 
   function answerSingle(question: string, result: HybridResult): Answer {
     const q = result.understood;
-    const named = result.results.filter((r) => q.meetingIds.includes(r.chunk.meetingId));
-    const candidates = (named.length ? named : result.results).slice(0, CANDIDATES);
-    const top = candidates[0];
-    if (!top) return refuse(question, result);
-    const windows: { window: string; score: number; chunk: Chunk }[] = [];
-    for (const candidate of candidates) {
-      const window = bestWindow(candidate.chunk.text, q, candidate.score / top.score);
-      if (!window) continue;
-      // A headline is not an answer when the prose says the same with more detail.
-      windows.push({
-        window: window.window,
-        score: window.score * (candidate.chunk.paragraph === 0 ? 0.5 : 1),
-        chunk: candidate.chunk,
+    // "2024年和2025年开会期间都去看了哪些地方": each meeting named is answered from its own paragraphs.
+    if (q.meetingIds.length > 1) {
+      const each = q.meetingIds.flatMap((id) => {
+        const own = result.results.filter((r) => r.chunk.meetingId === id);
+        const pick = own.length ? selectWindow(q, own) : undefined;
+        return pick ? [pick] : [];
       });
+      if (each.length > 1) return answerEach(question, result, each);
     }
-    windows.sort((a, b) => b.score - a.score);
-    // The best window that holds the kind of fact asked ("信长星讲了什么" wants where he speaks, not where his
-    // speech is announced), if it scores near the best; otherwise the reports do not say it.
-    const first = windows[0];
-    const best = windows.find((w) => w.score >= first!.score * 0.5 && holdsAskedKind(q, w.window, w.chunk));
-    if (!best || coverage(q, best.chunk) < minCoverage(q)) return refuse(question, result);
+    const named = result.results.filter((r) => q.meetingIds.includes(r.chunk.meetingId));
+    const best = selectWindow(q, named.length ? named : result.results);
+    if (!best) return refuse(question, result);
     const citations = [toCitation(1, best.chunk, meetings)];
     const text =
       q.language === "en"
@@ -177,6 +168,58 @@ export function createExtractiveAnswerer(deps: {
       path: "extractive",
       language: q.language,
     };
+  }
+
+  /** One cited window per meeting, in time order, each introduced by its meeting. */
+  function answerEach(
+    question: string,
+    result: HybridResult,
+    picks: readonly { window: string; chunk: Chunk }[],
+  ): Answer {
+    const q = result.understood;
+    const ordered = [...picks].sort((a, b) => a.chunk.startDate.localeCompare(b.chunk.startDate));
+    const parts = ordered.map(({ window, chunk }, i) => {
+      const label = meetingLabel(meetingOf(chunk), q.language);
+      return q.language === "en" ? `${capitalise(label)}: ${window} [${i + 1}]` : `${label}：${window}[${i + 1}]`;
+    });
+    return {
+      question,
+      answered: true,
+      answer: parts.join(q.language === "en" ? " " : ""),
+      citations: ordered.map(({ chunk }, i) => toCitation(i + 1, chunk, meetings)),
+      retrieved: result.results,
+      path: "extractive",
+      language: q.language,
+    };
+  }
+
+  /**
+   * The window that answers among the first candidates: the best that holds the kind of fact asked
+   * ("信长星讲了什么" wants where he speaks, not where his speech is announced), if it scores near the
+   * best; undefined when there is none or its paragraph covers too little of the question.
+   */
+  function selectWindow(
+    q: UnderstoodQuery,
+    ranked: readonly Retrieved[],
+  ): { window: string; score: number; chunk: Chunk } | undefined {
+    const candidates = ranked.slice(0, CANDIDATES);
+    const top = candidates[0];
+    if (!top) return undefined;
+    const windows: { window: string; score: number; chunk: Chunk }[] = [];
+    for (const candidate of candidates) {
+      const window = bestWindow(candidate.chunk.text, q, candidate.score / top.score);
+      if (!window) continue;
+      // A headline is not an answer when the prose says the same with more detail.
+      windows.push({
+        window: window.window,
+        score: window.score * (candidate.chunk.paragraph === 0 ? 0.5 : 1),
+        chunk: candidate.chunk,
+      });
+    }
+    windows.sort((a, b) => b.score - a.score);
+    const first = windows[0];
+    const best = windows.find((w) => w.score >= first!.score * 0.5 && holdsAskedKind(q, w.window, w.chunk));
+    return best && coverage(q, best.chunk) >= minCoverage(q) ? best : undefined;
   }
 
   /**

@@ -386,6 +386,19 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
     return { meetingIds: [], articleKind: "forum", requiredText: `第${"〇一二三四五六七八九十"[n] ?? n}届`, span };
   }
 
+  // Years joined in one phrase ("2024年和2025年开会期间", "2021、2025年度会议", "in 2024 and 2025"): each year's meetings.
+  const joined = /(\d{4})\s*年?度?(?:会议)?(?:(?:和|与|及|以及|跟|、|，|,|\s)+\d{4}\s*年?度?)+/u.exec(text);
+  if (joined) {
+    const years = new Set([...joined[0].matchAll(/\d{4}/g)].map((y) => Number(y[0])));
+    const hits = meetings.filter((m) => years.has(m.year));
+    if (years.size > 1 && hits.length > 1)
+      return {
+        meetingIds: hits.map((m) => m.id),
+        ...(wantsForum ? { articleKind: "forum" as const } : {}),
+        span: joined[0],
+      };
+  }
+
   // A year attached to a meeting word: "2022年度会议", "2024年的座谈会", "2021年会议时".
   // A place may stand between them ("2020年湖州会议"), and a series name may be the event ("2023年深入推进…座谈会").
   const vocabulary = vocabularyOf(meetings);
@@ -491,7 +504,12 @@ function vocabularyOf(meetings: readonly MeetingInfo[]): MeetingVocabulary {
 }
 
 function detectAnswerType(question: string, text: string): AnswerType {
-  const q = `${question} ${text}`;
+  // "When the leaders met in Wuxi, what places did they see?": the question is the main clause, not the "when" one.
+  const main = question.replace(
+    /^\s*(when|while|during|at|in)\b[^,?]{3,60},\s*(?=(what|which|who|where|how|did|was|were)\b)/i,
+    "",
+  );
+  const q = `${main} ${main === question ? text : ""}`;
   if (/主题|\btheme\b|\btopic\b/i.test(q)) return "theme";
   if (
     /哪里|哪儿|什么地方|何地|在哪(?!天|一天)|哪个(省|市|城市)|地点|\bwhere\b|\b(which|what) (city|province|place)\b/i.test(

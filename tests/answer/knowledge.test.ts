@@ -83,6 +83,20 @@ describe("typed questions in the user's own words", () => {
     expect(forums.citations.map((c) => c.meetingId)).toEqual(expect.arrayContaining(["2025-nanjing", "2026-shanghai"]));
   });
 
+  it("answers a prose question about two years from each year's own paragraph, in Chinese and English", async () => {
+    for (const q of [
+      "2025年和2026年开会期间，领导们都去考察了哪些地方？",
+      "What places did the leaders visit in 2025 and 2026?",
+    ]) {
+      const answer = await ask(q);
+      expect(answer.answer, q).toMatch(/新济洲[\s\S]*临港新片区/u);
+      expect(answer.citations.map((c) => c.meetingId)).toEqual(["2025-nanjing", "2026-shanghai"]);
+    }
+    // The question is the main clause: "when the leaders met…" sets the scene, it does not ask for a date.
+    const scene = await ask("When the leaders met in Shanghai in 2026, what places did they go to see?");
+    expect(scene.answer).toContain("临港新片区");
+  });
+
   it("chains through the next host: the meeting 2024 chose, then its date", async () => {
     const answer = await ask("2024年会议确定的下一届会议是哪天开的？");
     expect(answer.answer).toContain("江苏省");
