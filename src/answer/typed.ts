@@ -10,6 +10,7 @@ import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
 import type { Knowledge, MeetingFacts, PostFact } from "../knowledge/extract.js";
 import type { UnderstoodQuery } from "../retrieval/query.js";
+import { CHINESE_SYNONYMS } from "../retrieval/aliases.js";
 import { meetingLabel } from "./citations.js";
 import { ENGLISH_POSTS, INTENT_WORDS, PROSE_WORDS, type Intent } from "./intents.js";
 
@@ -54,7 +55,8 @@ const MONTHS = [
 export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedContext): TypedAnswer | undefined {
   // A meeting the corpus lacks (2019年度) is never answered from another meeting's facts.
   if (q.requiredText) return undefined;
-  const asked = `${question} ${q.text}`;
+  // The reports' words for the question's everyday ones ("一把手" → 书记) say what is asked as well.
+  const asked = `${question} ${q.text} ${reportWordsFor(q.text)}`;
   const has = (intent: Intent) => INTENT_WORDS[intent].test(asked);
   const prose = PROSE_WORDS.test(question);
   const out = new Answer(ctx, q.language);
@@ -437,4 +439,12 @@ function englishDate(meeting: Meeting, chineseDate?: string): string {
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The words the reports use for a question's everyday words, from the domain table (一把手 → 书记 主任). */
+function reportWordsFor(text: string): string {
+  return Object.entries(CHINESE_SYNONYMS)
+    .filter(([word]) => text.includes(word))
+    .flatMap(([, words]) => words)
+    .join(" ");
 }

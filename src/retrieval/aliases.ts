@@ -251,4 +251,8 @@ export const CHINESE_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   去看: ["考察"],
   看了: ["考察"],
   头衔: ["职务"],
+  // Who heads a province or a body, in everyday words.
+  一把手: ["书记", "主任"],
+  老板: ["董事长", "总裁"],
+  掌门人: ["董事长", "总裁"],
 };

@@ -107,7 +107,7 @@ export function understandQuery(
   const { text, alternatives } =
     language === "en"
       ? bridgeEnglish(question, vocabulary)
-      : { text: normaliseChinese(question), alternatives: new Map<string, string[]>() };
+      : { text: normaliseChinese(question, vocabulary), alternatives: new Map<string, string[]>() };
   const ref = findMeetingReference(text, meetings);
   const answerType = detectAnswerType(question, text);
   // "哪些会议提到了X": which meetings mention something (not "2024年会议期间召开了哪些会议").
@@ -226,8 +226,12 @@ function isSingleHan(word: string): boolean {
   return word.length === 1 && /\p{Script=Han}/u.test(word);
 }
 
-function normaliseChinese(text: string): string {
-  return text.normalize("NFKC").replace(/\s+/g, "");
+/** A Chinese question as the reports would write it: an English word in it ("讲AI的", "NDRC") in its Chinese term. */
+function normaliseChinese(text: string, vocabulary: EnglishVocabulary): string {
+  return text
+    .normalize("NFKC")
+    .replace(/\s+/g, "")
+    .replace(/(?<![A-Za-z\d])[A-Za-z]{2,}(?![A-Za-z\d])/g, (word) => vocabulary.table[word.toLowerCase()] ?? word);
 }
 
 /** English phrases and their Chinese terms, with one pattern matching any of them (longest first, on word boundaries). */
@@ -496,7 +500,13 @@ function vocabularyOf(meetings: readonly MeetingInfo[]): MeetingVocabulary {
       ? { seriesAfterYear: new RegExp(`^(的)?(${series.map(escapeRegExp).join("|")})(上|期间|中)?`, "u") }
       : {}),
     ...(cities.length
-      ? { cityEvent: new RegExp(`(${cities.join("|")})(的)?(会议|座谈会|高层论坛|论坛)(上|期间)?`, "gu") }
+      ? {
+          // "温州会议", "南京那届论坛", "无锡那回", "温州发布会": a meeting named by its host city.
+          cityEvent: new RegExp(
+            `(${cities.join("|")})(的)?((?:那|这)一?(?:回|场|届|次|个)(?:会议|座谈会|高层论坛|论坛|会)?|成果发布会|发布会|会议|座谈会|高层论坛|论坛|会(?=上|期间))(上|期间)?`,
+            "gu",
+          ),
+        }
       : {}),
   };
   vocabularies.set(meetings, vocabulary);

@@ -26,6 +26,7 @@ const SMALL = "[一二三四五六七八九十]{1,3}";
 const NOT_AFTER_NUMERAL = "(?<![〇零一二三四五六七八九十百千万两第])";
 
 const FULL_WIDTH = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\u3000]/g;
+const SHORT_YEAR = /(?<![\d.])([1-4]\d)年(?![来多以间前后内底初中左代之])/g;
 const YEAR = /(?<![〇零一二三四五六七八九十])([〇零一二三四五六七八九]{4})年/g;
 const MONTH_DAY = new RegExp(`${NOT_AFTER_NUMERAL}(${SMALL})月(?:(${SMALL})([日号]))?`, "g");
 const ORDINAL = new RegExp(`第(${SMALL})(?=${ORDINAL_COUNTERS})`, "g");
@@ -51,18 +52,25 @@ export function smallChineseNumber(numeral: string): number | undefined {
  * - 第七届 → 第7届, 第十一届 → 第11届, 第三次 → 第3次 (only before a counter such as 届, 次, 个, 批).
  */
 export function normaliseNumerals(text: string): string {
-  return text
-    .replace(FULL_WIDTH, (char) => (char === "\u3000" ? " " : String.fromCharCode(char.charCodeAt(0) - 0xfee0)))
-    .replace(YEAR, (_, digits: string) => `${Array.from(digits, (d) => DIGIT[d]).join("")}年`)
-    .replace(MONTH_DAY, (whole, monthNumeral: string, dayNumeral: string | undefined, dayMark: string | undefined) => {
-      const month = smallChineseNumber(monthNumeral);
-      if (month === undefined || month > 12) return whole;
-      if (dayNumeral === undefined) return `${month}月`;
-      const day = smallChineseNumber(dayNumeral);
-      return day === undefined || day > 31 ? `${month}月${dayNumeral}${dayMark}` : `${month}月${day}${dayMark}`;
-    })
-    .replace(ORDINAL, (whole, numeral: string) => {
-      const value = smallChineseNumber(numeral);
-      return value === undefined ? whole : `第${value}`;
-    });
+  return (
+    text
+      .replace(FULL_WIDTH, (char) => (char === "\u3000" ? " " : String.fromCharCode(char.charCodeAt(0) - 0xfee0)))
+      .replace(YEAR, (_, digits: string) => `${Array.from(digits, (d) => DIGIT[d]).join("")}年`)
+      // "25年论坛", "21年无锡会上": a year written short ("10年来", "5年多" are durations).
+      .replace(SHORT_YEAR, (_, digits: string) => `20${digits}年`)
+      .replace(
+        MONTH_DAY,
+        (whole, monthNumeral: string, dayNumeral: string | undefined, dayMark: string | undefined) => {
+          const month = smallChineseNumber(monthNumeral);
+          if (month === undefined || month > 12) return whole;
+          if (dayNumeral === undefined) return `${month}月`;
+          const day = smallChineseNumber(dayNumeral);
+          return day === undefined || day > 31 ? `${month}月${dayNumeral}${dayMark}` : `${month}月${day}${dayMark}`;
+        },
+      )
+      .replace(ORDINAL, (whole, numeral: string) => {
+        const value = smallChineseNumber(numeral);
+        return value === undefined ? whole : `第${value}`;
+      })
+  );
 }

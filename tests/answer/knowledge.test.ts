@@ -112,6 +112,11 @@ describe("refusals by what is missing, not by unknown words", () => {
       ["2025年会议期间领导们考察了哪些地方？", "2025年会议期间领导们都跑去考察了哪些地方？"],
       ["赵启明担任什么职务？", "赵启明的头衔是什么？"],
       ["2026年会议期间领导们考察了哪些地方？", "2026年那次会期间领导们都去看了哪些地方？"],
+      // A year written short, the meeting named by its city, everyday words for a post and for "next".
+      ["2026年会议上江苏省委书记是谁？", "26年那次会上江苏的一把手是谁？"],
+      ["2025年会议期间领导们考察了哪些地方？", "南京那回领导们考察了哪些地方？"],
+      ["2026年会议确定下一届在哪个省召开？", "26年那次会开完，下回轮到哪个省？"],
+      ["2026年会议在算力方面提出了什么？", "26年会议在computing方面提出了什么？"],
     ]) {
       const a = await ask(plain!);
       const b = await ask(perturbed!);
