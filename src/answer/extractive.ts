@@ -413,7 +413,8 @@ export function createExtractiveAnswerer(deps: {
         return /为主题|主题(为|是)|主题：/u.test(text);
       case "speech": {
         const speakers = q.terms.filter((t) => people.has(t.term)).map((t) => t.term);
-        if (!speakers.length) return true;
+        // "几位省长都讲了什么" with nobody named is answered only where somebody speaks, not by a list of attendees.
+        if (!speakers.length) return SPEAKING.test(window) || speakerOf(chunk) !== undefined;
         // A speech runs over several paragraphs; only the first may name its speaker ("习近平强调，…" then "要…").
         const owner = speakerOf(chunk);
         return speakers.some((p) => speaks(p, window) || owner === p);
@@ -651,9 +652,11 @@ export function createExtractiveAnswerer(deps: {
     score += typeBonus(window, q.answerType);
     if (score === 0) return 0;
     if (agent && new RegExp(`由[^，。；]{2,30}${agent}`, "u").test(window)) score += 2;
-    // "刘捷说了什么": the window where that person starts speaking.
+    // "刘捷说了什么": the window where that person starts speaking. With a topic ("陈吉宁说上海要建什么先行区"),
+    // the topic words find the window within the speech instead.
     if (
       q.answerType === "speech" &&
+      terms.every(({ term, weight }) => weight < 1 || people.has(term) || isContextWord(term)) &&
       terms.some(({ term }) => term.length >= 2 && new RegExp(`${term}(说|表示|指出|强调|致辞|在讲话中)`).test(window))
     )
       score += 3;
@@ -680,6 +683,9 @@ function englishUnit(q: UnderstoodQuery): string | undefined {
 /** A stated count or amount: "5年来", "六大方面", "100亿元", "3个"; not "一批" or a year. */
 const COUNT =
   /(\d+(\.\d+)?|[一二两三四五六七八九十百千万]+)(个|项|家|人|名|位|条|场|次|年|天|亿|万|%|大|届|批次|所|座|类|方面)/u;
+
+/** Someone speaking in a text: a reporting verb, or a speech named as such. */
+const SPEAKING = /(说|表示|指出|强调|认为|提出|要求|介绍|讲话中|致辞时|发言时)[，：,:]/u;
 
 const REPORTING = /(说|指出|强调|表示|认为|提出|要求|宣布)[，：,:]$/;
 /**

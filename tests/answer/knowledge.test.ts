@@ -128,6 +128,8 @@ describe("refusals by what is missing, not by unknown words", () => {
 
   it("refuses a detail the reports never state, and says what they cover", async () => {
     for (const q of [
+      // A speech nobody reports: only the attendees are listed.
+      "2026年会议上两位省长都讲了什么？",
       "2024年会议签了多少个合作协议？",
       "北京冬奥会的吉祥物是什么？",
       "What was the GDP of Anhui in 2025?",
