@@ -376,6 +376,8 @@ export function createExtractiveAnswerer(deps: {
     const text = chunk.text;
     switch (q.answerType) {
       case "number": {
+        // "第几届" asks for the ordinal itself.
+        if (/第几/u.test(q.text)) return /第[\d一二三四五六七八九十]+[届次批]/u.test(window);
         // A year, a date or an ordinal (第七届, 第二批) is not an amount.
         const stated = window.replace(/\d{4}(年度?|—|-)|\d{1,2}月\d{1,2}日|第[\d一二三四五六七八九十]+[届批次]/gu, "");
         // "多少个协议" wants a count of 个 (or 项), not the 三年 of a plan's name.

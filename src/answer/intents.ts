@@ -5,7 +5,17 @@
  */
 
 /** The kinds of fact the knowledge layer answers. */
-export type Intent = "role" | "holder" | "duration" | "when" | "where" | "theme" | "documents" | "chair" | "next";
+export type Intent =
+  | "role"
+  | "holder"
+  | "duration"
+  | "when"
+  | "where"
+  | "theme"
+  | "documents"
+  | "chair"
+  | "next"
+  | "edition";
 
 /** Question vocabulary per intent. Kept as data: extend it here, never in the answer code. */
 export const INTENT_WORDS: Readonly<Record<Intent, RegExp>> = {
@@ -19,6 +29,7 @@ export const INTENT_WORDS: Readonly<Record<Intent, RegExp>> = {
   theme: /主题|\btheme\b|\btopic\b|\bslogan\b/iu,
   documents:
     /文件|审议|通过了哪|行动计划|方案|清单|\bdocuments?\b|\breviewed\b|\badopted\b|\bexamined\b|\baction plan\b/iu,
+  edition: /第几届|第几次|哪一届|\b(?:which|what) (?:edition|number)\b|\bhow manyth\b/iu,
   chair: /主持|\bchair(?:ed)?\b|\bpresided\b/iu,
   next: /下一年度|下一年|下一届|下届|下一次|下次|下回|下一回|轮到|接棒|明年|下一场|确定|决定|安排在|定在|\bnext\b|\bfollowing year\b|\bdecided?\b|\bchose\b|\bpick(?:ed)?\b|\bselected\b/iu,
 };

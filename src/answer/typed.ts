@@ -11,6 +11,7 @@ import type { Chunk } from "../index/chunk.js";
 import type { Knowledge, MeetingFacts, PostFact } from "../knowledge/extract.js";
 import type { UnderstoodQuery } from "../retrieval/query.js";
 import { CHINESE_SYNONYMS } from "../retrieval/aliases.js";
+import { smallChineseNumber } from "../text/numerals.js";
 import { meetingLabel } from "./citations.js";
 import { ENGLISH_POSTS, INTENT_WORDS, PROSE_WORDS, type Intent } from "./intents.js";
 
@@ -106,6 +107,9 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
     /(座谈会|会议)[^，。？?]{0,4}(和|与|及|跟)[^，。？?]{0,6}论坛|论坛[^，。？?]{0,4}(和|与|及|跟)[^，。？?]{0,6}(座谈会|会议)|\b(meeting|symposium) and (the )?(high-level )?forum\b/iu.test(
       asked,
     );
+  // "2025年的论坛是第几届": the forum's edition, from its name.
+  if (has("edition") && event === "forum")
+    return editionsOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("edition") : undefined;
   if (has("when") && !has("theme")) {
     const within = scope.length ? scope : everyMeeting(ctx);
     const found = (both ? (["meeting", "forum"] as EventKind[]) : [event]).map((e) => datesOf(out, ctx, within, e));
@@ -302,6 +306,33 @@ function durationOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]
       out.language === "en"
         ? `${capitalise(label(ctx, meeting.id, "en"))} lasted ${days} day${days > 1 ? "s" : ""}: ${englishDate(meeting)} (${when})`
         : `${label(ctx, meeting.id, "zh")}会期${CN_COUNTS[days] ?? days}天（${days}天）：${meeting.year}年${when}`,
+      [event.chunkId],
+    );
+  }
+  return found;
+}
+
+/** "2025年度座谈会（南京）期间举办的是第七届长三角一体化发展高层论坛", citing where the report names it. */
+function editionsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]): boolean {
+  let found = false;
+  for (const meeting of meetings) {
+    const event = factsOf(ctx, meeting.id)?.events.find((e) => e.event === "forum");
+    const numeral = /^第([\d一二三四五六七八九十]+)届/u.exec(meeting.forum ?? "")?.[1];
+    const n = numeral === undefined ? undefined : /\d/u.test(numeral) ? Number(numeral) : smallChineseNumber(numeral);
+    if (!event || n === undefined) continue;
+    found = true;
+    const suffix =
+      n % 10 === 1 && n % 100 !== 11
+        ? "st"
+        : n % 10 === 2 && n % 100 !== 12
+          ? "nd"
+          : n % 10 === 3 && n % 100 !== 13
+            ? "rd"
+            : "th";
+    out.say(
+      out.language === "en"
+        ? `${capitalise(label(ctx, meeting.id, "en"))} held the ${n}${suffix} high-level forum (${meeting.forum})`
+        : `${label(ctx, meeting.id, "zh")}期间举办的是${meeting.forum}`,
       [event.chunkId],
     );
   }

@@ -61,6 +61,8 @@ describe("typed questions in the user's own words", () => {
     ["２０２６年会议审议了什么文件？", "长三角城市群协同发展行动方案"],
     ["2026年會議的主題是什麼？", "攜手建設世界級城市群"],
     ["2026年会议把下一届安排在哪个省？", "浙江省"],
+    ["26年的论坛是第几届？", "第八届"],
+    ["Which edition was the forum at the 2026 meeting?", "8th"],
   ])("%s", async (q, fact) => {
     const answer = await ask(q);
     expect(answer.answered, answer.answer).toBe(true);
