@@ -80,6 +80,26 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   }
 
   const people = namedPeople(asked, ctx.knowledge);
+  // Chaining through a person: "2025年的浙江省委书记，2022年时是什么职务？" finds who held the post at the
+  // meeting named first, then that person's post at the other one.
+  const chainPosts = askedPosts(asked, ctx.knowledge);
+  if (!people.length && chainPosts.length && has("role") && !prose && !has("chair") && scope.length === 2) {
+    const [first, then] = [...scope].sort((a, b) => mentionAt(question, q, a) - mentionAt(question, q, b));
+    const region = PROVINCES.find((p) => asked.includes(p));
+    const holder = factsOf(ctx, first!.id)?.posts.find(
+      (p) => p.post && (!region || p.region === region) && chainPosts.some((w) => endsWithPost(p.post, w)),
+    );
+    if (holder) {
+      out.say(
+        out.language === "en"
+          ? `${capitalise(label(ctx, first!.id, "en"))}: ${holder.post}${holder.person}`
+          : `${label(ctx, first!.id, "zh")}：${holder.post}${holder.person}`,
+        [holder.chunkId],
+      );
+      rolesOf(out, ctx, holder.person, [then!]);
+      return out.done("role");
+    }
+  }
   // "X担任什么职务", "X在2021年和2025年分别是什么身份", "who is X".
   if (people.length && has("role") && !prose && !has("chair")) {
     for (const person of people) rolesOf(out, ctx, person, scope);
@@ -189,6 +209,8 @@ function meetingsInScope(question: string, q: UnderstoodQuery, ctx: TypedContext
     years.add(Number(m[1]));
   }
   if (years.size > 1) for (const m of ctx.meetings) if (years.has(m.year)) ids.add(m.id);
+  // A meeting named by its title beside one named by its year ("2021年…到了深入推进…座谈会时").
+  if (ids.size) for (const m of ctx.meetings) if (question.includes(m.title) || q.text.includes(m.title)) ids.add(m.id);
   let scoped = ctx.meetings.filter((m) => ids.has(m.id));
   // "2023年" alone names the symposium only when no annual meeting has that year.
   if (/年度|annual|leaders'? meeting|主要领导/iu.test(question) && !/座谈会上|symposium/iu.test(question)) {
@@ -285,6 +307,15 @@ function holdersOf(
     ]);
   }
   return found;
+}
+
+/** Where a question names a meeting: its year or its title (the end of the question when it does not say). */
+function mentionAt(question: string, q: UnderstoodQuery, meeting: Meeting): number {
+  const text = `${question} ${q.text}`;
+  const at = [String(meeting.year), meeting.title, meeting.city]
+    .map((needle) => text.indexOf(needle))
+    .filter((i) => i >= 0);
+  return at.length ? Math.min(...at) : text.length;
 }
 
 /** "副书记、省长" ends with 省长; "省委书记" with 书记 but "副书记、省长" does not hold 书记. */

@@ -99,6 +99,19 @@ describe("typed questions in the user's own words", () => {
     expect(scene.answer).toContain("临港新片区");
   });
 
+  it("chains through a person: who held a post at one meeting, then their post at another", async () => {
+    // Whoever the reports give as Zhejiang's governor in 2024, asked for by post, not by name.
+    const governor = engine.knowledge.meetings
+      .find((m) => m.meetingId === "2024-wenzhou")!
+      .posts.find((p) => p.region === "浙江" && p.post.endsWith("省长"))!;
+    const later = engine.knowledge.meetings
+      .find((m) => m.meetingId === "2025-nanjing")!
+      .posts.find((p) => p.person === governor.person)!;
+    const answer = await ask("2024年的浙江省长，到了2025年时担任什么职务？");
+    expect(answer.answer).toContain(`${later.post}${later.person}`);
+    expect(answer.citations.map((c) => c.meetingId)).toEqual(["2024-wenzhou", "2025-nanjing"]);
+  });
+
   it("chains through the next host: the meeting 2024 chose, then its date", async () => {
     const answer = await ask("2024年会议确定的下一届会议是哪天开的？");
     expect(answer.answer).toContain("江苏省");
