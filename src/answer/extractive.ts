@@ -217,9 +217,11 @@ export function createExtractiveAnswerer(deps: {
       });
     }
     windows.sort((a, b) => b.score - a.score);
-    const first = windows[0];
-    const best = windows.find((w) => w.score >= first!.score * 0.5 && holdsAskedKind(q, w.window, w.chunk));
-    return best && coverage(q, best.chunk) >= minCoverage(q) ? best : undefined;
+    // A named person's speech is found by its speaker: the paragraph listing them among others may score higher.
+    const bySpeaker = q.answerType === "speech" && q.terms.some((t) => people.has(t.term));
+    const bar = bySpeaker ? 0 : (windows[0]?.score ?? 0) * 0.5;
+    const floor = minCoverage(q);
+    return windows.find((w) => w.score >= bar && holdsAskedKind(q, w.window, w.chunk) && coverage(q, w.chunk) >= floor);
   }
 
   /**
@@ -627,7 +629,7 @@ export function createExtractiveAnswerer(deps: {
     if (!context) {
       context = {
         // The meeting's own name (weight 0.3) helped find the report; it says nothing about the answer.
-        terms: q.terms.filter((t) => t.weight >= 0.5).map((t) => ({ ...t, idf: Math.max(0.3, retriever.idf(t.term)) })),
+        terms: windowTerms(q).map((t) => ({ ...t, idf: Math.max(0.3, retriever.idf(t.term)) })),
         // "由谁主办" is answered by "由…主办" (the agent stands between them).
         agent: /由谁(\p{Script=Han}{2})/u.exec(q.text)?.[1],
         // What the question already names ("除了陈吉宁") helps find the paragraph but is left out of the answer.
@@ -636,6 +638,17 @@ export function createExtractiveAnswerer(deps: {
       contexts.set(q, context);
     }
     return context;
+  }
+
+  /**
+   * The words a window is scored by. In "陈吉宁说上海要建什么先行区" the speaker only says whose speech to
+   * look in (holdsAskedKind checks it); the topic says where in it.
+   */
+  function windowTerms(q: UnderstoodQuery): { term: string; weight: number }[] {
+    const terms = q.terms.filter((t) => t.weight >= 0.5);
+    if (q.answerType !== "speech") return terms;
+    const topic = terms.filter((t) => t.weight >= 1 && !people.has(t.term) && !isContextWord(t.term));
+    return topic.length ? terms.filter((t) => !people.has(t.term)) : terms;
   }
 
   function windowScore(window: string, q: UnderstoodQuery): number {

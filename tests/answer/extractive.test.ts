@@ -290,6 +290,26 @@ describe("refusals", () => {
     }
   });
 
+  it("a topic asked of a person's speech is found deep in that speech, not in the list naming them", async () => {
+    // Something a speaker says they will build, well past the opening of their speech.
+    const people = new Set(engine.knowledge.meetings.flatMap((m) => m.posts.map((p) => p.person)));
+    const asked = meetings().flatMap((m) =>
+      m.articles
+        .filter((a) => a.kind === "forum")
+        .flatMap((a) => a.paragraphs)
+        .flatMap((p) => {
+          const who = /^(\p{Script=Han}{2,3})说，/u.exec(p.text)?.[1];
+          const built = /建设(\p{Script=Han}{4,6}区)/u.exec(p.text.slice(150));
+          return who && people.has(who) && built ? [{ m, who, what: built[1]! }] : [];
+        }),
+    );
+    expect(asked.length).toBeGreaterThan(0);
+    for (const { m, who, what } of asked) {
+      const answer = await engine.extractive.ask(`${m.year}年论坛上${who}说要建设什么${what.slice(-3)}？`);
+      expect(answer.answer, `${who}: ${what}`).toContain(what);
+    }
+  });
+
   it("an English question the reports don't cover is refused in English", async () => {
     const answer = await engine.extractive.ask("What was the GDP of the Yangtze River Delta in 2024?");
     expect(answer.answered).toBe(false);
