@@ -109,7 +109,9 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   const posts = askedPosts(asked, ctx.knowledge);
   if (posts.length && has("holder") && !prose && !has("chair") && !people.length) {
     const region = PROVINCES.find((p) => asked.includes(p));
-    if (holdersOf(out, ctx, posts, region, scope)) return out.done("holder");
+    // "发改委一把手": a body the question names decides whose post, more than a place it mentions.
+    const bodies = q.terms.filter((t) => t.weight >= 1 && t.term.length >= 3).map((t) => t.term);
+    if (holdersOf(out, ctx, posts, region, scope, bodies)) return out.done("holder");
     return undefined;
   }
   if (prose) return out.empty() ? undefined : out.done("next");
@@ -291,14 +293,15 @@ function holdersOf(
   posts: readonly string[],
   region: string | undefined,
   scope: readonly Meeting[],
+  bodies: readonly string[] = [],
 ): boolean {
   const meetings = scope.length ? scope : everyMeeting(ctx);
   let found = false;
   for (const meeting of meetings) {
     const facts = factsOf(ctx, meeting.id);
-    const holders = (facts?.posts ?? []).filter(
-      (p) => p.post && (!region || p.region === region) && posts.some((w) => endsWithPost(p.post, w)),
-    );
+    const holding = (facts?.posts ?? []).filter((p) => p.post && posts.some((w) => endsWithPost(p.post, w)));
+    const ofBody = holding.filter((p) => bodies.some((b) => p.post.includes(b)));
+    const holders = ofBody.length ? ofBody : holding.filter((p) => !region || p.region === region);
     if (!holders.length) continue;
     found = true;
     const names = holders.map((p) => `${p.post}${p.person}`).join("；");

@@ -4,6 +4,7 @@
  * names is preferred. If the embedder fails (an API outage), BM25 still answers.
  */
 import type { Chunk } from "../index/chunk.js";
+import { escapeRegExp } from "../text/regexp.js";
 import { charBigrams, type Segmenter } from "../index/segmenter.js";
 import type { LoadedIndex } from "../index/store.js";
 import type { Logger } from "../logger.js";
@@ -87,8 +88,9 @@ export function createHybridRetriever(deps: {
   const inNamed = new Uint8Array(chunks.length);
   const fusion = createFusion(chunks.length);
 
-  const understand = (question: string) =>
-    understandQuery(question, meetings, segmenter, (w) => words.documentFrequency(w) > 0, vocabulary);
+  const known = (w: string) => words.documentFrequency(w) > 0;
+  const longForm = abbreviations(chunks, known, segmenter);
+  const understand = (question: string) => understandQuery(question, meetings, segmenter, known, vocabulary, longForm);
 
   return {
     chunks,
@@ -371,4 +373,42 @@ function prior(chunk: Chunk, traits: ChunkTraits, q: UnderstoodQuery, named: Rea
 
 function toQueryInfo(q: UnderstoodQuery) {
   return { text: q.text, meetingIds: q.meetingIds, articleKind: q.articleKind, terms: q.terms, language: q.language };
+}
+
+/**
+ * Abbreviations read from the reports themselves: a word they never use whose characters appear, in order,
+ * in a longer name they do use, as the first characters of its words (发改委 → 发展|改革|委; 一共 is not
+ * 一体化|公共). The name is at most twice as long plus one.
+ * The most frequent such name wins; answers are remembered, as one question asks few of them.
+ */
+function abbreviations(
+  chunks: readonly Chunk[],
+  known: (w: string) => boolean,
+  segmenter: Segmenter,
+): (word: string) => string | undefined {
+  const found = new Map<string, string | undefined>();
+  let texts: string | undefined;
+  return (word) => {
+    if (!/^\p{Script=Han}{2,4}$/u.test(word)) return undefined;
+    if (found.has(word)) return found.get(word);
+    // Distinct paragraphs once: a corpus repeated at scale is searched like the original.
+    texts ??= [...new Set(chunks.map((c) => c.text))].join("\n");
+    const chars = [...word];
+    const pattern = new RegExp(chars.map(escapeRegExp).join("\\p{Script=Han}{0,3}?"), "gu");
+    const counts = new Map<string, number>();
+    for (const m of texts.matchAll(pattern)) {
+      const long = m[0];
+      if (long.length <= word.length || long.length > word.length * 2 + 1) continue;
+      // The abbreviation is the first characters of the name's words (发展|改革|委), not any characters of it.
+      const initials = segmenter
+        .preciseWords(long)
+        .map((w) => w[0])
+        .join("");
+      if (initials === word) counts.set(long, (counts.get(long) ?? 0) + 1);
+    }
+    const best = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+    if (found.size > 1000) found.clear();
+    found.set(word, best);
+    return best;
+  };
 }

@@ -93,6 +93,7 @@ const QUESTION_PHRASES =
 /**
  * Understands a question against the corpus' meetings.
  * @param known whether the corpus uses a word; recovers words that segmentation of the question missed
+ * @param longForm what an abbreviation the corpus never uses stands for in it
  */
 export function understandQuery(
   asked: string,
@@ -100,6 +101,8 @@ export function understandQuery(
   segmenter: Segmenter,
   known: (word: string) => boolean = () => false,
   vocabulary: EnglishVocabulary = DEFAULT_VOCABULARY,
+  /** The corpus' long form of a word it never uses, as an abbreviation of it (发改委 → 发展改革委). */
+  longForm: (word: string) => string | undefined = () => undefined,
 ): UnderstoodQuery {
   const language = languageOf(asked);
   // 繁體, 二〇二四年, ２０２５, 第七届 and "the sixth forum" mean what their plain forms mean.
@@ -139,7 +142,12 @@ export function understandQuery(
     // "或作" (或|作了): a conjunction glued to a verb by segmentation is not a word of the question.
     const unglued =
       !known(precise) && /^[或和与及并且而也都还又就再]\p{Script=Han}+$/u.test(precise) ? precise.slice(1) : precise;
-    const parts = known(unglued) ? [unglued] : (knownCover(unglued, known) ?? [unglued]);
+    const long = known(unglued) ? undefined : longForm(unglued);
+    const parts = known(unglued)
+      ? [unglued]
+      : long
+        ? (knownCover(long, known) ?? [long])
+        : (knownCover(unglued, known) ?? [unglued]);
     for (const word of parts) {
       add(word, 1);
       for (const syn of CHINESE_SYNONYMS[word] ?? []) add(syn, 0.6);

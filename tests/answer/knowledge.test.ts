@@ -99,6 +99,19 @@ describe("typed questions in the user's own words", () => {
     expect(scene.answer).toContain("临港新片区");
   });
 
+  it("reads an abbreviation as the name whose words it starts (发改委 → 发展|改革|委), and asks for that body's head", async () => {
+    const terms = engine.retriever.understand("发改委的负责同志出席了吗").terms.map((t) => t.term);
+    expect(terms).toContain("发展改革委");
+    // "一共" is no abbreviation of 一体化|公共: only the initials of a name's words count.
+    expect(engine.retriever.understand("一共签了几个协议").terms.map((t) => t.term)).not.toContain("一体化");
+    const symposium = engine.corpus.meetings.find((m) => m.kind === "symposium")!;
+    const head = engine.knowledge.meetings
+      .find((m) => m.meetingId === symposium.id)!
+      .posts.find((p) => p.post.includes("发展改革委"))!;
+    const answer = await ask("总书记主持的那个长三角座谈会上，发改委的一把手是谁？");
+    expect(answer.answer).toContain(head.person);
+  });
+
   it("chains through a person: who held a post at one meeting, then their post at another", async () => {
     // Whoever the reports give as Zhejiang's governor in 2024, asked for by post, not by name.
     const governor = engine.knowledge.meetings
