@@ -89,7 +89,7 @@ export function createHybridRetriever(deps: {
   const fusion = createFusion(chunks.length);
 
   const known = (w: string) => words.documentFrequency(w) > 0;
-  const longForm = abbreviations(chunks, known, segmenter);
+  const longForm = abbreviations(chunks, segmenter);
   const understand = (question: string) => understandQuery(question, meetings, segmenter, known, vocabulary, longForm);
 
   return {
@@ -381,11 +381,7 @@ function toQueryInfo(q: UnderstoodQuery) {
  * 一体化|公共). The name is at most twice as long plus one.
  * The most frequent such name wins; answers are remembered, as one question asks few of them.
  */
-function abbreviations(
-  chunks: readonly Chunk[],
-  known: (w: string) => boolean,
-  segmenter: Segmenter,
-): (word: string) => string | undefined {
+function abbreviations(chunks: readonly Chunk[], segmenter: Segmenter): (word: string) => string | undefined {
   const found = new Map<string, string | undefined>();
   let texts: string | undefined;
   return (word) => {
