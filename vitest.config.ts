@@ -27,6 +27,9 @@ export default defineConfig({
     globalSetup: ["tests/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Vitest's default on 2 cores is one worker, which ran every file after the broadcast's ~2 minutes of
+    // mostly waiting on its child processes; two let the rest of the suite run beside it.
+    maxWorkers: 2,
     sequence: { sequencer: SlowFirst },
   },
 });
