@@ -630,8 +630,8 @@ export function createExtractiveAnswerer(deps: {
       context = {
         // The meeting's own name (weight 0.3) helped find the report; it says nothing about the answer.
         terms: windowTerms(q).map((t) => ({ ...t, idf: Math.max(0.3, retriever.idf(t.term)) })),
-        // "由谁主办" is answered by "由…主办" (the agent stands between them).
-        agent: /由谁(\p{Script=Han}{2})/u.exec(q.text)?.[1],
+        // "由谁主办", "是谁牵头承办的" are answered by "由…主办" (the agent stands between them).
+        agent: /(?:由|是)?谁(?:牵头|负责|来|一起|共同)?(主办|承办|协办|发起|举办)/u.exec(q.text)?.[1],
         // What the question already names ("除了陈吉宁") helps find the paragraph but is left out of the answer.
         excluded: excludedItems(q.text),
       };

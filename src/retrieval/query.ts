@@ -236,10 +236,14 @@ function isSingleHan(word: string): boolean {
 
 /** A Chinese question as the reports would write it: an English word in it ("讲AI的", "NDRC") in its Chinese term. */
 function normaliseChinese(text: string, vocabulary: EnglishVocabulary): string {
-  return text
-    .normalize("NFKC")
-    .replace(/\s+/g, "")
-    .replace(/(?<![A-Za-z\d])[A-Za-z]{2,}(?![A-Za-z\d])/g, (word) => vocabulary.table[word.toLowerCase()] ?? word);
+  return (
+    text
+      .normalize("NFKC")
+      .replace(/\s+/g, "")
+      // A verb and its object parted by 了 ("发了言", "讲了话") are the word the reports use.
+      .replace(/(发|讲|致|开|签)了(言|话|辞|会|约)/gu, "$1$2")
+      .replace(/(?<![A-Za-z\d])[A-Za-z]{2,}(?![A-Za-z\d])/g, (word) => vocabulary.table[word.toLowerCase()] ?? word)
+  );
 }
 
 /** English phrases and their Chinese terms, with one pattern matching any of them (longest first, on word boundaries). */

@@ -102,6 +102,8 @@ describe("typed questions in the user's own words", () => {
   it("reads an abbreviation as the name whose words it starts (发改委 → 发展|改革|委), and asks for that body's head", async () => {
     const terms = engine.retriever.understand("发改委的负责同志出席了吗").terms.map((t) => t.term);
     expect(terms).toContain("发展改革委");
+    // A verb and its object parted by 了 are the reports' word.
+    expect(engine.retriever.understand("座谈会上哪些人先后发了言？").terms.map((t) => t.term)).toContain("发言");
     // "一共" is no abbreviation of 一体化|公共: only the initials of a name's words count.
     expect(engine.retriever.understand("一共签了几个协议").terms.map((t) => t.term)).not.toContain("一体化");
     const symposium = engine.corpus.meetings.find((m) => m.kind === "symposium")!;
