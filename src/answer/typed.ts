@@ -11,7 +11,8 @@ import type { Chunk } from "../index/chunk.js";
 import type { Knowledge, MeetingFacts, PostFact } from "../knowledge/extract.js";
 import type { UnderstoodQuery } from "../retrieval/query.js";
 import { CHINESE_SYNONYMS } from "../retrieval/aliases.js";
-import { smallChineseNumber } from "../text/numerals.js";
+import { englishOrdinal } from "../text/english.js";
+import { normaliseNumerals } from "../text/numerals.js";
 import { meetingLabel } from "./citations.js";
 import { ENGLISH_POSTS, INTENT_WORDS, PROSE_WORDS, type Intent } from "./intents.js";
 
@@ -80,15 +81,13 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   }
 
   const people = namedPeople(asked, ctx.knowledge);
+  const posts = askedPosts(asked, ctx.knowledge);
+  const region = PROVINCES.find((p) => asked.includes(p));
   // Chaining through a person: "2025年的浙江省委书记，2022年时是什么职务？" finds who held the post at the
   // meeting named first, then that person's post at the other one.
-  const chainPosts = askedPosts(asked, ctx.knowledge);
-  if (!people.length && chainPosts.length && has("role") && !prose && !has("chair") && scope.length === 2) {
+  if (!people.length && posts.length && has("role") && !prose && !has("chair") && scope.length === 2) {
     const [first, then] = [...scope].sort((a, b) => mentionAt(question, q, a) - mentionAt(question, q, b));
-    const region = PROVINCES.find((p) => asked.includes(p));
-    const holder = factsOf(ctx, first!.id)?.posts.find(
-      (p) => p.post && (!region || p.region === region) && chainPosts.some((w) => endsWithPost(p.post, w)),
-    );
+    const holder = factsOf(ctx, first!.id)?.posts.find((p) => holdsPost(p, posts) && inRegion(p, region));
     if (holder) {
       out.say(
         out.language === "en"
@@ -106,9 +105,7 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
     return out.done("role");
   }
   // "2024年浙江省长是谁", "who was Zhejiang's governor in 2024".
-  const posts = askedPosts(asked, ctx.knowledge);
   if (posts.length && has("holder") && !prose && !has("chair") && !people.length) {
-    const region = PROVINCES.find((p) => asked.includes(p));
     // "发改委一把手": a body the question names decides whose post, more than a place it mentions.
     const bodies = q.terms.filter((t) => t.weight >= 1 && t.term.length >= 3).map((t) => t.term);
     if (holdersOf(out, ctx, posts, region, scope, bodies)) return out.done("holder");
@@ -299,9 +296,9 @@ function holdersOf(
   let found = false;
   for (const meeting of meetings) {
     const facts = factsOf(ctx, meeting.id);
-    const holding = (facts?.posts ?? []).filter((p) => p.post && posts.some((w) => endsWithPost(p.post, w)));
+    const holding = (facts?.posts ?? []).filter((p) => holdsPost(p, posts));
     const ofBody = holding.filter((p) => bodies.some((b) => p.post.includes(b)));
-    const holders = ofBody.length ? ofBody : holding.filter((p) => !region || p.region === region);
+    const holders = ofBody.length ? ofBody : holding.filter((p) => inRegion(p, region));
     if (!holders.length) continue;
     found = true;
     const names = holders.map((p) => `${p.post}${p.person}`).join("；");
@@ -319,6 +316,16 @@ function mentionAt(question: string, q: UnderstoodQuery, meeting: Meeting): numb
     .map((needle) => text.indexOf(needle))
     .filter((i) => i >= 0);
   return at.length ? Math.min(...at) : text.length;
+}
+
+/** Whether a person's post is one of the posts asked for (书记, 省长…). */
+function holdsPost(fact: PostFact, posts: readonly string[]): boolean {
+  return Boolean(fact.post) && posts.some((w) => endsWithPost(fact.post, w));
+}
+
+/** Whether a post belongs to the province or city asked about (any, when none is). */
+function inRegion(fact: PostFact, region: string | undefined): boolean {
+  return !region || fact.region === region;
 }
 
 /** "副书记、省长" ends with 省长; "省委书记" with 书记 but "副书记、省长" does not hold 书记. */
@@ -351,21 +358,13 @@ function editionsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]
   let found = false;
   for (const meeting of meetings) {
     const event = factsOf(ctx, meeting.id)?.events.find((e) => e.event === "forum");
-    const numeral = /^第([\d一二三四五六七八九十]+)届/u.exec(meeting.forum ?? "")?.[1];
-    const n = numeral === undefined ? undefined : /\d/u.test(numeral) ? Number(numeral) : smallChineseNumber(numeral);
-    if (!event || n === undefined) continue;
+    // 第七届 → 第7届, the numerals' one rule.
+    const edition = /^第(\d+)届/u.exec(normaliseNumerals(meeting.forum ?? ""))?.[1];
+    if (!event || edition === undefined) continue;
     found = true;
-    const suffix =
-      n % 10 === 1 && n % 100 !== 11
-        ? "st"
-        : n % 10 === 2 && n % 100 !== 12
-          ? "nd"
-          : n % 10 === 3 && n % 100 !== 13
-            ? "rd"
-            : "th";
     out.say(
       out.language === "en"
-        ? `${capitalise(label(ctx, meeting.id, "en"))} held the ${n}${suffix} high-level forum (${meeting.forum})`
+        ? `${capitalise(label(ctx, meeting.id, "en"))} held the ${englishOrdinal(Number(edition))} high-level forum (${meeting.forum})`
         : `${label(ctx, meeting.id, "zh")}期间举办的是${meeting.forum}`,
       [event.chunkId],
     );

@@ -60,6 +60,13 @@ export function englishOrdinals(text: string): string {
   });
 }
 
+/** 1 → "1st", 2 → "2nd", 11 → "11th", 23 → "23rd": how an answer writes an edition in English. */
+export function englishOrdinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? "th" : (({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th");
+  return `${n}${suffix}`;
+}
+
 /**
  * Polyphonic surnames read differently from the character's everyday reading (单 shan, not dan), and
  * two-character surnames. General Chinese naming knowledge, not tied to any report.
