@@ -218,7 +218,7 @@ export function createExtractiveAnswerer(deps: {
     }
     windows.sort((a, b) => b.score - a.score);
     // A named person's speech is found by its speaker: the paragraph listing them among others may score higher.
-    const bySpeaker = q.answerType === "speech" && q.terms.some((t) => people.has(t.term));
+    const bySpeaker = q.answerType === "speech" && namedPeopleOf(q).length > 0;
     const bar = bySpeaker ? 0 : (windows[0]?.score ?? 0) * 0.5;
     const floor = minCoverage(q);
     return windows.find((w) => w.score >= bar && holdsAskedKind(q, w.window, w.chunk) && coverage(q, w.chunk) >= floor);
@@ -392,9 +392,7 @@ export function createExtractiveAnswerer(deps: {
       }
       case "person": {
         // The name must stand by what is asked ("…负责同志应邀出席" names nobody, whoever the clause before names).
-        const topic = q.terms
-          .filter((t) => t.weight >= 1 && !isContextWord(t.term) && !people.has(t.term))
-          .map((t) => t.term);
+        const topic = topicWordsOf(q);
         const clauses = splitClauses(window).map((c) => c.text);
         const near = (i: number) => `${clauses[i - 1] ?? ""}${clauses[i]}`;
         const about = topic.length
@@ -416,7 +414,7 @@ export function createExtractiveAnswerer(deps: {
         // A stated theme ("以“…”为主题"), not any 主题 (主题教育).
         return /为主题|主题(为|是)|主题：/u.test(text);
       case "speech": {
-        const speakers = q.terms.filter((t) => people.has(t.term)).map((t) => t.term);
+        const speakers = namedPeopleOf(q);
         // "几位省长都讲了什么" with nobody named is answered only where somebody speaks, not by a list of attendees.
         if (!speakers.length) return SPEAKING.test(window) || speakerOf(chunk) !== undefined;
         // A speech runs over several paragraphs; only the first may name its speaker ("习近平强调，…" then "要…").
@@ -640,15 +638,24 @@ export function createExtractiveAnswerer(deps: {
     return context;
   }
 
+  /** The people of the reports a question names ("陈吉宁说了什么"). */
+  function namedPeopleOf(q: UnderstoodQuery): string[] {
+    return q.terms.filter((t) => people.has(t.term)).map((t) => t.term);
+  }
+
+  /** What a question is about beyond its setting and the people it names (先行区 in "陈吉宁说上海要建什么先行区"). */
+  function topicWordsOf(q: UnderstoodQuery): string[] {
+    return q.terms.filter((t) => t.weight >= 1 && !isContextWord(t.term) && !people.has(t.term)).map((t) => t.term);
+  }
+
   /**
    * The words a window is scored by. In "陈吉宁说上海要建什么先行区" the speaker only says whose speech to
    * look in (holdsAskedKind checks it); the topic says where in it.
    */
   function windowTerms(q: UnderstoodQuery): { term: string; weight: number }[] {
     const terms = q.terms.filter((t) => t.weight >= 0.5);
-    if (q.answerType !== "speech") return terms;
-    const topic = terms.filter((t) => t.weight >= 1 && !people.has(t.term) && !isContextWord(t.term));
-    return topic.length ? terms.filter((t) => !people.has(t.term)) : terms;
+    if (q.answerType !== "speech" || !topicWordsOf(q).length) return terms;
+    return terms.filter((t) => !people.has(t.term));
   }
 
   function windowScore(window: string, q: UnderstoodQuery): number {
@@ -671,7 +678,7 @@ export function createExtractiveAnswerer(deps: {
     // the topic words find the window within the speech instead.
     if (
       q.answerType === "speech" &&
-      terms.every(({ term, weight }) => weight < 1 || people.has(term) || isContextWord(term)) &&
+      !topicWordsOf(q).length &&
       terms.some(({ term }) => term.length >= 2 && new RegExp(`${term}(说|表示|指出|强调|致辞|在讲话中)`).test(window))
     )
       score += 3;
