@@ -3,6 +3,7 @@
  * vector search, fused by normalised score; then the meeting the question
  * names is preferred. If the embedder fails (an API outage), BM25 still answers.
  */
+import { LRUCache } from "lru-cache";
 import type { Chunk } from "../index/chunk.js";
 import { escapeRegExp } from "../text/regexp.js";
 import { charBigrams, type Segmenter } from "../index/segmenter.js";
@@ -382,11 +383,13 @@ function toQueryInfo(q: UnderstoodQuery) {
  * The most frequent such name wins; answers are remembered, as one question asks few of them.
  */
 function abbreviations(chunks: readonly Chunk[], segmenter: Segmenter): (word: string) => string | undefined {
-  const found = new Map<string, string | undefined>();
+  // "" remembers that a word abbreviates nothing.
+  const found = new LRUCache<string, string>({ max: 1000 });
   let texts: string | undefined;
   return (word) => {
     if (!/^\p{Script=Han}{2,4}$/u.test(word)) return undefined;
-    if (found.has(word)) return found.get(word);
+    const known = found.get(word);
+    if (known !== undefined) return known || undefined;
     // Distinct paragraphs once: a corpus repeated at scale is searched like the original.
     texts ??= [...new Set(chunks.map((c) => c.text))].join("\n");
     const chars = [...word];
@@ -403,8 +406,7 @@ function abbreviations(chunks: readonly Chunk[], segmenter: Segmenter): (word: s
       if (initials === word) counts.set(long, (counts.get(long) ?? 0) + 1);
     }
     const best = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
-    if (found.size > 1000) found.clear();
-    found.set(word, best);
+    found.set(word, best ?? "");
     return best;
   };
 }
