@@ -10,7 +10,7 @@ import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
 import type { Knowledge, MeetingFacts, PostFact } from "../knowledge/extract.js";
 import type { UnderstoodQuery } from "../retrieval/query.js";
-import { CHINESE_SYNONYMS } from "../retrieval/aliases.js";
+import { synonymsIn } from "../retrieval/aliases.js";
 import { englishOrdinal } from "../text/english.js";
 import { normaliseNumerals } from "../text/numerals.js";
 import { meetingLabel } from "./citations.js";
@@ -58,7 +58,7 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   // A meeting the corpus lacks (2019年度) is never answered from another meeting's facts.
   if (q.requiredText) return undefined;
   // The reports' words for the question's everyday ones ("一把手" → 书记) say what is asked as well.
-  const asked = `${question} ${q.text} ${reportWordsFor(q.text)}`;
+  const asked = `${question} ${q.text} ${synonymsIn(q.text).join(" ")}`;
   const has = (intent: Intent) => INTENT_WORDS[intent].test(asked);
   const prose = PROSE_WORDS.test(question);
   const out = new Answer(ctx, q.language);
@@ -503,12 +503,4 @@ function englishDate(meeting: Meeting, chineseDate?: string): string {
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-/** The words the reports use for a question's everyday words, from the domain table (一把手 → 书记 主任). */
-function reportWordsFor(text: string): string {
-  return Object.entries(CHINESE_SYNONYMS)
-    .filter(([word]) => text.includes(word))
-    .flatMap(([, words]) => words)
-    .join(" ");
 }

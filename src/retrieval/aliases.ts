@@ -256,3 +256,13 @@ export const CHINESE_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   老板: ["董事长", "总裁"],
   掌门人: ["董事长", "总裁"],
 };
+
+/**
+ * The reports' words for every phrase of the synonym table that a text contains, wherever segmentation cut it
+ * (都去看了 holds 去看 → 考察; 发改委一把手 holds 一把手 → 书记, 主任). Phrases shorter than `minLength` are skipped.
+ */
+export function synonymsIn(text: string, minLength = 1): string[] {
+  return Object.entries(CHINESE_SYNONYMS).flatMap(([phrase, words]) =>
+    phrase.length >= minLength && text.includes(phrase) ? words : [],
+  );
+}

@@ -12,7 +12,7 @@ import { englishOrdinals, pinyinAliases } from "../text/english.js";
 import { languageOf } from "../text/language.js";
 import { normaliseNumerals } from "../text/numerals.js";
 import { toSimplified } from "../text/script.js";
-import { CHINESE_SYNONYMS, ENGLISH_ALIASES } from "./aliases.js";
+import { CHINESE_SYNONYMS, ENGLISH_ALIASES, synonymsIn } from "./aliases.js";
 import type { EnglishBridge } from "./bridge.js";
 
 /** The meeting facts query understanding needs (a Meeting without its articles). */
@@ -154,9 +154,7 @@ export function understandQuery(
     }
   }
   // A colloquial phrase that segmentation splits (都去看了 → 去|看|了) still brings the report's word for it.
-  for (const [phrase, synonyms] of Object.entries(CHINESE_SYNONYMS)) {
-    if (phrase.length >= 2 && withoutRef.includes(phrase)) for (const syn of synonyms) add(syn, 0.6);
-  }
+  for (const syn of synonymsIn(withoutRef, 2)) add(syn, 0.6);
   // Sub-words (长三角一体化 → 一体化) help recall at a lower weight.
   for (const word of segmenter.words(withoutRef)) if (!weights.has(word)) add(word, 0.5);
   // Words the reports use that segmentation of the question cut apart (浙江省|长 hides 省长).
