@@ -10,7 +10,7 @@ import type { Segmenter } from "../index/segmenter.js";
 import { PROVINCES } from "../corpus/metadata.js";
 import { englishOrdinals, pinyinAliases } from "../text/english.js";
 import { languageOf } from "../text/language.js";
-import { normaliseNumerals } from "../text/numerals.js";
+import { normaliseNumerals, smallChineseNumber } from "../text/numerals.js";
 import { toSimplified } from "../text/script.js";
 import { CHINESE_SYNONYMS, ENGLISH_ALIASES, synonymsIn } from "./aliases.js";
 import type { EnglishBridge } from "./bridge.js";
@@ -370,8 +370,6 @@ interface MeetingReference {
   nextYear?: number;
 }
 
-const CN_NUMERALS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
-
 function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): MeetingReference {
   const wantsForum = /论坛/.test(text);
   const next = /下一年度|下一年|下一届|下届|明年|下一次/.test(text);
@@ -379,7 +377,7 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
   // 第七届…论坛: the meeting whose forum has that edition ("第六届和第七届论坛": both).
   const editions = [...text.matchAll(/第([一二三四五六七八九十\d]+)届/g)];
   if (editions.length && wantsForum) {
-    const numbers = editions.map((e) => (/\d/.test(e[1]!) ? Number(e[1]) : (CN_NUMERALS[e[1]!] ?? 0)));
+    const numbers = editions.map((e) => (/\d/.test(e[1]!) ? Number(e[1]) : (smallChineseNumber(e[1]!) ?? 0)));
     // A forum may be named by its year beside another by its edition ("2022年那届论坛和第七届论坛").
     const years = [...text.matchAll(/(\d{4})年/g)].map((y) => Number(y[1]));
     const hits = meetings.filter(
