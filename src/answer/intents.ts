@@ -4,6 +4,8 @@
  * 东道主) to the facts of the knowledge layer; it holds no answers and no report's wording.
  */
 
+import { DATE_QUESTION } from "../retrieval/answer-types.js";
+
 /** The kinds of fact the knowledge layer answers. */
 export type Intent =
   | "role"
@@ -23,7 +25,7 @@ export const INTENT_WORDS: Readonly<Record<Intent, RegExp>> = {
   holder: /是谁|谁|哪位|哪一位|叫什么|名字|\bwho\b|\bname\b|\bheld\b/iu,
   duration:
     /几天|多少天|多久|多长时间|持续|会期(?!间)|历时|为期|开了多长|\bhow long\b|\bhow many days\b|\blast(?:ed)?\b|\bduration\b/iu,
-  when: /什么时候|何时|哪天|哪一天|哪日|几月几日|几月几号|几号|日期|时间|\bwhen\b|\bwhat date\b|\bwhich day\b|\bwhat day\b|\bdates?\b/iu,
+  when: new RegExp(`${DATE_QUESTION.source}|时间`, "iu"),
   where:
     /哪里|哪儿|在哪|何地|什么地方|哪个城市|哪座城市|哪个市|哪个省|哪座|城市|地点|东道主|主办地|举办地|承办省|承办地|哪(?:几|些|一)?(?:个)?(?:年|次|届)[^，。？?]{0,12}在\p{Script=Han}{2,4}(?:召开|举行|举办|开)|\bwhich (?:years?|meetings?)\b[^?]*\b(?:held|hosted)\b|\bwhere\b|\bwhich city\b|\bwhat city\b|\bhost(?:ed)? city\b|\bvenue\b|\blocation\b|\bwhich province\b/iu,
   theme: /主题|\btheme\b|\btopic\b|\bslogan\b/iu,

@@ -346,7 +346,7 @@ function durationOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]
     out.say(
       out.language === "en"
         ? `${capitalise(label(ctx, meeting.id, "en"))} lasted ${days} day${days > 1 ? "s" : ""}: ${englishDate(meeting)} (${when})`
-        : `${label(ctx, meeting.id, "zh")}会期${CN_COUNTS[days] ?? days}天（${days}天）：${meeting.year}年${when}`,
+        : `${label(ctx, meeting.id, "zh")}会期${CN_COUNTS[days] ?? days}天（${days}天）：${chineseSpan(meeting)}`,
       [event.chunkId],
     );
   }
@@ -399,7 +399,12 @@ function datesOf(
     out.say(
       out.language === "en"
         ? `${capitalise(label(ctx, meeting.id, "en"))}${what ? `, ${what},` : ""} was held on ${englishDate(meeting, kind === "meeting" ? undefined : date)} (${meeting.year}年${date})`
-        : `${label(ctx, meeting.id, "zh")}${what ? `的${what}` : ""}于${meeting.year}年${date}举行`,
+        : `${label(ctx, meeting.id, "zh")}${what ? `的${what}` : ""}于${meeting.year}年${date}举行${
+            // The lead sentence dates the opening day; the meeting may go on (5月26日 and the results on 27日).
+            kind === "meeting" && meeting.startDate !== meeting.endDate && !/至/u.test(date)
+              ? `，会期${chineseSpan(meeting)}`
+              : ""
+          }`,
       [event.chunkId],
     );
   }
@@ -499,6 +504,15 @@ function englishDate(meeting: Meeting, chineseDate?: string): string {
   const start = `${MONTHS[sm! - 1]} ${sd}`;
   if (meeting.startDate === meeting.endDate) return `${start}, ${meeting.year}`;
   return sm === em ? `${start}–${ed}, ${meeting.year}` : `${start} – ${MONTHS[em! - 1]} ${ed}, ${meeting.year}`;
+}
+
+/** A meeting's days as the reports write them: "2021年5月26日至27日", "2023年11月30日". */
+function chineseSpan(meeting: Meeting): string {
+  const [y, sm, sd] = meeting.startDate.split("-").map(Number);
+  const [, em, ed] = meeting.endDate.split("-").map(Number);
+  const start = `${y}年${sm}月${sd}日`;
+  if (meeting.startDate === meeting.endDate) return start;
+  return `${start}至${em === sm ? "" : `${em}月`}${ed}日`;
 }
 
 function capitalise(s: string): string {

@@ -65,7 +65,8 @@ export interface Knowledge {
 const POST_END =
   /(副秘书长|秘书长|副书记|书记|副省长|省长|副市长|市长|副主任|主任|总理|副主席|主席|常委|部长|副校长|校长|董事长|会长|局长|厅长)$/u;
 const POST_WORDS = POST_END.source.slice(1, -2).split("|");
-const DATE = /\d{1,2}月\d{1,2}日(?:(?:至|—|－|-)(?:\d{1,2}月)?\d{1,2}日)?/u;
+/** A date as a lead sentence gives it, with the time of day when it says one ("11月30日上午"). */
+const DATE = /\d{1,2}月\d{1,2}日(?:(?:至|—|－|-)(?:\d{1,2}月)?\d{1,2}日)?(?:上午|下午|晚上|晚间)?/u;
 const DAY_ONLY = /^(\d{1,2})日(上午|下午)?[，,]/u;
 const PLACE = /在(\p{Script=Han}{2,10}?)(?:主持)?(?:举行|召开|举办)/u;
 
@@ -152,7 +153,8 @@ function extractMeeting(
 function collectEvent(facts: MeetingFacts, chunk: Chunk, meeting: Meeting): void {
   const text = chunk.text;
   const head = text.split(/[。]/u)[0] ?? "";
-  const date = DATE.exec(head)?.[0] ?? (DAY_ONLY.exec(head) ? `${DAY_ONLY.exec(head)![1]}日` : undefined);
+  const day = DAY_ONLY.exec(head);
+  const date = DATE.exec(head)?.[0] ?? (day ? `${day[1]}日${day[2] ?? ""}` : undefined);
   const place = PLACE.exec(head)?.[1];
   if (!date) return;
   const event: EventFact["event"] = /成果发布会|发布会/u.test(head)

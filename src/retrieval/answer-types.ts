@@ -9,6 +9,13 @@ export const PLACE = /在[\p{Script=Han}]{2,12}?(举行|召开|举办)/u;
 const OFFICIAL = /(书记|省长|市长|总理|主任|主席|部长|秘书长|副省长)[\p{Script=Han}]{2,3}/u;
 const DATE = /\d{1,2}月\d{1,2}日/;
 
+/**
+ * A question for a date, put together as users do: a question word with a calendar word (几月份, 哪个月,
+ * 哪一天, 什么日子, 几号) or the plain words (什么时候, 日期, "when"). "几天" asks how long, not when.
+ */
+export const DATE_QUESTION =
+  /(?:哪|什么)(?:一|个)?(?:月份?|日子?|号|天|时候|时间|时段)|几月份?|几号|几日(?!游)|何时|日期|\bwhen\b|\bwhat date\b|\b(?:which|what) (?:day|month)\b|\bdates?\b/iu;
+
 /** How well a piece of text has the kind of content the question wants (0 when it has none). */
 export function typeBonus(window: string, type: AnswerType): number {
   switch (type) {

@@ -14,6 +14,7 @@ import { normaliseNumerals, smallChineseNumber } from "../text/numerals.js";
 import { toSimplified } from "../text/script.js";
 import { CHINESE_SYNONYMS, ENGLISH_ALIASES, synonymsIn } from "./aliases.js";
 import type { EnglishBridge } from "./bridge.js";
+import { DATE_QUESTION } from "./answer-types.js";
 
 /** The meeting facts query understanding needs (a Meeting without its articles). */
 export interface MeetingInfo {
@@ -87,6 +88,8 @@ const ENGLISH_STOP = new Set(
 );
 
 /** Question phrases cut off before segmentation, so 浙江省长是谁 does not become 浙江省|长是|谁. */
+const DATE_QUESTIONS = new RegExp(DATE_QUESTION.source, "giu");
+
 const QUESTION_PHRASES =
   /(是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天])|哪一个|哪一|哪些|哪几|哪个|哪位|哪天|什么|多少|几个|怎样|如何|吗|呢)/g;
 
@@ -111,7 +114,7 @@ export function understandQuery(
     language === "en"
       ? bridgeEnglish(question, vocabulary)
       : { text: normaliseChinese(question, vocabulary), alternatives: new Map<string, string[]>() };
-  const ref = findMeetingReference(text, meetings);
+  const ref = findMeetingReference(text, question, meetings);
   const answerType = detectAnswerType(question, text);
   // "哪些会议提到了X": which meetings mention something (not "2024年会议期间召开了哪些会议").
   const mentionVerb = /提到|提及|涉及|谈到|谈及|强调|部署|关注|出现|讨论|聚焦|提出|mention|refer|discuss|talk about/i;
@@ -129,7 +132,10 @@ export function understandQuery(
       `${text} ${question}`,
     );
 
-  const withoutRef = (ref.span ? text.replace(ref.span, " ") : text).replace(QUESTION_PHRASES, " ");
+  // The words that ask for the answer ("几月份", "哪个月") say what is asked, not what it is about.
+  const withoutRef = (ref.span ? text.replace(ref.span, " ") : text)
+    .replace(DATE_QUESTIONS, " ")
+    .replace(QUESTION_PHRASES, " ");
   const weights = new Map<string, number>();
   const add = (raw: string, weight: number) => {
     // 提了/讲过/说的: the particle makes a word the reports never use; the verb alone is too short to search.
@@ -370,7 +376,8 @@ interface MeetingReference {
   nextYear?: number;
 }
 
-function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): MeetingReference {
+/** The meeting a question refers to; `asked` is the question before English is read into the reports' words. */
+function findMeetingReference(text: string, asked: string, meetings: readonly MeetingInfo[]): MeetingReference {
   const wantsForum = /论坛/.test(text);
   const next = /下一年度|下一年|下一届|下届|明年|下一次/.test(text);
 
@@ -446,6 +453,16 @@ function findMeetingReference(text: string, meetings: readonly MeetingInfo[]): M
         ...(next ? { nextYear: Number(opening[1]) + 1 } : {}),
       };
   }
+
+  // A bare year a meeting was held in ("the 2025 results conference", "2021的会"), when the question holds only
+  // that one. "2025年" is read above; a target ("到2025年", "by 2025") names no meeting.
+  const targets = new Set([...asked.matchAll(/\b(?:by|until|before|since|through) (\d{4})/giu)].map((y) => y[1]));
+  const years = new Set(
+    [...text.matchAll(/(?<![\d到至止])(\d{4})(?![\d年])/gu)].flatMap((y) => (targets.has(y[1]) ? [] : [Number(y[1])])),
+  );
+  const [year] = years;
+  const held = years.size === 1 ? meetings.filter((m) => m.year === year) : [];
+  if (held.length) return { meetingIds: held.map((m) => m.id), ...(next ? { nextYear: year! + 1 } : {}) };
 
   // A meeting named by its title (深入推进长三角一体化发展座谈会), or by Xi Jinping chairing it.
   const titled = meetings.filter(
@@ -552,7 +569,7 @@ function detectAnswerType(question: string, text: string): AnswerType {
     )
   )
     return "person";
-  if (/什么时间|什么时候|何时|哪天|哪一天|几月|日期|\bwhen\b|what date/i.test(q)) return "date";
+  if (DATE_QUESTION.test(q)) return "date";
   if (/文件|审议|意见|计划|方案|\bdocuments?\b|\breviewed\b/i.test(q)) return "document";
   if (/哪些|哪几|举措|措施|要求|任务|\bwhat measures\b|\bwhich\b/i.test(q)) return "list";
   if (/多少|几年|几个|几项|多大|规模|\bhow (many|much|long|large|big)\b/i.test(q)) return "number";

@@ -82,11 +82,28 @@ describe("which meeting a question is about", () => {
     },
   );
 
-  it("a year that appears but is not attached to a meeting word names no meeting", () => {
-    const u = understand("长三角一体化发展规划纲要提出到2025年要实现什么目标？");
-    expect(u.meetingIds).toEqual([]);
-    expect(u.requiredText).toBeUndefined();
-  });
+  it.each(["长三角一体化发展规划纲要提出到2025年要实现什么目标？", "What should the delta achieve by 2025?"])(
+    "a year given as a target names no meeting: %s",
+    (q) => {
+      const u = understand(q);
+      expect(u.meetingIds).toEqual([]);
+      expect(u.requiredText).toBeUndefined();
+    },
+  );
+
+  it.each(["Who spoke for Zhejiang at the 2025 results conference?", "2025的会谁主持的", "2025 那次定了下一届在哪"])(
+    "a bare year a meeting was held in names that meeting: %s",
+    (q) => expect(understand(q).meetingIds).toEqual([byYear(2025).id]),
+  );
+
+  it.each(["2021年的会议是几月份开的？", "2024年的会是哪个月开的", "南京会议什么日子开的", "What month was the 2022 meeting?"])(
+    "a question word with a calendar word asks for a date, and is not a topic word: %s",
+    (q) => {
+      const u = understand(q);
+      expect(u.answerType).toBe("date");
+      expect(u.terms.filter((t) => t.weight >= 1 && /月|日|号/u.test(t.term))).toEqual([]);
+    },
+  );
 
   it("“下一年度” asks about the meeting after the one named", () => {
     const u = understand("2024年会议确定下一年度的座谈会在哪里召开？");
