@@ -96,14 +96,16 @@ describe("which meeting a question is about", () => {
     (q) => expect(understand(q).meetingIds).toEqual([byYear(2025).id]),
   );
 
-  it.each(["2021年的会议是几月份开的？", "2024年的会是哪个月开的", "南京会议什么日子开的", "What month was the 2022 meeting?"])(
-    "a question word with a calendar word asks for a date, and is not a topic word: %s",
-    (q) => {
-      const u = understand(q);
-      expect(u.answerType).toBe("date");
-      expect(u.terms.filter((t) => t.weight >= 1 && /月|日|号/u.test(t.term))).toEqual([]);
-    },
-  );
+  it.each([
+    "2021年的会议是几月份开的？",
+    "2024年的会是哪个月开的",
+    "南京会议什么日子开的",
+    "What month was the 2022 meeting?",
+  ])("a question word with a calendar word asks for a date, and is not a topic word: %s", (q) => {
+    const u = understand(q);
+    expect(u.answerType).toBe("date");
+    expect(u.terms.filter((t) => t.weight >= 1 && /月|日|号/u.test(t.term))).toEqual([]);
+  });
 
   it("“下一年度” asks about the meeting after the one named", () => {
     const u = understand("2024年会议确定下一年度的座谈会在哪里召开？");
