@@ -155,10 +155,14 @@ export function createExtractiveAnswerer(deps: {
     const best = selectWindow(q, named.length ? named : result.results);
     if (!best) return refuse(question, result);
     const citations = [toCitation(1, best.chunk, meetings)];
+    const regional = forRegion(q, best.chunk);
+    const window = regional
+      ? `${regional.people}${q.language === "en" ? ". " : "："}${regional.sentence}`
+      : best.window;
     const text =
       q.language === "en"
-        ? `${capitalise(meetingLabel(meetingOf(best.chunk), "en"))} report: ${best.window} [1]`
-        : `${best.window}[1]`;
+        ? `${capitalise(meetingLabel(meetingOf(best.chunk), "en"))} report: ${window} [1]`
+        : `${window}[1]`;
     return {
       question,
       answered: true,
@@ -168,6 +172,28 @@ export function createExtractiveAnswerer(deps: {
       path: "extractive",
       language: q.language,
     };
+  }
+
+  /**
+   * "谁代表江苏讲话", "who spoke for Zhejiang": of the people a sentence lists ("龚正、许昆林、刘捷、王清宪分别代表
+   * 三省一市讲话"), the ones whose post at that meeting belongs to the place asked about, with that post.
+   */
+  function forRegion(q: UnderstoodQuery, chunk: Chunk): { people: string; sentence: string } | undefined {
+    if ((q.answerType !== "person" && q.answerType !== "speech") || namedPeopleOf(q).length) return undefined;
+    const region = q.terms.find((t) => t.weight >= 1 && places.has(t.term))?.term;
+    const posts = knowledge?.meetings.find((m) => m.meetingId === chunk.meetingId)?.posts ?? [];
+    if (!region || !posts.length) return undefined;
+    for (const sentence of chunk.text.split(/(?<=。)/u)) {
+      const listed = [...people].filter((p) => sentence.includes(p));
+      const own = listed.flatMap((person) => {
+        const post = posts.find(
+          (f) => f.person === person && f.post && (f.region === region || f.post.includes(region)),
+        );
+        return post ? [`${person}（${post.post}）`] : [];
+      });
+      if (own.length && listed.length > 1 && own.length < listed.length) return { people: own.join("、"), sentence };
+    }
+    return undefined;
   }
 
   /** One cited window per meeting, in time order, each introduced by its meeting. */
@@ -207,7 +233,9 @@ export function createExtractiveAnswerer(deps: {
     if (!top) return undefined;
     const windows: { window: string; score: number; chunk: Chunk }[] = [];
     for (const candidate of candidates) {
-      const window = bestWindow(candidate.chunk.text, q, candidate.score / top.score);
+      const window = bestWindow(candidate.chunk.text, q, candidate.score / top.score, (w) =>
+        holdsAskedKind(q, w, candidate.chunk),
+      );
       if (!window) continue;
       // A headline is not an answer when the prose says the same with more detail.
       windows.push({
@@ -556,6 +584,8 @@ export function createExtractiveAnswerer(deps: {
     text: string,
     q: UnderstoodQuery,
     retrievalShare: number,
+    /** Whether a window holds the kind of fact asked; the best one is extended into the next sentence until it does. */
+    holdsKind: (window: string) => boolean = () => true,
   ): { window: string; score: number } | undefined {
     const clauses = splitClauses(text);
     let best: { start: number; end: number; score: number } | undefined;
@@ -581,6 +611,18 @@ export function createExtractiveAnswerer(deps: {
       if (sentenceText.length <= BUDGET * 0.8) {
         start = sentence[0]!.i;
         end = sentence.at(-1)!.i;
+      }
+    }
+    // "…举行了成果发布会。" names the event; who spoke there is in the next sentence. (Only for a name: any next
+    // sentence may hold some count or date, but a person there is one of that event's.)
+    if (q.answerType === "person" && !holdsKind(joinClauses(clauses, start, end))) {
+      const limit = clauses[end]!.sentence + 1;
+      for (let next = end + 1; next < clauses.length && clauses[next]!.sentence <= limit; next++) {
+        if (joinClauses(clauses, start, next).length > LONG_CLAUSE) break;
+        if (holdsKind(joinClauses(clauses, start, next))) {
+          end = next;
+          break;
+        }
       }
     }
     let cut = false;

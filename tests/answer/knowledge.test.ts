@@ -13,12 +13,13 @@ import { FIXTURES, cleanupTempDirs, copyCorpus, readManifest, tempDir, writeMani
 let engine: Engine;
 beforeAll(async () => {
   const dir = copyCorpus();
-  copyFileSync(join(FIXTURES, "2026-newspaper-page.txt"), join(dir, "2026-newspaper-page.txt"));
+  const added = [
+    { file: "2026-newspaper-page.txt", id: "2026-shanghai" },
+    { file: "2027-hangzhou-report.txt", id: "2027-hangzhou" },
+  ];
+  for (const { file } of added) copyFileSync(join(FIXTURES, file), join(dir, file));
   const manifest = readManifest(dir) as { reports: unknown[] };
-  writeManifest(dir, {
-    ...manifest,
-    reports: [...manifest.reports, { file: "2026-newspaper-page.txt", id: "2026-shanghai" }],
-  });
+  writeManifest(dir, { ...manifest, reports: [...manifest.reports, ...added] });
   engine = await openEngine({ corpusDir: dir, indexDir: join(tempDir("csj-knowledge-"), "index") });
 });
 afterAll(cleanupTempDirs);
@@ -138,6 +139,17 @@ describe("typed questions in the user's own words", () => {
   });
 });
 
+describe("who of a list belongs to the place asked", () => {
+  it.each([
+    ["2027年发布会上谁代表安徽讲话？", "程立言（安徽省委书记）"],
+    ["Who spoke for Zhejiang at the 2027 results conference?", "顾远帆（浙江省委副书记、省长）"],
+  ])("%s", async (q, person) => {
+    const answer = await ask(q);
+    expect(answer.answer).toContain(person);
+    expect(answer.citations.map((c) => c.meetingId)).toEqual(["2027-hangzhou"]);
+  });
+});
+
 describe("refusals by what is missing, not by unknown words", () => {
   it("an unknown colloquial word or a synonym does not turn an answer into a refusal", async () => {
     for (const [plain, perturbed] of [
@@ -172,8 +184,8 @@ describe("refusals by what is missing, not by unknown words", () => {
     }
     // Every topic word is there, the detail asked is not: a province for a city, an ordinal for a head count, a speech only announced.
     for (const q of [
-      "2027年度座谈会在浙江哪个城市开？",
-      "2027年度座谈会是哪天开的？",
+      "2028年度座谈会在安徽哪个城市开？",
+      "2028年度座谈会是哪天开的？",
       "第八届论坛有多少人参加？",
       "How many people attended the eighth forum?",
       "周文华在会上讲了哪些内容？",
