@@ -4,7 +4,7 @@
  * 东道主) to the facts of the knowledge layer; it holds no answers and no report's wording.
  */
 
-import { DATE_QUESTION } from "../retrieval/answer-types.js";
+import { DATE_QUESTION, VISIT_WORDS } from "../retrieval/answer-types.js";
 
 /** The kinds of fact the knowledge layer answers. */
 export type Intent =
@@ -48,8 +48,10 @@ export const QUESTION_VOCABULARY = new RegExp(
 export const QUESTION_VOCABULARY_ALL = new RegExp(QUESTION_VOCABULARY.source, "giu");
 
 /** Visits and speeches are prose: "where did they visit" is not "where was it held". */
-export const PROSE_WORDS =
-  /考察|参观|看了|去了|走访|调研|说了|讲了|说什么|讲什么|表示|强调|指出|发言|讲话|致辞|\bvisit|\binspect|\btour|\bsites?\b|\bstops?\b|\bsee\b|\bsaid\b|\bsay\b|\btell\b|\btold\b|\bdescribe|\brecall|\bstress|\bemphasi|\burge/iu;
+export const PROSE_WORDS = new RegExp(
+  `${VISIT_WORDS.source}|说了|讲了|说什么|讲什么|表示|强调|指出|发言|讲话|致辞|\\bsaid\\b|\\bsay\\b|\\btell\\b|\\btold\\b|\\bdescribe|\\brecall|\\bstress|\\bemphasi|\\burge`,
+  "iu",
+);
 
 /** English post names as the reports write them in Chinese. */
 export const ENGLISH_POSTS: readonly { words: RegExp; post: string }[] = [

@@ -14,7 +14,7 @@ import { normaliseNumerals, smallChineseNumber } from "../text/numerals.js";
 import { toSimplified } from "../text/script.js";
 import { CHINESE_SYNONYMS, ENGLISH_ALIASES, synonymsIn } from "./aliases.js";
 import type { EnglishBridge } from "./bridge.js";
-import { DATE_QUESTION } from "./answer-types.js";
+import { DATE_QUESTION, VISIT_WORDS } from "./answer-types.js";
 
 /** The meeting facts query understanding needs (a Meeting without its articles). */
 export interface MeetingInfo {
@@ -546,11 +546,13 @@ function detectAnswerType(question: string, text: string): AnswerType {
   );
   const q = `${main} ${main === question ? text : ""}`;
   if (/主题|\btheme\b|\btopic\b/i.test(q)) return "theme";
+  // "去哪里参观了", "what places did they tour": the places seen, a list.
+  if (VISIT_WORDS.test(q) && /哪|什么地方|\bwhere\b|\bwhich\b|\bwhat (places|sites)\b/iu.test(q)) return "list";
   if (
     /哪里|哪儿|什么地方|何地|在哪(?!天|一天)|哪个(省|市|城市)|地点|\bwhere\b|\b(which|what) (city|province|place)\b/i.test(
       q,
     ) &&
-    !/考察|visit/i.test(q)
+    !VISIT_WORDS.test(q)
   )
     return "place";
   // What someone said: "讲了什么", "发言的具体内容", "致辞讲了哪些", "演讲时介绍了哪些".
