@@ -108,11 +108,12 @@ export function createExtractiveAnswerer(deps: {
       : asked;
     const result = await retriever.retrieve(question, { k: 10 });
     const q = result.understood;
-    if (q.asksWhichMeetings) {
+    const typed = knowledge ? answerTyped(question, q, { knowledge, meetings, chunkById }) : undefined;
+    // "陈吉宁当上海市委书记出现在哪几次会议上" asks a person's posts, not where the words occur.
+    if (q.asksWhichMeetings && typed?.intent !== "role") {
       const multi = answerWhichMeetings(question, result);
       if (multi) return multi;
     }
-    const typed = knowledge ? answerTyped(question, q, { knowledge, meetings, chunkById }) : undefined;
     // A typed answer must also cover what else the question says ("…上升为国家战略有几年了" is not a date question).
     if (typed && typedCovers(q, typed)) return namingMeeting(q, fromTyped(question, result, typed));
     return namingMeeting(q, answerSingle(question, result));

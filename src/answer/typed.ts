@@ -99,9 +99,11 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
       return out.done("role");
     }
   }
-  // "X担任什么职务", "X在2021年和2025年分别是什么身份", "who is X".
-  if (people.length && has("role") && !prose && !has("chair")) {
-    for (const person of people) rolesOf(out, ctx, person, scope);
+  // "X担任什么职务", "X在2021年和2025年分别是什么身份", "who is X"; and with a post, "王清宪哪几年是安徽省长",
+  // "at which meetings was X Shanghai's party secretary": the meetings where X held it.
+  const whenHeld = posts.length > 0 && (q.acrossMeetings || has("when"));
+  if (people.length && (has("role") || whenHeld) && !prose && !has("chair")) {
+    for (const person of people) rolesOf(out, ctx, person, scope, whenHeld ? { posts, region } : undefined);
     return out.done("role");
   }
   // "2024年浙江省长是谁", "who was Zhejiang's governor in 2024".
@@ -264,11 +266,20 @@ function askedPosts(asked: string, knowledge: Knowledge): string[] {
 }
 
 /** "龚正：上海市委副书记、市长——2021年度座谈会（无锡）[1]、…". */
-function rolesOf(out: Answer, ctx: TypedContext, person: string, scope: readonly Meeting[]): void {
+function rolesOf(
+  out: Answer,
+  ctx: TypedContext,
+  person: string,
+  scope: readonly Meeting[],
+  /** Only the meetings where the person held this post (all of them when there is none). */
+  held?: { posts: readonly string[]; region: string | undefined },
+): void {
   const wanted = scope.length ? new Set(scope.map((m) => m.id)) : undefined;
-  const facts = ctx.knowledge.meetings
+  const all = ctx.knowledge.meetings
     .flatMap((m) => m.posts.filter((p) => p.person === person && p.post))
     .filter((p) => !wanted || wanted.has(p.meetingId));
+  const matching = held ? all.filter((p) => holdsPost(p, held.posts) && inRegion(p, held.region)) : [];
+  const facts = matching.length ? matching : all;
   const byPost = new Map<string, PostFact[]>();
   for (const f of facts) byPost.set(f.post, [...(byPost.get(f.post) ?? []), f]);
   for (const [post, list] of byPost) {

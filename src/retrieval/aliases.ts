@@ -230,6 +230,8 @@ export const CHINESE_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   省长: ["省长"],
   领导人: ["领导"],
   开幕: ["举行", "召开"],
+  // "Which province will host…" asks where it is held; the reports say "在…召开".
+  主办: ["举行", "召开"],
   城市: ["市"],
   交通: ["轨道", "铁路", "高铁", "公路", "机场", "港口", "互联互通"],
   基础设施: ["轨道", "铁路", "高铁", "机场", "港口"],

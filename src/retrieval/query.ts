@@ -472,8 +472,10 @@ function findMeetingReference(text: string, asked: string, meetings: readonly Me
     const only = titled[0]!;
     return { meetingIds: [only.id], ...(text.includes(only.title) ? { span: only.title } : {}) };
   }
-  // A meeting named by its host city ("温州会议", "南京座谈会").
-  const cityRefs = vocabulary.cityEvent ? [...text.matchAll(vocabulary.cityEvent)] : [];
+  // A meeting named by its host city ("温州会议", "南京座谈会"; in English "the Nanjing meeting", "the meeting
+  // held in Wenzhou", read into "南京 会议" and "会议 举行 温州").
+  const cityEvent = languageOf(asked) === "en" ? vocabulary.englishCityEvent : vocabulary.cityEvent;
+  const cityRefs = cityEvent ? [...text.matchAll(cityEvent)].map((m) => [m[0], m[1] ?? m[2]!] as const) : [];
   if (cityRefs.length) {
     const cities = new Set(cityRefs.map((m) => m[1]));
     const span = cityRefs[0]![0];
@@ -505,6 +507,8 @@ interface MeetingVocabulary {
   seriesAfterYear?: RegExp;
   /** A host city followed by an event word ("温州会议"); group 1 is the city. */
   cityEvent?: RegExp;
+  /** The same in an English question's words: "南京 会议" or "会议 举行 温州"; group 1 or 2 is the city. */
+  englishCityEvent?: RegExp;
 }
 
 const vocabularies = new WeakMap<readonly MeetingInfo[], MeetingVocabulary>();
@@ -529,6 +533,10 @@ function vocabularyOf(meetings: readonly MeetingInfo[]): MeetingVocabulary {
           // "温州会议", "南京那届论坛", "无锡那回", "温州发布会": a meeting named by its host city.
           cityEvent: new RegExp(
             `(${cities.join("|")})(的)?((?:那|这)一?(?:回|场|届|次|个)(?:会议|座谈会|高层论坛|论坛|会)?|成果发布会|发布会|会议|座谈会|高层论坛|论坛|会(?=上|期间))(上|期间)?`,
+            "gu",
+          ),
+          englishCityEvent: new RegExp(
+            `(${cities.join("|")})\\s*(?:成果发布会|发布会|会议|座谈会|高层论坛|论坛)|(?:成果发布会|发布会|会议|座谈会|高层论坛|论坛)\\s*(?:举行|召开|举办)?\\s*(${cities.join("|")})`,
             "gu",
           ),
         }

@@ -91,6 +91,14 @@ describe("which meeting a question is about", () => {
     },
   );
 
+  it.each(["How many days did the Nanjing meeting last?", "What was the theme of the meeting held in Nanjing?"])(
+    "an English question names a meeting by its host city: %s",
+    (q) => {
+      const held = corpus.meetings.filter((m) => m.city === "南京").map((m) => m.id);
+      expect(understand(q).meetingIds).toEqual(held);
+    },
+  );
+
   it.each(["Who spoke for Zhejiang at the 2025 results conference?", "2025的会谁主持的", "2025 那次定了下一届在哪"])(
     "a bare year a meeting was held in names that meeting: %s",
     (q) => expect(understand(q).meetingIds).toEqual([byYear(2025).id]),
