@@ -420,6 +420,10 @@ export function createExtractiveAnswerer(deps: {
         return new RegExp(`(\\d+|[一二两三四五六七八九十百千万]+)[${units}]`, "u").test(stated);
       }
       case "person": {
+        // "由谁主办" is answered by who it is done by, a body as well as a person ("由…联席会议主办"), not by
+        // anyone near the word ("代表轮值主办方致辞").
+        const { agent } = contextOf(q);
+        if (agent) return new RegExp(`由[^，。；]{2,30}${agent}`, "u").test(window);
         // The name must stand by what is asked ("…负责同志应邀出席" names nobody, whoever the clause before names).
         const topic = topicWordsOf(q);
         const clauses = splitClauses(window).map((c) => c.text);
@@ -672,7 +676,11 @@ export function createExtractiveAnswerer(deps: {
         // The meeting's own name (weight 0.3) helped find the report; it says nothing about the answer.
         terms: windowTerms(q).map((t) => ({ ...t, idf: Math.max(0.3, retriever.idf(t.term)) })),
         // "由谁主办", "是谁牵头承办的" are answered by "由…主办" (the agent stands between them).
-        agent: /(?:由|是)?谁(?:牵头|负责|来|一起|共同)?(主办|承办|协办|发起|举办)/u.exec(q.text)?.[1],
+        agent:
+          /(?:由|是)?谁(?:牵头|负责|来|一起|共同)?(主办|承办|协办|发起|举办)|(主办|承办|协办)(?:方|单位|者)(?:是|有)/u
+            .exec(q.text)
+            ?.slice(1)
+            .find(Boolean),
         // What the question already names ("除了陈吉宁") helps find the paragraph but is left out of the answer.
         excluded: excludedItems(q.text),
       };

@@ -85,7 +85,16 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   const region = PROVINCES.find((p) => asked.includes(p));
   // Chaining through a person: "2025年的浙江省委书记，2022年时是什么职务？" finds who held the post at the
   // meeting named first, then that person's post at the other one.
-  if (!people.length && posts.length && has("role") && !prose && !has("chair") && scope.length === 2) {
+  // "2021年和2024年浙江省委书记分别是谁" asks for two holders, not a chain.
+  if (
+    !people.length &&
+    posts.length &&
+    has("role") &&
+    !has("holder") &&
+    !prose &&
+    !has("chair") &&
+    scope.length === 2
+  ) {
     const [first, then] = [...scope].sort((a, b) => mentionAt(question, q, a) - mentionAt(question, q, b));
     const holder = factsOf(ctx, first!.id)?.posts.find((p) => holdsPost(p, posts) && inRegion(p, region));
     if (holder) {
@@ -313,9 +322,12 @@ function holdersOf(
     if (!holders.length) continue;
     found = true;
     const names = holders.map((p) => `${p.post}${p.person}`).join("；");
-    out.say(`${label(ctx, meeting.id, out.language)}${out.language === "en" ? ": " : "："}${names}`, [
-      ...new Set(holders.map((p) => p.chunkId)),
-    ]);
+    out.say(
+      out.language === "en"
+        ? `${capitalise(label(ctx, meeting.id, "en"))}: ${names}`
+        : `${label(ctx, meeting.id, "zh")}：${names}`,
+      [...new Set(holders.map((p) => p.chunkId))],
+    );
   }
   return found;
 }

@@ -246,6 +246,8 @@ function normaliseChinese(text: string, vocabulary: EnglishVocabulary): string {
       .replace(/\s+/g, "")
       // A verb and its object parted by 了 ("发了言", "讲了话") are the word the reports use.
       .replace(/(发|讲|致|开|签)了(言|话|辞|会|约)/gu, "$1$2")
+      // "主办方是谁" asks what "由谁主办" asks; the reports answer it with "由…主办" ("轮值主办方" is a role).
+      .replace(/(?<!轮值)(主办|承办|协办)(?:方|单位)(?:是|为|有)?(谁|哪个|哪家|哪些|什么)/gu, "由$2$1")
       .replace(/(?<![A-Za-z\d])[A-Za-z]{2,}(?![A-Za-z\d])/g, (word) => vocabulary.table[word.toLowerCase()] ?? word)
   );
 }
@@ -406,17 +408,21 @@ function findMeetingReference(text: string, asked: string, meetings: readonly Me
   }
 
   // Years joined in one phrase ("2024年和2025年开会期间", "2021、2025年度会议", "in 2024 and 2025"): each year's meetings.
+  // Two years compared in one question ("2021年……，2024年的又是谁", "in 2021, and who in 2024") count too,
+  // unless one meeting chose the other ("2022年会议确定的2023年度…").
   const joined = /(\d{4})\s*年?度?(?:会议)?(?:(?:和|与|及|以及|跟|、|，|,|\s)+\d{4}\s*年?度?)+/u.exec(text);
-  if (joined) {
-    const years = new Set([...joined[0].matchAll(/\d{4}/g)].map((y) => Number(y[0])));
-    const hits = meetings.filter((m) => years.has(m.year));
-    if (years.size > 1 && hits.length > 1)
-      return {
-        meetingIds: hits.map((m) => m.id),
-        ...(wantsForum ? { articleKind: "forum" as const } : {}),
-        span: joined[0],
-      };
-  }
+  const chooses = /确定|决定|选定|下一|下届|\b(?:chose|chosen|decided|picked|selected|next)\b/iu.test(
+    `${text} ${asked}`,
+  );
+  const named = joined ? joined[0].match(/\d{4}/g) : chooses ? null : text.match(/(?<![\d到至止])\d{4}(?!\d)/gu);
+  const joinedYears = new Set((named ?? []).map(Number));
+  const joinedHits = meetings.filter((m) => joinedYears.has(m.year));
+  if (joinedYears.size > 1 && joinedHits.length > 1)
+    return {
+      meetingIds: joinedHits.map((m) => m.id),
+      ...(wantsForum ? { articleKind: "forum" as const } : {}),
+      ...(joined ? { span: joined[0] } : {}),
+    };
 
   // A year attached to a meeting word: "2022年度会议", "2024年的座谈会", "2021年会议时".
   // A place may stand between them ("2020年湖州会议"), and a series name may be the event ("2023年深入推进…座谈会").
@@ -458,7 +464,9 @@ function findMeetingReference(text: string, asked: string, meetings: readonly Me
   // that one. "2025年" is read above; a target ("到2025年", "by 2025") names no meeting.
   const targets = new Set([...asked.matchAll(/\b(?:by|until|before|since|through) (\d{4})/giu)].map((y) => y[1]));
   const years = new Set(
-    [...text.matchAll(/(?<![\d到至止])(\d{4})(?![\d年])/gu)].flatMap((y) => (targets.has(y[1]) ? [] : [Number(y[1])])),
+    [...text.matchAll(/(?<![\d到至止])(\d{4})(?!\d|年度|年(?:以来|以前|之前|之后|前|后|底|末|左右|目标))/gu)].flatMap(
+      (y) => (targets.has(y[1]) ? [] : [Number(y[1])]),
+    ),
   );
   const [year] = years;
   const held = years.size === 1 ? meetings.filter((m) => m.year === year) : [];

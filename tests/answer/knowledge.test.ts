@@ -143,6 +143,23 @@ describe("typed questions in the user's own words", () => {
   });
 });
 
+describe("two meetings in one question, and who organised a forum", () => {
+  it.each([
+    "2026年江苏省委书记是谁，2027年的又是谁？",
+    "Compare: who was Jiangsu's party secretary in 2026, and who in 2027?",
+  ])("%s answers each year's holder, each cited", async (q) => {
+    const answer = await ask(q);
+    expect(answer.answer.match(/林思远/gu)).toHaveLength(2);
+    expect(answer.citations.map((c) => c.meetingId)).toEqual(["2026-shanghai", "2027-hangzhou"]);
+  });
+
+  it.each(["第九届论坛的主办方是谁？", "第九届论坛由谁主办"])("%s is answered by the body it was run by", async (q) => {
+    const answer = await ask(q);
+    expect(answer.answer).toContain("钱塘江河口保护联盟");
+    expect(answer.citations.map((c) => c.meetingId)).toEqual(["2027-hangzhou"]);
+  });
+});
+
 describe("who of a list belongs to the place asked", () => {
   it.each([
     ["2027年发布会上谁代表安徽讲话？", "程立言（安徽省委书记）"],
