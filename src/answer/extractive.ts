@@ -16,7 +16,7 @@ import { meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
 import { QUESTION_VOCABULARY_ALL } from "./intents.js";
-import { answerTyped, type TypedAnswer } from "./typed.js";
+import { answerTyped, nextHostChain, type ChainStep, type TypedAnswer } from "./typed.js";
 import type { Knowledge } from "../knowledge/extract.js";
 import { languageOf } from "../text/language.js";
 import { isTraditional, toTraditional } from "../text/script.js";
@@ -89,7 +89,7 @@ export function createExtractiveAnswerer(deps: {
     },
   };
 
-  async function answerQuestion(asked: string, options: AskOptions): Promise<Answer> {
+  async function answerQuestion(asked: string, options: AskOptions, chained = false): Promise<Answer> {
     if (isSmallTalk(asked)) {
       const language = languageOf(asked);
       return {
@@ -108,6 +108,12 @@ export function createExtractiveAnswerer(deps: {
       : asked;
     const result = await retriever.retrieve(question, { k: 10 });
     const q = result.understood;
+    // The rest of a chained question is asked on its own, and never chains again.
+    const chain = knowledge && !chained ? nextHostChain(question, q, { knowledge, meetings, chunkById }) : undefined;
+    if (chain) {
+      const then = await answerQuestion(chain.question, {}, true);
+      if (then.answered) return afterChoice(question, result, chain, then);
+    }
     const typed = knowledge ? answerTyped(question, q, { knowledge, meetings, chunkById }) : undefined;
     // "陈吉宁当上海市委书记出现在哪几次会议上" asks a person's posts, not where the words occur.
     if (q.asksWhichMeetings && typed?.intent !== "role") {
@@ -117,6 +123,19 @@ export function createExtractiveAnswerer(deps: {
     // A typed answer must also cover what else the question says ("…上升为国家战略有几年了" is not a date question).
     if (typed && typedCovers(q, typed)) return namingMeeting(q, fromTyped(question, result, typed));
     return namingMeeting(q, answerSingle(question, result));
+  }
+
+  /** The choice of the next host, cited first, then the answer about the chosen meeting or place. */
+  function afterChoice(question: string, result: HybridResult, chain: ChainStep, then: Answer): Answer {
+    const chosen = chunkById.get(chain.chunkId)!;
+    const shifted = then.answer.replace(/\[(\d+)\]/gu, (_, n: string) => `[${Number(n) + 1}]`);
+    return {
+      ...then,
+      question,
+      answer: `${chain.clause.replace(/。$/u, "")}[1]${result.understood.language === "en" ? ". " : "。"}${shifted}`,
+      citations: [toCitation(1, chosen, meetings), ...then.citations.map((c) => ({ ...c, n: c.n + 1 }))],
+      retrieved: [{ chunk: chosen, score: 1 }, ...then.retrieved.filter((r) => r.chunk !== chosen)].slice(0, 10),
+    };
   }
 
   /** Whether a question names its own meeting or asks across meetings, so it keeps none from the chat. */

@@ -50,6 +50,47 @@ const MONTHS = [
   "December",
 ];
 
+/** The second step of a question that first names the next host a meeting chose. */
+export interface ChainStep {
+  /** The rest of the question, asked about the chosen meeting or the host place itself. */
+  question: string;
+  /** The clause that reports the choice and its paragraph: cited before the answer to the rest. */
+  clause: string;
+  chunkId: string;
+}
+
+/**
+ * "温州会议确定的下一届主办省，那届会议期间领导们去考察了哪里？", "2022年会议确定的2023年度主办省份，在2022年时的
+ * 省委书记是谁？", "the meeting the 2024 meeting chose as next host: when was it held?": the first clause names a
+ * meeting's choice of the next host; the rest is asked about that meeting (its report must be in the corpus) or,
+ * when the first clause ends on the place (主办省, host province), about that place.
+ */
+export function nextHostChain(question: string, q: UnderstoodQuery, ctx: TypedContext): ChainStep | undefined {
+  const parts = /^(.{4,60}?)[，,:：;；]\s*(.{3,})$/u.exec(question);
+  if (!parts || q.meetingIds.length !== 1) return undefined;
+  const [, first, rest] = parts as unknown as [string, string, string];
+  if (!INTENT_WORDS.next.test(first)) return undefined;
+  const host = factsOf(ctx, q.meetingIds[0]!)?.nextHost;
+  if (!host) return undefined;
+  const english = q.language === "en";
+  const toMeeting = english
+    ? /\b(?:that meeting|that one|the meeting|it)\b/iu
+    : /那届会议|那次会议|那一届|那届|那次|该届|这届|该次|那回/u;
+  const toPlace = english ? /\b(?:that province|that city|there)\b/iu : /该省|那个省|那个城市|该市|那里|那儿|当地/u;
+  const endsOnPlace = /(?:省份|省|城市|地方|地)$|\bhost (?:province|city)$/iu.test(first.trim());
+  if (!toMeeting.test(rest) && (toPlace.test(rest) || endsOnPlace)) {
+    const place = host.place;
+    return { question: toPlace.test(rest) ? rest.replace(toPlace, place) : `${place}${rest}`, ...host };
+  }
+  const target = ctx.meetings.find((m) => m.year === host.year && m.kind === "annual");
+  if (!target) return undefined;
+  const name = english ? `the ${target.year} meeting` : `${target.year}年度座谈会`;
+  return {
+    question: toMeeting.test(rest) ? rest.replace(toMeeting, name) : english ? `At ${name}, ${rest}` : `${name}${rest}`,
+    ...host,
+  };
+}
+
 /**
  * Answers a typed question from the knowledge layer, or returns undefined when the
  * question is prose or the layer holds no fact for it (the caller then selects clauses).

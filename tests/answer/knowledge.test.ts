@@ -160,6 +160,19 @@ describe("two meetings in one question, and who organised a forum", () => {
   });
 });
 
+describe("a question that goes on from the next host a meeting chose", () => {
+  it.each([
+    ["2026年会议确定的下一届，那届会议的主题是什么？", "共护江南水乡，共享绿色长三角"],
+    ["2026年会议确定的2027年度主办省份，在2027年时的省委书记是谁？", "沈望舒"],
+    ["The meeting the 2026 meeting chose as next host: what was its theme?", "共护江南水乡，共享绿色长三角"],
+  ])("%s", async (q, fact) => {
+    const answer = await ask(q);
+    expect(answer.answer).toContain("2027年度长三角地区主要领导座谈会在浙江省召开");
+    expect(answer.answer).toContain(fact);
+    expect(answer.citations.map((c) => c.meetingId)).toEqual(["2026-shanghai", "2027-hangzhou"]);
+  });
+});
+
 describe("who of a list belongs to the place asked", () => {
   it.each([
     ["2027年发布会上谁代表安徽讲话？", "程立言（安徽省委书记）"],
