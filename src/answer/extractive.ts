@@ -10,7 +10,7 @@ import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
 import { CHINESE_SYNONYMS } from "../retrieval/aliases.js";
 import type { HybridResult, HybridRetriever } from "../retrieval/hybrid.js";
-import { typeBonus } from "../retrieval/answer-types.js";
+import { typeBonus, VISIT_WORDS } from "../retrieval/answer-types.js";
 import { isOtherMeetingYear, type AnswerType, type UnderstoodQuery } from "../retrieval/query.js";
 import { meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone } from "./followup.js";
@@ -104,7 +104,7 @@ export function createExtractiveAnswerer(deps: {
     }
     // A follow-up ("那2022年呢？") is answered as the standalone question it stands for.
     const question = options.history?.length
-      ? heuristicStandalone(options.history, asked, { people, standsApart, meetingName })
+      ? heuristicStandalone(options.history, asked, { people, standsApart, meetingName, meetingYear })
       : asked;
     const result = await retriever.retrieve(question, { k: 10 });
     const q = result.understood;
@@ -148,6 +148,12 @@ export function createExtractiveAnswerer(deps: {
   function meetingName(question: string): string | undefined {
     const ids = retriever.understand(question).meetingIds;
     return ids.length === 1 ? meetings.find((m) => m.id === ids[0])?.title : undefined;
+  }
+
+  /** The year of the one meeting a question refers to. */
+  function meetingYear(question: string): number | undefined {
+    const ids = retriever.understand(question).meetingIds;
+    return ids.length === 1 ? meetings.find((m) => m.id === ids[0])?.year : undefined;
   }
 
   /** "在哪一年的座谈会期间举办的": an answer that does not say its meeting names it first. */
@@ -462,6 +468,10 @@ export function createExtractiveAnswerer(deps: {
       case "date":
         // A meeting the corpus lacks ("2026年度…在上海市召开") has its date only if the clause naming it gives one.
         return /\d{1,2}月\d{1,2}日|\d{1,2}日(上午|下午)?，/u.test(q.requiredText ? window : text);
+      case "list":
+        // "去哪里参观了", "which places did they visit": a visit made ("考察了…"), not one recalled in a speech
+        // ("总书记考察安徽时").
+        return !VISIT_WORDS.test(q.text) || /(考察|参观|调研|走访|视察)了/u.test(window);
       case "theme":
         // A stated theme ("以“…”为主题"), not any 主题 (主题教育).
         return /为主题|主题(为|是)|主题：/u.test(text);

@@ -35,7 +35,17 @@ export interface FollowUpContext {
    * → its title), for the turn after it; undefined when it names none or several.
    */
   meetingName?: (question: string) => string | undefined;
+  /** The year of the one meeting a question refers to, however it names it ("the Wenzhou meeting" → 2024). */
+  meetingYear?: (question: string) => number | undefined;
 }
+
+/** Words for the meeting after the one before ("the following meeting", "下一届会议"). */
+const MEETING_AFTER =
+  /\bthe (?:following|next|subsequent) (?:meeting|one|year's meeting|annual meeting)\b|\bthe meeting after (?:that|it)\b|\bthe one after(?: that| it)?\b|(?:再)?下一届(?:会议|座谈会)?|下一次会议|下一年的会议|后一届(?:会议)?/iu;
+/** Words for the place the previous answer named ("Which province hosted…?" then "the governor there"). */
+const PLACE_BACK = /\bthere\b|那里|那儿|该省|该市|当地|那个省|那个城市/iu;
+/** A question that asks for a place. */
+const ASKS_PLACE = /哪个省|哪个城市|哪座城市|哪里|在哪|哪儿|\bwhere\b|\bwhich (?:province|city)\b|\bhost(?:ed|s)?\b/iu;
 
 /**
  * True when the question leans on an earlier turn: it opens like "那…"/"what about", ends in 呢,
@@ -77,8 +87,27 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     return previous.replace(previousYears[0] ?? "", years[0] ?? "");
   }
 
+  // "那到了总书记主持的那次座谈会呢？": a follow-up that only names another meeting asks the previous question of it.
+  const own = context.meetingName?.(q);
+  const previousYear = /(?:19|20)\d{2}\s*年?度?(?:的)?(?:会议|座谈会|会)?/u.exec(previous)?.[0];
+  if (opener && own && previousYear && !english && !asksOnItsOwn(q.replace(ELLIPTICAL_START, ""))) {
+    return previous.replace(previousYear, `${own}上`);
+  }
+
   let rewritten = q;
   let resolved = false;
+  // "the governor there" after "Which province hosted the 2021 meeting?" is that province's.
+  const place = ASKS_PLACE.test(previous) ? PROVINCE.exec(previousTurn.answer)?.[0] : undefined;
+  if (place && PLACE_BACK.test(rewritten)) {
+    rewritten = rewritten.replace(PLACE_BACK, english ? `in ${place}` : place);
+    resolved = true;
+  }
+  // "And what did the following meeting decide?": the meeting a year after the one before.
+  const before = context.meetingYear?.(previous);
+  if (before && MEETING_AFTER.test(rewritten)) {
+    rewritten = rewritten.replace(MEETING_AFTER, english ? `the ${before + 1} meeting` : `${before + 1}年度会议`);
+    if (rewritten !== q) return rewritten.replace(ELLIPTICAL_START, "").trim();
+  }
   const person = antecedent(previous, previousTurn.answer, context.people);
   if (person && new RegExp(PERSON_BACK.source, "iu").test(rewritten)) {
     rewritten = rewritten.replace(PERSON_BACK, person);

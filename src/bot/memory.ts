@@ -87,7 +87,13 @@ export class ChatMemory implements ChatMemoryStore {
   }
 }
 
-/** The turns the answerer sees as history: answered ones only (a refusal gives a follow-up nothing to lean on). */
+/**
+ * The turns the answerer sees as history: answered ones only (a refusal gives a follow-up nothing to lean on),
+ * each as the standalone question it was answered as, so "他说了什么" after "省长呢" after "2025年浙江省委书记是谁"
+ * still knows the meeting.
+ */
 export function answeredTurns(turns: readonly ChatTurn[]): Turn[] {
-  return turns.filter((turn) => turn.answered).map((turn) => ({ question: turn.question, answer: turn.answer }));
+  return turns
+    .filter((turn) => turn.answered)
+    .map((turn) => ({ question: turn.resolved ?? turn.question, answer: turn.answer }));
 }

@@ -316,8 +316,36 @@ describe("conversations", () => {
     expect(cites2026(next)).toBe(true);
   });
 
+  it("a follow-up that names another meeting, the meeting after, or the place just named", async () => {
+    const role: Turn[] = [{ question: "林思远2026年是什么职务", answer: "江苏省委书记林思远" }];
+    const hangzhou = await ask("那到了杭州那次呢？", role);
+    expect(hangzhou.answer).toContain("江苏省委书记林思远");
+    expect(hangzhou.citations.map((c) => c.meetingId)).toEqual(["2027-hangzhou"]);
+    const decided: Turn[] = [
+      {
+        question: "What did the 2026 meeting decide about next year's meeting?",
+        answer: "会议确定，2027年度长三角地区主要领导座谈会在浙江省召开",
+      },
+    ];
+    expect((await ask("And what did the following meeting decide?", decided)).answer).toContain("安徽省");
+    const hosted = await ask("Which province hosted the 2027 meeting?");
+    const governor = await ask("Who was the governor there at that time?", [
+      { question: hosted.question, answer: hosted.answer },
+    ]);
+    expect(governor.answer).toContain("顾远帆");
+    expect(governor.answer).not.toContain("赵启明");
+  });
+
   it("greetings and thanks get a friendly reply with example questions, not a refusal", async () => {
-    for (const q of ["你好", "好的，谢谢！", "hi, what can you do?", "Thanks, that's all.", "谢谢，就这些"]) {
+    for (const q of [
+      "你好",
+      "好的，谢谢！",
+      "hi, what can you do?",
+      "Thanks, that's all.",
+      "谢谢，就这些",
+      "Hello there",
+      "大家好",
+    ]) {
       const answer = await ask(q);
       expect(answer.answered).toBe(false);
       expect(answer.answer).not.toMatch(/没有找到|don't cover/);

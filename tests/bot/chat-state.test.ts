@@ -79,6 +79,8 @@ describe.each(adapters)("chat state %s", (_name, make, skip) => {
         resolved: "2022年的座谈会在哪里举行？",
         citations: [citation],
       });
+      // The next follow-up leans on the question as it was answered, not on the elliptical words typed.
+      expect((await memory.history(7)).at(-1)?.question).toBe("2022年的座谈会在哪里举行？");
       expect(await memory.last(8)).toBeUndefined();
       await memory.forget(7);
       expect(await memory.last(7)).toBeUndefined();
