@@ -33,6 +33,8 @@ const LONG_CLAUSE = 220;
 const MIN_COVERAGE = 0.5;
 /** The same for an English question understood only through the dictionary bridge. */
 const ANCHORLESS_COVERAGE = 0.6;
+/** The same for a paragraph of the named person's own words. */
+const SPEAKER_COVERAGE = 0.3;
 const CANDIDATES = 5;
 
 /** The offline answerer, which also tells whether a question is within the reports' scope at all. */
@@ -275,7 +277,16 @@ export function createExtractiveAnswerer(deps: {
     const bySpeaker = q.answerType === "speech" && namedPeopleOf(q).length > 0;
     const bar = bySpeaker ? 0 : (windows[0]?.score ?? 0) * 0.5;
     const floor = minCoverage(q);
-    return windows.find((w) => w.score >= bar && holdsAskedKind(q, w.window, w.chunk) && coverage(q, w.chunk) >= floor);
+    // A named person's own words need less of the question: the setting ("在发布会上") is often stated
+    // paragraphs before the speech goes on.
+    const own = (w: { window: string; chunk: Chunk }) =>
+      bySpeaker && namedPeopleOf(q).some((p) => speaks(p, w.window) || speakerOf(w.chunk) === p);
+    return windows.find(
+      (w) =>
+        w.score >= bar &&
+        holdsAskedKind(q, w.window, w.chunk) &&
+        coverage(q, w.chunk) >= (own(w) ? Math.min(floor, SPEAKER_COVERAGE) : floor),
+    );
   }
 
   /**
@@ -749,19 +760,18 @@ export function createExtractiveAnswerer(deps: {
       const repeats = q.answerType === "list" || q.answerType === "general" ? Math.min(3, count - 1) : 0;
       if (count) score += weight * idf * (1 + 0.25 * repeats);
     }
+    // "刘捷说了什么": the window where that person starts speaking. With a topic ("陈吉宁说上海要建什么先行区"),
+    // the topic words find the window within the speech instead, and the opening only stands in when none
+    // does (the topic may be the setting, "在发布会上", stated before the speech).
+    const opening =
+      q.answerType === "speech" &&
+      namedPeopleOf(q).some((p) => new RegExp(`${p}(说|表示|指出|强调|致辞|在讲话中)`, "u").test(window));
     // With no content word left ("2024年的座谈会是什么时候开的"), the kind of answer wanted decides.
-    if (score === 0 && terms.length > 0) return 0;
+    if (score === 0 && terms.length > 0 && !opening) return 0;
+    if (opening) score += topicWordsOf(q).length ? 0.1 : 3;
     score += typeBonus(window, q.answerType);
     if (score === 0) return 0;
     if (agent && new RegExp(`由[^，。；]{2,30}${agent}`, "u").test(window)) score += 2;
-    // "刘捷说了什么": the window where that person starts speaking. With a topic ("陈吉宁说上海要建什么先行区"),
-    // the topic words find the window within the speech instead.
-    if (
-      q.answerType === "speech" &&
-      !topicWordsOf(q).length &&
-      terms.some(({ term }) => term.length >= 2 && new RegExp(`${term}(说|表示|指出|强调|致辞|在讲话中)`).test(window))
-    )
-      score += 3;
     // "会议确定，2025年度…在江苏省召开" is about next year's meeting, not the one asked about.
     for (const m of window.matchAll(/(\d{4})年度/g)) {
       if (isOtherMeetingYear(q, Number(m[1]))) return score * 0.5;
