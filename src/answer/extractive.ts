@@ -414,7 +414,7 @@ export function createExtractiveAnswerer(deps: {
       // A word bridged from English is one guess among its translations: it counts half.
       const weight = contentWeight(term, known) * Math.min(1, termWeight) * (q.alternatives.has(term) ? 0.5 : 1);
       total += weight;
-      if (forms.some((t) => haystack.includes(t)) || answersTypeWord(term, q.answerType, typeText)) {
+      if (forms.some((t) => haystack.includes(t)) || answersTypeWord(term, q.answerType, typeText, q.text)) {
         found += weight;
         if (!isContextWord(term)) topicFound = true;
       } else if (forms.some((t) => nearby.includes(t))) {
@@ -863,9 +863,12 @@ function spelledOut(term: string, text: string): boolean {
   return /^\p{Script=Han}{2,4}$/u.test(term) && [...term].every((ch) => text.includes(ch));
 }
 
-function answersTypeWord(term: string, type: AnswerType, text: string): boolean {
+function answersTypeWord(term: string, type: AnswerType, text: string, question: string): boolean {
   const rule = TYPE_WORDS[type];
-  return Boolean(rule && rule.words.test(term) && rule.satisfied.test(text));
+  if (!rule?.satisfied.test(text)) return false;
+  // "去看了哪些企业", "还开了什么会议": the noun a question word asks for is the kind of answer, whatever it is.
+  const asked = new RegExp(`(?:哪些|哪几[个家项位所条类种场]?|什么|哪[个家种类场])${escapeRegExp(term)}`, "u");
+  return rule.words.test(term) || (type === "list" && asked.test(question));
 }
 
 function joinClauses(clauses: readonly Clause[], start: number, end: number): string {

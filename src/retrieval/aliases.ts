@@ -249,6 +249,7 @@ export const CHINESE_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   打算: ["打造", "建设", "推进"],
   安排: ["部署", "推进"],
   签了: ["签署"],
+  开了: ["召开", "举办"],
   签: ["签署"],
   去看: ["考察"],
   看了: ["考察"],

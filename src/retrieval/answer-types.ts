@@ -9,6 +9,9 @@ export const PLACE = /在[\p{Script=Han}]{2,12}?(举行|召开|举办)/u;
 const OFFICIAL = /(书记|省长|市长|总理|主任|主席|部长|秘书长|副省长)[\p{Script=Han}]{2,3}/u;
 const DATE = /\d{1,2}月\d{1,2}日/;
 
+/** Words that ask for a meeting's theme: "主题", "口号", "the slogan". */
+export const THEME_WORDS = /主题|口号|标语|\btheme\b|\btopic\b|\bslogan\b|\bmotto\b/iu;
+
 /** Words that ask about a visit: "去哪里参观了" asks for the places seen, not where the meeting was held. */
 export const VISIT_WORDS =
   /考察|参观|看了|去了|去看|走访|调研|\bvisit|\binspect|\btour|\bsites?\b|\bstops?\b|\bsee\b|\bsaw\b/iu;

@@ -14,7 +14,7 @@ import { normaliseNumerals, smallChineseNumber } from "../text/numerals.js";
 import { toSimplified } from "../text/script.js";
 import { CHINESE_SYNONYMS, ENGLISH_ALIASES, synonymsIn } from "./aliases.js";
 import type { EnglishBridge } from "./bridge.js";
-import { DATE_QUESTION, VISIT_WORDS } from "./answer-types.js";
+import { DATE_QUESTION, THEME_WORDS, VISIT_WORDS } from "./answer-types.js";
 
 /** The meeting facts query understanding needs (a Meeting without its articles). */
 export interface MeetingInfo {
@@ -68,7 +68,8 @@ const QUESTION_WORDS = new Set(
   (
     "什么 哪里 哪儿 哪个 哪些 哪几 哪几个 哪天 哪年 几 几个 多少 是 谁 是谁 的 了 吗 呢 在 和 与 及 对 有 有哪些 都 还 又 " +
     "怎么 怎样 如何 为什么 请问 一下 时 时候 时间 地点 地方 城市 哪些地方 内容 方面 情况 提出 提到 关于 方面 主要 一 也 就 将 把 被 " +
-    "上 中 这 那 其 之 以 为 于 等 年 年度 会议 会 座谈会 座谈 长三角 长三 三角 地区 领导 们 届 次 哪 个 所 进行 什么样 具体 分别 请 告诉 我"
+    "上 中 这 那 其 之 以 为 于 等 年 年度 会议 会 座谈会 座谈 长三角 长三 三角 地区 领导 们 届 次 哪 个 所 进行 什么样 具体 分别 请 告诉 我 " +
+    "大家 我们 咱们 你们 他们"
   ).split(" "),
 );
 
@@ -246,6 +247,8 @@ function normaliseChinese(text: string, vocabulary: EnglishVocabulary): string {
       .replace(/\s+/g, "")
       // A verb and its object parted by 了 ("发了言", "讲了话") are the word the reports use.
       .replace(/(发|讲|致|开|签)了(言|话|辞|会|约)/gu, "$1$2")
+      // "开会期间" is 会|期间, not 会期 (a session's length).
+      .replace(/会期间/gu, "会议期间")
       // "主办方是谁" asks what "由谁主办" asks; the reports answer it with "由…主办" ("轮值主办方" is a role).
       .replace(/(?<!轮值)(主办|承办|协办)(?:方|单位)(?:是|为|有)?(谁|哪个|哪家|哪些|什么)/gu, "由$2$1")
       .replace(/(?<![A-Za-z\d])[A-Za-z]{2,}(?![A-Za-z\d])/g, (word) => vocabulary.table[word.toLowerCase()] ?? word)
@@ -561,7 +564,7 @@ function detectAnswerType(question: string, text: string): AnswerType {
     "",
   );
   const q = `${main} ${main === question ? text : ""}`;
-  if (/主题|\btheme\b|\btopic\b/i.test(q)) return "theme";
+  if (THEME_WORDS.test(q)) return "theme";
   // "去哪里参观了", "what places did they tour": the places seen, a list.
   if (VISIT_WORDS.test(q) && /哪|什么地方|\bwhere\b|\bwhich\b|\bwhat (places|sites)\b/iu.test(q)) return "list";
   if (

@@ -61,6 +61,8 @@ describe("typed questions in the user's own words", () => {
     ["2026年的会是哪个月开的", "6月10日至11日"],
     ["2026年领导们去哪里参观了？", "临港新片区、张江科学城"],
     ["陈明远在论坛上说了啥？", "携手打造世界级城市群"],
+    ["2026年会议的口号是什么？", "携手建设世界级城市群"],
+    ["2026年开会期间领导们去看了哪些园区？", "临港新片区"],
     ["赵启明哪几年是江苏省长？", "2026年度座谈会（上海）：江苏省委副书记、省长赵启明"],
     ["In which years was Zhao Qiming the governor of Jiangsu?", "the 2026 leaders' meeting (Shanghai)"],
     ["Which province will host the meeting after the 2026 one?", "浙江省"],
