@@ -479,10 +479,18 @@ export function createExtractiveAnswerer(deps: {
       case "date":
         // A meeting the corpus lacks ("2026年度…在上海市召开") has its date only if the clause naming it gives one.
         return /\d{1,2}月\d{1,2}日|\d{1,2}日(上午|下午)?，/u.test(q.requiredText ? window : text);
-      case "list":
+      case "list": {
         // "去哪里参观了", "which places did they visit": a visit made ("考察了…"), not one recalled in a speech
         // ("总书记考察安徽时").
-        return !VISIT_WORDS.test(q.text) || /(考察|参观|调研|走访|视察)了/u.test(window);
+        if (VISIT_WORDS.test(q.text) && !/(考察|参观|调研|走访|视察)了/u.test(window)) return false;
+        // "…名单里都有哪些联合体": what the list holds, not a sentence that names the list among other things.
+        const named =
+          /([\p{Script=Han}\w]{2,30}?(?:名单|清单|目录|榜单))(?:里|中|上)(?:都|具体|一共)?(?:有|包括|包含)/u.exec(
+            q.text,
+          )?.[1];
+        const at = named ? window.indexOf(named.slice(-6)) : -1;
+        return at < 0 || !/^[^，。；]{0,6}[、，。；]/u.test(window.slice(at + 6));
+      }
       case "theme":
         // A stated theme ("以“…”为主题"), not any 主题 (主题教育).
         return /为主题|主题(为|是)|主题：/u.test(text);

@@ -29,8 +29,7 @@ export const INTENT_WORDS: Readonly<Record<Intent, RegExp>> = {
   where:
     /哪里|哪儿|在哪|何地|什么地方|哪个城市|哪座城市|哪个市|哪个省|哪座|城市|地点|东道主|主办地|举办地|承办省|承办地|哪(?:几|些|一)?(?:个)?(?:年|次|届)[^，。？?]{0,12}在\p{Script=Han}{2,4}(?:召开|举行|举办|开)|\bwhich (?:of the )?(?:[\w']+ ){0,3}(?:years?|meetings?)\b[^?]*\b(?:held|hosted)\b|\bwhere\b|\bwhich city\b|\bwhat city\b|\bhost(?:ed)? city\b|\bvenue\b|\blocation\b|\bwhich province\b/iu,
   theme: THEME_WORDS,
-  documents:
-    /文件|审议|通过了哪|行动计划|方案|清单|\bdocuments?\b|\breviewed\b|\badopted\b|\bexamined\b|\baction plan\b/iu,
+  documents: /文件|审议|通过了哪|行动计划|方案|\bdocuments?\b|\breviewed\b|\badopted\b|\bexamined\b|\baction plan\b/iu,
   edition: /第几届|第几次|哪一届|\b(?:which|what) (?:edition|number)\b|\bhow manyth\b/iu,
   chair: /主持|\bchair(?:ed)?\b|\bpresided\b/iu,
   next: /下一年度|下一年|下一届|下届|下一次|下次|下回|下一回|轮到|接棒|明年|下一场|确定|决定|安排在|定在|\bnext\b|\bfollowing year\b|\bdecided?\b|\bchose\b|\bpick(?:ed)?\b|\bselected\b/iu,

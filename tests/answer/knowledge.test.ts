@@ -227,6 +227,7 @@ describe("refusals by what is missing, not by unknown words", () => {
       "How many people attended the eighth forum?",
       "周文华在会上讲了哪些内容？",
       "第八届论坛上有关专家学者叫什么名字？",
+      "长三角湿地保护重点项目名单里都有哪些项目？",
     ]) {
       const answer = await ask(q);
       expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
