@@ -37,20 +37,22 @@ const ORDINAL_WORDS: ReadonlyMap<string, number> = (() => {
 
 /** Nouns that an ordinal numbers as a meeting's edition; "the first question" is not a meeting. */
 const EVENT = "forum|meeting|conference|symposium|summit|congress|expo|session|edition|plenary|gathering";
+/** The same nouns as Chinese writes them, for an English ordinal inside a Chinese question ("3rd长三角…高层论坛"). */
+const CHINESE_EVENT = "论坛|座谈会|会议|大会|峰会|博览会";
 const ORDINAL_WORD = [...ORDINAL_WORDS.keys()]
   .sort((a, b) => b.length - a.length)
   .map((w) => w.replace(" ", "\\s+"))
   .join("|");
 const ORDINAL_PHRASE = new RegExp(
-  `\\b(?:the\\s+)?(?:(\\d{1,2})(?:st|nd|rd|th)|(${ORDINAL_WORD}))\\s+(?:(?:edition|session)\\s+of\\s+(?:the\\s+)?)?` +
-    `(?=(?:[\\p{L}\\p{N}-]+\\s+){0,3}(?:${EVENT})s?\\b)`,
+  `\\b(?:the\\s+)?(?:(\\d{1,2})(?:st|nd|rd|th)|(${ORDINAL_WORD}))(?:\\s+(?:(?:edition|session)\\s+of\\s+(?:the\\s+)?)?` +
+    `(?=(?:[\\p{L}\\p{N}-]+\\s+){0,3}(?:${EVENT})s?\\b)|\\s*(?=\\p{Script=Han}{0,14}(?:${CHINESE_EVENT})))`,
   "giu",
 );
 
 /**
  * Replaces an English ordinal that numbers a meeting with 第N届, keeping the rest so "forum" still maps:
  * "the sixth forum" → "第6届 forum", "3rd high-level forum" → "第3届 high-level forum",
- * "the seventh edition of the forum" → "第7届 forum". Covers first…ninety-ninth and 1st…99th; ordinals not
+ * "the seventh edition of the forum" → "第7届 forum", "3rd长三角一体化发展高层论坛" → "第3届 长三角…". Covers first…ninety-ninth and 1st…99th; ordinals not
  * followed within three words by a meeting noun (forum, meeting, conference, session…) are left alone.
  */
 export function englishOrdinals(text: string): string {

@@ -12,6 +12,12 @@ describe("englishOrdinals", () => {
     expect(englishOrdinals("the 99th session")).toBe("第99届 session");
   });
 
+  it("reads an English ordinal inside a Chinese question before the event it numbers", () => {
+    expect(englishOrdinals("3rd长三角一体化发展高层论坛在哪举行")).toBe("第3届 长三角一体化发展高层论坛在哪举行");
+    expect(englishOrdinals("5th 论坛的主题")).toBe("第5届 论坛的主题");
+    expect(englishOrdinals("2nd次提到")).toBe("2nd次提到");
+  });
+
   it("covers first to twentieth and 1st to 99th", () => {
     const words = [
       "first",
