@@ -481,7 +481,13 @@ function findMeetingReference(text: string, asked: string, meetings: readonly Me
   );
   if (titled.length === 1) {
     const only = titled[0]!;
-    return { meetingIds: [only.id], ...(text.includes(only.title) ? { span: only.title } : {}) };
+    // "习近平主持的那次长三角座谈会" names the meeting by its chair: those words say which meeting, not what is asked.
+    const byChair =
+      /(习近平|总书记)(亲自)?(主持(召开)?的?)(那次|这次|那场|这场)?\p{Script=Han}{0,8}?(座谈会|会议|会)/u.exec(
+        text,
+      )?.[0];
+    const span = text.includes(only.title) ? only.title : byChair;
+    return { meetingIds: [only.id], ...(span ? { span } : {}) };
   }
   // A meeting named by its host city ("温州会议", "南京座谈会"; in English "the Nanjing meeting", "the meeting
   // held in Wenzhou", read into "南京 会议" and "会议 举行 温州").

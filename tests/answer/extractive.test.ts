@@ -90,6 +90,17 @@ const CASES: Case[] = [
   },
   { q: "2024年论坛上韩俊说了什么？", meeting: () => annual(2024), kind: "forum", fact: "韩俊说", evidence: "韩俊说" },
   { q: "2023年座谈会有哪些人发言？", meeting: symposium, fact: "陈吉宁", evidence: "先后发言" },
+  // The symposium named by who chaired it: those words say which meeting, not what is asked.
+  { q: "习近平主持的那次长三角座谈会上有谁发言？", meeting: symposium, fact: "陈吉宁", evidence: "先后发言" },
+  // Speaking for a place, in everyday words.
+  { q: "温州发布会上替上海发言的是谁", meeting: () => annual(2024), fact: "龚正", evidence: "分别代表三省一市讲话" },
+  // An English ordinal inside a Chinese question.
+  {
+    q: "3rd长三角一体化发展高层论坛在哪举行",
+    meeting: () => annual(2021),
+    fact: "无锡",
+    evidence: "座谈会在江苏无锡举行",
+  },
   {
     q: "Where was the 2021 meeting held?",
     meeting: () => annual(2021),

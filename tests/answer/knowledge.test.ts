@@ -180,6 +180,8 @@ describe("who of a list belongs to the place asked", () => {
   it.each([
     ["2027年发布会上谁代表安徽讲话？", "程立言（安徽省委书记）"],
     ["Who spoke for Zhejiang at the 2027 results conference?", "顾远帆（浙江省委副书记、省长）"],
+    // Speaking for a place in everyday words (替…发言).
+    ["杭州发布会上替安徽发言的是谁", "程立言（安徽省委书记）"],
   ])("%s", async (q, person) => {
     const answer = await ask(q);
     expect(answer.answer).toContain(person);
