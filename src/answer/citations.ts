@@ -1,5 +1,5 @@
 /** Builds citations from chunks, pointing at whole paragraphs, and labels meetings for people. */
-import type { Meeting } from "../corpus/types.js";
+import type { Meeting, Paragraph } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
 import { pinyinAliases } from "../text/english.js";
 import type { Citation } from "./types.js";
@@ -18,11 +18,20 @@ function englishPlaceName(city: string): string {
 /** Host cities are few; their spellings are computed once. */
 const placeNames = new Map<string, string>();
 
-/** Looks up a paragraph's full text (a chunk may hold only part of it). */
+/**
+ * Looks up a paragraph's full text (a chunk may hold only part of it), as the report prints it: with the
+ * dateline it opens with ("本报讯 6月6日上午，…"), which ingest keeps out of the searched text.
+ */
 export function paragraphText(meetings: readonly Meeting[], chunk: Chunk): string {
   const meeting = meetings.find((m) => m.id === chunk.meetingId);
   const article = meeting?.articles.find((a) => a.index === chunk.articleIndex);
-  return article?.paragraphs.find((p) => p.n === chunk.paragraph)?.text ?? chunk.text;
+  const paragraph = article?.paragraphs.find((p) => p.n === chunk.paragraph);
+  return paragraph ? asPrinted(paragraph) : chunk.text;
+}
+
+/** A paragraph as the report prints it, with its dateline ("本报讯 6月6日上午，…"). */
+export function asPrinted(paragraph: Paragraph): string {
+  return paragraph.dateline ? `${paragraph.dateline} ${paragraph.text}` : paragraph.text;
 }
 
 /** A citation numbered `n` for this chunk's paragraph (the whole paragraph when `meetings` are given). */

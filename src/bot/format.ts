@@ -2,6 +2,7 @@
  * Everything the bot shows, as Telegram HTML. All outside text goes through
  * {@link escapeHtml}; nothing here talks to Telegram.
  */
+import { asPrinted } from "../answer/citations.js";
 import type { Answer, Citation } from "../answer/types.js";
 import type { Article, Meeting, Paragraph } from "../corpus/types.js";
 import type { Digest, DigestPoint, DigestStats, SubscriptionView, ThemeCount } from "../digest/index.js";
@@ -81,7 +82,7 @@ export function sourceViewOf(meeting: Meeting, article: Article, paragraph: Para
     articleKind: article.kind,
     articleTitle: article.title,
     paragraph: paragraph.n,
-    text: paragraph.text,
+    text: asPrinted(paragraph),
     sourceName: meeting.source.name,
     url: meeting.source.url,
   };

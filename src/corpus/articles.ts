@@ -12,6 +12,8 @@ import type { ArticleKind, Block } from "./types.js";
 export interface RawArticle {
   headlines: string[];
   paragraphs: string[];
+  /** The dateline its first paragraph opened with, if any. */
+  dateline?: string;
 }
 
 /**
@@ -32,6 +34,7 @@ export function splitArticles(blocks: readonly Block[]): RawArticle[] {
       current.headlines.push(block.text);
     } else {
       if (block.lead && current.paragraphs.length) startNew();
+      if (block.dateline && !current.paragraphs.length) current.dateline = block.dateline;
       current.paragraphs.push(block.text);
     }
   }
@@ -60,7 +63,11 @@ export function rehomeHeadlines(articles: RawArticle[], margin = 0.15): RawArtic
     const t = texts[i]!;
     return 0.5 * overlap(grams, t.lead) + 0.5 * overlap(grams, t.body);
   };
-  const result = withBody.map((a) => ({ headlines: [] as string[], paragraphs: a.paragraphs }));
+  const result: RawArticle[] = withBody.map((a) => ({
+    headlines: [] as string[],
+    paragraphs: a.paragraphs,
+    ...(a.dateline ? { dateline: a.dateline } : {}),
+  }));
   articles.forEach((article) => {
     // Headlines with no story of their own (at the foot of a page) fall to the best match.
     const home = withBody.indexOf(article);

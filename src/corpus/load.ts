@@ -134,7 +134,9 @@ export function parseReport(
       title,
       paragraphs: [
         ...(candidate.headlines.length ? [{ n: 0, text: candidate.headlines.join(" ") }] : []),
-        ...candidate.paragraphs.map((text, i) => ({ n: i + 1, text })),
+        ...candidate.paragraphs.map((text, i) =>
+          i === 0 && candidate.dateline ? { n: 1, text, dateline: candidate.dateline } : { n: i + 1, text },
+        ),
       ],
     });
   }

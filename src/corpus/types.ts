@@ -33,12 +33,17 @@ export interface Block {
   role: "headline" | "body";
   /** The paragraph opened with a dateline such as 本报讯 (already stripped from `text`). */
   lead?: boolean;
+  /** That dateline as printed ("本报讯"), so a citation can quote the paragraph as the report has it. */
+  dateline?: string;
 }
 
 /** A paragraph of an article. Number 0 is the headline block; body paragraphs count from 1. */
 export interface Paragraph {
   n: number;
+  /** The paragraph without its dateline: what is searched and quoted in answers. */
   text: string;
+  /** The dateline it opened with in the report (本报讯, 新华社上海电), shown in its citation. */
+  dateline?: string;
 }
 
 /** One report on the page, kept because it is about the meeting. */

@@ -4,7 +4,7 @@
  * reports don't cover a question. Questions are our own (not the dev set's).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { meetingLabel, toCitation } from "../../src/answer/citations.js";
+import { asPrinted, meetingLabel, toCitation } from "../../src/answer/citations.js";
 import { splitClauses } from "../../src/answer/clauses.js";
 import { checkQuestion } from "../../src/answer/question.js";
 import { answerToJson, answerToText } from "../../src/cli/output.js";
@@ -150,7 +150,7 @@ describe("answered questions", () => {
       articleIndex: expected.article.index,
       articleKind: expected.article.kind,
       paragraph: expected.paragraph.n,
-      text: expected.paragraph.text,
+      text: asPrinted(expected.paragraph),
       city: c.meeting().city,
       date: c.meeting().startDate,
     });

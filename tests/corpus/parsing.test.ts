@@ -5,8 +5,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { paragraphText } from "../../src/answer/citations.js";
 import { loadCorpus } from "../../src/corpus/load.js";
 import type { Article, Corpus, Meeting } from "../../src/corpus/types.js";
+import type { Chunk } from "../../src/index/chunk.js";
 import { CORPUS, FILES, rawReport } from "../fixtures/helpers.js";
 
 let corpus: Corpus;
@@ -263,6 +265,22 @@ describe("no page noise survives", () => {
       // The quoted words occur in the parsed report exactly as often as in the body text around the quotes.
       const parsed = texts.reduce((n, t) => n + t.split(quote).length - 1, 0);
       expect(parsed, quote.slice(0, 20)).toBe(rawBody.split(quote).length - 1);
+    }
+  });
+});
+
+describe("datelines", () => {
+  it("are kept beside the searched text, and a citation quotes the paragraph with its dateline as printed", () => {
+    const leads = allParagraphs().filter(({ p }) => p.dateline);
+    // The three newspaper pages open each kept report (meeting and forum) with 本报讯.
+    expect(leads.map(({ m, a }) => `${m.id}/${a.kind}/${leads.find((l) => l.a === a)?.p.dateline}`).sort()).toEqual(
+      ["2022-shanghai", "2024-wenzhou", "2025-nanjing"].flatMap((id) => [`${id}/forum/本报讯`, `${id}/meeting/本报讯`]),
+    );
+    for (const { m, a, p } of leads) {
+      expect(p.n).toBe(1);
+      expect(p.text).not.toMatch(/^本报讯/);
+      const chunk = { meetingId: m.id, articleIndex: a.index, paragraph: p.n, text: p.text } as Chunk;
+      expect(paragraphText(corpus.meetings, chunk)).toBe(`${p.dateline} ${p.text}`);
     }
   });
 });
