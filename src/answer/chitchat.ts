@@ -53,6 +53,21 @@ const SMALL_TALK = [
   "who are you",
   "help",
   "how does this work",
+  // Offers of a question yet to come ("Can you help me with the YRD meetings?", "我想问问长三角座谈会的事").
+  "can you help me",
+  "can you help",
+  "could you help me",
+  "help me",
+  "i have a question",
+  "i have some questions",
+  "我想问问",
+  "我想问",
+  "我有个问题",
+  "我有几个问题",
+  "能帮我",
+  "能帮帮我吗",
+  "想了解一下",
+  "了解一下",
 ];
 
 const PHRASES = new Set(SMALL_TALK);
@@ -94,6 +109,24 @@ const FILLER = new Set([
   "没了",
   "没有了",
   "先这样",
+  // The bot's own subject, named beside such an offer: it asks nothing yet.
+  "with",
+  "about",
+  "on",
+  "the",
+  "yangtze",
+  "river",
+  "delta",
+  "yrd",
+  "leaders'",
+  "meetings",
+  "meeting",
+  "长三角",
+  "长三角会议",
+  "长三角座谈会",
+  "座谈会",
+  "的事",
+  "吗",
 ]);
 
 /** Whether a message is only small talk ("你好", "好的，谢谢", "hi, what can you do?", "thanks, that's all"). */
@@ -103,6 +136,13 @@ export function isSmallTalk(message: string): boolean {
     .split(/[\s,，。.!！?？~～、;；:：]+/u)
     .filter(Boolean);
   if (!parts.length) return false;
+  // Chinese runs without spaces ("好的谢谢", "我想问问长三角座谈会的事") are read as the phrases they are made of.
+  if (parts.some((part) => !PHRASES.has(part) && !FILLER.has(part) && /^\p{Script=Han}+$/u.test(part))) {
+    const split = parts.flatMap((part) =>
+      /^\p{Script=Han}+$/u.test(part) ? (chinesePhrases(part) ?? [part]) : [part],
+    );
+    return split.length !== parts.length || split.some((p, i) => p !== parts[i]) ? isSmallTalk(split.join(" ")) : false;
+  }
   // Join neighbouring words back into phrases ("thank you", "what can you do").
   let i = 0;
   let phrases = 0;
@@ -138,4 +178,22 @@ export function smallTalkReply(message: string, examples: readonly string[]): st
     ? "不客气！"
     : "你好！我根据新闻报道回答关于长三角地区主要领导座谈会的问题，每个回答都注明出处段落。";
   return `${lead}可以这样问：${examples.map((e) => `“${e}”`).join("、")}`;
+}
+
+/** Small-talk words and fillers written in Chinese, longest first. */
+const CHINESE_WORDS = [...PHRASES, ...FILLER]
+  .filter((w) => /^\p{Script=Han}+$/u.test(w))
+  .sort((a, b) => b.length - a.length);
+
+/** A Chinese run cut into small-talk words and fillers, longest first from the left; undefined if any of it is not. */
+function chinesePhrases(run: string): string[] | undefined {
+  const words: string[] = [];
+  let rest = run;
+  while (rest) {
+    const word = CHINESE_WORDS.find((w) => rest.startsWith(w));
+    if (!word) return undefined;
+    words.push(word);
+    rest = rest.slice(word.length);
+  }
+  return words;
 }

@@ -351,11 +351,22 @@ describe("conversations", () => {
       "谢谢，就这些",
       "Hello there",
       "大家好",
+      // An offer of a question about the bot's own subject, with no question yet.
+      "Hello! Can you help me with the Yangtze River Delta meetings?",
+      "我想问问长三角座谈会的事",
+      "好的谢谢",
     ]) {
       const answer = await ask(q);
       expect(answer.answered).toBe(false);
       expect(answer.answer).not.toMatch(/没有找到|don't cover/);
       expect(answer.answer).toMatch(/“.+”/);
+    }
+  });
+
+  it("a question that only opens with such words is answered", async () => {
+    for (const q of ["Can you help me find who chaired the 2027 results conference?", "我想问2027年会议在哪开"]) {
+      const answer = await ask(q);
+      expect(answer.answered, `${q} → ${answer.answer}`).toBe(true);
     }
   });
 });
