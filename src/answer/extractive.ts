@@ -396,7 +396,9 @@ export function createExtractiveAnswerer(deps: {
     const haystackText = `${chunk.meetingTitle}${chunk.articleTitle}${chunk.text}`;
     const nearbyText = neighbours(chunk);
     const typeText = chunk.text;
-    const primary = q.terms.filter((t) => t.weight >= 1);
+    // "除了李强和蔡奇，还有谁": what the asker already names is not what the evidence must hold.
+    const { excluded } = contextOf(q);
+    const primary = q.terms.filter((t) => t.weight >= 1 && !excluded.includes(t.term));
     const unknownWords = q.unknownWords;
     if (!primary.length && !unknownWords.length) return { share: 1, topicFound: true, unseenName: false };
     const maxIdf = Math.log(1 + retriever.chunks.length);
@@ -707,6 +709,8 @@ export function createExtractiveAnswerer(deps: {
     const { excluded } = contextOf(q);
     const chosen = clauses.slice(start, end + 1).map((c) => c.text);
     const kept = chosen.flatMap((text) => withoutItems(text, excluded));
+    // A window only about what the question already names answers nothing it asks.
+    if (excluded.length && !kept.length) return undefined;
     const window = tidy(kept.length ? kept.join("") : joinClauses(clauses, start, end));
     return { window: cut ? window.replace(/。$/, "……") : window, score: best.score };
   }
@@ -758,10 +762,12 @@ export function createExtractiveAnswerer(deps: {
   }
 
   function windowScore(window: string, q: UnderstoodQuery): number {
-    const { terms, agent } = contextOf(q);
+    const { terms, agent, excluded } = contextOf(q);
     const lower = window.toLowerCase();
     let score = 0;
     for (const { term, weight, idf } of terms) {
+      // "除了李强和蔡奇，还有谁": the names already given point near the answer, not at it.
+      if (excluded.includes(term)) continue;
       const count = lower.split(term).length - 1;
       // Repeats count a little when a list is asked for: four 统筹 answer "哪几个统筹" better than one.
       // For one fact (who, where, when) they only pull in the neighbours.

@@ -69,7 +69,7 @@ const QUESTION_WORDS = new Set(
     "什么 哪里 哪儿 哪个 哪些 哪几 哪几个 哪天 哪年 几 几个 多少 是 谁 是谁 的 了 吗 呢 在 和 与 及 对 有 有哪些 都 还 又 " +
     "怎么 怎样 如何 为什么 请问 一下 时 时候 时间 地点 地方 城市 哪些地方 内容 方面 情况 提出 提到 关于 方面 主要 一 也 就 将 把 被 " +
     "上 中 这 那 其 之 以 为 于 等 年 年度 会议 会 座谈会 座谈 长三角 长三 三角 地区 领导 们 届 次 哪 个 所 进行 什么样 具体 分别 请 告诉 我 " +
-    "大家 我们 咱们 你们 他们"
+    "大家 我们 咱们 你们 他们 除了 除 以外 之外 还有 另外 其他 其余"
   ).split(" "),
 );
 
@@ -580,9 +580,9 @@ function detectAnswerType(question: string, text: string): AnswerType {
     !VISIT_WORDS.test(q)
   )
     return "place";
-  // What someone said: "讲了什么", "发言的具体内容", "致辞讲了哪些", "演讲时介绍了哪些".
+  // What someone said: "讲了什么", "发言的具体内容", "致辞讲了哪些", "演讲时介绍了哪些", "怎么形容".
   if (
-    /(说|讲|谈)(了)?(些)?(什么|哪些|啥)|(讲话|发言|致辞|演讲)(的)?(具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|(提到|谈到|讲到)(了)?[^，。？?]{0,12}(什么|哪些)|(\p{Script=Han}{2,3})(在[^，。？?]{2,12})?(说|讲)[^了过的，。？?][^的，。？?]{0,14}(什么|哪些|哪|啥|怎么)|\b(what|how) did .{2,40} (say|speak about|talk about|recall|stress|emphasi[sz]e|describe|propose|urge|mention|note|highlight|tell)\b/iu.test(
+    /(说|讲|谈)(了)?(些)?(什么|哪些|啥)|(讲话|发言|致辞|演讲)(的)?(具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|(怎么|如何|怎样)(形容|评价|看待|描述|概括|描绘)|(提到|谈到|讲到)(了)?[^，。？?]{0,12}(什么|哪些)|(\p{Script=Han}{2,3})(在[^，。？?]{2,12})?(说|讲)[^了过的，。？?][^的，。？?]{0,14}(什么|哪些|哪|啥|怎么)|\b(what|how) did .{2,40} (say|speak about|talk about|recall|stress|emphasi[sz]e|describe|propose|urge|mention|note|highlight|tell)\b/iu.test(
       q,
     )
   )

@@ -92,6 +92,21 @@ const CASES: Case[] = [
   { q: "2023年座谈会有哪些人发言？", meeting: symposium, fact: "陈吉宁", evidence: "先后发言" },
   // The symposium named by who chaired it: those words say which meeting, not what is asked.
   { q: "习近平主持的那次长三角座谈会上有谁发言？", meeting: symposium, fact: "陈吉宁", evidence: "先后发言" },
+  // What the asker already names is left out, even when the report gives it a sentence of its own.
+  {
+    q: "2023年座谈会上，除了李强和蔡奇以外还有谁出席？",
+    meeting: symposium,
+    fact: "李干杰",
+    evidence: "李干杰、何立峰",
+  },
+  // "如何评价" asks for what the person said.
+  {
+    q: "2024年论坛上韩俊如何评价长三角一体化？",
+    meeting: () => annual(2024),
+    kind: "forum",
+    fact: "最大机遇",
+    evidence: "韩俊说",
+  },
   // Speaking for a place, in everyday words.
   { q: "温州发布会上替上海发言的是谁", meeting: () => annual(2024), fact: "龚正", evidence: "分别代表三省一市讲话" },
   // An English ordinal inside a Chinese question.
