@@ -16,7 +16,7 @@ import { meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
 import { QUESTION_VOCABULARY_ALL } from "./intents.js";
-import { answerTyped, nextHostChain, type ChainStep, type TypedAnswer } from "./typed.js";
+import { answerTyped, holderNamed, nextHostChain, type ChainStep, type TypedAnswer } from "./typed.js";
 import type { Knowledge } from "../knowledge/extract.js";
 import { languageOf } from "../text/language.js";
 import { isTraditional, toTraditional } from "../text/script.js";
@@ -110,6 +110,13 @@ export function createExtractiveAnswerer(deps: {
       : asked;
     const result = await retriever.retrieve(question, { k: 10 });
     const q = result.understood;
+    // "2024年论坛上安徽省委书记讲了什么" is asked of the person who held that post there, by name.
+    const holder =
+      knowledge && q.answerType === "speech" ? holderNamed(q, { knowledge, meetings, chunkById }) : undefined;
+    if (holder && !chained) {
+      const byName = await answerQuestion(q.text.replace(holder.phrase, holder.person), {}, true);
+      if (byName.answered) return { ...byName, question };
+    }
     // The rest of a chained question is asked on its own, and never chains again.
     const chain = knowledge && !chained ? nextHostChain(question, q, { knowledge, meetings, chunkById }) : undefined;
     if (chain) {

@@ -12,6 +12,7 @@ import type { Knowledge, MeetingFacts, PostFact } from "../knowledge/extract.js"
 import type { UnderstoodQuery } from "../retrieval/query.js";
 import { synonymsIn } from "../retrieval/aliases.js";
 import { englishOrdinal } from "../text/english.js";
+import { escapeRegExp } from "../text/regexp.js";
 import { normaliseNumerals } from "../text/numerals.js";
 import { meetingLabel } from "./citations.js";
 import { ENGLISH_POSTS, INTENT_WORDS, PROSE_WORDS, type Intent } from "./intents.js";
@@ -295,6 +296,24 @@ function label(ctx: TypedContext, meetingId: string, language: "zh" | "en"): str
   let byId = meetingsById.get(ctx.meetings);
   if (!byId) meetingsById.set(ctx.meetings, (byId = new Map(ctx.meetings.map((m) => [m.id, m]))));
   return meetingLabel(byId.get(meetingId)!, language);
+}
+
+/**
+ * "2024年论坛上安徽省委书记讲了什么": the post a question names at its one meeting, and who held it there, so
+ * what that person did can be asked of them by name. Undefined unless exactly one person held it.
+ */
+export function holderNamed(q: UnderstoodQuery, ctx: TypedContext): { phrase: string; person: string } | undefined {
+  if (q.meetingIds.length !== 1) return undefined;
+  const postWords = [...ctx.knowledge.postWords].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  if (!postWords.length) return undefined;
+  const match = new RegExp(`(${PROVINCES.join("|")})(?:省|市)?(?:委)?(${postWords.join("|")})`, "u").exec(q.text);
+  if (!match) return undefined;
+  const [phrase, region, post] = match as unknown as [string, string, string];
+  const holders = (factsOf(ctx, q.meetingIds[0]!)?.posts ?? []).filter(
+    (f) => holdsPost(f, [post]) && inRegion(f, region),
+  );
+  const people = [...new Set(holders.map((f) => f.person))];
+  return people.length === 1 ? { phrase, person: people[0]! } : undefined;
 }
 
 /** People of the knowledge layer the question names, longest names first. */

@@ -247,6 +247,14 @@ describe("what someone said", () => {
     expect(answer.answer).toMatch(/陈明远说，/u);
     expect(cites2026(answer)).toBe(true);
   });
+
+  it("is asked of whoever held the post the question names at that meeting", async () => {
+    const answer = await ask("2026年会议上上海市委书记讲了什么？");
+    expect(answer.answered, answer.answer).toBe(true);
+    expect(answer.answer).toMatch(/陈明远说，/u);
+    expect(answer.question).toBe("2026年会议上上海市委书记讲了什么？");
+    expect(cites2026(answer)).toBe(true);
+  });
 });
 
 describe("lists", () => {
