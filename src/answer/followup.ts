@@ -123,12 +123,13 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     resolved = true;
   }
   if (opener && !resolved) {
-    const swapped = swapSameKind(
-      previous,
-      q.replace(ELLIPTICAL_START, "").replace(/[呢？?，,。\s]/gu, ""),
-      context.people,
-    );
+    const content = q.replace(ELLIPTICAL_START, "").replace(/[呢？?，,。\s]/gu, "");
+    const swapped = swapSameKind(previous, content, context.people);
     if (swapped) return swapped;
+    // "那省长呢？" after "王浩2025年是什么职务？" (answered "浙江省委书记王浩"): that province's governor, then.
+    const province = PROVINCE.exec(previousTurn.answer)?.[0];
+    if (!english && meeting && province && POST_ONLY.test(content) && !POST.test(previous))
+      return `${meeting}${province}${content}是谁？`;
     // "And where will next year's meeting be held?" asks on its own; only its meeting comes from before.
     const rest = q.replace(ELLIPTICAL_START, "").trim();
     if (!meeting || NAMES_MEETING.test(rest) || !asksOnItsOwn(rest)) return `${previous} ${q}`;
@@ -181,6 +182,7 @@ function antecedent(previous: string, answer: string, people: ReadonlySet<string
 /** Posts and provinces as reports write them: a follow-up naming one replaces the previous one. */
 const POST = /副书记、省长|副书记、市长|省委书记|市委书记|书记|省长|市长|主任|总理/u;
 const PROVINCE = new RegExp(PROVINCES.join("|"), "u");
+const POST_ONLY = new RegExp(`^(?:${POST.source})$`, "u");
 
 /** "省长呢？" after "2024年浙江省委书记是谁？" → "2024年浙江省长是谁？"; undefined when nothing of that kind is there. */
 function swapSameKind(previous: string, content: string, people: ReadonlySet<string> | undefined): string | undefined {

@@ -301,6 +301,11 @@ describe("conversations", () => {
     const history: Turn[] = [{ question: "2026年会议上江苏省委书记是谁？", answer: "江苏省委书记林思远" }];
     expect((await ask("那2025年呢？", history)).answer).toContain("信长星");
     expect((await ask("省长呢？", history)).answer).toContain("赵启明");
+    // The post asked of the province the previous answer named, when the previous question named no post.
+    const post: Turn[] = [
+      { question: "林思远2026年是什么职务？", answer: "2026年度座谈会（上海）：江苏省委书记林思远[1]。" },
+    ];
+    expect((await ask("那省长呢？", post)).answer).toContain("赵启明");
     const meeting: Turn[] = [{ question: "2026年会议在哪里举行？", answer: "上海" }];
     expect((await ask("那次会议开了几天？", meeting)).answer).toContain("两天");
     expect((await ask("那年会议期间领导们去哪考察了？", meeting)).answer).toContain("临港新片区");
