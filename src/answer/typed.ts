@@ -171,6 +171,8 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
     : q.articleKind === "forum" || /论坛|\bforum\b/iu.test(asked)
       ? "forum"
       : "meeting";
+  // "战略提出并实施了多长时间" asks how long something has gone on, not when or how long the meeting was.
+  if (ELAPSED.test(asked)) return undefined;
   if (has("duration") && event === "meeting")
     return durationOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("duration") : undefined;
   // "2022年的座谈会和高层论坛分别是哪天开的": both events of the meeting.
@@ -315,6 +317,10 @@ export function holderNamed(q: UnderstoodQuery, ctx: TypedContext): { phrase: st
   const people = [...new Set(holders.map((f) => f.person))];
   return people.length === 1 ? { phrase, person: people[0]! } : undefined;
 }
+
+/** A time that has passed since something began ("提出并实施了多长时间", "成立以来多少年", "how long has it been"). */
+const ELAPSED =
+  /(提出|实施|上升为|成立|建立|启动|开展|推进|以来)[^，。？?]{0,6}(多长时间|多久|几年|多少年)|\bhow long (?:has|have|had)\b/iu;
 
 /** People of the knowledge layer the question names, longest names first. */
 function namedPeople(asked: string, knowledge: Knowledge): string[] {

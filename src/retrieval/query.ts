@@ -92,7 +92,7 @@ const ENGLISH_STOP = new Set(
 const DATE_QUESTIONS = new RegExp(DATE_QUESTION.source, "giu");
 
 const QUESTION_PHRASES =
-  /(是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天])|哪一个|哪一|哪些|哪几|哪个|哪位|哪天|什么|多少|几个|怎样|如何|吗|呢)/g;
+  /(是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天])|哪一个|哪一|哪些|哪几|哪个|哪位|哪天|什么|多长时间|多长|多久|多少|几个|怎样|如何|吗|呢)/g;
 
 /**
  * Understands a question against the corpus' meetings.

@@ -107,6 +107,13 @@ const CASES: Case[] = [
     fact: "最大机遇",
     evidence: "韩俊说",
   },
+  // How long something has gone on is not how long the meeting lasted.
+  {
+    q: "到2023年座谈会召开时，长三角一体化发展战略已经实施多久了？",
+    meeting: symposium,
+    fact: "5年",
+    evidence: "提出并实施5年来",
+  },
   // Speaking for a place, in everyday words.
   { q: "温州发布会上替上海发言的是谁", meeting: () => annual(2024), fact: "龚正", evidence: "分别代表三省一市讲话" },
   // An English ordinal inside a Chinese question.
