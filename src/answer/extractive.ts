@@ -16,7 +16,14 @@ import { meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
 import { QUESTION_VOCABULARY_ALL } from "./intents.js";
-import { answerTyped, holderNamed, nextHostChain, type ChainStep, type TypedAnswer } from "./typed.js";
+import {
+  answerTyped,
+  holderNamed,
+  meetingByDocument,
+  nextHostChain,
+  type ChainStep,
+  type TypedAnswer,
+} from "./typed.js";
 import type { Knowledge } from "../knowledge/extract.js";
 import { languageOf } from "../text/language.js";
 import { isTraditional, toTraditional } from "../text/script.js";
@@ -108,6 +115,13 @@ export function createExtractiveAnswerer(deps: {
     const question = options.history?.length
       ? heuristicStandalone(options.history, asked, { people, standsApart, meetingName, meetingYear })
       : asked;
+    // "审议通过《…》的那次会议…" names the meeting by its document: asked again with the meeting's name.
+    const byDocument =
+      knowledge && !chained ? meetingByDocument(question, { knowledge, meetings, chunkById }) : undefined;
+    if (byDocument) {
+      const named = await answerQuestion(question.replace(byDocument.span, byDocument.name), {}, true);
+      if (named.answered) return { ...named, question };
+    }
     const result = await retriever.retrieve(question, { k: 10 });
     const q = result.understood;
     // "2024年论坛上安徽省委书记讲了什么" is asked of the person who held that post there, by name.

@@ -182,8 +182,13 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
       asked,
     );
   // "2025年的论坛是第几届": the forum's edition, from its name.
-  if (has("edition") && event === "forum")
-    return editionsOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("edition") : undefined;
+  if (has("edition") && event === "forum") {
+    const within = scope.length ? scope : everyMeeting(ctx);
+    if (!editionsOf(out, ctx, within)) return undefined;
+    // "是第几届？哪天开的？": the second question is answered too.
+    if (has("when") && ASKS_DAY.test(asked.replace(INTENT_WORDS.edition, ""))) datesOf(out, ctx, within, "forum");
+    return out.done("edition");
+  }
   if (has("when") && !has("theme")) {
     const within = scope.length ? scope : everyMeeting(ctx);
     const found = (both ? (["meeting", "forum"] as EventKind[]) : [event]).map((e) => datesOf(out, ctx, within, e));
@@ -317,6 +322,35 @@ export function holderNamed(q: UnderstoodQuery, ctx: TypedContext): { phrase: st
   const people = [...new Set(holders.map((f) => f.person))];
   return people.length === 1 ? { phrase, person: people[0]! } : undefined;
 }
+
+/**
+ * "审议通过《…三年行动计划（2024—2026年）》的那次会议": a meeting named by a document it reviewed. Returns the words
+ * that name it and the meeting's own name ("2024年度长三角地区主要领导座谈会") to put in their place, so the years
+ * inside the title do not read as meetings. Undefined unless exactly one meeting reviewed that document.
+ */
+export function meetingByDocument(question: string, ctx: TypedContext): { span: string; name: string } | undefined {
+  const span =
+    /(?:审议(?:通过)?了?|通过了?|印发了?|发布了?)?《([^》]{4,60})》(?:的)?(?:那次|这次|那场|那届|那一次)?(?:会议|座谈会|会)/u.exec(
+      question,
+    );
+  if (!span) return undefined;
+  const wanted = normaliseTitle(span[1]!);
+  const ids = new Set(
+    ctx.knowledge.meetings
+      .filter((m) => m.documents.some((d) => normaliseTitle(d.title) === wanted))
+      .map((m) => m.meetingId),
+  );
+  const meeting = ids.size === 1 ? ctx.meetings.find((m) => ids.has(m.id)) : undefined;
+  return meeting ? { span: span[0], name: meeting.title } : undefined;
+}
+
+/** A document title compared without brackets, dashes and spaces as people type them differently. */
+function normaliseTitle(title: string): string {
+  return normaliseNumerals(title).replace(/[\s()（）—–\-－~～至]/gu, "");
+}
+
+/** A question for the day itself, beside another question ("第几届？哪天开的？"). */
+const ASKS_DAY = /哪天|哪一天|几月几日|几号|什么时候|何时|日期|\bwhen\b|\bwhat date\b|\bwhich day\b/iu;
 
 /** A time that has passed since something began ("提出并实施了多长时间", "成立以来多少年", "how long has it been"). */
 const ELAPSED =

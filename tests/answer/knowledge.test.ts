@@ -163,6 +163,17 @@ describe("two meetings in one question, and who organised a forum", () => {
   });
 });
 
+describe("a meeting named by a document it reviewed", () => {
+  it("is the meeting the question asks about, and the years in the title name no meeting", async () => {
+    const answer = await ask(
+      "审议了《长三角城市群协同发展行动方案（2026-2028年）》的那次会议，期间办的论坛是第几届？哪天开的？",
+    );
+    expect(answer.answer).toContain("第八届");
+    expect(answer.answer).toContain("6月11日");
+    expect(new Set(answer.citations.map((c) => c.meetingId))).toEqual(new Set(["2026-shanghai"]));
+  });
+});
+
 describe("a question that goes on from the next host a meeting chose", () => {
   it.each([
     ["2026年会议确定的下一届，那届会议的主题是什么？", "共护江南水乡，共享绿色长三角"],
