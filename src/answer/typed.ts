@@ -100,7 +100,10 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   // A meeting the corpus lacks (2019年度) is never answered from another meeting's facts.
   if (q.requiredText) return undefined;
   // The reports' words for the question's everyday ones ("一把手" → 书记) say what is asked as well.
-  const asked = `${question} ${q.text} ${synonymsIn(q.text).join(" ")}`;
+  // A meeting named by who chaired it ("习近平主持的那次座谈会") does not ask who chaired it.
+  const byChair = q.reference && /主持/u.test(q.reference) ? q.reference : undefined;
+  const own = byChair ? q.text.replace(byChair, " ") : q.text;
+  const asked = `${byChair ? question.replace(byChair, " ") : question} ${own} ${synonymsIn(own).join(" ")}`;
   const has = (intent: Intent) => INTENT_WORDS[intent].test(asked);
   const prose = PROSE_WORDS.test(question);
   const out = new Answer(ctx, q.language);
@@ -480,16 +483,20 @@ function durationOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]
 function editionsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]): boolean {
   let found = false;
   for (const meeting of meetings) {
-    const event = factsOf(ctx, meeting.id)?.events.find((e) => e.event === "forum");
     // 第七届 → 第7届, the numerals' one rule.
     const edition = /^第(\d+)届/u.exec(normaliseNumerals(meeting.forum ?? ""))?.[1];
-    if (!event || edition === undefined) continue;
+    if (edition === undefined) continue;
+    // A report without one on the forum itself names it among the meeting's events ("举办了第三届…论坛").
+    const chunkId =
+      factsOf(ctx, meeting.id)?.events.find((e) => e.event === "forum")?.chunkId ??
+      [...ctx.chunkById.values()].find((c) => c.meetingId === meeting.id && c.text.includes(meeting.forum!))?.id;
+    if (!chunkId) continue;
     found = true;
     out.say(
       out.language === "en"
         ? `${capitalise(label(ctx, meeting.id, "en"))} held the ${englishOrdinal(Number(edition))} high-level forum (${meeting.forum})`
         : `${label(ctx, meeting.id, "zh")}期间举办的是${meeting.forum}`,
-      [event.chunkId],
+      [chunkId],
     );
   }
   return found;
@@ -603,7 +610,7 @@ function chairsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[], 
       out.language === "en"
         ? `At ${label(ctx, meeting.id, "en")}: ${chair.clause}`
         : `${label(ctx, meeting.id, "zh")}：${chair.clause}`,
-      [chair.chunkId],
+      chair.headlineChunkId ? [chair.chunkId, chair.headlineChunkId] : [chair.chunkId],
     );
     const post = withPost ? facts.posts.find((p) => p.person === chair.person && p.post) : undefined;
     if (post)

@@ -37,6 +37,8 @@ export interface ChairFact {
   /** The clause that says it, for the answer. */
   clause: string;
   chunkId: string;
+  /** A headline that says it too ("习近平主持召开…座谈会"), cited beside the prose. */
+  headlineChunkId?: string | undefined;
 }
 
 /** What the reports say about one meeting. */
@@ -143,9 +145,11 @@ function extractMeeting(
     }
     if (namePattern) {
       collectPosts(facts, chunk, namePattern, regions);
-      collectChairs(facts, chunk, namePattern);
+      if (chunk.paragraph > 0) collectChairs(facts, chunk, namePattern);
     }
   }
+  // A headline ("习近平主持召开…座谈会") says who chaired only where the prose does not: the prose is what to cite.
+  if (namePattern) for (const chunk of chunks) if (chunk.paragraph === 0) collectChairs(facts, chunk, namePattern);
   return facts;
 }
 
@@ -203,7 +207,9 @@ function collectChairs(facts: MeetingFacts, chunk: Chunk, namePattern: RegExp): 
     // A post glued before the name ("总书记") means someone else's sentence is quoting it.
     if (/总?书记$/u.test(text.slice(Math.max(0, m.index - 3), m.index)) && chunk.paragraph > 1) continue;
     const clause = trimClause(text, m.index, m.index + m[0].length);
-    if (!facts.chairs.some((c) => c.person === m[0])) facts.chairs.push({ person: m[0], clause, chunkId: chunk.id });
+    const known = facts.chairs.find((c) => c.person === m[0]);
+    if (!known) facts.chairs.push({ person: m[0], clause, chunkId: chunk.id });
+    else if (chunk.paragraph === 0 && known.chunkId !== chunk.id) known.headlineChunkId ??= chunk.id;
   }
 }
 

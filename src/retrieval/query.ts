@@ -36,6 +36,8 @@ export interface UnderstoodQuery {
   text: string;
   /** Meetings the question refers to; empty when it names none. */
   meetingIds: string[];
+  /** The words that name that meeting ("习近平主持的那次座谈会", "温州会议"): they say which meeting, not what is asked. */
+  reference?: string | undefined;
   articleKind?: "meeting" | "forum" | undefined;
   /** A meeting the question names that the corpus does not have (e.g. 2019年度): every cited paragraph must contain this. */
   requiredText?: string | undefined;
@@ -69,7 +71,7 @@ const QUESTION_WORDS = new Set(
     "什么 哪里 哪儿 哪个 哪些 哪几 哪几个 哪天 哪年 几 几个 多少 是 谁 是谁 的 了 吗 呢 在 和 与 及 对 有 有哪些 都 还 又 " +
     "怎么 怎样 如何 为什么 请问 一下 时 时候 时间 地点 地方 城市 哪些地方 内容 方面 情况 提出 提到 关于 方面 主要 一 也 就 将 把 被 " +
     "上 中 这 那 其 之 以 为 于 等 年 年度 会议 会 座谈会 座谈 长三角 长三 三角 地区 领导 们 届 次 哪 个 所 进行 什么样 具体 分别 请 告诉 我 " +
-    "大家 我们 咱们 你们 他们 除了 除 以外 之外 还有 另外 其他 其余"
+    "大家 我们 咱们 你们 他们 除了 除 以外 之外 还有 另外 其他 其余 报道 报道里 报道中 历届 历次 历年"
   ).split(" "),
 );
 
@@ -84,7 +86,10 @@ const ENGLISH_STOP = new Set(
     "each every other others same such than then very more most first second third last latest previous recent happen happened " +
     "annual discuss discussed talk talked related aspects aspect areas area part parts kind kinds type types please me us our we you " +
     // Words for the kind of thing asked ("which companies", "what sites"): the answer's type, not its topic.
-    "company companies firm firms enterprise enterprises site sites spot spots location locations thing things item items"
+    "company companies firm firms enterprise enterprises site sites spot spots location locations thing things item items " +
+    // Months and weekdays date what a question is about; a year or the meeting names it.
+    "january february march april may june july august september october november december " +
+    "monday tuesday wednesday thursday friday saturday sunday"
   ).split(" "),
 );
 
@@ -92,7 +97,7 @@ const ENGLISH_STOP = new Set(
 const DATE_QUESTIONS = new RegExp(DATE_QUESTION.source, "giu");
 
 const QUESTION_PHRASES =
-  /(是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天])|哪一个|哪一|哪些|哪几|哪个|哪位|哪天|什么|多长时间|多长|多久|多少|几个|怎样|如何|吗|呢)/g;
+  /(是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天年])|哪一个|哪一|哪些|哪几|哪个|哪位|哪天|什么|多长时间|多长|多久|多少|几个|怎样|如何|吗|呢)/g;
 
 /**
  * Understands a question against the corpus' meetings.
@@ -197,6 +202,7 @@ export function understandQuery(
     question,
     text,
     meetingIds: ref.meetingIds,
+    reference: ref.span,
     articleKind: ref.articleKind,
     requiredText: ref.requiredText,
     askedYears: new Set(meetings.filter((m) => ref.meetingIds.includes(m.id)).map((m) => m.year)),
@@ -574,7 +580,7 @@ function detectAnswerType(question: string, text: string): AnswerType {
   // "去哪里参观了", "what places did they tour": the places seen, a list.
   if (VISIT_WORDS.test(q) && /哪|什么地方|\bwhere\b|\bwhich\b|\bwhat (places|sites)\b/iu.test(q)) return "list";
   if (
-    /哪里|哪儿|什么地方|何地|在哪(?!天|一天)|哪个(省|市|城市)|地点|\bwhere\b|\b(which|what) (city|province|place)\b/i.test(
+    /哪里|哪儿|什么地方|何地|在哪(?!天|一天|年|一年)|哪个(省|市|城市)|地点|\bwhere\b|\b(which|what) (city|province|place)\b/i.test(
       q,
     ) &&
     !VISIT_WORDS.test(q)
@@ -582,7 +588,7 @@ function detectAnswerType(question: string, text: string): AnswerType {
     return "place";
   // What someone said: "讲了什么", "发言的具体内容", "致辞讲了哪些", "演讲时介绍了哪些", "怎么形容".
   if (
-    /(说|讲|谈)(了)?(些)?(什么|哪些|啥)|(讲话|发言|致辞|演讲)(的)?(具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|(怎么|如何|怎样)(形容|评价|看待|描述|概括|描绘)|(提到|谈到|讲到)(了)?[^，。？?]{0,12}(什么|哪些)|(\p{Script=Han}{2,3})(在[^，。？?]{2,12})?(说|讲)[^了过的，。？?][^的，。？?]{0,14}(什么|哪些|哪|啥|怎么)|\b(what|how) did .{2,40} (say|speak about|talk about|recall|stress|emphasi[sz]e|describe|propose|urge|mention|note|highlight|tell)\b/iu.test(
+    /(说|讲|谈)(了)?(些)?(什么|哪些|啥)|(讲话|发言|致辞|演讲)(的)?(具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|(怎么|如何|怎样)(形容|评价|看待|描述|概括|描绘)|(提到|谈到|讲到)(了)?[^，。？?]{0,12}(什么|哪些)|(\p{Script=Han}{2,3})(在[^，。？?]{2,12})?(说|讲)[^了过的，。？?][^的，。？?]{0,14}(什么|哪些|哪|啥|怎么)|\b(what|how)(?: exactly| precisely| else)? did .{2,40} (say|speak about|talk about|recall|stress|emphasi[sz]e|describe|propose|urge|mention|note|highlight|tell)\b/iu.test(
       q,
     )
   )

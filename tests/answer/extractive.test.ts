@@ -207,6 +207,20 @@ describe("what the question asks beside the fact", () => {
     expect(answer.citations.some((c) => c.text.includes(`${post.post}${post.person}`))).toBe(true);
   });
 
+  it("who chaired is cited where the prose says it, and where a headline says it too", async () => {
+    // A month is a date, not a name the reports never mention.
+    const answer = await engine.extractive.ask("Who chaired the symposium held in Shanghai in November 2023?");
+    expect(answer.answered, answer.answer).toBe(true);
+    expect(answer.answer).toContain("习近平");
+    expect(answer.citations.map((c) => c.paragraph)).toEqual([1, 0]);
+    expect(answer.citations.every((c) => c.meetingId === symposium().id && c.text.includes("主持召开"))).toBe(true);
+  });
+
+  it("'what exactly did X tell' asks for their words, refused where the report only says they spoke", async () => {
+    const answer = await engine.extractive.ask("What exactly did Chen Jining tell the symposium in November 2023?");
+    expect(answer.answered, answer.answer).toBe(false);
+  });
+
   it("'which year's meeting' is answered with the meeting, even when the extract does not name it", async () => {
     const answer = await engine.extractive.ask("第三届长三角一体化发展高层论坛是在哪一年的座谈会期间举办的？");
     expect(answer.answered).toBe(true);
