@@ -77,7 +77,12 @@ export function createExtractiveAnswerer(deps: {
   let normalised: string[] | undefined;
   const contexts = new WeakMap<
     UnderstoodQuery,
-    { terms: { term: string; weight: number; idf: number }[]; agent: string | undefined; excluded: string[] }
+    {
+      terms: { term: string; weight: number; idf: number }[];
+      agent: string | undefined;
+      excluded: string[];
+      focus: string | undefined;
+    }
   >();
 
   return {
@@ -756,6 +761,7 @@ export function createExtractiveAnswerer(deps: {
             .find(Boolean),
         // What the question already names ("除了陈吉宁") helps find the paragraph but is left out of the answer.
         excluded: excludedItems(q.text),
+        focus: focusOf(q.text),
       };
       contexts.set(q, context);
     }
@@ -783,12 +789,14 @@ export function createExtractiveAnswerer(deps: {
   }
 
   function windowScore(window: string, q: UnderstoodQuery): number {
-    const { terms, agent, excluded } = contextOf(q);
+    const { terms, agent, excluded, focus } = contextOf(q);
     const lower = window.toLowerCase();
     let score = 0;
-    for (const { term, weight, idf } of terms) {
+    for (const { term, weight: asked, idf } of terms) {
       // "除了李强和蔡奇，还有谁": the names already given point near the answer, not at it.
       if (excluded.includes(term)) continue;
+      // "推进什么行动": the answer is a 行动, so the window that names one is where it stands.
+      const weight = focus?.includes(term) ? asked * 2 : asked;
       const count = lower.split(term).length - 1;
       // Repeats count a little when a list is asked for: four 统筹 answer "哪几个统筹" better than one.
       // For one fact (who, where, when) they only pull in the neighbours.
@@ -873,6 +881,25 @@ function withoutItems(clause: string, items: readonly string[]): string[] {
 function speaks(person: string, text: string): boolean {
   return new RegExp(`${person}[^，。]{0,12}?(说|表示|指出|强调|认为|提出|要求)[，：]`, "u").test(text);
 }
+
+/**
+ * The thing a question asks for: the noun after its question word ("推进什么行动" → 行动, "哪些项目" → 项目), else the
+ * verb before it ("要建设什么" → 建设). Undefined when the question word stands alone.
+ */
+function focusOf(text: string): string | undefined {
+  const after =
+    /(?:什么样的|什么|哪些|哪几个|哪几项|哪一项|哪项|哪个|哪种|哪类|哪几类)(\p{Script=Han}{2,4}?)(?=[，。？?、]|$|的|是|呢|吗)/u.exec(
+      text,
+    )?.[1];
+  // "哪些举措", "什么内容": a word for any answer, which the answer itself need not say.
+  if (after && GENERIC_KINDS.test(after)) return undefined;
+  if (after) return after;
+  return /(\p{Script=Han}{2})(?:了)?(?:些)?(?:什么|哪些)[？?。]?$/u.exec(text)?.[1];
+}
+
+/** Nouns that ask for any kind of content rather than name what it is called. */
+const GENERIC_KINDS =
+  /^(举措|措施|内容|方面|情况|工作|问题|地方|领域|任务|要求|事情|事项|话题|东西|成果|意见|建议|部署|安排|重点|方向|做法|政策|观点|看法|表态|主张)$/u;
 
 /** What "除了A和B（之外），还有…" already names: A and B. */
 function excludedItems(text: string): string[] {

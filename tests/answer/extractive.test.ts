@@ -114,6 +114,13 @@ const CASES: Case[] = [
     fact: "5年",
     evidence: "提出并实施5年来",
   },
+  // The thing asked for (哪项行动) finds the window deep in the speech that names one.
+  {
+    q: "王清宪在2025年发布会上讲到安徽将推进哪项行动？",
+    meeting: () => annual(2025),
+    fact: "人工智能+",
+    evidence: "王清宪说",
+  },
   // Speaking for a place, in everyday words.
   { q: "温州发布会上替上海发言的是谁", meeting: () => annual(2024), fact: "龚正", evidence: "分别代表三省一市讲话" },
   // An English ordinal inside a Chinese question.
