@@ -127,7 +127,7 @@ export function createExtractiveAnswerer(deps: {
       const named = await answerQuestion(question.replace(byDocument.span, byDocument.name), {}, true);
       if (named.answered) return { ...named, question };
     }
-    const result = await retriever.retrieve(question, { k: 10 });
+    const result = asksWords(await retriever.retrieve(question, { k: 10 }));
     const q = result.understood;
     // "2024年论坛上安徽省委书记讲了什么" is asked of the person who held that post there, by name.
     const holder =
@@ -151,6 +151,18 @@ export function createExtractiveAnswerer(deps: {
     // A typed answer must also cover what else the question says ("…上升为国家战略有几年了" is not a date question).
     if (typed && typedCovers(q, typed)) return namingMeeting(q, fromTyped(question, result, typed));
     return namingMeeting(q, answerSingle(question, result));
+  }
+
+  /**
+   * "习近平对上海提出了哪些要求": what a named person asked for or stressed is in their own words, so it is answered
+   * as a speech (where that person speaks), not as any list that names them.
+   */
+  function asksWords(result: HybridResult): HybridResult {
+    const q = result.understood;
+    if ((q.answerType !== "list" && q.answerType !== "general") || !namedPeopleOf(q).length) return result;
+    // A quoted phrase ("强调了哪几个“统筹”") is found where it is written, whoever's words those are.
+    if (!PERSON_ASKS.test(q.text) || /[“"「『]/u.test(q.text)) return result;
+    return { ...result, understood: { ...q, answerType: "speech" } };
   }
 
   /** The choice of the next host, cited first, then the answer about the chosen meeting or place. */
@@ -306,7 +318,7 @@ export function createExtractiveAnswerer(deps: {
     // A named person's own words need less of the question: the setting ("在发布会上") is often stated
     // paragraphs before the speech goes on.
     const own = (w: { window: string; chunk: Chunk }) =>
-      bySpeaker && namedPeopleOf(q).some((p) => speaks(p, w.window) || speakerOf(w.chunk) === p);
+      bySpeaker && speakersAsked(q).some((p) => speaks(p, w.window) || speakerOf(w.chunk) === p);
     return windows.find(
       (w) =>
         w.score >= bar &&
@@ -523,7 +535,7 @@ export function createExtractiveAnswerer(deps: {
         // A stated theme ("以“…”为主题"), not any 主题 (主题教育).
         return /为主题|主题(为|是)|主题：/u.test(text);
       case "speech": {
-        const speakers = namedPeopleOf(q);
+        const speakers = speakersAsked(q);
         // "几位省长都讲了什么" with nobody named is answered only where somebody speaks, not by a list of attendees.
         if (!speakers.length) return SPEAKING.test(window) || speakerOf(chunk) !== undefined;
         // A speech runs over several paragraphs; only the first may name its speaker ("习近平强调，…" then "要…").
@@ -770,7 +782,19 @@ export function createExtractiveAnswerer(deps: {
 
   /** The people of the reports a question names ("陈吉宁说了什么"). */
   function namedPeopleOf(q: UnderstoodQuery): string[] {
-    return q.terms.filter((t) => people.has(t.term)).map((t) => t.term);
+    // Not the chair that names the meeting ("习近平主持的那次座谈会上，陈吉宁…"): that weighs as its reference.
+    return q.terms.filter((t) => people.has(t.term) && t.weight >= 0.5).map((t) => t.term);
+  }
+
+  /**
+   * Whose words a speech question asks for: everyone it names when they are joined ("习近平和李强讲了什么"), else
+   * the one named first, who speaks ("what did Chen Jining tell Xi Jinping": Chen Jining's words, not Xi's).
+   */
+  function speakersAsked(q: UnderstoodQuery): string[] {
+    const named = namedPeopleOf(q).sort((a, b) => q.text.indexOf(a) - q.text.indexOf(b));
+    if (named.length < 2) return named;
+    const between = q.text.slice(q.text.indexOf(named[0]!) + named[0]!.length, q.text.indexOf(named[1]!));
+    return /^\s*(和|与|及|、|跟|以及|and|,)\s*$/iu.test(between) ? named : named.slice(0, 1);
   }
 
   /** What a question is about beyond its setting and the people it names (先行区 in "陈吉宁说上海要建什么先行区"). */
@@ -800,7 +824,8 @@ export function createExtractiveAnswerer(deps: {
       const count = lower.split(term).length - 1;
       // Repeats count a little when a list is asked for: four 统筹 answer "哪几个统筹" better than one.
       // For one fact (who, where, when) they only pull in the neighbours.
-      const repeats = q.answerType === "list" || q.answerType === "general" ? Math.min(3, count - 1) : 0;
+      const several = q.answerType === "list" || q.answerType === "general" || SEVERAL.test(q.text);
+      const repeats = several ? Math.min(3, count - 1) : 0;
       if (count) score += weight * idf * (1 + 0.25 * repeats);
     }
     // "刘捷说了什么": the window where that person starts speaking. With a topic ("陈吉宁说上海要建什么先行区"),
@@ -808,7 +833,7 @@ export function createExtractiveAnswerer(deps: {
     // does (the topic may be the setting, "在发布会上", stated before the speech).
     const opening =
       q.answerType === "speech" &&
-      namedPeopleOf(q).some((p) => new RegExp(`${p}(说|表示|指出|强调|致辞|在讲话中)`, "u").test(window));
+      speakersAsked(q).some((p) => new RegExp(`${p}(说|表示|指出|强调|致辞|在讲话中)`, "u").test(window));
     // With no content word left ("2024年的座谈会是什么时候开的"), the kind of answer wanted decides.
     if (score === 0 && terms.length > 0 && !opening) return 0;
     if (opening) score += topicWordsOf(q).length ? 0.1 : 3;
@@ -896,6 +921,13 @@ function focusOf(text: string): string | undefined {
   if (after) return after;
   return /(\p{Script=Han}{2})(?:了)?(?:些)?(?:什么|哪些)[？?。]?$/u.exec(text)?.[1];
 }
+
+/** What a person asked for or stressed ("提出了哪些要求", "强调了什么", "对上海有什么要求"). */
+const PERSON_ASKS =
+  /(提出|要求|强调|指出|部署|寄语|希望)(了)?[^，。？?]{0,8}(哪些|什么|哪几)|(有|提)(了)?(哪些|什么)(具体)?(要求|期望|希望)/u;
+
+/** A question for several things of a kind ("统筹哪几对关系", "提了哪些要求"), whatever else it asks. */
+const SEVERAL = /哪几|哪些|几[个项对条点类]|\bwhich (?:\w+ )?(?:ones|things|areas|relationships|pairs)\b/iu;
 
 /** Nouns that ask for any kind of content rather than name what it is called. */
 const GENERIC_KINDS =

@@ -259,6 +259,17 @@ describe("what someone said", () => {
     expect(cites2026(answer)).toBe(true);
   });
 
+  it("what a named person asked for is in their own words, not in a list that names them", async () => {
+    const answer = await ask("2026年会议上陈明远提出了什么要求？");
+    expect(answer.answered, answer.answer).toBe(true);
+    expect(answer.answer).toMatch(/陈明远说，/u);
+  });
+
+  it("'what did X tell Y' asks for X's words: refused where only Y speaks", async () => {
+    const answer = await ask("What exactly did Zhou Wenhua tell Chen Mingyuan at the 2026 meeting?");
+    expect(answer.answered, answer.answer).toBe(false);
+  });
+
   it("is asked of whoever held the post the question names at that meeting", async () => {
     const answer = await ask("2026年会议上上海市委书记讲了什么？");
     expect(answer.answered, answer.answer).toBe(true);
