@@ -132,6 +132,8 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
       return `${meeting}${province}${content}是谁？`;
     // "And where will next year's meeting be held?" asks on its own; only its meeting comes from before.
     const rest = q.replace(ELLIPTICAL_START, "").trim();
+    // "And who was Anhui's party secretary back in 2021?": a whole question with its own meeting stands alone.
+    if (NAMES_MEETING.test(rest) && asksOnItsOwn(rest)) return rest;
     if (!meeting || NAMES_MEETING.test(rest) || !asksOnItsOwn(rest)) return `${previous} ${q}`;
     rewritten = rest;
   }

@@ -253,12 +253,18 @@ export const CHINESE_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   签: ["签署"],
   去看: ["考察"],
   看了: ["考察"],
+  转了转: ["考察"],
+  转转: ["考察"],
+  过了一遍: ["审议"],
+  过了: ["审议"],
   头衔: ["职务"],
   // "替上海发言": speaking for a place, as the reports say it.
   替: ["代表"],
   发言: ["讲话"],
   // Who heads a province or a body, in everyday words.
   一把手: ["书记", "主任"],
+  头儿: ["书记", "主任"],
+  头头: ["书记", "主任"],
   老板: ["董事长", "总裁"],
   掌门人: ["董事长", "总裁"],
 };

@@ -14,7 +14,7 @@ export const THEME_WORDS = /主题|口号|标语|\btheme\b|\btopic\b|\bslogan\b|
 
 /** Words that ask about a visit: "去哪里参观了" asks for the places seen, not where the meeting was held. */
 export const VISIT_WORDS =
-  /考察|参观|看了|去了|去看|走访|调研|\bvisit|\binspect|\btour|\bsites?\b|\bstops?\b|\bsee\b|\bsaw\b/iu;
+  /考察|参观|看了|去了|去看|走访|调研|转了转|转转|逛了|\bvisit|\binspect|\btour|\bsites?\b|\bstops?\b|\bsee\b|\bsaw\b/iu;
 
 /**
  * A question for a date, put together as users do: a question word with a calendar word (几月份, 哪个月,

@@ -253,6 +253,9 @@ function normaliseChinese(text: string, vocabulary: EnglishVocabulary): string {
       .replace(/\s+/g, "")
       // A verb and its object parted by 了 ("发了言", "讲了话") are the word the reports use.
       .replace(/(发|讲|致|开|签)了(言|话|辞|会|约)/gu, "$1$2")
+      // Spoken question words ("啥文件", "咋安排的") are the written ones.
+      .replace(/啥/gu, "什么")
+      .replace(/咋/gu, "怎么")
       // "开会期间" is 会|期间, not 会期 (a session's length).
       .replace(/会期间/gu, "会议期间")
       // "主办方是谁" asks what "由谁主办" asks; the reports answer it with "由…主办" ("轮值主办方" is a role).
@@ -520,7 +523,7 @@ function findMeetingReference(text: string, asked: string, meetings: readonly Me
 
 /** What follows a year when it names a meeting: an event word, perhaps after a place ("湖州会议"). */
 const EVENT_AFTER_YEAR =
-  /^(的)?(长三角地区主要领导|长三角|主要领导|\p{Script=Han}{2,4}?)?(座谈会|会议|会上|会期|论坛|长三角一体化发展高层论坛|高层论坛|成果发布会|发布会|会(?![见谈晤]))(上|期间|中)?/u;
+  /^(的)?(长三角地区主要领导|长三角|主要领导|\p{Script=Han}{2,4}?)?(座谈会|会议|会上|会期|论坛|长三角一体化发展高层论坛|高层论坛|成果发布会|发布会|开会|会(?![见谈晤]))(上|期间|中|(?:那|这)一?[回次场届])?/u;
 
 /** The meetings' names and cities as patterns; the same for every question, so built once per meeting list. */
 interface MeetingVocabulary {
@@ -555,7 +558,7 @@ function vocabularyOf(meetings: readonly MeetingInfo[]): MeetingVocabulary {
       ? {
           // "温州会议", "南京那届论坛", "无锡那回", "温州发布会": a meeting named by its host city.
           cityEvent: new RegExp(
-            `(${cities.join("|")})(的)?((?:那|这)一?(?:回|场|届|次|个)(?:会议|座谈会|高层论坛|论坛|会)?|成果发布会|发布会|会议|座谈会|高层论坛|论坛|会(?=上|期间))(上|期间)?`,
+            `(${cities.join("|")})(的)?((?:开会|开的会|办会)?(?:那|这)一?(?:回|场|届|次|个)(?:会议|座谈会|高层论坛|论坛|会)?|成果发布会|发布会|会议|座谈会|高层论坛|论坛|会(?=上|期间))(上|期间)?`,
             "gu",
           ),
           englishCityEvent: new RegExp(

@@ -212,6 +212,10 @@ describe("refusals by what is missing, not by unknown words", () => {
       ["2025年会议期间领导们考察了哪些地方？", "南京那回领导们考察了哪些地方？"],
       ["2026年会议确定下一届在哪个省召开？", "26年那次会开完，下回轮到哪个省？"],
       ["2026年会议在算力方面提出了什么？", "26年会议在computing方面提出了什么？"],
+      // Spoken question words and verbs: 啥, 过了一遍 (reviewed), 转了转 (toured), 头儿.
+      ["2026年会议审议了什么文件？", "26年那次会把啥文件过了一遍？"],
+      ["2026年会议期间领导们考察了哪些地方？", "26年开会那回，领导们都去哪儿转了转？"],
+      ["2026年会议上江苏省委书记是谁？", "26年那次会上江苏的头儿是谁？"],
     ]) {
       const a = await ask(plain!);
       const b = await ask(perturbed!);
