@@ -21,7 +21,7 @@ export const VISIT_WORDS =
  * 哪一天, 什么日子, 几号) or the plain words (什么时候, 日期, "when"). "几天" asks how long, not when.
  */
 export const DATE_QUESTION =
-  /(?:哪|什么)(?:一|个)?(?:月份?|日子?|号|天|时候|时间|时段)|几月份?|几号|几日(?!游)|何时|日期|\bwhen\b|\bwhat date\b|\b(?:which|what) (?:day|month)\b|\bdates?\b/iu;
+  /(?:哪|什么)(?:一|个)?(?:月份?|日子?|号|天|时候|时间|时段)|哪一?年(?=[^，。？?]{0,2}(?:开|举行|召开|举办))|几月份?|几号|几日(?!游)|何时|日期|\bwhen\b|\bwhat date\b|\b(?:which|what) (?:day|month)\b|\bdates?\b/iu;
 
 /** How well a piece of text has the kind of content the question wants (0 when it has none). */
 export function typeBonus(window: string, type: AnswerType): number {

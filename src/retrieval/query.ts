@@ -97,7 +97,7 @@ const ENGLISH_STOP = new Set(
 const DATE_QUESTIONS = new RegExp(DATE_QUESTION.source, "giu");
 
 const QUESTION_PHRASES =
-  /(是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天年])|哪一个|哪一|哪些|哪几|哪个|哪位|哪天|什么|多长时间|多长|多久|多少|几个|怎样|如何|吗|呢)/g;
+  /(是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天年])|哪一个|哪个(?:省|市|城市)|哪一|哪些|哪几|哪个|哪位|哪天|什么|多长时间|多长|多久|多少|几个|怎样|如何|吗|呢)/g;
 
 /**
  * Understands a question against the corpus' meetings.
@@ -591,7 +591,7 @@ function detectAnswerType(question: string, text: string): AnswerType {
     return "place";
   // What someone said: "讲了什么", "发言的具体内容", "致辞讲了哪些", "演讲时介绍了哪些", "怎么形容".
   if (
-    /(说|讲|谈)(了)?(些)?(什么|哪些|啥)|(讲话|发言|致辞|演讲)(的)?(具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|(怎么|如何|怎样)(形容|评价|看待|描述|概括|描绘)|(提到|谈到|讲到)(了)?[^，。？?]{0,12}(什么|哪些)|(\p{Script=Han}{2,3})(在[^，。？?]{2,12})?(说|讲)[^了过的，。？?][^的，。？?]{0,14}(什么|哪些|哪|啥|怎么)|\b(what|how)(?: exactly| precisely| else)? did .{2,40} (say|speak about|talk about|recall|stress|emphasi[sz]e|describe|propose|urge|mention|note|highlight|tell)\b/iu.test(
+    /(说|讲|谈)(了)?(些)?(什么|哪些|啥)|(讲话|发言|致辞|演讲)(的)?(具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|(怎么|如何|怎样)(形容|评价|看待|描述|概括|描绘)|(提到|谈到|讲到)(了)?[^，。？?]{0,12}(什么|哪些)|(\p{Script=Han}{2,3})(在[^，。？?]{2,12})?(说|讲)[^了过的，。？?][^的，。？?]{0,14}(什么|哪些|哪|啥|怎么)|\b(what|how)(?: exactly| precisely| else)? did .{2,40} (say|call|speak about|talk about|recall|stress|emphasi[sz]e|describe|propose|urge|mention|note|highlight|tell)\b/iu.test(
       q,
     )
   )

@@ -228,6 +228,19 @@ describe("what the question asks beside the fact", () => {
     expect(answer.answered, answer.answer).toBe(false);
   });
 
+  it("a meeting the reports lack is placed by the report that chose it", async () => {
+    const answer = await engine.extractive.ask("2023年度的座谈会定在哪个省开？");
+    expect(answer.answer).toContain("安徽");
+    expect(answer.citations[0]?.meetingId).toBe(annual(2022).id);
+    expect(answer.citations[0]?.text).toContain("2023年度长三角地区主要领导座谈会在安徽省召开");
+  });
+
+  it("'what did X call Y' asks for X's words", async () => {
+    const answer = await engine.extractive.ask("What did Han Jun call integration for Anhui at the 2024 forum?");
+    expect(answer.answer).toContain("最大机遇");
+    expect(answer.citations[0]?.text).toMatch(/^韩俊说/u);
+  });
+
   it("'which year's meeting' is answered with the meeting, even when the extract does not name it", async () => {
     const answer = await engine.extractive.ask("第三届长三角一体化发展高层论坛是在哪一年的座谈会期间举办的？");
     expect(answer.answered).toBe(true);

@@ -216,6 +216,9 @@ describe("refusals by what is missing, not by unknown words", () => {
       ["2026年会议审议了什么文件？", "26年那次会把啥文件过了一遍？"],
       ["2026年会议期间领导们考察了哪些地方？", "26年开会那回，领导们都去哪儿转了转？"],
       ["2026年会议上江苏省委书记是谁？", "26年那次会上江苏的头儿是谁？"],
+      // "哪年开的" asks when; "哪个省开" where (no "年开" or "省开" left as a word the reports lack).
+      ["2027年度座谈会是什么时候举行的？", "杭州那次座谈会是哪年开的？"],
+      ["2027年度座谈会在哪里举行？", "2027年度的座谈会在哪个省开？"],
     ]) {
       const a = await ask(plain!);
       const b = await ask(perturbed!);
