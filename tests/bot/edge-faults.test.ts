@@ -18,7 +18,7 @@ import { createBot } from "../../src/bot/bot.js";
 import { startBot, type BotHandle } from "../../src/bot/start.js";
 import { StartupError } from "../../src/bot/startup-error.js";
 import { createBotApiServer } from "bot-api-emulator";
-import { sharedIndexCopy } from "../fixtures/helpers.js";
+import { entryArgs, sharedIndexCopy } from "../fixtures/helpers.js";
 import { TEST_RETRY, TOKEN, makeDeps, until } from "./helpers/harness.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -66,7 +66,7 @@ let npmStart: { url: string; exit: Promise<{ code: number | null; stderr: string
 beforeAll(async () => {
   const html = await htmlServerAt();
   const dir = mkdtempSync(join(tmpdir(), "api-root-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, entryArgs("main"), {
     env: {
       ...process.env,
       TELEGRAM_BOT_TOKEN: TOKEN,

@@ -15,7 +15,7 @@ import { createBotApiServer, type BotApiServer } from "bot-api-emulator";
 import type { Message, User } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { FIXTURES, readManifest, sharedIndexCopy, writeManifest } from "../fixtures/helpers.js";
+import { entryArgs, FIXTURES, readManifest, sharedIndexCopy, writeManifest } from "../fixtures/helpers.js";
 import { startRoundRobinProxy, type RoundRobinProxy } from "../helpers/round-robin-proxy.js";
 
 const REDIS_URL = process.env["TEST_REDIS_URL"];
@@ -38,7 +38,7 @@ let replicas: Replica[] = [];
 let env: NodeJS.ProcessEnv;
 
 function startReplica(port: number, index: number): Replica {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, entryArgs("main"), {
     env: { ...env, PORT: String(port), DATABASE_PATH: join(dir, `replica-${index}`, "bot.sqlite") },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -166,7 +166,7 @@ describe.skipIf(REDIS_URL === undefined)("two webhook replicas behind a load bal
     const newOnly = "赵启明担任什么职务？";
     expect((await ask(newUser(), newOnly)).text).toContain("报道中没有找到");
 
-    const ingest = spawn(process.execPath, ["--import", "tsx", "src/cli/ingest.ts"], {
+    const ingest = spawn(process.execPath, entryArgs("cli/ingest"), {
       env,
       stdio: ["ignore", "ignore", "pipe"],
     });

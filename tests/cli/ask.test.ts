@@ -1,7 +1,7 @@
 /**
  * `npm run ask` as a user meets it, over temp copies of the corpus and index, so the repository's index/ is
  * untouched. The command runs in process (the same `ask` the entry point calls, with stdout and stderr
- * collected); one run is a real process (tsx src/cli/ask.ts), to prove the entry point, its exit code and its
+ * collected); one run is a real process (the entry point, see entryArgs), to prove the entry point, its exit code and its
  * output streams.
  */
 import { spawn } from "node:child_process";
@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask as runAsk } from "../../src/cli/ask.js";
 import { reportCliError } from "../../src/wiring.js";
-import { CORPUS, FILES, ROOT, cleanupTempDirs, copyCorpus, tempDir } from "../fixtures/helpers.js";
+import { CORPUS, FILES, ROOT, cleanupTempDirs, copyCorpus, entryArgs, tempDir } from "../fixtures/helpers.js";
 
 interface Run {
   code: number | null;
@@ -18,12 +18,10 @@ interface Run {
   stderr: string;
 }
 
-const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
-
 /** Runs the ask CLI as a process with only the variables it needs (no API key: offline and deterministic). */
 function askProcess(args: string[], env: { CORPUS_DIR: string; INDEX_DIR: string }): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, "src/cli/ask.ts", ...args], {
+    const child = spawn(process.execPath, [...entryArgs("cli/ask"), ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     });

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { createBotApiServer } from "bot-api-emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { createStore } from "../../src/store/index.js";
-import { CORPUS, sharedIndexCopy } from "../fixtures/helpers.js";
+import { CORPUS, entryArgs, sharedIndexCopy } from "../fixtures/helpers.js";
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
 const TOKEN = "123456:roles-test-token-for-the-local-emulator";
@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 function start(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, entryArgs("main"), {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { createBotApiServer } from "bot-api-emulator";
-import { sharedIndexCopy } from "../fixtures/helpers.js";
+import { entryArgs, sharedIndexCopy } from "../fixtures/helpers.js";
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -39,8 +39,8 @@ function startBot(extraEnv: NodeJS.ProcessEnv = {}): {
 } {
   // Side by side, so each process keeps its own database (and local.log beside it).
   const databasePath = join(dir, `data-${++processes}`, "bot.sqlite");
-  // node with the tsx loader (what `npm start` runs), so signals reach our process directly.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  // The entry point `npm start` runs, started by node itself, so signals reach our process directly.
+  const child = spawn(process.execPath, entryArgs("main"), {
     env: { ...env, DATABASE_PATH: databasePath, ...extraEnv },
     stdio: ["pipe", "pipe", "pipe"],
   });

@@ -9,13 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sharedIndexCopy } from "../fixtures/helpers.js";
+import { entryArgs, sharedIndexCopy } from "../fixtures/helpers.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../helpers/openai-server.js";
 
 const run = promisify(execFile);
 const SCORER = join("..", "shared", "eval", "score.mjs");
-/** `npm run ask` without npm and npx in front (each adds about a second): node with the tsx loader. */
-const ASK = [process.execPath, "--import", "tsx", "src/cli/ask.ts"];
+/** `npm run ask` without npm and npx in front (each adds about a second): node running the entry point. */
+const ASK = [process.execPath, ...entryArgs("cli/ask")];
 const QUESTIONS = [
   "2024年度长三角地区主要领导座谈会在哪里举行？",
   "2025年度座谈会的主题是什么？",
