@@ -53,6 +53,7 @@ export class StreamingReply {
           if (this.finished) return;
           const snapshot = this.latest;
           this.messageId = await this.io.send(this.options.render(snapshot));
+          this.lastWriteAt = this.options.now().getTime();
           this.shown = snapshot;
         });
       }, 0);
@@ -85,9 +86,14 @@ export class StreamingReply {
 
   private async flush(): Promise<void> {
     if (this.finished || this.messageId === undefined || this.latest === this.shown) return;
+    // Telegram counts edits as they arrive, so the interval runs from when the last write was done, not begun.
+    if (this.options.now().getTime() < this.lastWriteAt + this.options.intervalMs) {
+      this.schedule();
+      return;
+    }
     const snapshot = this.latest;
-    this.lastWriteAt = this.options.now().getTime();
     await this.io.edit(this.messageId, this.options.render(snapshot));
+    this.lastWriteAt = this.options.now().getTime();
     this.shown = snapshot;
   }
 
