@@ -848,10 +848,16 @@ export function createExtractiveAnswerer(deps: {
   }
 }
 
+/** The English nouns a count is given in. */
+const ENGLISH_UNITS =
+  /^(people|persons|participants|attendees|guests|officials|delegates|agreements|projects|items|documents|deals|measures|cases|days|years)$/;
+
 /** The unit an English count question asks for ("how many people" → 人). */
 function englishUnit(q: UnderstoodQuery): string | undefined {
   if (q.language !== "en") return undefined;
-  const noun = /\bhow many (\w+)/i.exec(q.question)?.[1]?.toLowerCase();
+  // The counted noun may follow its modifiers ("how many cooperation agreements").
+  const words = /\bhow many ((?:[\w-]+ ){0,2}[\w-]+)/i.exec(q.question)?.[1]?.toLowerCase().split(" ") ?? [];
+  const noun = words.find((w) => ENGLISH_UNITS.test(w)) ?? words[0];
   if (!noun) return undefined;
   if (/^(people|persons|participants|attendees|guests|officials|delegates)$/.test(noun)) return "人";
   if (/^(agreements|projects|items|documents|deals|measures|cases)$/.test(noun)) return "个";

@@ -377,6 +377,12 @@ describe("refusals", () => {
     }
   });
 
+  it("a count in English is refused where the report gives none ('签订一批合作协议', the 三年 of a plan's name)", async () => {
+    const answer = await engine.extractive.ask("How many cooperation agreements did the 2024 meeting sign?");
+    expect(answer.answered, answer.answer).toBe(false);
+    expect(answer.citations).toEqual([]);
+  });
+
   it("an English question the reports don't cover is refused in English", async () => {
     const answer = await engine.extractive.ask("What was the GDP of the Yangtze River Delta in 2024?");
     expect(answer.answered).toBe(false);
