@@ -5,7 +5,7 @@ import { pinyinAliases } from "../text/english.js";
 import type { Citation } from "./types.js";
 
 /** A place's English name, its pinyin (温州 → Wenzhou), or the Chinese name when it has none. */
-function englishPlaceName(city: string): string {
+export function englishPlaceName(city: string): string {
   let name = placeNames.get(city);
   if (name === undefined) {
     const english = Object.keys(pinyinAliases([], [city])).find((spelling) => !spelling.includes(" "));

@@ -12,7 +12,7 @@ import { CHINESE_SYNONYMS } from "../retrieval/aliases.js";
 import type { HybridResult, HybridRetriever } from "../retrieval/hybrid.js";
 import { typeBonus, VISIT_WORDS } from "../retrieval/answer-types.js";
 import { isOtherMeetingYear, type AnswerType, type UnderstoodQuery } from "../retrieval/query.js";
-import { meetingLabel, toCitation } from "./citations.js";
+import { englishPlaceName, meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
 import { QUESTION_VOCABULARY_ALL } from "./intents.js";
@@ -70,6 +70,7 @@ export function createExtractiveAnswerer(deps: {
   const people = deps.people ?? new Set<string>();
   const places = new Set<string>([...PROVINCES, ...meetings.flatMap((m) => [m.city, m.province])]);
   const cities = [...new Set(meetings.map((m) => m.city))];
+  const hostCities = cities.map((name) => ({ name, english: englishPlaceName(name) }));
   /** Whose words each paragraph reports ("" for nobody's), worked out when a speech question first needs it. */
   const speakers = new Map<Chunk, string>();
   let positions: Map<Chunk, number> | undefined;
@@ -118,7 +119,13 @@ export function createExtractiveAnswerer(deps: {
     }
     // A follow-up ("那2022年呢？") is answered as the standalone question it stands for.
     const question = options.history?.length
-      ? heuristicStandalone(options.history, asked, { people, standsApart, meetingName, meetingYear })
+      ? heuristicStandalone(options.history, asked, {
+          people,
+          standsApart,
+          meetingName,
+          meetingYear,
+          places: hostCities,
+        })
       : asked;
     // "审议通过《…》的那次会议…" names the meeting by its document: asked again with the meeting's name.
     const byDocument =

@@ -37,6 +37,8 @@ export interface FollowUpContext {
   meetingName?: (question: string) => string | undefined;
   /** The year of the one meeting a question refers to, however it names it ("the Wenzhou meeting" → 2024). */
   meetingYear?: (question: string) => number | undefined;
+  /** The meetings' host cities, in Chinese and in English ("无锡", "Wuxi"), for "And in Wuxi?" / "那南京呢？". */
+  places?: readonly { name: string; english: string }[];
 }
 
 /** Words for the meeting after the one before ("the following meeting", "下一届会议"). */
@@ -85,6 +87,13 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     .replace(/^(?:the|meeting|s)+$/i, "");
   if (opener && years.length === 1 && previousYears.length === 1 && rest === "") {
     return previous.replace(previousYears[0] ?? "", years[0] ?? "");
+  }
+
+  // "And in Wuxi?", "那南京那次呢？": the previous question, asked of the meeting held in that city.
+  const city = opener ? placeOnly(q, context.places ?? []) : undefined;
+  if (city) {
+    const swapped = swapPlace(previous, city, english, context.places ?? []);
+    if (swapped) return swapped;
   }
 
   // "那到了总书记主持的那次座谈会呢？": a follow-up that only names another meeting asks the previous question of it.
@@ -198,4 +207,42 @@ function swapSameKind(previous: string, content: string, people: ReadonlySet<str
     if (found) return previous.replace(found[0], content);
   }
   return undefined;
+}
+
+/** The host city a follow-up names and nothing else ("And in Wuxi?", "What about Nanjing in 2025?", "那南京那次呢？"). */
+function placeOnly(
+  question: string,
+  places: readonly { name: string; english: string }[],
+): { name: string; english: string } | undefined {
+  const rest = question
+    .replace(ELLIPTICAL_START, "")
+    .replace(YEAR, "")
+    .replace(
+      /[呢？?，,。.!！\s]|年度?|的|那次|那回|那场|会议|座谈会|会上|\b(?:in|at|the|meeting|one|for|then)\b/giu,
+      "",
+    );
+  return places.find((p) => rest === p.name || rest.toLowerCase() === p.english.toLowerCase());
+}
+
+/**
+ * The previous question about the meeting in another city: its city swapped ("during the Wenzhou meeting" →
+ * "during the Wuxi meeting"), or, when it named its meeting by year, the year replaced by the city.
+ */
+function swapPlace(
+  previous: string,
+  place: { name: string; english: string },
+  english: boolean,
+  places: readonly { name: string; english: string }[],
+): string | undefined {
+  const before = places.find(
+    (p) => p !== place && (previous.includes(p.name) || new RegExp(`\\b${p.english}\\b`, "iu").test(previous)),
+  );
+  if (before) {
+    return previous.includes(before.name)
+      ? previous.replace(before.name, place.name)
+      : previous.replace(new RegExp(`\\b${before.english}\\b`, "iu"), place.english);
+  }
+  const year = /(?:19|20)\d{2}\s*年?度?/u.exec(previous)?.[0];
+  if (!year) return undefined;
+  return english ? previous.replace(year.trim(), place.english) : previous.replace(year, place.name);
 }

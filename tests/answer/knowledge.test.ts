@@ -330,6 +330,15 @@ describe("conversations", () => {
     const history: Turn[] = [{ question: "2026年会议上江苏省委书记是谁？", answer: "江苏省委书记林思远" }];
     expect((await ask("那2025年呢？", history)).answer).toContain("信长星");
     expect((await ask("省长呢？", history)).answer).toContain("赵启明");
+    // "那杭州那次呢？", "And in Shanghai?": the previous question, asked of the meeting held in that city.
+    const theme: Turn[] = [{ question: "2026年会议的主题是什么？", answer: "…" }];
+    const hangzhou = await ask("那杭州那次呢？", theme);
+    expect(hangzhou.question).toBe("杭州会议的主题是什么？");
+    expect(hangzhou.answer).toContain("共护江南水乡");
+    const english: Turn[] = [{ question: "What was the theme of the Hangzhou meeting?", answer: "…" }];
+    const shanghai = await ask("And in Shanghai?", english);
+    expect(shanghai.question).toBe("What was the theme of the Shanghai meeting?");
+    expect(shanghai.citations.map((c) => c.meetingId)).toContain("2026-shanghai");
     // The post asked of the province the previous answer named, when the previous question named no post.
     const post: Turn[] = [
       { question: "林思远2026年是什么职务？", answer: "2026年度座谈会（上海）：江苏省委书记林思远[1]。" },
