@@ -42,6 +42,8 @@ const MIN_COVERAGE = 0.5;
 const ANCHORLESS_COVERAGE = 0.6;
 /** The same for a paragraph of the named person's own words. */
 const SPEAKER_COVERAGE = 0.3;
+/** Characters of a speech outline ("X说了什么" with no topic): its opening and the points that follow. */
+const OUTLINE_BUDGET = 260;
 const CANDIDATES = 5;
 
 /** The offline answerer, which also tells whether a question is within the reports' scope at all. */
@@ -306,8 +308,12 @@ export function createExtractiveAnswerer(deps: {
     if (!top) return undefined;
     const windows: { window: string; score: number; chunk: Chunk }[] = [];
     for (const candidate of candidates) {
-      const window = bestWindow(candidate.chunk.text, q, candidate.score / top.score, (w) =>
-        holdsAskedKind(q, w, candidate.chunk),
+      const window = bestWindow(
+        candidate.chunk.text,
+        q,
+        candidate.score / top.score,
+        (w) => holdsAskedKind(q, w, candidate.chunk),
+        () => restOfParagraph(candidate.chunk),
       );
       if (!window) continue;
       // A headline is not an answer when the prose says the same with more detail.
@@ -629,6 +635,23 @@ export function createExtractiveAnswerer(deps: {
     return positions.get(chunk) ?? -1;
   }
 
+  /** The text of the chunks that continue a chunk's paragraph (a long paragraph is split into several). */
+  function restOfParagraph(chunk: Chunk): string {
+    const i = positionOf(chunk);
+    let text = "";
+    for (let j = i + 1; j < retriever.chunks.length; j++) {
+      const next = retriever.chunks[j]!;
+      if (
+        next.meetingId !== chunk.meetingId ||
+        next.articleIndex !== chunk.articleIndex ||
+        next.paragraph !== chunk.paragraph
+      )
+        break;
+      text += next.text;
+    }
+    return text;
+  }
+
   /** The paragraphs just before and after a chunk in its article. */
   function neighbours(chunk: Chunk): string {
     const i = retriever.chunks.indexOf(chunk);
@@ -686,6 +709,8 @@ export function createExtractiveAnswerer(deps: {
     retrievalShare: number,
     /** Whether a window holds the kind of fact asked; the best one is extended into the next sentence until it does. */
     holdsKind: (window: string) => boolean = () => true,
+    /** The rest of the paragraph when the text is only its first chunk: a speech outline reads on into it. */
+    rest: () => string = () => "",
   ): { window: string; score: number } | undefined {
     const clauses = splitClauses(text);
     let best: { start: number; end: number; score: number } | undefined;
@@ -734,6 +759,15 @@ export function createExtractiveAnswerer(deps: {
         start = first;
         end = last;
       }
+    }
+    // "信长星说了什么" with no topic: the speech's opening, then the point each later sentence or ；-part makes.
+    if (
+      q.answerType === "speech" &&
+      !topicWordsOf(q).length &&
+      speakersAsked(q).some((p) => speaks(p, joinClauses(clauses, start, end)))
+    ) {
+      const outline = speechOutline([...clauses, ...splitClauses(rest())], start);
+      if (outline) return { window: outline, score: best.score };
     }
     if (q.answerType === "list" || q.answerType === "document" || q.answerType === "speech") {
       // Add whole sentences while they fit, then clauses of the next one, marking that cut with an ellipsis.
@@ -938,6 +972,33 @@ function focusOf(text: string): string | undefined {
 /** What a person asked for or stressed ("提出了哪些要求", "强调了什么", "对上海有什么要求"). */
 const PERSON_ASKS =
   /(提出|要求|强调|指出|部署|寄语|希望)(了)?[^，。？?]{0,8}(哪些|什么|哪几)|(有|提)(了)?(哪些|什么)(具体)?(要求|期望|希望)/u;
+
+/**
+ * What a speech says, from the clause that opens it: the text that follows while it fits {@link SPEECH_BUDGET},
+ * then the point each later sentence or ；-part makes (its first clause, two when the first only leads in),
+ * each after "……" for the text left out, within {@link OUTLINE_BUDGET}. Undefined when nothing is left out.
+ */
+function speechOutline(clauses: readonly Clause[], start: number): string | undefined {
+  let end = start;
+  while (end + 1 < clauses.length && joinClauses(clauses, start, end + 1).length <= SPEECH_BUDGET) end++;
+  // The lead runs to the end of a clause; a point starts at the next sentence or ；-part.
+  let i = end + 1;
+  while (i < clauses.length && !clauses[i - 1]!.last && !clauses[i - 1]!.text.endsWith("；")) i++;
+  let text = joinClauses(clauses, start, end).replace(/[，；：]$/u, "");
+  let points = 0;
+  while (i < clauses.length) {
+    let partEnd = i;
+    while (partEnd < clauses.length - 1 && !clauses[partEnd]!.last && !clauses[partEnd]!.text.endsWith("；")) partEnd++;
+    let take = i;
+    if (take < partEnd && clauses[take]!.text.length < 12) take++;
+    const point = joinClauses(clauses, i, take).replace(/[，；：。]$/u, "");
+    if (text.length + point.length + 2 > OUTLINE_BUDGET) break;
+    text = `${text.replace(/[。；]$/u, "")}……${point}`;
+    points++;
+    i = partEnd + 1;
+  }
+  return points ? `${text}……` : undefined;
+}
 
 /** A question for several things of a kind ("统筹哪几对关系", "提了哪些要求"), whatever else it asks. */
 const SEVERAL = /哪几|哪些|几[个项对条点类]|\bwhich (?:\w+ )?(?:ones|things|areas|relationships|pairs)\b/iu;

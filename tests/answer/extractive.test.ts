@@ -165,7 +165,8 @@ describe("answered questions", () => {
     expect(answer.path).toBe("extractive");
     expect(answer.language).toBe(/[a-z]{3}/i.test(c.q) ? "en" : "zh");
     // Short, with the fact, quoted from the paragraph it cites.
-    expect(answer.answer.length).toBeLessThanOrEqual(160);
+    // A speech is told point by point, so a little longer.
+    expect(answer.answer.length).toBeLessThanOrEqual(/说了什么/u.test(c.q) ? 270 : 160);
     expect(answer.answer).toContain(c.fact);
     expect(answer.answer).toMatch(/\[1\][。.]?$/);
     const [citation] = answer.citations;
@@ -355,6 +356,22 @@ describe("refusals", () => {
       const answer = await engine.extractive.ask(`${m.year}年论坛上${who}说了什么？`);
       expect(answer.answer, `${who} ${m.year}`).toContain(next);
     }
+  });
+
+  it("a speech asked without a topic is told from its opening, then point by point to its end", async () => {
+    const answer = await engine.extractive.ask("2025年发布会上王清宪说了什么？");
+    const paragraph = answer.citations[0]!.text;
+    expect(answer.answer).toMatch(/^王清宪说，/u);
+    // Its last point is the last sentence's opening, and every piece is quoted from the cited paragraph.
+    const pieces = answer.answer
+      .replace(/\[1\]$/u, "")
+      .split("……")
+      .filter(Boolean);
+    expect(pieces.length).toBeGreaterThanOrEqual(3);
+    for (const piece of pieces) expect(paragraph.replace(/[，。；]/gu, "")).toContain(piece.replace(/[，。；]/gu, ""));
+    const lastSentence = paragraph.split("。").filter(Boolean).at(-1)!;
+    expect(lastSentence.startsWith(pieces.at(-1)!)).toBe(true);
+    expect(answer.answer.length).toBeLessThanOrEqual(270);
   });
 
   it("a topic asked of a person's speech is found deep in that speech, not in the list naming them", async () => {
