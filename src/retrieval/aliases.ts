@@ -7,6 +7,8 @@
 export const ENGLISH_ALIASES: Readonly<Record<string, string>> = {
   // Places
   "yangtze river delta": "长三角",
+  "yangtze delta": "长三角",
+  delta: "长三角",
   yrd: "长三角",
   "yangtze river": "长江",
   "three provinces and one city": "三省一市",

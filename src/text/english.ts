@@ -179,8 +179,41 @@ function personSpellings(name: string): string[] {
     );
     if (surnameReading.includes(" ")) out.push(`${surnameReading} ${givenSyllables.join(" ")}`);
   }
+  // The surname alone ("Xi", "what did Xi stress"), kept only where no other name shares it (below) and it is
+  // not an English word ("He" would read every "he" as 何立峰).
+  if (!ENGLISH_WORDS.has(surnameJoined)) out.push(surnameJoined);
   return out;
 }
+
+/** Short English words a surname's pinyin can spell. */
+const ENGLISH_WORDS = new Set([
+  "he",
+  "an",
+  "me",
+  "we",
+  "us",
+  "so",
+  "to",
+  "do",
+  "go",
+  "no",
+  "on",
+  "in",
+  "it",
+  "is",
+  "as",
+  "be",
+  "or",
+  "ma",
+  "pan",
+  "fan",
+  "long",
+  "bang",
+  "hang",
+  "sun",
+  "man",
+  "tang",
+]);
 
 function placeSpellings(name: string): string[] {
   return spellings(readings(name)).flatMap((syllables) => [syllables.join(""), syllables.join(" ")]);

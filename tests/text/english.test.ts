@@ -78,6 +78,13 @@ describe("pinyinAliases", () => {
     expect(invented["ouyang chunyu"]).toBe("欧阳春雨");
   });
 
+  it("spells a surname alone when no other name shares it and it is no English word", () => {
+    const names = pinyinAliases(["信长星", "张明华", "张立", "何卫东"]);
+    expect(names["xin"]).toBe("信长星");
+    expect(names["zhang"]).toBeUndefined();
+    expect(names["he"]).toBeUndefined();
+  });
+
   it("spells places joined and spaced", () => {
     expect(invented["qingzhou"]).toBe("青州");
     expect(invented["wuxi"]).toBe("无锡");
