@@ -54,6 +54,9 @@ const ORDINAL_PHRASE = new RegExp(
  * followed within three words by a meeting noun (forum, meeting, conference, session…) are left alone.
  */
 export function englishOrdinals(text: string): string {
+  // Every ordinal has Latin letters (the words, or st/nd/rd/th); most questions have none, and the first use of
+  // the long pattern compiles it (a few milliseconds of a cold start).
+  if (!/[a-z]/i.test(text)) return text;
   return text.replace(ORDINAL_PHRASE, (whole, digits: string | undefined, word: string | undefined) => {
     const value = digits ? Number(digits) : ORDINAL_WORDS.get((word ?? "").toLowerCase().replace(/\s+/g, " "));
     return value ? `第${value}届 ` : whole;
