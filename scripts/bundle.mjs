@@ -3,8 +3,9 @@
  * Bundles the entry points a user starts cold (`ask`, the bot) with esbuild, over tsc's output in dist/:
  * dist/cli/ask.js and dist/main.js become single files plus shared chunks in dist/chunks/. Node 20 has no
  * compile cache, and resolving and loading some 60 separate ES modules was about a tenth of a cold `ask`
- * (0.43 s, bundled 0.39 s); a bundle loads a handful of files. tsc still type-checks and emits every module (the bench, `ingest` and the
- * tests use those); this step runs after it (`npm run build`, and scripts/run.mjs when src/ changed).
+ * (0.43 s, bundled 0.39 s); a bundle loads a handful of files. tsc still type-checks and emits every module
+ * (the bench and `ingest` run those, the tests run the sources); this step runs after it (`npm run build`,
+ * and scripts/run.mjs when src/ changed).
  *
  * Packages stay external (loaded from node_modules at run time, as before) except the few pure ES-module
  * libraries listed in INLINE: native modules cannot be bundled, and the heavy optional libraries (LLM, chart,
