@@ -12,7 +12,7 @@
  * PostgreSQL, Redis) are loaded only when used. Dynamic `import()`s become chunks of their own (splitting),
  * so what was lazy stays lazy.
  */
-import { readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -22,8 +22,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** Pure ES-module packages on the start-up path, bundled in: each is many small files otherwise. */
 const INLINE = new Set(["zod", "lru-cache"]);
 
-const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-const external = Object.keys(manifest.dependencies ?? {})
+const readJson = (path) => JSON.parse(readFileSync(path, "utf8"));
+// Our workspace packages stay external too: `npm ci` may build them (their own `prepare`) after this one.
+const workspaces = readdirSync(join(root, "packages")).map(
+  (dir) => readJson(join(root, "packages", dir, "package.json")).name,
+);
+const external = [...Object.keys(readJson(join(root, "package.json")).dependencies ?? {}), ...workspaces]
   .filter((name) => !INLINE.has(name))
   .flatMap((name) => [name, `${name}/*`]);
 
