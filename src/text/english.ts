@@ -2,7 +2,13 @@
  * English in questions: ordinals of a meeting become the 第N届 marker the Chinese query code reads, and
  * pinyin spellings of Chinese names become aliases of those names.
  */
-import { pinyin } from "@napi-rs/pinyin";
+import { createRequire } from "node:module";
+
+// @napi-rs/pinyin reads its dictionary when it is loaded (about 30 ms); only English questions and answers
+// spell names, so it is loaded (synchronously, as spelling is) on first use, not with this module.
+let pinyinLibrary: typeof import("@napi-rs/pinyin") | undefined;
+const loadPinyin = () =>
+  (pinyinLibrary ??= createRequire(import.meta.url)("@napi-rs/pinyin") as typeof import("@napi-rs/pinyin"));
 
 const UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"];
 const TEENS = [
@@ -137,7 +143,7 @@ const HAN_ONLY = /^\p{Script=Han}+$/u;
  */
 function readings(word: string): string[][] {
   // Not the library's segment mode: it loads a jieba dictionary (about 1 s) and reads names no better.
-  const all = pinyin(word, { heteronym: true }) as string[][];
+  const all = loadPinyin().pinyin(word, { heteronym: true }) as string[][];
   return Array.from(word, (_, i) => {
     const options = (all[i] ?? []).map(plain);
     return [...new Set(options)].slice(0, 2);
