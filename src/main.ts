@@ -25,9 +25,7 @@ import { loadConfig } from "./config.js";
 import { createDigestService, createScheduler } from "./digest/index.js";
 import { openStore } from "./store/index.js";
 import { createLiveCore, trendServiceFor } from "./live-core.js";
-import { connectRedis } from "./store/redis-connect.js";
 import { DEFAULT_THEMES } from "./digest/themes.js";
-import { startQueueRoles } from "./queue/index.js";
 
 /** Shutdown gets this long before the process exits anyway (containers usually allow 10 s). */
 const SHUTDOWN_DEADLINE_MS = 8000;
@@ -51,7 +49,9 @@ await runCli(async () => {
 
   // Replicas share each chat's follow-up memory and each user's quota through Redis; connected first,
   // so a Redis that does not answer stops the start before anything else is open.
-  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, logger) : undefined;
+  const redis = config.REDIS_URL
+    ? await (await import("./store/redis-connect.js")).connectRedis(config.REDIS_URL, logger)
+    : undefined;
   if (redis) stops.push(async () => void (await redis.quit()));
   const store = await openStore({
     databaseUrl: config.DATABASE_URL,
@@ -69,9 +69,11 @@ await runCli(async () => {
   // Daily digests: the in-process scheduler, or with REDIS_URL the queue's planner and workers as ROLE asks.
   // /digest (one digest now) always goes through the scheduler of the process that got the command.
   const role = config.ROLE;
+  // BullMQ, ioredis and pg take about 0.25 s of CPU to load, so only a process with REDIS_URL loads them.
+  const queue = config.REDIS_URL ? await import("./queue/index.js") : undefined;
   const startDelivery = () => {
-    if (!config.REDIS_URL) return role === "all" ? scheduler.start() : undefined;
-    const stop = startQueueRoles({
+    if (!config.REDIS_URL || !queue) return role === "all" ? scheduler.start() : undefined;
+    const stop = queue.startQueueRoles({
       redisUrl: config.REDIS_URL,
       databaseUrl: config.DATABASE_URL,
       store,

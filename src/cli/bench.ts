@@ -116,20 +116,21 @@ function scaleRun(corpusDir: string, factor: number, questionFile: string, round
   }
 }
 
-/** Wall time of a command, from spawn until it exits (or until `ready` appears in its output, then it is stopped). */
+/**
+ * Wall time of a command, from spawn until it exits (or until `ready` appears in its output; it is then
+ * stopped, and the time is returned once it has exited, so its shutdown neither overlaps the next measured
+ * process nor races the removal of its files).
+ */
 function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv, ready?: RegExp): Promise<number> {
   return new Promise((resolveTime, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { env, stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
-    let done = false;
-    const finish = (ms: number) => {
-      if (!done) resolveTime((done = true) && ms);
-    };
+    let readyMs: number | undefined;
     const watch = (d: Buffer) => {
       out += d.toString();
-      if (ready && ready.test(out)) {
-        finish(performance.now() - started);
+      if (ready && readyMs === undefined && ready.test(out)) {
+        readyMs = performance.now() - started;
         child.kill("SIGTERM");
       }
     };
@@ -137,11 +138,11 @@ function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv, re
     child.stderr.on("data", watch);
     child.on("error", reject);
     child.on("exit", (code) => {
-      if (ready && !done)
+      if (ready && readyMs === undefined)
         reject(new Error(`${command} ${args.join(" ")} exited (${code}) before it was ready:\n${out.slice(-500)}`));
       else if (!ready && code !== 0)
         reject(new Error(`${command} ${args.join(" ")} failed (${code}):\n${out.slice(-500)}`));
-      else finish(performance.now() - started);
+      else resolveTime(readyMs ?? performance.now() - started);
     });
   });
 }

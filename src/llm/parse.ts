@@ -6,14 +6,14 @@
  * JSON parsed from the content is the most portable structured output: it needs
  * no tool calling and no `json_schema` support from the server.
  */
-import { z } from "zod";
+import * as z from "../validation.js";
 
 /** What the model must reply with. */
 export const ModelReplySchema = z.object({
   answered: z.boolean(),
   answer: z.string(),
   // Small models sometimes quote numbers ("1"); coerce rather than reject.
-  citations: z.array(z.coerce.number().int()).default([]),
+  citations: z._default(z.array(z.coerce.number().check(z.int())), []),
 });
 
 /** A parsed, schema-valid model reply (citations not yet checked against the paragraphs). */

@@ -303,7 +303,19 @@ export function corpusVocabulary(
   bridge?: EnglishBridge,
 ): EnglishVocabulary {
   const places = [...new Set([...PROVINCES, ...meetings.flatMap((m) => [m.city, m.province])])];
-  return englishVocabulary(pinyinAliases(people, places), bridge);
+  // Spelling every name in pinyin takes about 10 ms, and a Chinese question without Latin words never looks
+  // the table up: it is built on first use.
+  let built: EnglishVocabulary | undefined;
+  const vocabulary = () => (built ??= englishVocabulary(pinyinAliases(people, places), bridge));
+  return {
+    get table() {
+      return vocabulary().table;
+    },
+    get pattern() {
+      return vocabulary().pattern;
+    },
+    bridge,
+  };
 }
 
 /**

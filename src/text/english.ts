@@ -2,7 +2,13 @@
  * English in questions: ordinals of a meeting become the 第N届 marker the Chinese query code reads, and
  * pinyin spellings of Chinese names become aliases of those names.
  */
-import { pinyin } from "@napi-rs/pinyin";
+import { createRequire } from "node:module";
+
+// @napi-rs/pinyin reads its dictionary when it is loaded (about 30 ms); only English questions and answers
+// spell names, so it is loaded (synchronously, as spelling is) on first use, not with this module.
+let pinyinLibrary: typeof import("@napi-rs/pinyin") | undefined;
+const loadPinyin = () =>
+  (pinyinLibrary ??= createRequire(import.meta.url)("@napi-rs/pinyin") as typeof import("@napi-rs/pinyin"));
 
 const UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"];
 const TEENS = [
@@ -56,6 +62,9 @@ const ORDINAL_PHRASE = new RegExp(
  * followed within three words by a meeting noun (forum, meeting, conference, session…) are left alone.
  */
 export function englishOrdinals(text: string): string {
+  // Every ordinal has Latin letters (the words, or st/nd/rd/th); most questions have none, and the first use of
+  // the long pattern compiles it (a few milliseconds of a cold start).
+  if (!/[a-z]/i.test(text)) return text;
   return text.replace(ORDINAL_PHRASE, (whole, digits: string | undefined, word: string | undefined) => {
     const value = digits ? Number(digits) : ORDINAL_WORDS.get((word ?? "").toLowerCase().replace(/\s+/g, " "));
     return value ? `第${value}届 ` : whole;
@@ -136,7 +145,7 @@ const HAN_ONLY = /^\p{Script=Han}+$/u;
  */
 function readings(word: string): string[][] {
   // Not the library's segment mode: it loads a jieba dictionary (about 1 s) and reads names no better.
-  const all = pinyin(word, { heteronym: true }) as string[][];
+  const all = loadPinyin().pinyin(word, { heteronym: true }) as string[][];
   return Array.from(word, (_, i) => {
     const options = (all[i] ?? []).map(plain);
     return [...new Set(options)].slice(0, 2);

@@ -3,7 +3,16 @@
  * data, nothing is downloaded). The reports are Simplified; users may write
  * Taiwan or Hong Kong Traditional, and the answer follows their script.
  */
-import { Converter, Locale, type ConverterFunction } from "opencc-js";
+import { createRequire } from "node:module";
+import type { ConverterFunction } from "opencc-js";
+
+import { TRADITIONAL_CHARS } from "./traditional-chars.js";
+
+// opencc-js is 1.2 MB of tables (about 40 ms to load), and most questions are Simplified: it is loaded
+// (synchronously, as the conversions are) only for a text holding a character its tables read as Traditional.
+let opencc: typeof import("opencc-js") | undefined;
+const loadOpencc = () => (opencc ??= createRequire(import.meta.url)("opencc-js") as typeof import("opencc-js"));
+let traditionalChars: ReadonlySet<string> | undefined;
 
 interface ReadTables {
   /** Phrase-aware Traditional → Simplified that reads Taiwan and Hong Kong forms. */
@@ -20,7 +29,19 @@ let simplifiedToTaiwan: ConverterFunction | undefined;
 
 const HAN = /\p{Script=Han}/u;
 
+/**
+ * False when no character of the text is one that the Hong Kong → Simplified conversion changes on its own:
+ * then no character is marked Traditional (see `traditionalMarks`), the text is not Traditional and its
+ * Simplified form is the text itself, with no tables loaded.
+ */
+function mayBeTraditional(text: string): boolean {
+  traditionalChars ??= new Set(TRADITIONAL_CHARS);
+  for (const char of text) if (traditionalChars.has(char)) return true;
+  return false;
+}
+
 function buildReadTables(): ReadTables {
+  const { Converter } = loadOpencc();
   // tw→cn alone leaves Hong Kong forms (衞, 敍) and hk→cn alone turns Taiwan's 著 (zhe) into 著, not 着.
   // Running tw→cn first (it uses Taiwan phrase context, so 著名 stays and 看著 becomes 看着) and then hk→cn
   // (it maps the remaining Hong Kong variants) reads both; round trips of the reports through cn→tw, cn→hk
@@ -40,6 +61,7 @@ function buildReadTables(): ReadTables {
 
 /** Characters that Simplified→Traditional changes and that no OpenCC Traditional table lists as a Traditional form. */
 function simplifiedOnlyCharacters(): Set<string> {
+  const { Locale } = loadOpencc();
   const entries = (dict: string | readonly (readonly [string, string])[]) =>
     typeof dict === "string" ? dict.split("|").map((entry) => entry.split(" ")) : dict.map((pair) => [...pair]);
   const traditional = new Set<string>();
@@ -94,7 +116,7 @@ function evidence(text: string): { source: string[]; converted: string[]; marks:
  * Traditional character, is not Traditional.
  */
 export function isTraditional(text: string): boolean {
-  return evidence(text).traditional;
+  return mayBeTraditional(text) && evidence(text).traditional;
 }
 
 /**
@@ -104,6 +126,7 @@ export function isTraditional(text: string): boolean {
  * (显著, the surname in 沈吟) stay as written. Latin letters, digits and punctuation are left alone.
  */
 export function toSimplified(text: string): string {
+  if (!mayBeTraditional(text)) return text;
   const { source, converted, marks, traditional } = evidence(text);
   if (traditional) return converted.join("");
   if (!marks.some(Boolean)) return text;
@@ -119,7 +142,7 @@ export function toSimplified(text: string): string {
  * so a quoted report stays word for word. The first call builds the tables (about 200 ms).
  */
 export function toTraditional(text: string): string {
-  simplifiedToTaiwan ??= Converter({ from: "cn", to: "tw" });
+  simplifiedToTaiwan ??= loadOpencc().Converter({ from: "cn", to: "tw" });
   return simplifiedToTaiwan(text);
 }
 

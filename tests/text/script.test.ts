@@ -1,5 +1,7 @@
+import { Converter } from "opencc-js";
 import { describe, expect, it } from "vitest";
 import { isTraditional, toSimplified, toTraditional, warmScriptTables } from "../../src/text/script.js";
+import { TRADITIONAL_CHARS } from "../../src/text/traditional-chars.js";
 
 const simplified = [
   "长三角地区主要领导座谈会在温州举行，会议着力推进一体化发展。",
@@ -59,6 +61,27 @@ describe("toTraditional", () => {
       "長三角地區主要領導座談會在溫州舉行，“十五五”",
     );
     expect(toTraditional("里面着力推进，信息")).toBe("裡面著力推進，信息");
+  });
+});
+
+describe("TRADITIONAL_CHARS", () => {
+  // script.ts skips the tables for a text with none of these characters, so the list must be exactly what
+  // the installed opencc-js changes; after an upgrade, regenerate it with `node scripts/traditional-chars.mjs`.
+  it("is every Han character that the Hong Kong → Simplified conversion changes on its own", () => {
+    const hongKong = Converter({ from: "hk", to: "cn" });
+    let expected = "";
+    for (let code = 0; code <= 0x10ffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const char = String.fromCodePoint(code);
+      if (/\p{Script=Han}/u.test(char) && hongKong(char) !== char) expected += char;
+    }
+    expect(TRADITIONAL_CHARS === expected).toBe(true);
+  });
+
+  it("leaves Simplified questions and English as they are, Traditional ones still read", () => {
+    expect(toSimplified("2024年的座谈会在哪里举行？")).toBe("2024年的座谈会在哪里举行？");
+    expect(isTraditional("Which city hosted the 2024 meeting?")).toBe(false);
+    expect(toSimplified("2024年的座談會在哪裡舉行？")).toBe("2024年的座谈会在哪里举行？");
   });
 });
 
