@@ -10,7 +10,8 @@ import type { Turn } from "./types.js";
 
 const YEAR = /(?:19|20)\d{2}/g;
 /** Openers and endings that mark an elliptical follow-up in Chinese or English. */
-const ELLIPTICAL_START = /^(?:那么?|还有|另外|以及|其中|and\b|what about\b|how about\b|and what about\b|what of\b)/i;
+const ELLIPTICAL_START =
+  /^(?:那么?(?![次届场年回一里儿个])|还有|另外|以及|其中|and\b|what about\b|how about\b|and what about\b|what of\b)/i;
 const ELLIPTICAL_END = /呢[？?]?$/;
 /** Words that point back at a person of the previous turn. */
 const PERSON_BACK = /他们|她们|他|她|\b(?:he|she|him|his|her)\b/giu;
@@ -44,6 +45,9 @@ export interface FollowUpContext {
 /** Words for the meeting after the one before ("the following meeting", "下一届会议"). */
 const MEETING_AFTER =
   /\bthe (?:following|next|subsequent) (?:meeting|one|year's meeting|annual meeting)\b|\bthe meeting after (?:that|it)\b|\bthe one after(?: that| it)?\b|(?:再)?下一届(?:会议|座谈会)?|下一次会议|下一年的会议|后一届(?:会议)?/iu;
+/** The next meeting as what a meeting chose ("会议定的下一届", "pick for the next one"), not as a meeting that acts. */
+const CHOSEN_NEXT =
+  /\b(?:pick|picked|chose|choose|chosen|decide|decided|select|selected)\b[^?]{0,30}\b(?:for|as)\s+the (?:next|following)\b|(?:确定|决定|定)的?(?:下一届|下届|下一次|下次|下一年|下回)/iu;
 /** Words for the place the previous answer named ("Which province hosted…?" then "the governor there"). */
 const PLACE_BACK = /\bthere\b|那里|那儿|该省|该市|当地|那个省|那个城市/iu;
 /** A question that asks for a place. */
@@ -113,8 +117,12 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   }
   // "And what did the following meeting decide?": the meeting a year after the one before.
   const before = context.meetingYear?.(previous);
-  if (before && MEETING_AFTER.test(rewritten)) {
-    rewritten = rewritten.replace(MEETING_AFTER, english ? `the ${before + 1} meeting` : `${before + 1}年度会议`);
+  // "Which place did that meeting pick for the next one?" asks what was chosen: "the next one" is not a reference.
+  if (before && MEETING_AFTER.test(rewritten) && !CHOSEN_NEXT.test(rewritten)) {
+    rewritten = rewritten.replace(
+      MEETING_AFTER,
+      english ? `the ${before + 1} annual meeting` : `${before + 1}年度会议`,
+    );
     if (rewritten !== q) return rewritten.replace(ELLIPTICAL_START, "").trim();
   }
   const person = antecedent(previous, previousTurn.answer, context.people);
@@ -122,7 +130,13 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     rewritten = rewritten.replace(PERSON_BACK, person);
     resolved = true;
   }
-  const meeting = meetingOf(previous, english) ?? (english ? undefined : context.meetingName?.(previous));
+  // After "2022年会议下一届定在哪", "那届" is the meeting that was chosen.
+  const chosen = before && CHOSEN_NEXT.test(previous) ? before + 1 : undefined;
+  const meeting = chosen
+    ? english
+      ? `the ${chosen} annual meeting`
+      : `${chosen}年度会议`
+    : (meetingOf(previous, english) ?? (english ? undefined : context.meetingName?.(previous)));
   // "2024年座谈会说那一年是…" names its own meeting: "那一年" points at it, not at the previous turn's.
   if (meeting && !NAMES_MEETING.test(q) && new RegExp(MEETING_BACK.source, "iu").test(rewritten)) {
     rewritten = rewritten

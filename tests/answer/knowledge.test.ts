@@ -339,6 +339,18 @@ describe("conversations", () => {
     const shanghai = await ask("And in Shanghai?", english);
     expect(shanghai.question).toBe("What was the theme of the Shanghai meeting?");
     expect(shanghai.citations.map((c) => c.meetingId)).toContain("2026-shanghai");
+    // The next meeting as what a meeting chose, and "那届" after it as the chosen one.
+    const chose: Turn[] = [{ question: "2026年会议在哪里举行？", answer: "上海" }];
+    const pick = await ask("Which place did that meeting pick for the next one?", chose);
+    expect(pick.question).toBe("Which place did the 2026 meeting pick for the next one?");
+    expect(pick.answer).toContain("2027年度长三角地区主要领导座谈会在浙江省召开");
+    const city = await ask("那届具体在浙江哪个城市开的？", [
+      ...chose,
+      { question: "2026年会议定的下一届在哪里开？", answer: pick.answer },
+    ]);
+    expect(city.question).toBe("2027年度会议具体在浙江哪个城市开的？");
+    expect(city.answer).toContain("杭州");
+    expect((await ask("那次会议定的下一届在哪里开？", chose)).question).toBe("2026年会议定的下一届在哪里开？");
     // The post asked of the province the previous answer named, when the previous question named no post.
     const post: Turn[] = [
       { question: "林思远2026年是什么职务？", answer: "2026年度座谈会（上海）：江苏省委书记林思远[1]。" },
