@@ -85,8 +85,8 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   const years = q.match(YEAR) ?? [];
   const previousYears = previous.match(YEAR) ?? [];
   const rest = q
-    .replace(YEAR, "")
     .replace(ELLIPTICAL_START, "")
+    .replace(YEAR, "")
     .replace(/[年度的呢？?，,。\s]/g, "")
     .replace(/^(?:the|meeting|s)+$/i, "");
   if (opener && years.length === 1 && previousYears.length === 1 && rest === "") {
