@@ -459,6 +459,8 @@ export function createExtractiveAnswerer(deps: {
     let total = 0;
     let unseenName = false;
     let topicFound = false;
+    // In a named person's own speech the setting it was given at ("在成果发布会上") is stated paragraphs before.
+    const ownSpeech = q.answerType === "speech" && speakersAsked(q).some((p) => speakerOf(chunk) === p);
     for (const { term, weight: termWeight } of primary) {
       const forms = formsOf(q, term);
       const known = forms.some((s) => retriever.documentFrequency(s) > 0);
@@ -467,7 +469,11 @@ export function createExtractiveAnswerer(deps: {
       // A word bridged from English is one guess among its translations: it counts half.
       const weight = contentWeight(term, known) * Math.min(1, termWeight) * (q.alternatives.has(term) ? 0.5 : 1);
       total += weight;
-      if (forms.some((t) => haystack.includes(t)) || answersTypeWord(term, q.answerType, typeText, q.text)) {
+      if (
+        forms.some((t) => haystack.includes(t)) ||
+        answersTypeWord(term, q.answerType, typeText, q.text) ||
+        (ownSpeech && SETTING.test(term))
+      ) {
         found += weight;
         if (!isContextWord(term)) topicFound = true;
       } else if (forms.some((t) => nearby.includes(t))) {
@@ -999,6 +1005,9 @@ function speechOutline(clauses: readonly Clause[], start: number): string | unde
   }
   return points ? `${text}……` : undefined;
 }
+
+/** Words for the event a speech was given at. */
+const SETTING = /^(成果发布会|发布会|高层论坛|论坛|座谈会|会议|会上|大会|成果)$/u;
 
 /** A question for several things of a kind ("统筹哪几对关系", "提了哪些要求"), whatever else it asks. */
 const SEVERAL = /哪几|哪些|几[个项对条点类]|\bwhich (?:\w+ )?(?:ones|things|areas|relationships|pairs)\b/iu;

@@ -17,7 +17,7 @@ const ELLIPTICAL_END = /呢[？?]?$/;
 const PERSON_BACK = /他们|她们|他|她|\b(?:he|she|him|his|her)\b/giu;
 /** Words that point back at the meeting of the previous turn. */
 const MEETING_BACK =
-  /(?:那|这|该|此)(?:次|届|场)(?:会议|座谈会|会|论坛)?|(?:那|这)一?年(?:的)?(?:会议|座谈会|会|论坛)?|当年|当时|那里|那儿|同一年|\b(?:that|this|the same) (?:meeting|symposium|one|year|forum)\b|\bthere\b|\bthen\b|\bit\b|\bits\b/giu;
+  /(?:那|这|该|此)(?:次|届|场)(?:会议|座谈会|会|论坛)?|(?:那|这)个(?:会议|座谈会|会|论坛)|(?:那|这)一?年(?:的)?(?:会议|座谈会|会|论坛)?|当年|当时|那里|那儿|同一年|\b(?:that|this|the same) (?:meeting|symposium|one|year|forum)\b|\bthere\b|\bthen\b|\bit\b|\bits\b/giu;
 /** A meeting named outright: a year, a forum edition, an ordinal. */
 const NAMES_MEETING =
   /(?:19|20)\d{2}|第[\d一二三四五六七八九十]+届|\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b/iu;
@@ -49,7 +49,7 @@ const MEETING_AFTER =
 const CHOSEN_NEXT =
   /\b(?:pick|picked|chose|choose|chosen|decide|decided|select|selected)\b[^?]{0,30}\b(?:for|as)\s+the (?:next|following)\b|(?:确定|决定|定)的?(?:下一届|下届|下一次|下次|下一年|下回)/iu;
 /** Words for the place the previous answer named ("Which province hosted…?" then "the governor there"). */
-const PLACE_BACK = /\bthere\b|那里|那儿|该省|该市|当地|那个省|那个城市/iu;
+const PLACE_BACK = /\b(?:that|this) (?:province|city)(?:'s)?|\bthere\b|那里|那儿|该省|该市|当地|那个省|那个城市/iu;
 /** A question that asks for a place. */
 const ASKS_PLACE = /哪个省|哪个城市|哪座城市|哪里|在哪|哪儿|\bwhere\b|\bwhich (?:province|city)\b|\bhost(?:ed|s)?\b/iu;
 

@@ -376,6 +376,9 @@ function toQueryInfo(q: UnderstoodQuery) {
   return { text: q.text, meetingIds: q.meetingIds, articleKind: q.articleKind, terms: q.terms, language: q.language };
 }
 
+/** Particles and function words, which no name's word is. */
+const PARTICLE = /^(的|了|是|在|和|与|及|等|之|地|得|着|过|也|都|就|还|又|而|或)$/u;
+
 /**
  * Abbreviations read from the reports themselves: a word they never use whose characters appear, in order,
  * in a longer name they do use, as the first characters of its words (发改委 → 发展|改革|委; 一共 is not
@@ -399,11 +402,11 @@ function abbreviations(chunks: readonly Chunk[], segmenter: Segmenter): (word: s
       const long = m[0];
       if (long.length <= word.length || long.length > word.length * 2 + 1) continue;
       // The abbreviation is the first characters of the name's words (发展|改革|委), not any characters of it.
-      const initials = segmenter
-        .preciseWords(long)
-        .map((w) => w[0])
-        .join("");
-      if (initials === word) counts.set(long, (counts.get(long) ?? 0) + 1);
+      const words = segmenter.preciseWords(long);
+      const initials = words.map((w) => w[0]).join("");
+      // Only a name's last word may be one character (…委), and never a particle: 目的 is not 目标|的.
+      const nameLike = words.every((w, i) => (w.length >= 2 || i === words.length - 1) && !PARTICLE.test(w));
+      if (initials === word && nameLike) counts.set(long, (counts.get(long) ?? 0) + 1);
     }
     const best = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
     found.set(word, best ?? "");

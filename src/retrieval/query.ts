@@ -71,7 +71,7 @@ const QUESTION_WORDS = new Set(
     "什么 哪里 哪儿 哪个 哪些 哪几 哪几个 哪天 哪年 几 几个 多少 是 谁 是谁 的 了 吗 呢 在 和 与 及 对 有 有哪些 都 还 又 " +
     "怎么 怎样 如何 为什么 请问 一下 时 时候 时间 地点 地方 城市 哪些地方 内容 方面 情况 提出 提到 关于 方面 主要 一 也 就 将 把 被 " +
     "上 中 这 那 其 之 以 为 于 等 年 年度 会议 会 座谈会 座谈 长三角 长三 三角 地区 领导 们 届 次 哪 个 所 进行 什么样 具体 分别 请 告诉 我 " +
-    "大家 我们 咱们 你们 他们 除了 除 以外 之外 还有 另外 其他 其余 报道 报道里 报道中 历届 历次 历年"
+    "大家 我们 咱们 你们 他们 除了 除 以外 之外 还有 另外 其他 其余 报道 报道里 报道中 历届 历次 历年 就是 那个 这个 给我 说说 说一下 讲讲 讲一下"
   ).split(" "),
 );
 
@@ -115,7 +115,7 @@ export function understandQuery(
 ): UnderstoodQuery {
   const language = languageOf(asked);
   // 繁體, 二〇二四年, ２０２５, 第七届 and "the sixth forum" mean what their plain forms mean.
-  const question = normaliseNumerals(toSimplified(englishOrdinals(asked)));
+  const question = normaliseNumerals(toSimplified(englishOrdinals(expandContractions(asked))));
   const { text, alternatives } =
     language === "en"
       ? bridgeEnglish(question, vocabulary)
@@ -224,6 +224,16 @@ export function understandQuery(
  */
 export function isOtherMeetingYear(q: UnderstoodQuery, year: number): boolean {
   return q.askedYears.size > 0 && !q.nextYear && !q.askedYears.has(year) && !q.text.includes(String(year));
+}
+
+/** "where's", "who's", "what're": the question words written out, so they read as question words. */
+function expandContractions(text: string): string {
+  return /['’]/u.test(text)
+    ? text.replace(
+        /\b(where|what|who|when|which|how|that|it|there)['’](s|re)\b/giu,
+        (_, w: string, v: string) => `${w} ${v.toLowerCase() === "s" ? "is" : "are"}`,
+      )
+    : text;
 }
 
 /** Covers a word with known words of two or more characters, longest first from the left; undefined when it cannot. */

@@ -219,6 +219,10 @@ describe("refusals by what is missing, not by unknown words", () => {
       // "哪年开的" asks when; "哪个省开" where (no "年开" or "省开" left as a word the reports lack).
       ["2027年度座谈会是什么时候举行的？", "杭州那次座谈会是哪年开的？"],
       ["2027年度座谈会在哪里举行？", "2027年度的座谈会在哪个省开？"],
+      // Fillers (就是那个…给我说一下) and a common word the reports lack (目的) that abbreviates nothing.
+      ["2026年会议的主题是什么？", "26年会议的目的是啥？就是那个主题，给我说一下。"],
+      // English contractions.
+      ["Where was the 2027 meeting held?", "Where's the 2027 meeting held?"],
     ]) {
       const a = await ask(plain!);
       const b = await ask(perturbed!);
@@ -351,6 +355,11 @@ describe("conversations", () => {
     expect(city.question).toBe("2027年度会议具体在浙江哪个城市开的？");
     expect(city.answer).toContain("杭州");
     expect((await ask("那次会议定的下一届在哪里开？", chose)).question).toBe("2026年会议定的下一届在哪里开？");
+    // "that province" is the one the previous answer placed the meeting in; "那个座谈会" the previous meeting.
+    const placed: Turn[] = [{ question: "Which province hosted the 2027 meeting?", answer: "浙江省杭州市" }];
+    expect((await ask("Who was that province's party secretary then?", placed)).answer).toContain("沈望舒");
+    const that: Turn[] = [{ question: "2027年会议在哪里举行？", answer: "杭州" }];
+    expect((await ask("那个座谈会的主题是什么？", that)).answer).toContain("共护江南水乡");
     // The post asked of the province the previous answer named, when the previous question named no post.
     const post: Turn[] = [
       { question: "林思远2026年是什么职务？", answer: "2026年度座谈会（上海）：江苏省委书记林思远[1]。" },
