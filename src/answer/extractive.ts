@@ -641,6 +641,34 @@ export function createExtractiveAnswerer(deps: {
     return positions.get(chunk) ?? -1;
   }
 
+  /**
+   * For a question after several things: when three or more sentences or ；-parts of the paragraph repeat one
+   * of its words ("更大力度构建一体化的创新体系，…；…的产业体系，…"), the clause of each part that holds it,
+   * joined. Undefined when no word of the question repeats so.
+   */
+  function repeatedItems(clauses: readonly Clause[], q: UnderstoodQuery): string | undefined {
+    const parts: string[] = [];
+    let i = 0;
+    while (i < clauses.length) {
+      let end = i;
+      while (end < clauses.length - 1 && !clauses[end]!.last && !clauses[end]!.text.endsWith("；")) end++;
+      parts.push(joinClauses(clauses, i, end));
+      i = end + 1;
+    }
+    const words = topicWordsOf(q).filter((w) => w.length >= 2 && !isContextWord(w));
+    let best: { word: string; items: string[] } | undefined;
+    for (const word of words) {
+      const items = parts.flatMap((part) => {
+        const clause = splitClauses(part).find((c) => c.text.includes(word))?.text;
+        return clause ? [clause.replace(/[，；。：]$/u, "")] : [];
+      });
+      if (items.length >= 3 && (!best || items.length > best.items.length)) best = { word, items };
+    }
+    if (!best) return undefined;
+    const text = best.items.join("；");
+    return text.length <= BUDGET * 2 ? `${text}。` : undefined;
+  }
+
   /** The text of the chunks that continue a chunk's paragraph (a long paragraph is split into several). */
   function restOfParagraph(chunk: Chunk): string {
     const i = positionOf(chunk);
@@ -765,6 +793,11 @@ export function createExtractiveAnswerer(deps: {
         start = first;
         end = last;
       }
+    }
+    // "要更大力度构建一体化的哪几样东西": the parts of the paragraph that repeat the asked words, each at that word.
+    if (SEVERAL.test(q.text)) {
+      const repeated = repeatedItems([...clauses, ...splitClauses(rest())], q);
+      if (repeated) return { window: repeated, score: best.score };
     }
     // "信长星说了什么" with no topic: the speech's opening, then the point each later sentence or ；-part makes.
     if (

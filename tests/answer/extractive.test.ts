@@ -374,6 +374,16 @@ describe("refusals", () => {
     expect(answer.answer.length).toBeLessThanOrEqual(270);
   });
 
+  it("several things asked of a speech are the parts that repeat the asked words, each quoted", async () => {
+    const answer = await engine.extractive.ask("2024年论坛上信长星提出要更大力度构建哪几个方面？");
+    const items = answer.answer.replace(/。\[1\]$/u, "").split("；");
+    expect(items.length).toBeGreaterThanOrEqual(3);
+    for (const item of items) {
+      expect(item).toContain("更大力度构建");
+      expect(answer.citations[0]!.text).toContain(item);
+    }
+  });
+
   it("a topic asked of a person's speech is found deep in that speech, not in the list naming them", async () => {
     // Something a speaker says they will build, well past the opening of their speech.
     const people = new Set(engine.knowledge.meetings.flatMap((m) => m.posts.map((p) => p.person)));
