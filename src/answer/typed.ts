@@ -103,7 +103,12 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   // A meeting named by who chaired it ("习近平主持的那次座谈会") does not ask who chaired it.
   const byChair = q.reference && /主持/u.test(q.reference) ? q.reference : undefined;
   const own = byChair ? q.text.replace(byChair, " ") : q.text;
-  const asked = `${byChair ? question.replace(byChair, " ") : question} ${own} ${synonymsIn(own).join(" ")}`;
+  const plain = byChair
+    ? question
+        .replace(byChair, " ")
+        .replace(/\b(?:chaired|presided over) by [\w' ]{2,30}|\b\w+ (?:chaired|presided over)\b/giu, " ")
+    : question;
+  const asked = `${plain} ${own} ${synonymsIn(own).join(" ")}`;
   const has = (intent: Intent) => INTENT_WORDS[intent].test(asked);
   const prose = PROSE_WORDS.test(question);
   const out = new Answer(ctx, q.language);

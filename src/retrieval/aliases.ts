@@ -75,6 +75,13 @@ export const ENGLISH_ALIASES: Readonly<Record<string, string>> = {
   "pointed out": "指出",
   said: "说",
   "party secretary": "书记",
+  "party secretaries": "书记",
+  "party chief": "书记",
+  "party chiefs": "书记",
+  "party boss": "书记",
+  keynote: "演讲",
+  "keynote speech": "演讲",
+  "keynote talks": "演讲",
   secretary: "书记",
   governor: "省长",
   mayor: "市长",
@@ -263,6 +270,7 @@ export const CHINESE_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   // "替上海发言": speaking for a place, as the reports say it.
   替: ["代表"],
   发言: ["讲话"],
+  讲话: ["发言"],
   // Who heads a province or a body, in everyday words.
   一把手: ["书记", "主任"],
   头儿: ["书记", "主任"],

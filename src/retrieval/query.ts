@@ -513,8 +513,9 @@ function findMeetingReference(text: string, asked: string, meetings: readonly Me
   if (titled.length === 1) {
     const only = titled[0]!;
     // "习近平主持的那次长三角座谈会" names the meeting by its chair: those words say which meeting, not what is asked.
+    // In English word order too: "the symposium Xi chaired" reads "座谈会 习近平 主持".
     const byChair =
-      /(习近平|总书记)(亲自)?(主持(召开)?的?)(那次|这次|那场|这场)?\p{Script=Han}{0,8}?(座谈会|会议|会)/u.exec(
+      /(习近平|总书记)(亲自)?(主持(召开)?的?)(那次|这次|那场|这场)?\p{Script=Han}{0,8}?(座谈会|会议|会)|(座谈会|会议)\s*(习近平|总书记)\s*主持/u.exec(
         text,
       )?.[0];
     const span = text.includes(only.title) ? only.title : byChair;
@@ -613,7 +614,7 @@ function detectAnswerType(question: string, text: string): AnswerType {
     return "place";
   // What someone said: "讲了什么", "发言的具体内容", "致辞讲了哪些", "演讲时介绍了哪些", "怎么形容".
   if (
-    /(说|讲|谈)(了)?(些)?(什么|哪些|啥)|(讲话|发言|致辞|演讲)(的)?(具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|(怎么|如何|怎样)(形容|评价|看待|描述|概括|描绘)|(提到|谈到|讲到)(了)?[^，。？?]{0,12}(什么|哪些)|(\p{Script=Han}{2,3})(在[^，。？?]{2,12})?(说|讲)[^了过的，。？?][^的，。？?]{0,14}(什么|哪些|哪|啥|怎么)|\b(what|how)(?: exactly| precisely| else)? did .{2,40} (say|call|speak about|talk about|recall|stress|emphasi[sz]e|describe|propose|urge|mention|note|highlight|tell)\b/iu.test(
+    /(说|讲|谈)(了)?(些)?(什么|哪些|啥)|(讲话|发言|致辞|演讲)(的)?(具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|(怎么|如何|怎样)(形容|评价|看待|描述|概括|描绘)|(提到|谈到|讲到)(了)?[^，。？?]{0,12}(什么|哪些)|(\p{Script=Han}{2,3})(在[^，。？?]{2,12})?(说|讲)[^了过的，。？?][^的，。？?]{0,14}(什么|哪些|哪|啥|怎么)|\b(what|how|which \w+)(?: exactly| precisely| else)? did .{2,40} (say|call|pledge|promise|vow|commit|speak about|talk about|recall|stress|emphasi[sz]e|describe|propose|urge|mention|note|highlight|tell)\b/iu.test(
       q,
     )
   )

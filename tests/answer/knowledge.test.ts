@@ -315,6 +315,13 @@ describe("English in the user's own words", () => {
     }
   });
 
+  it("'which X did Y pledge' asks for Y's words; 'party chief' is a party secretary", async () => {
+    const pledge = await ask("Which goal did Chen Mingyuan pledge at the 2026 meeting?");
+    expect(pledge.answer).toContain("陈明远说");
+    const chief = await ask("Who was Jiangsu's party chief at the 2026 meeting?");
+    expect(chief.answer).toContain("林思远");
+  });
+
   it("a question whose every word is a dictionary guess needs more than a loose match", async () => {
     // The report's page also carries an unrelated article on reading rooms, which is dropped.
     const answer = await ask("Which reading rooms opened this year?");
