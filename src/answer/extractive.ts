@@ -217,6 +217,10 @@ export function createExtractiveAnswerer(deps: {
 
   function answerSingle(question: string, result: HybridResult): Answer {
     const q = result.understood;
+    // A meeting the corpus lacks ("2023年度的座谈会") is known only from the report that chose it: where and when it
+    // was to be held, never what it decided or said.
+    if (q.requiredText && !["place", "date"].includes(q.answerType) && /\d{4}/u.test(q.requiredText))
+      return refuse(question, result);
     // "2024年和2025年开会期间都去看了哪些地方": each meeting named is answered from its own paragraphs.
     if (q.meetingIds.length > 1) {
       const each = q.meetingIds.flatMap((id) => {

@@ -89,7 +89,9 @@ const ENGLISH_STOP = new Set(
     "company companies firm firms enterprise enterprises site sites spot spots location locations thing things item items " +
     // Months and weekdays date what a question is about; a year or the meeting names it.
     "january february march april may june july august september october november december " +
-    "monday tuesday wednesday thursday friday saturday sunday"
+    "monday tuesday wednesday thursday friday saturday sunday " +
+    // "going to be held" is the future, not a movement.
+    "going gonna"
   ).split(" "),
 );
 

@@ -236,6 +236,15 @@ describe("what the question asks beside the fact", () => {
     expect(answer.citations[0]?.text).toContain("2023年度长三角地区主要领导座谈会在安徽省召开");
   });
 
+  it("a meeting the reports lack has no decisions or speeches to quote, only where it was to be held", async () => {
+    for (const q of ["2023年度座谈会上都定了些什么？", "What did the 2026 annual meeting decide?"]) {
+      const answer = await engine.extractive.ask(q);
+      expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
+    }
+    const where = await engine.extractive.ask("where's the 2026 annual meeting going to be?");
+    expect(where.answer).toContain("2026年度长三角地区主要领导座谈会在上海市召开");
+  });
+
   it("'what did X call Y' asks for X's words", async () => {
     const answer = await engine.extractive.ask("What did Han Jun call integration for Anhui at the 2024 forum?");
     expect(answer.answer).toContain("最大机遇");
