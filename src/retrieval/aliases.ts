@@ -26,6 +26,12 @@ export const ENGLISH_ALIASES: Readonly<Record<string, string>> = {
   "central financial and economic affairs commission": "中央财办",
   "central financial and economic affairs office": "中央财办",
   president: "习近平",
+  "central government": "中央",
+  "central bodies": "中央",
+  "central authorities": "中央",
+  "central departments": "中央",
+  "government bodies": "机关",
+  government: "政府",
   premier: "总理",
   // Meetings and their parts
   "leaders' meeting": "主要领导座谈会",
@@ -38,6 +44,12 @@ export const ENGLISH_ALIASES: Readonly<Record<string, string>> = {
   "results release conference": "成果发布会",
   "results conference": "成果发布会",
   "press conference": "发布会",
+  // "Apart from A, who…": what the question already names, as 除了 marks it.
+  "apart from": "除了",
+  "provincial leaders": "主要领导",
+  "provincial leader": "主要领导",
+  besides: "除了",
+  "other than": "除了",
   // What questions ask about
   theme: "主题",
   topic: "主题",

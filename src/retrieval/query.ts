@@ -91,7 +91,9 @@ const ENGLISH_STOP = new Set(
     "january february march april may june july august september october november december " +
     "monday tuesday wednesday thursday friday saturday sunday " +
     // "going to be held" is the future, not a movement.
-    "going gonna"
+    "going gonna " +
+    // Who sent someone, and the bodies asked for, are the answer's type ("which bodies sent officials").
+    "sent send sends bodies body"
   ).split(" "),
 );
 
