@@ -610,7 +610,7 @@ function detectAnswerType(question: string, text: string): AnswerType {
   // "去哪里参观了", "what places did they tour": the places seen, a list.
   if (VISIT_WORDS.test(q) && /哪|什么地方|\bwhere\b|\bwhich\b|\bwhat (places|sites)\b/iu.test(q)) return "list";
   if (
-    /哪里|哪儿|什么地方|何地|在哪(?!天|一天|年|一年)|哪个(省|市|城市)|地点|\bwhere\b|\b(which|what) (city|province|place)\b/i.test(
+    /哪里|哪儿|什么地方|何地|(?<!存)在哪(?!天|一天|年|一年|些|几)|哪个(省|市|城市)|地点|\bwhere\b|\b(which|what) (city|province|place)\b/i.test(
       q,
     ) &&
     !VISIT_WORDS.test(q)

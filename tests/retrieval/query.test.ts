@@ -185,6 +185,9 @@ describe("what is asked", () => {
     ["2021年度座谈会在什么时间举行？", "date"],
     ["2022年会议的主题是什么？", "theme"],
     ["2025年会议审议了什么文件？", "document"],
+    // 存在哪些 and 在哪年 hold 在哪 but ask no place.
+    ["会议指出还存在哪些问题？", "list"],
+    ["温州那次座谈会是哪年开的？", "date"],
   ] as const)("%s → %s", (q, type) => {
     expect(understand(q).answerType).toBe(type);
   });
