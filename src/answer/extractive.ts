@@ -618,7 +618,7 @@ export function createExtractiveAnswerer(deps: {
   function speakerOf(chunk: Chunk): string | undefined {
     const cached = speakers.get(chunk);
     if (cached !== undefined) return cached || undefined;
-    const own = firstSpeaker(chunk.text);
+    const own = firstSpeaker(chunk.text, chunk.paragraph <= 1);
     const i = positionOf(chunk);
     const previous = retriever.chunks[i - 1];
     const found =
@@ -631,13 +631,21 @@ export function createExtractiveAnswerer(deps: {
   }
 
   /** The speaker a paragraph introduces first: a person of the reports, or the meeting itself. */
-  function firstSpeaker(text: string): string | undefined {
+  function firstSpeaker(text: string, lead = false): string | undefined {
     let best: { at: number; who: string } | undefined;
     for (const who of [...people, "会议", "座谈会", "论坛"]) {
       const at = text.search(new RegExp(`${who}[^，。]{0,12}?(说|表示|指出|强调|认为|提出|要求)[，：]`, "u"));
       if (at >= 0 && (!best || at < best.at)) best = { at, who };
     }
-    return best?.who;
+    if (best || lead) return best?.who;
+    // "易炼红…在讲话中回顾了…。他说，…": the pronoun speaks for the person named before it. Not in an article's
+    // lead paragraph, which reports the meeting ("…并发表重要讲话。他强调，…") rather than gives the speech.
+    const pronoun = /(他|她)(说|表示|指出|强调|认为|提出|要求)[，：]/u.exec(text);
+    if (!pronoun) return undefined;
+    const before = text.slice(0, pronoun.index);
+    return [...people]
+      .filter((p) => before.includes(p))
+      .sort((a, b) => before.lastIndexOf(b) - before.lastIndexOf(a))[0];
   }
 
   function positionOf(chunk: Chunk): number {

@@ -383,6 +383,12 @@ describe("refusals", () => {
     expect(answer.answer.length).toBeLessThanOrEqual(270);
   });
 
+  it("a speech told as 'X…在讲话中回顾了…。他说，…' is X's", async () => {
+    const answer = await engine.extractive.ask("易炼红在2024年论坛上讲了些什么？");
+    expect(answer.answered, answer.answer).toBe(true);
+    expect(answer.citations[0]!.text).toMatch(/^易炼红[^。]*讲话[^。]*。他说，/u);
+  });
+
   it("several things asked of a speech are the parts that repeat the asked words, each quoted", async () => {
     const answer = await engine.extractive.ask("2024年论坛上信长星提出要更大力度构建哪几个方面？");
     const items = answer.answer.replace(/。\[1\]$/u, "").split("；");
