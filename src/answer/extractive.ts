@@ -307,7 +307,12 @@ export function createExtractiveAnswerer(deps: {
     q: UnderstoodQuery,
     ranked: readonly Retrieved[],
   ): { window: string; score: number; chunk: Chunk } | undefined {
-    const candidates = ranked.slice(0, CANDIDATES);
+    // A named person's speech may rank below the paragraphs that name the event it was given at.
+    const speakers = q.answerType === "speech" ? speakersAsked(q) : [];
+    const candidates = [
+      ...ranked.slice(0, CANDIDATES),
+      ...ranked.slice(CANDIDATES).filter((r) => speakers.some((p) => speakerOf(r.chunk) === p)),
+    ];
     const top = candidates[0];
     if (!top) return undefined;
     const windows: { window: string; score: number; chunk: Chunk }[] = [];

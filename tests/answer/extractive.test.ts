@@ -383,6 +383,11 @@ describe("refusals", () => {
     expect(answer.answer.length).toBeLessThanOrEqual(270);
   });
 
+  it("a named person's speech is found though the paragraphs naming the event rank higher", async () => {
+    const answer = await engine.extractive.ask("What did Gong Zheng say at the 2025 results conference?");
+    expect(answer.citations[0]?.text).toMatch(/^龚正说，/u);
+  });
+
   it("a speech told as 'X…在讲话中回顾了…。他说，…' is X's", async () => {
     const answer = await engine.extractive.ask("易炼红在2024年论坛上讲了些什么？");
     expect(answer.answered, answer.answer).toBe(true);
