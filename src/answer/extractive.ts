@@ -667,8 +667,7 @@ export function createExtractiveAnswerer(deps: {
     const parts: string[] = [];
     let i = 0;
     while (i < clauses.length) {
-      let end = i;
-      while (end < clauses.length - 1 && !clauses[end]!.last && !clauses[end]!.text.endsWith("；")) end++;
+      const end = partEnd(clauses, i);
       parts.push(joinClauses(clauses, i, end));
       i = end + 1;
     }
@@ -1039,21 +1038,32 @@ function speechOutline(clauses: readonly Clause[], start: number): string | unde
   while (end + 1 < clauses.length && joinClauses(clauses, start, end + 1).length <= SPEECH_BUDGET) end++;
   // The lead runs to the end of a clause; a point starts at the next sentence or ；-part.
   let i = end + 1;
-  while (i < clauses.length && !clauses[i - 1]!.last && !clauses[i - 1]!.text.endsWith("；")) i++;
+  while (i < clauses.length && !endsPart(clauses[i - 1]!)) i++;
   let text = joinClauses(clauses, start, end).replace(/[，；：]$/u, "");
   let points = 0;
   while (i < clauses.length) {
-    let partEnd = i;
-    while (partEnd < clauses.length - 1 && !clauses[partEnd]!.last && !clauses[partEnd]!.text.endsWith("；")) partEnd++;
+    const end = partEnd(clauses, i);
     let take = i;
-    if (take < partEnd && clauses[take]!.text.length < 12) take++;
+    if (take < end && clauses[take]!.text.length < 12) take++;
     const point = joinClauses(clauses, i, take).replace(/[，；：。]$/u, "");
     if (text.length + point.length + 2 > OUTLINE_BUDGET) break;
     text = `${text.replace(/[。；]$/u, "")}……${point}`;
     points++;
-    i = partEnd + 1;
+    i = end + 1;
   }
   return points ? `${text}……` : undefined;
+}
+
+/** Whether a clause ends a sentence or a ；-part: the unit a speech makes one point in. */
+function endsPart(clause: Clause): boolean {
+  return clause.last || clause.text.endsWith("；");
+}
+
+/** The last clause of the sentence or ；-part that starts at clause `i`. */
+function partEnd(clauses: readonly Clause[], i: number): number {
+  let end = i;
+  while (end < clauses.length - 1 && !endsPart(clauses[end]!)) end++;
+  return end;
 }
 
 /** Words for the event a speech was given at. */
