@@ -537,13 +537,15 @@ export function createExtractiveAnswerer(deps: {
           : [window];
         return [...people].some((p) => (about.length ? about : [window]).some((t) => t.includes(p)));
       }
-      case "place":
+      case "place": {
         // "哪个城市" is not answered by a province ("在安徽省召开").
-        return (
-          !/(哪个|哪座|什么)城市|\bwhich city\b|\bwhat city\b/iu.test(q.text) ||
-          cities.some((c) => window.includes(c)) ||
-          /\p{Script=Han}{2}市/u.test(window.replace(/省市|三省一市/gu, ""))
-        );
+        const city =
+          cities.some((c) => window.includes(c)) || /\p{Script=Han}{2}市/u.test(window.replace(/省市|三省一市/gu, ""));
+        if (/(哪个|哪座|什么)城市|\bwhich city\b|\bwhat city\b/iu.test(q.text)) return city;
+        // A meeting the corpus lacks is placed only by a clause that names a place: a headline cut before
+        // "在上海市召开" names none. (A meeting of the corpus is placed by its own label in the answer.)
+        return !q.requiredText || city || [...places].some((p) => window.replace(/长三角|三省一市/gu, "").includes(p));
+      }
       case "date":
         // A meeting the corpus lacks ("2026年度…在上海市召开") has its date only if the clause naming it gives one.
         return /\d{1,2}月\d{1,2}日|\d{1,2}日(上午|下午)?，/u.test(q.requiredText ? window : text);
@@ -851,7 +853,10 @@ export function createExtractiveAnswerer(deps: {
 
   /** The clause naming the missing meeting must itself be about what is asked (not "2020年湖州会议以来"). */
   function mentionsRequired(window: readonly Clause[], q: UnderstoodQuery): boolean {
-    return window.some((c) => c.text.includes(q.requiredText!) && windowScore(c.text, q) > 0);
+    // …or holds what is asked ("2026年度…座谈会在上海市召开" for where it is held).
+    return window.some(
+      (c) => c.text.includes(q.requiredText!) && (windowScore(c.text, q) > 0 || typeBonus(c.text, q.answerType) > 0),
+    );
   }
 
   /** Per-question values that every window's score needs, computed once. */

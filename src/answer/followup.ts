@@ -48,6 +48,9 @@ const MEETING_AFTER =
 /** The next meeting as what a meeting chose ("会议定的下一届", "pick for the next one"), not as a meeting that acts. */
 const CHOSEN_NEXT =
   /\b(?:pick|picked|chose|choose|chosen|decide|decided|select|selected)\b[^?]{0,30}\b(?:for|as)\s+the (?:next|following)\b|(?:确定|决定|定)的?(?:下一届|下届|下一次|下次|下一年|下回)/iu;
+/** A year named as what a meeting chose ("确定2026年度…", "decided the 2026 meeting"). */
+const CHOSEN_YEAR =
+  /(?:确定|决定|定)[，,]?\s*(?:19|20)\d{2}年度?|\b(?:decided|chose|picked|selected)\b[^?]{0,20}\b(?:19|20)\d{2}\b/giu;
 /** Words for the place the previous answer named ("Which province hosted…?" then "the governor there"). */
 const PLACE_BACK = /\b(?:that|this) (?:province|city)(?:'s)?|\bthere\b|那里|那儿|该省|该市|当地|那个省|那个城市/iu;
 /** A question that asks for a place. */
@@ -138,7 +141,12 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
       : `${chosen}年度会议`
     : (meetingOf(previous, english) ?? (english ? undefined : context.meetingName?.(previous)));
   // "2024年座谈会说那一年是…" names its own meeting: "那一年" points at it, not at the previous turn's.
-  if (meeting && !NAMES_MEETING.test(q) && new RegExp(MEETING_BACK.source, "iu").test(rewritten)) {
+  // "那次会议确定2026年度的会在哪里开" names 2026 as what was chosen, not as the meeting "那次" is.
+  if (
+    meeting &&
+    !NAMES_MEETING.test(q.replace(CHOSEN_YEAR, "")) &&
+    new RegExp(MEETING_BACK.source, "iu").test(rewritten)
+  ) {
     rewritten = rewritten
       .replace(MEETING_BACK, english ? ` ${meeting} ` : meeting)
       .replace(/\s+/g, " ")

@@ -243,6 +243,9 @@ describe("what the question asks beside the fact", () => {
     }
     const where = await engine.extractive.ask("where's the 2026 annual meeting going to be?");
     expect(where.answer).toContain("2026年度长三角地区主要领导座谈会在上海市召开");
+    // Not from the headline cut before the place ("会议确定2026年度长三角地区主要领导座谈会").
+    const chosen = await engine.extractive.ask("那次会议确定2026年度的会在哪里开？");
+    expect(chosen.answer).toContain("在上海市召开");
   });
 
   it("'what did X call Y' asks for X's words", async () => {

@@ -367,6 +367,10 @@ describe("conversations", () => {
     expect((await ask("Who was that province's party secretary then?", placed)).answer).toContain("沈望舒");
     const that: Turn[] = [{ question: "2027年会议在哪里举行？", answer: "杭州" }];
     expect((await ask("那个座谈会的主题是什么？", that)).answer).toContain("共护江南水乡");
+    // "那次会议确定2027年度的会…": 2027 is what was chosen, 那次 the previous turn's meeting.
+    const chosenYear = await ask("那次会议确定2027年度的会在哪里开？", chose);
+    expect(chosenYear.question).toBe("2026年会议确定2027年度的会在哪里开？");
+    expect(chosenYear.answer).toContain("浙江省");
     // The post asked of the province the previous answer named, when the previous question named no post.
     const post: Turn[] = [
       { question: "林思远2026年是什么职务？", answer: "2026年度座谈会（上海）：江苏省委书记林思远[1]。" },
