@@ -133,8 +133,9 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     rewritten = rewritten.replace(PERSON_BACK, person);
     resolved = true;
   }
-  // After "2022年会议下一届定在哪", "那届" is the meeting that was chosen.
-  const chosen = before && CHOSEN_NEXT.test(previous) ? before + 1 : undefined;
+  // After "2022年会议下一届定在哪" or "…确定2026年度的会在哪里开", "那届" is the meeting that was chosen.
+  const named = /(?:确定|决定|定)[，,]?\s*((?:19|20)\d{2})年度?/u.exec(previous)?.[1];
+  const chosen = named ? Number(named) : before && CHOSEN_NEXT.test(previous) ? before + 1 : undefined;
   const meeting = chosen
     ? english
       ? `the ${chosen} annual meeting`

@@ -391,6 +391,8 @@ function abbreviations(chunks: readonly Chunk[], segmenter: Segmenter): (word: s
   let texts: string | undefined;
   return (word) => {
     if (!/^\p{Script=Han}{2,4}$/u.test(word)) return undefined;
+    // A place or person name the dictionary knows (江南) abbreviates nothing: it is a name of its own.
+    if (/^(ns|nr)/u.test(segmenter.partOfSpeech(word))) return undefined;
     const known = found.get(word);
     if (known !== undefined) return known || undefined;
     // Distinct paragraphs once: a corpus repeated at scale is searched like the original.

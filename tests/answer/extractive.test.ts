@@ -326,6 +326,8 @@ describe("refusals", () => {
     "高考首日考场有哪些保障？",
     "民盟中央调研组围绕什么主题调研？",
     "丁仲礼在调研中指出了什么？",
+    // A place name is no abbreviation (江南 is not 江苏南京), so a request for a poem finds nothing.
+    "帮我写一首关于江南春天的七言绝句。",
   ])("%s → refused, nothing cited", async (q) => {
     const answer = await engine.extractive.ask(q);
     expect(answer.answered, answer.answer).toBe(false);

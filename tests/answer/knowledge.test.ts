@@ -371,6 +371,13 @@ describe("conversations", () => {
     const chosenYear = await ask("那次会议确定2027年度的会在哪里开？", chose);
     expect(chosenYear.question).toBe("2026年会议确定2027年度的会在哪里开？");
     expect(chosenYear.answer).toContain("浙江省");
+    // …and the next turn's "具体是几月几号" asks it of the meeting chosen.
+    const when = await ask("具体是几月几号？", [
+      ...chose,
+      { question: chosenYear.question, answer: chosenYear.answer },
+    ]);
+    expect(when.question).toBe("2027年度会议具体是几月几号？");
+    expect(when.answer).toContain("5月20日");
     // The post asked of the province the previous answer named, when the previous question named no post.
     const post: Turn[] = [
       { question: "林思远2026年是什么职务？", answer: "2026年度座谈会（上海）：江苏省委书记林思远[1]。" },
