@@ -319,9 +319,7 @@ function label(ctx: TypedContext, meetingId: string, language: "zh" | "en"): str
  */
 export function holderNamed(q: UnderstoodQuery, ctx: TypedContext): { phrase: string; person: string } | undefined {
   if (q.meetingIds.length !== 1) return undefined;
-  const postWords = [...ctx.knowledge.postWords].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  if (!postWords.length) return undefined;
-  const match = new RegExp(`(${PROVINCES.join("|")})(?:省|市)?(?:委)?(${postWords.join("|")})`, "u").exec(q.text);
+  const match = regionPostPattern(ctx.knowledge)?.exec(q.text);
   if (!match) return undefined;
   const [phrase, region, post] = match as unknown as [string, string, string];
   const holders = (factsOf(ctx, q.meetingIds[0]!)?.posts ?? []).filter(
@@ -355,6 +353,22 @@ export function meetingByDocument(question: string, ctx: TypedContext): { span: 
 /** A document title compared without brackets, dashes and spaces as people type them differently. */
 function normaliseTitle(title: string): string {
   return normaliseNumerals(title).replace(/[\s()（）—–\-－~～至]/gu, "");
+}
+
+const regionPosts = new WeakMap<Knowledge, RegExp | undefined>();
+
+/** "安徽省委书记", "浙江省长": a province followed by a post word of the reports; built once per knowledge layer. */
+function regionPostPattern(knowledge: Knowledge): RegExp | undefined {
+  if (!regionPosts.has(knowledge)) {
+    const postWords = [...knowledge.postWords].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    regionPosts.set(
+      knowledge,
+      postWords.length
+        ? new RegExp(`(${PROVINCES.join("|")})(?:省|市)?(?:委)?(${postWords.join("|")})`, "u")
+        : undefined,
+    );
+  }
+  return regionPosts.get(knowledge);
 }
 
 /** A question for the day itself, beside another question ("第几届？哪天开的？"). */
