@@ -197,6 +197,8 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
     if (has("when") && ASKS_DAY.test(asked.replace(INTENT_WORDS.edition, ""))) datesOf(out, ctx, within, "forum");
     return out.done("edition");
   }
+  // "是谁主持的，在哪个城市？": who chaired it is answered first, then when or where.
+  if (has("chair") && event !== "forum" && scope.length && (has("when") || has("where"))) chairsOf(out, ctx, scope);
   if (has("when") && !has("theme")) {
     const within = scope.length ? scope : everyMeeting(ctx);
     const found = (both ? (["meeting", "forum"] as EventKind[]) : [event]).map((e) => datesOf(out, ctx, within, e));

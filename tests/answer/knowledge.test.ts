@@ -163,6 +163,14 @@ describe("two meetings in one question, and who organised a forum", () => {
   });
 });
 
+describe("two questions in one", () => {
+  it("who chaired the results conference and when: both are answered, each cited", async () => {
+    const answer = await ask("2027年的成果发布会是谁主持的，哪天开的？");
+    expect(answer.answer).toContain("沈望舒");
+    expect(answer.answer).toContain("21日");
+  });
+});
+
 describe("a meeting named by a document it reviewed", () => {
   it("is the meeting the question asks about, and the years in the title name no meeting", async () => {
     const answer = await ask(
