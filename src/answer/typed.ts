@@ -9,7 +9,7 @@ import { PROVINCES } from "../corpus/metadata.js";
 import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
 import type { Knowledge, MeetingFacts, PostFact } from "../knowledge/extract.js";
-import type { UnderstoodQuery } from "../retrieval/query.js";
+import { chairReference, type UnderstoodQuery } from "../retrieval/query.js";
 import { synonymsIn } from "../retrieval/aliases.js";
 import { englishOrdinal } from "../text/english.js";
 import { escapeRegExp } from "../text/regexp.js";
@@ -101,7 +101,7 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   if (q.requiredText) return undefined;
   // The reports' words for the question's everyday ones ("一把手" → 书记) say what is asked as well.
   // A meeting named by who chaired it ("习近平主持的那次座谈会") does not ask who chaired it.
-  const byChair = q.reference && /主持/u.test(q.reference) ? q.reference : undefined;
+  const byChair = chairReference(q.text);
   const own = byChair ? q.text.replace(byChair, " ") : q.text;
   const plain = byChair
     ? question

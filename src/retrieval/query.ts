@@ -36,8 +36,6 @@ export interface UnderstoodQuery {
   text: string;
   /** Meetings the question refers to; empty when it names none. */
   meetingIds: string[];
-  /** The words that name that meeting ("习近平主持的那次座谈会", "温州会议"): they say which meeting, not what is asked. */
-  reference?: string | undefined;
   articleKind?: "meeting" | "forum" | undefined;
   /** A meeting the question names that the corpus does not have (e.g. 2019年度): every cited paragraph must contain this. */
   requiredText?: string | undefined;
@@ -206,7 +204,6 @@ export function understandQuery(
     question,
     text,
     meetingIds: ref.meetingIds,
-    reference: ref.span,
     articleKind: ref.articleKind,
     requiredText: ref.requiredText,
     askedYears: new Set(meetings.filter((m) => ref.meetingIds.includes(m.id)).map((m) => m.year)),
@@ -517,11 +514,7 @@ function findMeetingReference(text: string, asked: string, meetings: readonly Me
   if (titled.length === 1) {
     const only = titled[0]!;
     // "习近平主持的那次长三角座谈会" names the meeting by its chair: those words say which meeting, not what is asked.
-    // In English word order too: "the symposium Xi chaired" reads "座谈会 习近平 主持".
-    const byChair =
-      /(习近平|总书记)(亲自)?(主持(召开)?的?)(那次|这次|那场|这场)?\p{Script=Han}{0,8}?(座谈会|会议|会)|(座谈会|会议)\s*(习近平|总书记)\s*主持/u.exec(
-        text,
-      )?.[0];
+    const byChair = chairReference(text);
     const span = text.includes(only.title) ? only.title : byChair;
     return { meetingIds: [only.id], ...(span ? { span } : {}) };
   }
@@ -546,6 +539,16 @@ function findMeetingReference(text: string, asked: string, meetings: readonly Me
     ...(wantsForum ? { articleKind: "forum" as const } : {}),
     ...(seriesName ? { span: seriesName } : {}),
   };
+}
+
+/**
+ * The words that name the symposium by who chaired it ("习近平主持的那次长三角座谈会"; in English word order, "the
+ * symposium Xi chaired" reads "座谈会 习近平 主持"): they say which meeting, not that the question asks who chaired.
+ */
+export function chairReference(text: string): string | undefined {
+  return /(习近平|总书记)(亲自)?(主持(召开)?的?)(那次|这次|那场|这场)?\p{Script=Han}{0,8}?(座谈会|会议|会)|(座谈会|会议)\s*(习近平|总书记)\s*主持/u.exec(
+    text,
+  )?.[0];
 }
 
 /** What follows a year when it names a meeting: an event word, perhaps after a place ("湖州会议"). */

@@ -262,6 +262,12 @@ describe("what the question asks beside the fact", () => {
 });
 
 describe("who held which post", () => {
+  it("a meeting named by its year and its chair asks no chair: the post of the person asked about", async () => {
+    const answer = await engine.extractive.ask("2023年习近平主持的长三角座谈会上，蔡奇是什么职务？");
+    expect(answer.answer).toContain("中央办公厅主任蔡奇");
+    expect(answer.answer).not.toContain("主持召开");
+  });
+
   it("answers with the one official asked about, not the neighbours on the attendance list", async () => {
     for (const [q, post] of [
       ["2024年会议时浙江省长是谁？", /：(浙江省委副书记、省长\p{Script=Han}{2,3})\[1\]。$/u],
