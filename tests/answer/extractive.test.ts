@@ -332,6 +332,10 @@ describe("refusals", () => {
     "高考首日考场有哪些保障？",
     "民盟中央调研组围绕什么主题调研？",
     "丁仲礼在调研中指出了什么？",
+    // Who drafted it: only "由…起草" would say, and the report does not.
+    "2025年审议的关于都市圈同城化的意见是由哪个省市牵头起草的？",
+    // What a speech said, where the report only says it was given.
+    "国家发展改革委副秘书长肖贵明在2025年论坛上致辞的主要内容是什么？",
     // A place name is no abbreviation (江南 is not 江苏南京), so a request for a poem finds nothing.
     "帮我写一首关于江南春天的七言绝句。",
   ])("%s → refused, nothing cited", async (q) => {
