@@ -127,6 +127,7 @@ export function createExtractiveAnswerer(deps: {
           meetingName,
           meetingYear,
           places: hostCities,
+          personIn: (text) => namedPeopleOf(retriever.understand(text))[0],
         })
       : asked;
     // "审议通过《…》的那次会议…" names the meeting by its document: asked again with the meeting's name.

@@ -38,6 +38,8 @@ export interface FollowUpContext {
   meetingName?: (question: string) => string | undefined;
   /** The year of the one meeting a question refers to, however it names it ("the Wenzhou meeting" → 2024). */
   meetingYear?: (question: string) => number | undefined;
+  /** The person of the reports a question names, however it spells them ("Chen Jining" → 陈吉宁). */
+  personIn?: (question: string) => string | undefined;
   /** The meetings' host cities, in Chinese and in English ("无锡", "Wuxi"), for "And in Wuxi?" / "那南京呢？". */
   places?: readonly { name: string; english: string }[];
 }
@@ -128,7 +130,11 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     );
     if (rewritten !== q) return rewritten.replace(ELLIPTICAL_START, "").trim();
   }
-  const person = antecedent(previous, previousTurn.answer, context.people);
+  // An English question names people in pinyin ("What did Chen Jining say…"): understanding reads them.
+  const person =
+    antecedent(previous, "", context.people) ??
+    context.personIn?.(previous) ??
+    antecedent(previous, previousTurn.answer, context.people);
   if (person && new RegExp(PERSON_BACK.source, "iu").test(rewritten)) {
     rewritten = rewritten.replace(PERSON_BACK, person);
     resolved = true;

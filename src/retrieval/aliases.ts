@@ -86,6 +86,8 @@ export const ENGLISH_ALIASES: Readonly<Record<string, string>> = {
   emphasised: "强调",
   "pointed out": "指出",
   said: "说",
+  position: "职务",
+  positions: "职务",
   "party secretary": "书记",
   "party secretaries": "书记",
   "party chief": "书记",

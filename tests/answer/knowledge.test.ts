@@ -386,6 +386,10 @@ describe("conversations", () => {
     ]);
     expect(when.question).toBe("2027年度会议具体是几月几号？");
     expect(when.answer).toContain("5月20日");
+    // "his" after an English question that named someone in pinyin is that person.
+    const said: Turn[] = [{ question: "What did Chen Mingyuan say at the 2026 meeting?", answer: "…" }];
+    const his = await ask("What was his position at the 2026 meeting?", said);
+    expect(his.answer).toContain("上海市委书记陈明远");
     // The post asked of the province the previous answer named, when the previous question named no post.
     const post: Turn[] = [
       { question: "林思远2026年是什么职务？", answer: "2026年度座谈会（上海）：江苏省委书记林思远[1]。" },
