@@ -710,7 +710,7 @@ export function createExtractiveAnswerer(deps: {
 
   /** The paragraphs just before and after a chunk in its article. */
   function neighbours(chunk: Chunk): string {
-    const i = retriever.chunks.indexOf(chunk);
+    const i = positionOf(chunk);
     return [i - 2, i - 1, i + 1, i + 2]
       .map((j) => retriever.chunks[j])
       .filter(

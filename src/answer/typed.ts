@@ -301,6 +301,22 @@ function everyMeeting(ctx: TypedContext): readonly Meeting[] {
 
 // Lookups by id, built once per corpus: a search per meeting listed grows with meetings².
 const factsById = new WeakMap<Knowledge, Map<string, MeetingFacts>>();
+const chunksByMeeting = new WeakMap<ReadonlyMap<string, Chunk>, Map<string, Chunk[]>>();
+
+/** A meeting's chunks, grouped in one pass over all chunks the first time any is asked for. */
+function chunksOf(ctx: TypedContext, meetingId: string): readonly Chunk[] {
+  let byMeeting = chunksByMeeting.get(ctx.chunkById);
+  if (!byMeeting) {
+    byMeeting = new Map();
+    for (const chunk of ctx.chunkById.values()) {
+      const list = byMeeting.get(chunk.meetingId);
+      if (list) list.push(chunk);
+      else byMeeting.set(chunk.meetingId, [chunk]);
+    }
+    chunksByMeeting.set(ctx.chunkById, byMeeting);
+  }
+  return byMeeting.get(meetingId) ?? [];
+}
 const meetingsById = new WeakMap<readonly Meeting[], Map<string, Meeting>>();
 
 function factsOf(ctx: TypedContext, meetingId: string): MeetingFacts | undefined {
@@ -510,7 +526,7 @@ function editionsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]
     // A report without one on the forum itself names it among the meeting's events ("举办了第三届…论坛").
     const chunkId =
       factsOf(ctx, meeting.id)?.events.find((e) => e.event === "forum")?.chunkId ??
-      [...ctx.chunkById.values()].find((c) => c.meetingId === meeting.id && c.text.includes(meeting.forum!))?.id;
+      chunksOf(ctx, meeting.id).find((c) => c.text.includes(meeting.forum!))?.id;
     if (!chunkId) continue;
     found = true;
     out.say(
