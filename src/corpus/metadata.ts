@@ -45,44 +45,6 @@ export const PROVINCES = [
 ] as const;
 const MUNICIPALITIES = new Set(["北京", "天津", "上海", "重庆"]);
 
-/** The one-character names of the province-level divisions (沪 for 上海, 皖 for 安徽), as everyday writing uses them. */
-export const PROVINCE_ABBREVIATIONS: Readonly<Record<string, (typeof PROVINCES)[number]>> = {
-  京: "北京",
-  津: "天津",
-  沪: "上海",
-  渝: "重庆",
-  冀: "河北",
-  晋: "山西",
-  辽: "辽宁",
-  吉: "吉林",
-  黑: "黑龙江",
-  苏: "江苏",
-  浙: "浙江",
-  皖: "安徽",
-  闽: "福建",
-  赣: "江西",
-  鲁: "山东",
-  豫: "河南",
-  鄂: "湖北",
-  湘: "湖南",
-  粤: "广东",
-  琼: "海南",
-  川: "四川",
-  黔: "贵州",
-  滇: "云南",
-  陕: "陕西",
-  甘: "甘肃",
-  青: "青海",
-  台: "台湾",
-  蒙: "内蒙古",
-  桂: "广西",
-  藏: "西藏",
-  宁: "宁夏",
-  新: "新疆",
-  港: "香港",
-  澳: "澳门",
-};
-
 /** Metadata the text gave; any field may be missing. */
 export interface InferredMetadata {
   title?: string;

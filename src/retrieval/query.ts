@@ -7,7 +7,7 @@
 import { escapeRegExp } from "../text/regexp.js";
 import type { MeetingKind } from "../corpus/types.js";
 import type { Segmenter } from "../index/segmenter.js";
-import { PROVINCE_ABBREVIATIONS, PROVINCES } from "../corpus/metadata.js";
+import { PROVINCES } from "../corpus/metadata.js";
 import { englishOrdinals, pinyinAliases } from "../text/english.js";
 import { languageOf } from "../text/language.js";
 import { normaliseNumerals, smallChineseNumber } from "../text/numerals.js";
@@ -264,8 +264,6 @@ function normaliseChinese(text: string, vocabulary: EnglishVocabulary): string {
       .replace(/\s+/g, "")
       // A verb and its object parted by 了 ("发了言", "讲了话") are the word the reports use.
       .replace(/(发|讲|致|开|签)了(言|话|辞|会|约)/gu, "$1$2")
-      // "沪苏浙皖", "苏浙皖": three or more provinces by their one-character names say where, not what is asked.
-      .replace(PROVINCE_RUN, " ")
       // Spoken question words ("啥文件", "咋安排的") are the written ones.
       .replace(/啥/gu, "什么")
       .replace(/咋/gu, "怎么")
@@ -276,8 +274,6 @@ function normaliseChinese(text: string, vocabulary: EnglishVocabulary): string {
       .replace(/(?<![A-Za-z\d])[A-Za-z]{2,}(?![A-Za-z\d])/g, (word) => vocabulary.table[word.toLowerCase()] ?? word)
   );
 }
-
-const PROVINCE_RUN = new RegExp(`[${Object.keys(PROVINCE_ABBREVIATIONS).join("")}]{3,}`, "gu");
 
 /** English phrases and their Chinese terms, with one pattern matching any of them (longest first, on word boundaries). */
 export interface EnglishVocabulary {
