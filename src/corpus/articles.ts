@@ -33,8 +33,10 @@ export function splitArticles(blocks: readonly Block[]): RawArticle[] {
       if (current.paragraphs.length) startNew();
       current.headlines.push(block.text);
     } else {
-      if (block.lead && current.paragraphs.length) startNew();
-      if (block.dateline && !current.paragraphs.length) current.dateline = block.dateline;
+      if (block.dateline) {
+        if (current.paragraphs.length) startNew();
+        current.dateline = block.dateline;
+      }
       current.paragraphs.push(block.text);
     }
   }

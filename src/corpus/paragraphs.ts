@@ -20,11 +20,11 @@ const PHOTO_CREDIT = /(本报记者|记者|通讯员|图片|摄影|新华社)[^�
 const LEAD =
   /^(本报讯|本报[^\s，。]{0,8}电|新华社[^\s，。]{0,12}电|[（(]?记者[^)）]{0,20}[)）]?报道)\s*(?:[（(][^)）]{0,40}[)）])?\s*/;
 
-/** Strips a news dateline (本报讯, 新华社…电), saying whether there was one and what it read. */
-export function stripLead(text: string): { text: string; lead: boolean; dateline?: string } {
+/** Strips a news dateline (本报讯, 新华社…电), saying what it read when there was one. */
+export function stripLead(text: string): { text: string; dateline?: string } {
   const m = LEAD.exec(text);
-  if (!m || m[0].length === text.length) return { text, lead: false };
-  return { text: text.slice(m[0].length).replace(/^[，、\s]+/, ""), lead: true, dateline: m[0].trim() };
+  if (!m || m[0].length === text.length) return { text };
+  return { text: text.slice(m[0].length).replace(/^[，、\s]+/, ""), dateline: m[0].trim() };
 }
 
 interface WrapProfile {
@@ -101,8 +101,8 @@ export function rebuildParagraphs(lines: readonly SourceLine[]): { blocks: Block
   let seenProse = false;
   const flush = () => {
     if (!buffer) return;
-    const { text, lead, dateline } = stripLead(buffer);
-    blocks.push(lead ? { text, role: "body", lead, ...(dateline ? { dateline } : {}) } : { text, role: "body" });
+    const { text, dateline } = stripLead(buffer);
+    blocks.push(dateline ? { text, role: "body", dateline } : { text, role: "body" });
     buffer = "";
   };
 
@@ -136,7 +136,7 @@ function endsParagraph(line: SourceLine, profile: WrapProfile): boolean {
  */
 function isHeadlineLike(line: SourceLine, profile: WrapProfile, seenProse: boolean): boolean {
   const text = line.text;
-  if (endsSentence(text) || stripLead(text).lead) return false;
+  if (endsSentence(text) || stripLead(text).dateline) return false;
   const width = visualWidth(text);
   if (profile.wrapped) {
     if (hasClausePunctuation(text) || text.includes("、")) return false;

@@ -31,9 +31,10 @@ export interface ParsedSource {
 export interface Block {
   text: string;
   role: "headline" | "body";
-  /** The paragraph opened with a dateline such as 本报讯 (already stripped from `text`). */
-  lead?: boolean;
-  /** That dateline as printed ("本报讯"), so a citation can quote the paragraph as the report has it. */
+  /**
+   * The dateline the paragraph opened with, as printed ("本报讯"; already stripped from `text`): it opens an
+   * article, and a citation quotes the paragraph with it.
+   */
   dateline?: string;
 }
 
