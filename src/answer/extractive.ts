@@ -85,6 +85,7 @@ export function createExtractiveAnswerer(deps: {
       agent: string | undefined;
       excluded: string[];
       focus: string | undefined;
+      speakers: string[];
     }
   >();
 
@@ -141,8 +142,10 @@ export function createExtractiveAnswerer(deps: {
     const q = result.understood;
     // "2024年论坛上安徽省委书记讲了什么" is asked of the person who held that post there, by name.
     const holder =
-      knowledge && q.answerType === "speech" ? holderNamed(q, { knowledge, meetings, chunkById }) : undefined;
-    if (holder && !chained) {
+      knowledge && !chained && q.answerType === "speech"
+        ? holderNamed(q, { knowledge, meetings, chunkById })
+        : undefined;
+    if (holder) {
       const byName = await answerQuestion(q.text.replace(holder.phrase, holder.person), {}, true);
       if (byName.answered) return { ...byName, question };
     }
@@ -548,7 +551,9 @@ export function createExtractiveAnswerer(deps: {
         if (/(哪个|哪座|什么)城市|\bwhich city\b|\bwhat city\b/iu.test(q.text)) return city;
         // A meeting the corpus lacks is placed only by a clause that names a place: a headline cut before
         // "在上海市召开" names none. (A meeting of the corpus is placed by its own label in the answer.)
-        return !q.requiredText || city || [...places].some((p) => window.replace(/长三角|三省一市/gu, "").includes(p));
+        if (!q.requiredText || city) return true;
+        const named = window.replace(/长三角|三省一市/gu, "");
+        return [...places].some((p) => named.includes(p));
       }
       case "date":
         // A meeting the corpus lacks ("2026年度…在上海市召开") has its date only if the clause naming it gives one.
@@ -816,9 +821,12 @@ export function createExtractiveAnswerer(deps: {
         end = last;
       }
     }
+    // The whole paragraph's clauses, read on into its other chunks only when a list or an outline needs them.
+    let paragraph: Clause[] | undefined;
+    const wholeParagraph = () => (paragraph ??= [...clauses, ...splitClauses(rest())]);
     // "要更大力度构建一体化的哪几样东西": the parts of the paragraph that repeat the asked words, each at that word.
     if (SEVERAL.test(q.text)) {
-      const repeated = repeatedItems([...clauses, ...splitClauses(rest())], q);
+      const repeated = repeatedItems(wholeParagraph(), q);
       if (repeated) return { window: repeated, score: best.score };
     }
     // "信长星说了什么" with no topic: the speech's opening, then the point each later sentence or ；-part makes.
@@ -827,7 +835,7 @@ export function createExtractiveAnswerer(deps: {
       !topicWordsOf(q).length &&
       speakersAsked(q).some((p) => speaks(p, joinClauses(clauses, start, end)))
     ) {
-      const outline = speechOutline([...clauses, ...splitClauses(rest())], start);
+      const outline = speechOutline(wholeParagraph(), start);
       if (outline) return { window: outline, score: best.score };
     }
     if (q.answerType === "list" || q.answerType === "document" || q.answerType === "speech") {
@@ -879,6 +887,7 @@ export function createExtractiveAnswerer(deps: {
         // What the question already names ("除了陈吉宁") helps find the paragraph but is left out of the answer.
         excluded: excludedItems(q.text),
         focus: focusOf(q.text),
+        speakers: speakersOf(q),
       };
       contexts.set(q, context);
     }
@@ -895,7 +904,12 @@ export function createExtractiveAnswerer(deps: {
    * Whose words a speech question asks for: everyone it names when they are joined ("习近平和李强讲了什么"), else
    * the one named first, who speaks ("what did Chen Jining tell Xi Jinping": Chen Jining's words, not Xi's).
    */
-  function speakersAsked(q: UnderstoodQuery): string[] {
+  function speakersAsked(q: UnderstoodQuery): readonly string[] {
+    return contextOf(q).speakers;
+  }
+
+  /** {@link speakersAsked}, worked out once per question. */
+  function speakersOf(q: UnderstoodQuery): string[] {
     const named = namedPeopleOf(q).sort((a, b) => q.text.indexOf(a) - q.text.indexOf(b));
     if (named.length < 2) return named;
     const between = q.text.slice(q.text.indexOf(named[0]!) + named[0]!.length, q.text.indexOf(named[1]!));
@@ -953,23 +967,23 @@ export function createExtractiveAnswerer(deps: {
   }
 }
 
-/** The English nouns a count is given in. */
-const ENGLISH_UNITS =
-  /^(people|persons|participants|attendees|guests|officials|delegates|agreements|projects|items|documents|deals|measures|cases|days|years)$/;
-
 /** The unit an English count question asks for ("how many people" → 人). */
 function englishUnit(q: UnderstoodQuery): string | undefined {
   if (q.language !== "en") return undefined;
   // The counted noun may follow its modifiers ("how many cooperation agreements").
   const words = /\bhow many ((?:[\w-]+ ){0,2}[\w-]+)/i.exec(q.question)?.[1]?.toLowerCase().split(" ") ?? [];
-  const noun = words.find((w) => ENGLISH_UNITS.test(w)) ?? words[0];
-  if (!noun) return undefined;
-  if (/^(people|persons|participants|attendees|guests|officials|delegates)$/.test(noun)) return "人";
-  if (/^(agreements|projects|items|documents|deals|measures|cases)$/.test(noun)) return "个";
-  if (/^(days)$/.test(noun)) return "天";
-  if (/^(years)$/.test(noun)) return "年";
-  return undefined;
+  return words.map((w) => ENGLISH_UNITS.get(w)).find((unit) => unit !== undefined);
 }
+
+/** The English nouns a count is given in, and the Chinese unit the reports count them in. */
+const ENGLISH_UNITS = new Map<string, string>([
+  ...["people", "persons", "participants", "attendees", "guests", "officials", "delegates"].map(
+    (w) => [w, "人"] as const,
+  ),
+  ...["agreements", "projects", "items", "documents", "deals", "measures", "cases"].map((w) => [w, "个"] as const),
+  ["days", "天"],
+  ["years", "年"],
+]);
 
 /** A stated count or amount: "5年来", "六大方面", "100亿元", "3个"; not "一批" or a year. */
 const COUNT =

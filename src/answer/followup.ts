@@ -50,9 +50,13 @@ const MEETING_AFTER =
 /** The next meeting as what a meeting chose ("会议定的下一届", "pick for the next one"), not as a meeting that acts. */
 const CHOSEN_NEXT =
   /\b(?:pick|picked|chose|choose|chosen|decide|decided|select|selected)\b[^?]{0,30}\b(?:for|as)\s+the (?:next|following)\b|(?:确定|决定|定)的?(?:下一届|下届|下一次|下次|下一年|下回)/iu;
-/** A year named as what a meeting chose ("确定2026年度…", "decided the 2026 meeting"). */
-const CHOSEN_YEAR =
-  /(?:确定|决定|定)[，,]?\s*(?:19|20)\d{2}年度?|\b(?:decided|chose|picked|selected)\b[^?]{0,20}\b(?:19|20)\d{2}\b/giu;
+/** A year named as what a meeting chose, in Chinese ("确定2026年度…"); group 1 is the year. */
+const CHOSEN_YEAR_ZH = /(?:确定|决定|定)[，,]?\s*((?:19|20)\d{2})年度?/u;
+/** The same in either language ("decided the 2026 meeting"), to leave out when a question is read for its own meeting. */
+const CHOSEN_YEAR = new RegExp(
+  `${CHOSEN_YEAR_ZH.source}|\\b(?:decided|chose|picked|selected)\\b[^?]{0,20}\\b(?:19|20)\\d{2}\\b`,
+  "giu",
+);
 /** Words for the place the previous answer named ("Which province hosted…?" then "the governor there"). */
 const PLACE_BACK = /\b(?:that|this) (?:province|city)(?:'s)?|\bthere\b|那里|那儿|该省|该市|当地|那个省|那个城市/iu;
 /** A question that asks for a place. */
@@ -140,7 +144,7 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     resolved = true;
   }
   // After "2022年会议下一届定在哪" or "…确定2026年度的会在哪里开", "那届" is the meeting that was chosen.
-  const named = /(?:确定|决定|定)[，,]?\s*((?:19|20)\d{2})年度?/u.exec(previous)?.[1];
+  const named = CHOSEN_YEAR_ZH.exec(previous)?.[1];
   const chosen = named ? Number(named) : before && CHOSEN_NEXT.test(previous) ? before + 1 : undefined;
   const meeting = chosen
     ? english

@@ -301,6 +301,7 @@ function everyMeeting(ctx: TypedContext): readonly Meeting[] {
 
 // Lookups by id, built once per corpus: a search per meeting listed grows with meetings².
 const factsById = new WeakMap<Knowledge, Map<string, MeetingFacts>>();
+const meetingsById = new WeakMap<readonly Meeting[], Map<string, Meeting>>();
 const chunksByMeeting = new WeakMap<ReadonlyMap<string, Chunk>, Map<string, Chunk[]>>();
 
 /** A meeting's chunks, grouped in one pass over all chunks the first time any is asked for. */
@@ -317,7 +318,6 @@ function chunksOf(ctx: TypedContext, meetingId: string): readonly Chunk[] {
   }
   return byMeeting.get(meetingId) ?? [];
 }
-const meetingsById = new WeakMap<readonly Meeting[], Map<string, Meeting>>();
 
 function factsOf(ctx: TypedContext, meetingId: string): MeetingFacts | undefined {
   let byId = factsById.get(ctx.knowledge);
