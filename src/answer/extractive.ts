@@ -621,6 +621,9 @@ export function createExtractiveAnswerer(deps: {
     if (/^\d+(年度?|st|nd|rd|th)?$/iu.test(term)) return 0.3;
     if (/\d|[a-z]/iu.test(term)) return 1;
     const tag = partOfSpeech(term);
+    // A string the dictionary lacks that ends in a measure word or particle (搞个, 弄点) is a spoken verb
+    // phrase, not a name.
+    if (tag === "x" && /[个些点了过着吧啊呀]$/u.test(term)) return 0.1;
     if (/^(nr|nrt|nrfg|ns|nt|nz|j|eng|x)$/u.test(tag)) return 1;
     if (tag === "n") return 0.6;
     if (/^(m|mq|t|r|f|p|d|c|q|u)/u.test(tag)) return 0.1;

@@ -69,7 +69,9 @@ const QUESTION_WORDS = new Set(
     "什么 哪里 哪儿 哪个 哪些 哪几 哪几个 哪天 哪年 几 几个 多少 是 谁 是谁 的 了 吗 呢 在 和 与 及 对 有 有哪些 都 还 又 " +
     "怎么 怎样 如何 为什么 请问 一下 时 时候 时间 地点 地方 城市 哪些地方 内容 方面 情况 提出 提到 关于 方面 主要 一 也 就 将 把 被 " +
     "上 中 这 那 其 之 以 为 于 等 年 年度 会议 会 座谈会 座谈 长三角 长三 三角 地区 领导 们 届 次 哪 个 所 进行 什么样 具体 分别 请 告诉 我 " +
-    "大家 我们 咱们 你们 他们 除了 除 以外 之外 还有 另外 其他 其余 报道 报道里 报道中 历届 历次 历年 就是 那个 这个 给我 说说 说一下 讲讲 讲一下"
+    "大家 我们 咱们 你们 他们 除了 除 以外 之外 还有 另外 其他 其余 报道 报道里 报道中 历届 历次 历年 就是 那个 这个 给我 说说 说一下 讲讲 讲一下 " +
+    // How a stance is asked for ("有没有说法", "怎么表态的"): what was said is the answer, not its topic.
+    "说法 表态 看法 态度"
   ).split(" "),
 );
 
@@ -95,11 +97,14 @@ const ENGLISH_STOP = new Set(
   ).split(" "),
 );
 
-/** Question phrases cut off before segmentation, so 浙江省长是谁 does not become 浙江省|长是|谁. */
 const DATE_QUESTIONS = new RegExp(DATE_QUESTION.source, "giu");
 
+/**
+ * Question phrases cut off before segmentation, so 浙江省长是谁 does not become 浙江省|长是|谁. A yes-or-no
+ * question's A-not-A (能不能, 有没有, 可不可以) asks whether; it is no word of the topic.
+ */
 const QUESTION_PHRASES =
-  /(是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天年])|哪一个|哪个(?:省|市|城市)|哪一|哪些|哪几|哪个|哪位|哪天|什么|多长时间|多长|多久|多少|几个|怎样|如何|吗|呢)/g;
+  /(可不可以|(\p{Script=Han})[不没]\2|是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天年])|哪一个|哪个(?:省|市|城市)|哪一|哪些|哪几|哪个|哪位|哪天|什么|多长时间|多长|多久|多少|几个|怎样|如何|吗|呢)/gu;
 
 /**
  * Understands a question against the corpus' meetings.

@@ -231,6 +231,9 @@ describe("refusals by what is missing, not by unknown words", () => {
       ["2026年会议的主题是什么？", "26年会议的目的是啥？就是那个主题，给我说一下。"],
       // English contractions.
       ["Where was the 2027 meeting held?", "Where's the 2027 meeting held?"],
+      // A yes-or-no question (能不能, 有没有…说法) and a spoken verb the dictionary lacks (搞个).
+      ["2026年会议在算力方面提出了什么？", "2026年会议在算力方面有没有什么说法？"],
+      ["2026年会议提出建设什么平台？", "26年那次会能不能搞个算力平台，怎么表态的？"],
     ]) {
       const a = await ask(plain!);
       const b = await ask(perturbed!);
