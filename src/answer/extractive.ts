@@ -481,12 +481,11 @@ export function createExtractiveAnswerer(deps: {
       if (strangeness >= 1) unseenName = true;
       // A word bridged from English is one guess among its translations: it counts half.
       const weight = contentWeight(term, known) * Math.min(1, termWeight) * (q.alternatives.has(term) ? 0.5 : 1);
+      const said = forms.some((t) => haystack.includes(t));
+      // "哪三种角色", "哪几家报社": the kind of thing asked for; the evidence names its instances, not the kind.
+      if (!said && asksForKind(term, q.text)) continue;
       total += weight;
-      if (
-        forms.some((t) => haystack.includes(t)) ||
-        answersTypeWord(term, q.answerType, typeText, q.text) ||
-        (ownSpeech && SETTING.test(term))
-      ) {
+      if (said || answersTypeWord(term, q.answerType, typeText, q.text) || (ownSpeech && SETTING.test(term))) {
         found += weight;
         if (!isContextWord(term)) topicFound = true;
       } else if (forms.some((t) => nearby.includes(t))) {
@@ -502,6 +501,8 @@ export function createExtractiveAnswerer(deps: {
     // its setting (a year, a place) is not answered by that paragraph, however well the setting fits.
     if (unknownWords.some(isEnglishName)) unseenName = true;
     if (unseenName && !topicFound) return { share: 0, topicFound, unseenName };
+    // Only the setting matched ("明天南京会下雨吗": Nanjing, not rain): what is asked about is not there.
+    if (!topicFound && primary.some((t) => !isContextWord(t.term))) return { share: 0, topicFound, unseenName };
     for (const word of unknownWords) total += (maxIdf + 1) * (isEnglishName(word) ? 1 : 0.15);
     return { share: total ? found / total : 1, topicFound, unseenName };
   }
@@ -553,7 +554,13 @@ export function createExtractiveAnswerer(deps: {
         // "在上海市召开" names none. (A meeting of the corpus is placed by its own label in the answer.)
         if (!q.requiredText || city) return true;
         const named = window.replace(/长三角|三省一市/gu, "");
-        return [...places].some((p) => named.includes(p));
+        // "2020年湖州会议": the year's meeting named by its place, a place the reports mention only there.
+        const placed = new RegExp(`${escapeRegExp(q.requiredText)}年(\\p{Script=Han}{2,3}?)(?:会议|座谈会)`, "u").exec(
+          window,
+        );
+        return (
+          [...places].some((p) => named.includes(p)) || (placed !== null && partOfSpeech(placed[1]!).startsWith("ns"))
+        );
       }
       case "date":
         // A meeting the corpus lacks ("2026年度…在上海市召开") has its date only if the clause naming it gives one.
@@ -597,6 +604,8 @@ export function createExtractiveAnswerer(deps: {
 
   /** What a question word weighs before its query weight: IDF and kind for a known word, strangeness for an unknown one. */
   function contentWeight(term: string, known: boolean): number {
+    // A quantity ("三种", "六块", "一个") says how many are asked for, not what about.
+    if (QUANTITY.test(term)) return 0.1;
     return known
       ? (retriever.idf(term) || 1) * knownWeight(term)
       : (Math.log(1 + retriever.chunks.length) + 1) * unknownWeight(term);
@@ -1124,6 +1133,17 @@ function formsOf(q: UnderstoodQuery, term: string): string[] {
 /** Whether every character of a Chinese word the corpus never uses appears in the text (at most two of them common enough to be anywhere). */
 function spelledOut(term: string, text: string): boolean {
   return /^\p{Script=Han}{2,4}$/u.test(term) && [...term].every((ch) => text.includes(ch));
+}
+
+/** A number and a measure word, written as one word ("三种", "六块", "一个", "两天"). */
+const QUANTITY = /^[一二两三四五六七八九十几\d]+[个种块项条位家天次年点类批件大名所场]$/u;
+
+/** Whether the question asks which of a kind the term names ("哪三种角色", "哪几家报社", "什么平台"). */
+function asksForKind(term: string, question: string): boolean {
+  return new RegExp(
+    `(?:哪|什么|啥)[一二两三四五六七八九十几\\d]*[个家项位所条类种场块样]?(?:的)?${escapeRegExp(term)}`,
+    "u",
+  ).test(question);
 }
 
 function answersTypeWord(term: string, type: AnswerType, text: string, question: string): boolean {

@@ -27,7 +27,8 @@ export const DATE_QUESTION =
 export function typeBonus(window: string, type: AnswerType): number {
   switch (type) {
     case "place":
-      return PLACE.test(window) ? 2 : 0;
+      // "2020年湖州会议" names where a meeting was held too, less surely than "在…举行".
+      return PLACE.test(window) ? 2 : /\d{4}年(?!度)\p{Script=Han}{2,3}?(?:会议|座谈会)/u.test(window) ? 1 : 0;
     case "person":
       return OFFICIAL.test(window) || /主持|出席/.test(window) ? 1.5 : 0;
     case "date":

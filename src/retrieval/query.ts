@@ -556,9 +556,12 @@ export function chairReference(text: string): string | undefined {
   )?.[0];
 }
 
-/** What follows a year when it names a meeting: an event word, perhaps after a place ("湖州会议"). */
+/**
+ * What follows a year when it names a meeting: an event word, perhaps after a place ("湖州会议") or where it
+ * was held ("2026年在上海开的那次主要领导座谈会").
+ */
 const EVENT_AFTER_YEAR =
-  /^(的)?(长三角地区主要领导|长三角|主要领导|\p{Script=Han}{2,4}?)?(座谈会|会议|会上|会期|论坛|长三角一体化发展高层论坛|高层论坛|成果发布会|发布会|开会|会(?![见谈晤]))(上|期间|中|(?:那|这)一?[回次场届])?/u;
+  /^(的)?(?:在\p{Script=Han}{2,3}?(?:召开|举行|举办|开)的)?(?:那|这)?[次回场届]?(?:长三角)?(?:地区)?(?:主要)?(?:领导)?(\p{Script=Han}{2,4}?)?(座谈会|会议|会上|会期|论坛|长三角一体化发展高层论坛|高层论坛|成果发布会|发布会|开会|会(?![见谈晤]))(上|期间|中|(?:那|这)一?[回次场届])?/u;
 
 /** The meetings' names and cities as patterns; the same for every question, so built once per meeting list. */
 interface MeetingVocabulary {

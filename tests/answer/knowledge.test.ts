@@ -271,6 +271,29 @@ describe("refusals by what is missing, not by unknown words", () => {
     expect(refusal.answer).toContain("2026年度座谈会（上海）");
     expect(refusal.answer).toMatch(/可以试试问/);
   });
+
+  it("a meeting the reports lack is placed only where they name it, and never answered for what it decided", async () => {
+    // 2028 was chosen by the 2027 report; the year and the place stand apart from the meeting words.
+    const place = await ask("2028年那场长三角领导碰头会定在哪儿开？");
+    expect(place.answer).toContain("安徽");
+    expect(place.citations[0]?.meetingId).toBe("2027-hangzhou");
+    for (const q of [
+      "2028年在安徽开的那次主要领导座谈会，主题定的是什么？",
+      "2019年的长三角主要领导座谈会是在哪儿开的？",
+    ]) {
+      const answer = await ask(q);
+      expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
+    }
+    // "2020年湖州会议以来": a meeting the reports only recall, by its place.
+    const recalled = await ask("2020年那次会是在哪开的？");
+    expect(recalled.answer).toContain("湖州");
+    expect((await ask("2020年那次会议的主题是什么？")).answered).toBe(false);
+  });
+
+  it("a question that matches only its setting is refused", async () => {
+    const weather = await ask("明天杭州会下雨吗？");
+    expect(weather.answered, weather.answer).toBe(false);
+  });
 });
 
 describe("what someone said", () => {
