@@ -491,10 +491,10 @@ export function createExtractiveAnswerer(deps: {
       } else if (forms.some((t) => nearby.includes(t))) {
         // The setting of a question (成果发布会, 第六届论坛) is often stated a paragraph before the answer.
         found += weight * 0.7;
-      } else if (!known && spelledOut(term, typeText)) {
-        // A word the reports never use may still be said in their words, character by character
-        // (治水 in 水环境综合治理, 电动车 beside 汽车): half of it counts.
-        found += weight * 0.5;
+      } else {
+        // A word may be said in the reports' other words, character by character (治水 in 水环境综合治理,
+        // 诚信 beside 信用, 医院 beside 医疗): the share of its characters in the paragraph counts half.
+        found += weight * 0.5 * charactersIn(term, typeText);
       }
     }
     // A question about something the reports never name (冬奥会, GDP) that matches only
@@ -517,6 +517,8 @@ export function createExtractiveAnswerer(deps: {
     // "由谁主办", "由哪个省市牵头起草": only "由…主办/起草" says who did it, whatever kind of answer is wanted.
     const { agent } = contextOf(q);
     if (agent && q.answerType !== "person" && !new RegExp(`由[^，。；]{2,30}${agent}`, "u").test(window)) return false;
+    // "签的那批合作协议具体有哪些": a report that says only "签订一批合作协议" never names them.
+    if (SPECIFICS.test(q.text) && onlyVaguelyNamed(topicWordsOf(q), window)) return false;
     switch (q.answerType) {
       case "number": {
         // "第几届" asks for the ordinal itself.
@@ -625,7 +627,7 @@ export function createExtractiveAnswerer(deps: {
   /** How much a word the corpus never uses counts against an answer (1 for a name or term). */
   function unknownWeight(term: string): number {
     // Demonstratives ("那届", "这次") point back; they name nothing.
-    if (term.length < 2 || /^[那这该此哪][届次场个年位天]/u.test(term)) return 0;
+    if (term.length < 2 || /^[那这该此哪][届次场个年位天批回种些项份件]/u.test(term)) return 0;
     // A year or an ordinal ("2019年", "3rd") is a meeting reference, judged by query understanding.
     if (/^\d+(年度?|st|nd|rd|th)?$/iu.test(term)) return 0.3;
     if (/\d|[a-z]/iu.test(term)) return 1;
@@ -1131,8 +1133,41 @@ function formsOf(q: UnderstoodQuery, term: string): string[] {
 }
 
 /** Whether every character of a Chinese word the corpus never uses appears in the text (at most two of them common enough to be anywhere). */
-function spelledOut(term: string, text: string): boolean {
-  return /^\p{Script=Han}{2,4}$/u.test(term) && [...term].every((ch) => text.includes(ch));
+/** The share of a Chinese word's characters (2 to 4 of them) that a text holds; 0 for any other word. */
+function charactersIn(term: string, text: string): number {
+  if (!/^\p{Script=Han}{2,4}$/u.test(term)) return 0;
+  const chars = [...term];
+  return chars.filter((ch) => text.includes(ch)).length / chars.length;
+}
+
+/** Words that ask for the particulars of something: which ones, how many, each of them. */
+const SPECIFICS =
+  /具体|分别|哪些|哪几|多少|几[个场项家条批次]|\bwhich\b|\bhow many\b|\bwhat (?:were|are) (?:the|they)\b/iu;
+
+/** A quantity that names no particulars: "一批合作协议", "相关专题座谈会". */
+const VAGUE = "一批|一系列|相关|有关|若干|多项|一些|多个";
+
+/**
+ * Whether a thing the question asks about appears in the text only after a vague quantity ("签订一批合作协议")
+ * with no enumeration after it: the text says that there were some, not which or how many.
+ */
+function onlyVaguelyNamed(words: readonly string[], text: string): boolean {
+  return words.some((word) => {
+    const places = [...text.matchAll(new RegExp(escapeRegExp(word), "gu"))].map((m) => m.index);
+    return (
+      places.length > 0 &&
+      places.every((at) => {
+        const before = text.slice(Math.max(0, at - 12), at);
+        const after = text.slice(at + word.length, at + word.length + 12);
+        // "A、B等有关部门负责同志": the enumeration comes first.
+        return (
+          new RegExp(`(?:${VAGUE})\\p{Script=Han}{0,4}$`, "u").test(before) &&
+          !new RegExp(`等\\p{Script=Han}{0,4}(?:${VAGUE})\\p{Script=Han}{0,4}$`, "u").test(before) &&
+          !/^[^，。；]{0,6}[：:、（(]|包括/u.test(after)
+        );
+      })
+    );
+  });
 }
 
 /** A number and a measure word, written as one word ("三种", "六块", "一个", "两天"). */

@@ -234,6 +234,8 @@ describe("refusals by what is missing, not by unknown words", () => {
       // A yes-or-no question (能不能, 有没有…说法) and a spoken verb the dictionary lacks (搞个).
       ["2026年会议在算力方面提出了什么？", "2026年会议在算力方面有没有什么说法？"],
       ["2026年会议提出建设什么平台？", "26年那次会能不能搞个算力平台，怎么表态的？"],
+      // Words the report says in other words that share characters (调配 beside 调度, 走廊 kept).
+      ["2026年会议在算力方面提出了什么？", "26年那次会对算力调配和低空走廊有啥安排？"],
     ]) {
       const a = await ask(plain!);
       const b = await ask(perturbed!);
@@ -263,6 +265,8 @@ describe("refusals by what is missing, not by unknown words", () => {
       "周文华在会上讲了哪些内容？",
       "第八届论坛上有关专家学者叫什么名字？",
       "长三角湿地保护重点项目名单里都有哪些项目？",
+      // "签署了一批合作协议" says there were some, never which.
+      "2027年会议签订的合作协议具体是哪几份？",
     ]) {
       const answer = await ask(q);
       expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
