@@ -23,7 +23,21 @@ const SMALL_TALK = [
   "好的",
   "好",
   "明白了",
+  "明白",
   "知道了",
+  "懂了",
+  "了解了",
+  "清楚了",
+  "收到",
+  "好吧",
+  "好嘞",
+  "行",
+  "谢啦",
+  "谢谢啦",
+  "辛苦了",
+  "太好了",
+  "原来如此",
+  "没问题",
   "再见",
   "拜拜",
   "你能做什么",
@@ -42,6 +56,25 @@ const SMALL_TALK = [
   "ok",
   "okay",
   "great",
+  "cheers",
+  "thx",
+  "ty",
+  "got it",
+  "i see",
+  "cool",
+  "nice",
+  "perfect",
+  "awesome",
+  "excellent",
+  "wonderful",
+  "understood",
+  "noted",
+  "makes sense",
+  "sounds good",
+  "alright",
+  "all right",
+  "appreciate it",
+  "much appreciated",
   "bye",
   "goodbye",
   "good morning",
@@ -167,7 +200,7 @@ export function isSmallTalk(message: string): boolean {
  * @param examples two or three questions the reports answer
  */
 export function smallTalkReply(message: string, examples: readonly string[]): string {
-  const thanks = /谢|感谢|thank/iu.test(message);
+  const thanks = /谢|感谢|辛苦|thank|cheers|thx|\bty\b|appreciate/iu.test(message);
   if (languageOf(message) === "en") {
     const lead = thanks
       ? "You're welcome!"

@@ -76,6 +76,8 @@ export function createExtractiveAnswerer(deps: {
   /** Whose words each paragraph reports ("" for nobody's), worked out when a speech question first needs it. */
   const speakers = new Map<Chunk, string>();
   let positions: Map<Chunk, number> | undefined;
+  /** How rare a character is in the reports, built on the first question that needs it. */
+  let characterIdf: ((ch: string) => number) | undefined;
   /** Chunk texts without quotes and spaces, for phrase search; built on the first "which meetings" question. */
   let normalised: string[] | undefined;
   const contexts = new WeakMap<
@@ -146,8 +148,10 @@ export function createExtractiveAnswerer(deps: {
         ? holderNamed(q, { knowledge, meetings, chunkById })
         : undefined;
     if (holder) {
-      const byName = await answerQuestion(q.text.replace(holder.phrase, holder.person), {}, true);
-      if (byName.answered) return { ...byName, question };
+      const named = q.text.replace(holder.phrase, holder.person);
+      // An English question reads as its topic words ("安徽 省长 2025 成果发布会"); it still asks what was said.
+      const byName = await answerQuestion(q.language === "en" ? `${named}说了什么` : named, {}, true);
+      if (byName.answered) return { ...byName, question, answer: inLanguage(byName, q.language) };
     }
     // The rest of a chained question is asked on its own, and never chains again.
     const chain = knowledge && !chained ? nextHostChain(question, q, { knowledge, meetings, chunkById }) : undefined;
@@ -176,6 +180,13 @@ export function createExtractiveAnswerer(deps: {
     // A quoted phrase ("强调了哪几个“统筹”") is found where it is written, whoever's words those are.
     if (!PERSON_ASKS.test(q.text) || /[“"「『]/u.test(q.text)) return result;
     return { ...result, understood: { ...q, answerType: "speech" } };
+  }
+
+  /** An answer found through a Chinese rewording, introduced by its meeting for an English question. */
+  function inLanguage(answer: Answer, language: "zh" | "en"): string {
+    const meeting = meetings.find((m) => m.id === answer.citations[0]?.meetingId);
+    if (language !== "en" || !meeting || answer.language === "en") return answer.answer;
+    return `${capitalise(meetingLabel(meeting, "en"))} report: ${answer.answer}`;
   }
 
   /** The choice of the next host, cited first, then the answer about the chosen meeting or place. */
@@ -538,13 +549,18 @@ export function createExtractiveAnswerer(deps: {
         // anyone near the word ("代表轮值主办方致辞").
         const { agent } = contextOf(q);
         if (agent) return new RegExp(`由[^，。；]{2,30}${agent}`, "u").test(window);
-        // The name must stand by what is asked ("…负责同志应邀出席" names nobody, whoever the clause before names).
-        const topic = topicWordsOf(q);
+        // The name must stand by what is asked ("…负责同志应邀出席" names nobody, whoever the clause before names),
+        // by what was done rather than where ("who spoke at the results conference": by 讲话, not 发布会).
+        const asked = topicWordsOf(q);
+        const acts = asked.filter((t) => !SETTING.test(t));
+        const topic = acts.length ? acts : asked;
         const clauses = splitClauses(window).map((c) => c.text);
         const near = (i: number) => `${clauses[i - 1] ?? ""}${clauses[i]}`;
         const about = topic.length
           ? clauses.flatMap((c, i) => (topic.some((t) => c.includes(t)) ? [near(i)] : []))
           : [window];
+        // What was done is said further on in the paragraph ("…成果发布会。信长星通报…。龚正…讲话。"): not here.
+        if (!about.length && acts.some((t) => text.includes(t))) return false;
         return [...people].some((p) => (about.length ? about : [window]).some((t) => t.includes(p)));
       }
       case "place": {
@@ -639,6 +655,24 @@ export function createExtractiveAnswerer(deps: {
     if (tag === "n") return 0.6;
     if (/^(m|mq|t|r|f|p|d|c|q|u)/u.test(tag)) return 0.1;
     return 0.2;
+  }
+
+  /**
+   * The share of a Chinese word's characters (2 to 4 of them) that a text holds, each weighed by how rare it
+   * is in the reports: 信 of 诚信 in 信用 is evidence, 经 of 经济 in any paragraph hardly. 0 for any other word.
+   */
+  function charactersIn(term: string, text: string): number {
+    if (!/^\p{Script=Han}{2,4}$/u.test(term)) return 0;
+    if (!characterIdf) {
+      const df = new Map<string, number>();
+      for (const chunk of retriever.chunks) for (const ch of new Set(chunk.text)) df.set(ch, (df.get(ch) ?? 0) + 1);
+      const n = retriever.chunks.length;
+      characterIdf = (ch) => Math.log(1 + n / (1 + (df.get(ch) ?? 0)));
+    }
+    const idf = characterIdf;
+    const chars = [...term];
+    const all = chars.reduce((sum, ch) => sum + idf(ch), 0);
+    return all ? chars.filter((ch) => text.includes(ch)).reduce((sum, ch) => sum + idf(ch), 0) / all : 0;
   }
 
   /**
@@ -813,10 +847,11 @@ export function createExtractiveAnswerer(deps: {
         end = sentence.at(-1)!.i;
       }
     }
-    // "…举行了成果发布会。" names the event; who spoke there is in the next sentence. (Only for a name: any next
+    // "…举行了成果发布会。" names the event; who spoke there is in a sentence after it. (Only for a name: any next
     // sentence may hold some count or date, but a person there is one of that event's.)
     if (q.answerType === "person" && !holdsKind(joinClauses(clauses, start, end))) {
-      const limit = clauses[end]!.sentence + 1;
+      // "…举行了成果发布会。信长星通报了…。龚正…讲话。": who spoke may be two sentences on.
+      const limit = clauses[end]!.sentence + 2;
       for (let next = end + 1; next < clauses.length && clauses[next]!.sentence <= limit; next++) {
         if (joinClauses(clauses, start, next).length > LONG_CLAUSE) break;
         if (holdsKind(joinClauses(clauses, start, next))) {
@@ -940,7 +975,11 @@ export function createExtractiveAnswerer(deps: {
    * look in (holdsAskedKind checks it); the topic says where in it.
    */
   function windowTerms(q: UnderstoodQuery): { term: string; weight: number }[] {
-    const terms = q.terms.filter((t) => t.weight >= 0.5);
+    // "who spoke at the results conference": the event is where to look; the answer stands by what was done there.
+    const acts = q.terms.some((t) => t.weight >= 1 && !SETTING.test(t.term) && !isContextWord(t.term));
+    const terms = q.terms
+      .filter((t) => t.weight >= 0.5)
+      .map((t) => (acts && SETTING.test(t.term) ? { ...t, weight: t.weight / 2 } : t));
     if (q.answerType !== "speech" || !topicWordsOf(q).length) return terms;
     return terms.filter((t) => !people.has(t.term));
   }
@@ -1133,12 +1172,6 @@ function formsOf(q: UnderstoodQuery, term: string): string[] {
 }
 
 /** Whether every character of a Chinese word the corpus never uses appears in the text (at most two of them common enough to be anywhere). */
-/** The share of a Chinese word's characters (2 to 4 of them) that a text holds; 0 for any other word. */
-function charactersIn(term: string, text: string): number {
-  if (!/^\p{Script=Han}{2,4}$/u.test(term)) return 0;
-  const chars = [...term];
-  return chars.filter((ch) => text.includes(ch)).length / chars.length;
-}
 
 /** Words that ask for the particulars of something: which ones, how many, each of them. */
 const SPECIFICS =

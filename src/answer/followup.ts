@@ -96,8 +96,8 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   const rest = q
     .replace(ELLIPTICAL_START, "")
     .replace(YEAR, "")
-    .replace(/[年度的呢？?，,。\s]/g, "")
-    .replace(/^(?:the|meeting|s)+$/i, "");
+    .replace(/\b(?:in|at|for|during|then|the|meeting|one|s)\b/gi, "")
+    .replace(/[年度的呢？?，,。'’\s]/g, "");
   if (opener && years.length === 1 && previousYears.length === 1 && rest === "") {
     return previous.replace(previousYears[0] ?? "", years[0] ?? "");
   }

@@ -375,14 +375,17 @@ function normaliseTitle(title: string): string {
 
 const regionPosts = new WeakMap<Knowledge, RegExp | undefined>();
 
-/** "安徽省委书记", "浙江省长": a province followed by a post word of the reports; built once per knowledge layer. */
+/**
+ * "安徽省委书记", "浙江省长" (or "安徽 省长", as an English question reads): a province followed by a post word of
+ * the reports; built once per knowledge layer.
+ */
 function regionPostPattern(knowledge: Knowledge): RegExp | undefined {
   if (!regionPosts.has(knowledge)) {
     const postWords = [...knowledge.postWords].sort((a, b) => b.length - a.length).map(escapeRegExp);
     regionPosts.set(
       knowledge,
       postWords.length
-        ? new RegExp(`(${PROVINCES.join("|")})(?:省|市)?(?:委)?(${postWords.join("|")})`, "u")
+        ? new RegExp(`(${PROVINCES.join("|")})(?:省|市)?(?:委)?\\s*(${postWords.join("|")})`, "u")
         : undefined,
     );
   }

@@ -314,6 +314,18 @@ describe("what someone said", () => {
     expect(answer.answer).toMatch(/陈明远说，/u);
   });
 
+  it("is asked in English of whoever held the post named, in that person's words", async () => {
+    const answer = await ask("What did the Shanghai party secretary say at the 2026 meeting?");
+    expect(answer.answer).toMatch(/陈明远说，/u);
+    expect(answer.answer).toMatch(/^The 2026 leaders' meeting \(Shanghai\) report: /u);
+  });
+
+  it("who spoke at an event is answered where they speak, sentences after the event is named", async () => {
+    // The 2025 report: "…举行了成果发布会。信长星代表与会各方通报了…。龚正、许昆林、刘捷、王清宪分别代表三省一市讲话。"
+    const answer = await ask("Who made speeches at the 2025 meeting's results conference?");
+    expect(answer.answer).toContain("龚正、许昆林、刘捷、王清宪");
+  });
+
   it("'what did X tell Y' asks for X's words: refused where only Y speaks", async () => {
     const answer = await ask("What exactly did Zhou Wenhua tell Chen Mingyuan at the 2026 meeting?");
     expect(answer.answered, answer.answer).toBe(false);
@@ -487,6 +499,10 @@ describe("conversations", () => {
       "Hello! Can you help me with the Yangtze River Delta meetings?",
       "我想问问长三角座谈会的事",
       "好的谢谢",
+      // Acknowledgements people type between questions.
+      "ok cheers",
+      "Got it, thanks!",
+      "收到，明白了",
     ]) {
       const answer = await ask(q);
       expect(answer.answered).toBe(false);

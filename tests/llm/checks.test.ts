@@ -159,6 +159,14 @@ describe("follow-up heuristics", () => {
   it("swaps the year when the follow-up only names another one", () => {
     expect(heuristicStandalone(history, "那2022年呢？")).toBe("2022年的座谈会在哪里举行？");
     expect(heuristicStandalone(history, "2021年度呢")).toBe("2021年的座谈会在哪里举行？");
+    // English asks with a preposition or a pronoun beside the year.
+    const english = [{ question: "What did the Anhui governor say at the 2025 results conference?", answer: "…" }];
+    expect(heuristicStandalone(english, "And in 2024?")).toBe(
+      "What did the Anhui governor say at the 2024 results conference?",
+    );
+    expect(heuristicStandalone(english, "What about the 2021 one?")).toBe(
+      "What did the Anhui governor say at the 2021 results conference?",
+    );
   });
 
   it("prepends the previous question to other elliptical follow-ups and leaves full questions alone", () => {
