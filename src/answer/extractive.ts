@@ -975,11 +975,7 @@ export function createExtractiveAnswerer(deps: {
    * look in (holdsAskedKind checks it); the topic says where in it.
    */
   function windowTerms(q: UnderstoodQuery): { term: string; weight: number }[] {
-    // "who spoke at the results conference": the event is where to look; the answer stands by what was done there.
-    const acts = q.terms.some((t) => t.weight >= 1 && !SETTING.test(t.term) && !isContextWord(t.term));
-    const terms = q.terms
-      .filter((t) => t.weight >= 0.5)
-      .map((t) => (acts && SETTING.test(t.term) ? { ...t, weight: t.weight / 2 } : t));
+    const terms = q.terms.filter((t) => t.weight >= 0.5);
     if (q.answerType !== "speech" || !topicWordsOf(q).length) return terms;
     return terms.filter((t) => !people.has(t.term));
   }
