@@ -140,6 +140,9 @@ export function createExtractiveAnswerer(deps: {
       const named = await answerQuestion(question.replace(byDocument.span, byDocument.name), {}, true);
       if (named.answered) return { ...named, question };
     }
+    // "在温州主持成果发布会的那位，在…座谈会上是以什么身份发言的": who is described, then the rest asked of them.
+    const throughPerson = chained ? undefined : await askOfDescribed(question);
+    if (throughPerson) return throughPerson;
     const result = asksWords(await retriever.retrieve(question, { k: 10 }));
     const q = result.understood;
     // "2024年论坛上安徽省委书记讲了什么" is asked of the person who held that post there, by name.
@@ -180,6 +183,34 @@ export function createExtractiveAnswerer(deps: {
     // A quoted phrase ("强调了哪几个“统筹”") is found where it is written, whoever's words those are.
     if (!PERSON_ASKS.test(q.text) || /[“"「『]/u.test(q.text)) return result;
     return { ...result, understood: { ...q, answerType: "speech" } };
+  }
+
+  /**
+   * A question about a person described by what they did at a meeting ("2021年代表江苏讲话的省长，第二年…担任
+   * 什么职务"): who that is, asked on its own, then the rest asked of them by name ("第二年" counted from that
+   * meeting). Both answers are cited; undefined unless both are answered.
+   */
+  async function askOfDescribed(question: string): Promise<Answer | undefined> {
+    const parts = DESCRIBED_PERSON.exec(question);
+    if (!parts || !DESCRIBED_ACT.test(parts[1]!)) return undefined;
+    const [, description, noun, rest] = parts as unknown as [string, string, string, string];
+    const who = await answerQuestion(`${description}的${noun}是谁？`, {}, true);
+    const person = [...people]
+      .filter((p) => who.answer.includes(p))
+      .sort((a, b) => who.answer.indexOf(a) - who.answer.indexOf(b))[0];
+    if (!who.answered || !person) return undefined;
+    const year = meetingYear(description);
+    const then = await answerQuestion(`${person}${year ? rest.replace(NEXT_YEAR, `${year + 1}年`) : rest}`, {}, true);
+    if (!then.answered) return undefined;
+    const shift = who.citations.length;
+    const cited = new Set(who.citations.map((c) => c.text));
+    return {
+      ...then,
+      question,
+      answer: `${who.answer}${then.answer.replace(/\[(\d+)\]/gu, (_, n: string) => `[${Number(n) + shift}]`)}`,
+      citations: [...who.citations, ...then.citations.map((c) => ({ ...c, n: c.n + shift }))],
+      retrieved: [...who.retrieved, ...then.retrieved.filter((r) => !cited.has(r.chunk.text))].slice(0, 10),
+    };
   }
 
   /** An answer found through a Chinese rewording, introduced by its meeting for an English question. */
@@ -1168,6 +1199,14 @@ function formsOf(q: UnderstoodQuery, term: string): string[] {
 }
 
 /** Whether every character of a Chinese word the corpus never uses appears in the text (at most two of them common enough to be anywhere). */
+
+/** A person described, then a question about them: "…主持成果发布会的那位，…", "2021年代表江苏讲话的省长，…". */
+const DESCRIBED_PERSON =
+  /^(.{4,40}?)的(那位(?:领导|省长|书记|市长)?|那个人|那个领导|领导|省长|省委书记|书记|市长|主任)[，,]\s*(.{4,})$/u;
+/** What a description says the person did there. */
+const DESCRIBED_ACT = /主持|讲话|发言|致辞|代表|通报|演讲/u;
+/** The year after the meeting just named. */
+const NEXT_YEAR = /第二年|次年|翌年|下一年|转年/u;
 
 /** Words that ask for the particulars of something: which ones, how many, each of them. */
 const SPECIFICS =

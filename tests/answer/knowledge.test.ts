@@ -138,6 +138,18 @@ describe("typed questions in the user's own words", () => {
     expect(answer.citations.map((c) => c.meetingId)).toEqual(["2024-wenzhou", "2025-nanjing"]);
   });
 
+  it("chains through a person described by what they did: who that is, then the rest asked of them", async () => {
+    const facts = (id: string) => engine.knowledge.meetings.find((m) => m.meetingId === id)!;
+    const symposium = engine.corpus.meetings.find((m) => m.kind === "symposium")!;
+    // Whoever the 2024 report says chaired its results conference, and that person's post at the symposium.
+    const chair = facts("2024-wenzhou").chairs[0]!.person;
+    const post = facts(symposium.id).posts.find((p) => p.person === chair)!;
+    const answer = await ask("2024年主持成果发布会的那位领导，在习近平主持的2023年座谈会上是什么职务？");
+    expect(answer.answer).toContain(chair);
+    expect(answer.answer).toContain(`${post.post}${chair}`);
+    expect(answer.citations.map((c) => c.meetingId)).toEqual(expect.arrayContaining(["2024-wenzhou", symposium.id]));
+  });
+
   it("chains through the next host: the meeting 2024 chose, then its date", async () => {
     const answer = await ask("2024年会议确定的下一届会议是哪天开的？");
     expect(answer.answer).toContain("江苏省");
