@@ -10,6 +10,7 @@ import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
 import type { Knowledge, MeetingFacts, PostFact } from "../knowledge/extract.js";
 import { chairReference, type UnderstoodQuery } from "../retrieval/query.js";
+import { THEME_WORDS } from "../retrieval/answer-types.js";
 import { synonymsIn } from "../retrieval/aliases.js";
 import { englishOrdinal } from "../text/english.js";
 import { escapeRegExp } from "../text/regexp.js";
@@ -205,7 +206,12 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
     return found.some(Boolean) ? out.done("when") : undefined;
   }
   if (has("where") && event !== "results") {
-    if (scope.length) return placesOf(out, ctx, scope, event) ? out.done("where") : undefined;
+    if (scope.length) {
+      if (!placesOf(out, ctx, scope, event)) return undefined;
+      // "在哪个城市开的？那次的主题是什么？": the second question is answered too.
+      if (event === "meeting" && ASKS_THEME.test(asked)) themesOf(out, ctx, scope);
+      return out.done("where");
+    }
     const region = [...PROVINCES, ...ctx.meetings.map((m) => m.city)].find((p) => asked.includes(p));
     // "哪几年的会议在江苏开" lists the meetings held there; a bare "在哪里开" lists them all.
     const held = (region ? ctx.meetings.filter((m) => m.province === region || m.city === region) : ctx.meetings).slice(
@@ -391,6 +397,12 @@ function regionPostPattern(knowledge: Knowledge): RegExp | undefined {
   }
   return regionPosts.get(knowledge);
 }
+
+/** A question for the theme itself, beside another question ("…在哪开的？那次的主题是什么？"). */
+const ASKS_THEME = new RegExp(
+  `(?:${THEME_WORDS.source})[^，。？?]{0,4}(?:是什么|是啥|叫什么|为何)|\\bwhat was (?:the|its) (?:theme|topic|slogan)\\b`,
+  "iu",
+);
 
 /** A question for the day itself, beside another question ("第几届？哪天开的？"). */
 const ASKS_DAY = /哪天|哪一天|几月几日|几号|什么时候|何时|日期|\bwhen\b|\bwhat date\b|\bwhich day\b/iu;

@@ -594,9 +594,9 @@ function vocabularyOf(meetings: readonly MeetingInfo[]): MeetingVocabulary {
       : {}),
     ...(cities.length
       ? {
-          // "温州会议", "南京那届论坛", "无锡那回", "温州发布会": a meeting named by its host city.
+          // "温州会议", "南京那届论坛", "无锡那回", "温州发布会", "无锡之后的下一届": a meeting named by its host city.
           cityEvent: new RegExp(
-            `(${cities.join("|")})(的)?((?:开会|开的会|办会)?(?:那|这)一?(?:回|场|届|次|个)(?:会议|座谈会|高层论坛|论坛|会)?|成果发布会|发布会|会议|座谈会|高层论坛|论坛|会(?=上|期间))(上|期间)?`,
+            `(${cities.join("|")})(的)?((?:开会|开的会|办会)?(?:那|这)一?(?:回|场|届|次|个)(?:会议|座谈会|高层论坛|论坛|会)?|成果发布会|发布会|会议|座谈会|高层论坛|论坛|会(?=上|期间)|(?=(?:之后|以后|之前|以前)的?(?:下|上|后|前)一?[届次回]))(上|期间)?`,
             "gu",
           ),
           englishCityEvent: new RegExp(

@@ -150,6 +150,15 @@ describe("typed questions in the user's own words", () => {
     expect(answer.citations.map((c) => c.meetingId)).toEqual(expect.arrayContaining(["2024-wenzhou", symposium.id]));
   });
 
+  it("the meeting after one named by its city, where it was held and its theme, in one question", async () => {
+    const next = engine.knowledge.meetings.find((m) => m.meetingId === "2024-wenzhou")!.nextHost!;
+    const chosen = engine.corpus.meetings.find((m) => m.year === next.year && m.kind === "annual")!;
+    const theme = engine.knowledge.meetings.find((m) => m.meetingId === chosen.id)!.theme!.text;
+    const answer = await ask("温州之后的下一届在哪个城市开的？那次的主题是什么？");
+    expect(answer.answer).toContain(chosen.city);
+    expect(answer.answer).toContain(theme);
+  });
+
   it("chains through the next host: the meeting 2024 chose, then its date", async () => {
     const answer = await ask("2024年会议确定的下一届会议是哪天开的？");
     expect(answer.answer).toContain("江苏省");
