@@ -203,6 +203,9 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   if (has("when") && !has("theme")) {
     const within = scope.length ? scope : everyMeeting(ctx);
     const found = (both ? (["meeting", "forum"] as EventKind[]) : [event]).map((e) => datesOf(out, ctx, within, e));
+    // "When and where did…", "什么时候在哪里开的": where is answered too.
+    if (found.some(Boolean) && scope.length && !has("chair") && WHEN_AND_WHERE.test(asked))
+      placesOf(out, ctx, scope, event);
     return found.some(Boolean) ? out.done("when") : undefined;
   }
   if (has("where") && event !== "results") {
@@ -397,6 +400,10 @@ function regionPostPattern(knowledge: Knowledge): RegExp | undefined {
   }
   return regionPosts.get(knowledge);
 }
+
+/** When and where asked together. */
+const WHEN_AND_WHERE =
+  /\bwhen and where\b|\bwhere and when\b|(?:什么时候|何时|哪天|哪一天|几月几[日号])[^，。？?]{0,6}(?:在哪|在什么地方|哪个城市)|(?:在哪|哪个城市)[^，。？?]{0,8}(?:什么时候|何时|哪天)/iu;
 
 /** A question for the theme itself, beside another question ("…在哪开的？那次的主题是什么？"). */
 const ASKS_THEME = new RegExp(

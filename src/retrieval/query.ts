@@ -511,6 +511,9 @@ function findMeetingReference(text: string, asked: string, meetings: readonly Me
   const [year] = years;
   const held = years.size === 1 ? meetings.filter((m) => m.year === year) : [];
   if (held.length) return { meetingIds: held.map((m) => m.id), ...(next ? { nextYear: year! + 1 } : {}) };
+  // "Where will the 2026 leaders' meeting take place?": a meeting of a year the reports hold none of.
+  if (years.size === 1 && !next && /会议|座谈会|论坛|\b(?:meeting|symposium|forum)\b/iu.test(`${text} ${asked}`))
+    return { meetingIds: [], requiredText: String(year) };
 
   // A meeting named by its title (深入推进长三角一体化发展座谈会), or by Xi Jinping chairing it.
   const titled = meetings.filter(

@@ -185,6 +185,14 @@ describe("two meetings in one question, and who organised a forum", () => {
 });
 
 describe("two questions in one", () => {
+  it("when and where: both are answered, in either language", async () => {
+    for (const q of ["When and where was the 2027 meeting held?", "2027年会议是什么时候在哪里开的？"]) {
+      const answer = await ask(q);
+      expect(answer.answer, q).toMatch(/May 20|5月20日/u);
+      expect(answer.answer, q).toContain("杭州");
+    }
+  });
+
   it("who chaired the results conference and when: both are answered, each cited", async () => {
     const answer = await ask("2027年的成果发布会是谁主持的，哪天开的？");
     expect(answer.answer).toContain("沈望舒");
@@ -309,6 +317,11 @@ describe("refusals by what is missing, not by unknown words", () => {
       const answer = await ask(q);
       expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
     }
+    // In English, a year the reports hold no meeting of, beside "meeting".
+    const english = await ask("Where will the 2028 Yangtze River Delta leaders' meeting take place?");
+    expect(english.answer).toContain("安徽省");
+    expect(english.citations[0]?.meetingId).toBe("2027-hangzhou");
+    expect((await ask("What was the theme of the 2028 meeting?")).answered).toBe(false);
     // "2020年湖州会议以来": a meeting the reports only recall, by its place.
     const recalled = await ask("2020年那次会是在哪开的？");
     expect(recalled.answer).toContain("湖州");
