@@ -204,7 +204,7 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
     const within = scope.length ? scope : everyMeeting(ctx);
     const found = (both ? (["meeting", "forum"] as EventKind[]) : [event]).map((e) => datesOf(out, ctx, within, e));
     // "When and where did…", "什么时候在哪里开的": where is answered too.
-    if (found.some(Boolean) && scope.length && !has("chair") && WHEN_AND_WHERE.test(asked))
+    if (found.some(Boolean) && scope.length && event !== "results" && !has("chair") && WHEN_AND_WHERE.test(asked))
       placesOf(out, ctx, scope, event);
     return found.some(Boolean) ? out.done("when") : undefined;
   }
