@@ -561,6 +561,9 @@ export function createExtractiveAnswerer(deps: {
     if (agent && q.answerType !== "person" && !new RegExp(`由[^，。；]{2,30}${agent}`, "u").test(window)) return false;
     // "签的那批合作协议具体有哪些": a report that says only "签订一批合作协议" never names them.
     if (SPECIFICS.test(q.text) && onlyVaguelyNamed(topicWordsOf(q), window)) return false;
+    // "在正泰集团看了哪些产品": what was seen inside a place that the report only lists among others.
+    const inside = SEEN_INSIDE.exec(q.text)?.[1];
+    if (inside && new RegExp(`[、和了]${escapeRegExp(inside)}(?=[、和，。等])`, "u").test(window)) return false;
     switch (q.answerType) {
       case "number": {
         // "第几届" asks for the ordinal itself.
@@ -1207,6 +1210,10 @@ const DESCRIBED_PERSON =
 const DESCRIBED_ACT = /主持|讲话|发言|致辞|代表|通报|演讲/u;
 /** The year after the meeting just named. */
 const NEXT_YEAR = /第二年|次年|翌年|下一年|转年/u;
+
+/** What was seen or heard at one place ("在正泰集团看了哪些产品"); group 1 is the place. */
+const SEEN_INSIDE =
+  /在([\p{Script=Han}\w]{2,16}?)(?:里|内|中)?(?:具体|都)?(?:看|参观|考察|了解|听)了?(?:些)?(?:哪些|什么|啥)/u;
 
 /** Words that ask for the particulars of something: which ones, how many, each of them. */
 const SPECIFICS =

@@ -296,6 +296,10 @@ describe("refusals by what is missing, not by unknown words", () => {
       "长三角湿地保护重点项目名单里都有哪些项目？",
       // "签署了一批合作协议" says there were some, never which.
       "2027年会议签订的合作协议具体是哪几份？",
+      // A site the report only lists ("考察了临港新片区、张江科学城"): nothing of what was seen inside it.
+      "2026年会议期间领导们在张江科学城看了哪些项目？",
+      // What a document holds: the report names it only.
+      "2026年会议审议的行动方案一共有多少条？",
     ]) {
       const answer = await ask(q);
       expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
