@@ -1011,7 +1011,8 @@ export function createExtractiveAnswerer(deps: {
   function windowTerms(q: UnderstoodQuery): { term: string; weight: number }[] {
     const terms = q.terms.filter((t) => t.weight >= 0.5);
     if (q.answerType !== "speech" || !topicWordsOf(q).length) return terms;
-    return terms.filter((t) => !people.has(t.term));
+    // Nor do the words for speaking ("讲话里说…还存在哪些问题"): where the speech is, not what it says.
+    return terms.filter((t) => !people.has(t.term) && !SPEECH_WORDS.test(t.term));
   }
 
   function windowScore(window: string, q: UnderstoodQuery): number {
@@ -1210,6 +1211,9 @@ const DESCRIBED_PERSON =
 const DESCRIBED_ACT = /主持|讲话|发言|致辞|代表|通报|演讲/u;
 /** The year after the meeting just named. */
 const NEXT_YEAR = /第二年|次年|翌年|下一年|转年/u;
+
+/** Words for giving a speech. */
+const SPEECH_WORDS = /^(讲话|发言|致辞|演讲|讲|说|谈|表示|指出|强调)$/u;
 
 /** What was seen or heard at one place ("在正泰集团看了哪些产品"); group 1 is the place. */
 const SEEN_INSIDE =

@@ -352,6 +352,12 @@ describe("what someone said", () => {
     expect(answer.answer).toMatch(/陈明远说，/u);
   });
 
+  it("'did X say anything' asks for X's words", async () => {
+    // The 2023 report lists him among those attending, then gives his words ("李强在讲话中表示，…").
+    const answer = await ask("Did Premier Li Qiang say anything at the 2023 symposium?");
+    expect(answer.answer).toMatch(/李强在讲话中表示，/u);
+  });
+
   it("is asked in English of whoever held the post named, in that person's words", async () => {
     const answer = await ask("What did the Shanghai party secretary say at the 2026 meeting?");
     expect(answer.answer).toMatch(/陈明远说，/u);
