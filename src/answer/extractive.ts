@@ -26,9 +26,9 @@ import {
 } from "./typed.js";
 import type { Knowledge } from "../knowledge/extract.js";
 import { languageOf } from "../text/language.js";
-import { isTraditional, toTraditional } from "../text/script.js";
+import { isTraditional, toSimplified, toTraditional } from "../text/script.js";
 import { isSmallTalk, smallTalkReply } from "./chitchat.js";
-import type { Answer, Answerer, AskOptions, Retrieved } from "./types.js";
+import type { Answer, Answerer, AskOptions, Retrieved, Turn } from "./types.js";
 
 /** Answers longer than this are cut back to the best clauses. */
 const BUDGET = 110;
@@ -123,8 +123,9 @@ export function createExtractiveAnswerer(deps: {
       };
     }
     // A follow-up ("那2022年呢？") is answered as the standalone question it stands for.
+    // A chat in Traditional characters ("那第六屆呢？") is read in the simplified forms the rules are written in.
     const question = options.history?.length
-      ? heuristicStandalone(options.history, asked, {
+      ? heuristicStandalone(options.history.map(simplifiedTurn), toSimplified(asked), {
           people,
           standsApart,
           meetingName,
@@ -543,8 +544,12 @@ export function createExtractiveAnswerer(deps: {
     // its setting (a year, a place) is not answered by that paragraph, however well the setting fits.
     if (unknownWords.some(isEnglishName)) unseenName = true;
     if (unseenName && !topicFound) return { share: 0, topicFound, unseenName };
-    // Only the setting matched ("明天南京会下雨吗": Nanjing, not rain): what is asked about is not there.
-    if (!topicFound && primary.some((t) => !isContextWord(t.term))) return { share: 0, topicFound, unseenName };
+    // Only the setting matched ("明天南京会下雨吗": Nanjing, not rain): what is asked about is not there. The
+    // reports' word for a spoken one counts ("都实地看了哪些地方" is 考察).
+    const synonymFound = () =>
+      q.terms.some((t) => t.weight >= 0.6 && t.weight < 1 && !isContextWord(t.term) && haystack.includes(t.term));
+    if (!topicFound && primary.some((t) => !isContextWord(t.term)) && !synonymFound())
+      return { share: 0, topicFound, unseenName };
     for (const word of unknownWords) total += (maxIdf + 1) * (isEnglishName(word) ? 1 : 0.15);
     return { share: total ? found / total : 1, topicFound, unseenName };
   }
@@ -1211,6 +1216,10 @@ const DESCRIBED_PERSON =
 const DESCRIBED_ACT = /主持|讲话|发言|致辞|代表|通报|演讲/u;
 /** The year after the meeting just named. */
 const NEXT_YEAR = /第二年|次年|翌年|下一年|转年/u;
+
+function simplifiedTurn(turn: Turn): Turn {
+  return { question: toSimplified(turn.question), answer: toSimplified(turn.answer) };
+}
 
 /** Words for giving a speech. */
 const SPEECH_WORDS = /^(讲话|发言|致辞|演讲|讲|说|谈|表示|指出|强调)$/u;

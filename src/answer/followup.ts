@@ -101,6 +101,9 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   if (opener && years.length === 1 && previousYears.length === 1 && rest === "") {
     return previous.replace(previousYears[0] ?? "", years[0] ?? "");
   }
+  // "And in 2022, who held that same post?" after an answer that named one ("江苏省委书记娄勤俭").
+  const post = SAME_POST.test(q) && years.length === 1 ? HELD_POST.exec(previousTurn.answer)?.[0] : undefined;
+  if (post) return english ? `Who was ${post} at the ${years[0]} meeting?` : `${years[0]}年${post}是谁？`;
 
   // "And in Wuxi?", "那南京那次呢？": the previous question, asked of the meeting held in that city.
   const city = opener ? placeOnly(q, context.places ?? []) : undefined;
@@ -175,7 +178,11 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     // "And where will next year's meeting be held?" asks on its own; only its meeting comes from before.
     const rest = q.replace(ELLIPTICAL_START, "").trim();
     // "And who was Anhui's party secretary back in 2021?": a whole question with its own meeting stands alone.
-    if (NAMES_MEETING.test(rest) && asksOnItsOwn(rest)) return rest;
+    // "那第六届呢？在哪里办的？" after a question about a forum: the sixth forum.
+    if (NAMES_MEETING.test(rest) && asksOnItsOwn(rest))
+      return /论坛|forum/iu.test(previous)
+        ? rest.replace(/(第[\d一二三四五六七八九十]+届)(?!\p{Script=Han}{0,8}论坛)/u, "$1论坛")
+        : rest;
     if (!meeting || NAMES_MEETING.test(rest) || !asksOnItsOwn(rest)) return `${previous} ${q}`;
     rewritten = rest;
   }
@@ -223,10 +230,16 @@ function antecedent(previous: string, answer: string, people: ReadonlySet<string
   return inAnswer.sort((a, b) => answer.indexOf(a) - answer.indexOf(b))[0];
 }
 
+/** A post named by pointing back at it. */
+const SAME_POST =
+  /\b(?:that same|that|the same|this|same) (?:post|position|office|job|role|title)\b|同一(?:个)?(?:职务|职位)|(?:这|那|该)(?:个)?(?:职务|职位)|同样的(?:职务|职位)/iu;
+
 /** Posts and provinces as reports write them: a follow-up naming one replaces the previous one. */
 const POST = /副书记、省长|副书记、市长|省委书记|市委书记|书记|省长|市长|主任|总理/u;
 const PROVINCE = new RegExp(PROVINCES.join("|"), "u");
 const POST_ONLY = new RegExp(`^(?:${POST.source})$`, "u");
+/** A province's post in an answer ("江苏省委书记", "浙江省委副书记、省长"). */
+const HELD_POST = new RegExp(`(?:${PROVINCES.join("|")})(?:省委|市委)?(?:${POST.source})`, "u");
 
 /** "省长呢？" after "2024年浙江省委书记是谁？" → "2024年浙江省长是谁？"; undefined when nothing of that kind is there. */
 function swapSameKind(previous: string, content: string, people: ReadonlySet<string> | undefined): string | undefined {

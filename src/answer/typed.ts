@@ -166,6 +166,9 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
     for (const person of people) rolesOf(out, ctx, person, scope, whenHeld ? { posts, region } : undefined);
     return out.done("role");
   }
+  // "Who represented Zhejiang at the 2022 meeting?", "2022年谁代表安徽出席": the province's leaders there.
+  if (!posts.length && region && REPRESENTED.test(asked) && has("holder") && !prose && !people.length && scope.length)
+    return holdersOf(out, ctx, [...ctx.knowledge.postWords], region, scope) ? out.done("holder") : undefined;
   // "2024年浙江省长是谁", "who was Zhejiang's governor in 2024".
   if (posts.length && has("holder") && !prose && !has("chair") && !people.length) {
     // "发改委一把手": a body the question names decides whose post, more than a place it mentions.
@@ -400,6 +403,9 @@ function regionPostPattern(knowledge: Knowledge): RegExp | undefined {
   }
   return regionPosts.get(knowledge);
 }
+
+/** Who attended for a province: "代表安徽出席", "represented Zhejiang". */
+const REPRESENTED = /代表\p{Script=Han}{2,3}(?:出席|参加|与会|参会)|\brepresent(?:ed|s|ing)?\b/iu;
 
 /** When and where asked together. */
 const WHEN_AND_WHERE =

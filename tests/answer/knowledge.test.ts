@@ -138,6 +138,14 @@ describe("typed questions in the user's own words", () => {
     expect(answer.citations.map((c) => c.meetingId)).toEqual(["2024-wenzhou", "2025-nanjing"]);
   });
 
+  it("who represented a province: its leaders at that meeting, with their posts", async () => {
+    for (const q of ["Who represented Jiangsu at the 2026 meeting?", "2026年会议上谁代表江苏出席？"]) {
+      const answer = await ask(q);
+      expect(answer.answer, q).toContain("江苏省委书记林思远");
+      expect(answer.answer, q).toContain("赵启明");
+    }
+  });
+
   it("chains through a person described by what they did: who that is, then the rest asked of them", async () => {
     const facts = (id: string) => engine.knowledge.meetings.find((m) => m.meetingId === id)!;
     const symposium = engine.corpus.meetings.find((m) => m.kind === "symposium")!;
@@ -508,6 +516,15 @@ describe("conversations", () => {
     ]);
     expect(next.answer).toContain("浙江");
     expect(cites2026(next)).toBe(true);
+  });
+
+  it("a follow-up in Traditional characters is read as its simplified form: another forum by its edition", async () => {
+    const forum: Turn[] = [
+      { question: "第八屆長三角一體化發展高層論壇在哪裡舉行？", answer: "第八屆…在上海舉行[1]。" },
+    ];
+    const next = await ask("那第九屆呢？在哪裡辦的？", forum);
+    expect(next.answer).toContain("杭州");
+    expect(next.citations[0]?.meetingId).toBe("2027-hangzhou");
   });
 
   it("a follow-up that names another meeting, the meeting after, or the place just named", async () => {

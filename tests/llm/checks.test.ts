@@ -169,6 +169,14 @@ describe("follow-up heuristics", () => {
     );
   });
 
+  it("asks for the post the previous answer named, held in another year", () => {
+    const role = [{ question: "2021年娄勤俭是什么职务？", answer: "2021年度座谈会（无锡）：江苏省委书记娄勤俭[1]。" }];
+    expect(heuristicStandalone(role, "2022年同一职务是谁？")).toBe("2022年江苏省委书记是谁？");
+    expect(heuristicStandalone(role, "And in 2022, who held that same post?")).toBe(
+      "Who was 江苏省委书记 at the 2022 meeting?",
+    );
+  });
+
   it("prepends the previous question to other elliptical follow-ups and leaves full questions alone", () => {
     expect(heuristicStandalone(history, "主题呢？")).toBe("2024年的座谈会在哪里举行？ 主题呢？");
     expect(heuristicStandalone(history, "2022年度长三角地区主要领导座谈会的主题是什么？")).toBe(
