@@ -524,7 +524,12 @@ export function createExtractiveAnswerer(deps: {
       if (strangeness >= 1) unseenName = true;
       // A word bridged from English is one guess among its translations: it counts half.
       const weight = contentWeight(term, known) * Math.min(1, termWeight) * (q.alternatives.has(term) ? 0.5 : 1);
-      const said = forms.some((t) => haystack.includes(t));
+      const said =
+        forms.some((t) => haystack.includes(t)) ||
+        // A year is the paragraph's meeting's, whether or not the paragraph writes it.
+        Number(/^(\d{4})年?度?$/u.exec(term)?.[1]) === chunk.year ||
+        // "讲话里认为…" is said by whoever speaks in the paragraph.
+        (q.answerType === "speech" && SPOKEN.test(term) && speakerOf(chunk) !== undefined);
       // "哪三种角色", "哪几家报社": the kind of thing asked for; the evidence names its instances, not the kind.
       if (!said && asksForKind(term, q.text)) continue;
       total += weight;
@@ -1220,6 +1225,9 @@ const NEXT_YEAR = /第二年|次年|翌年|下一年|转年/u;
 function simplifiedTurn(turn: Turn): Turn {
   return { question: toSimplified(turn.question), answer: toSimplified(turn.answer) };
 }
+
+/** Words for what a speaker does: a paragraph of someone's speech says them all. */
+const SPOKEN = /^(讲话|发言|致辞|演讲|讲|说|谈|表示|指出|强调|认为|提出|要求)$/u;
 
 /** Words for giving a speech. */
 const SPEECH_WORDS = /^(讲话|发言|致辞|演讲|讲|说|谈|表示|指出|强调)$/u;

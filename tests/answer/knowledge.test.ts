@@ -271,6 +271,8 @@ describe("refusals by what is missing, not by unknown words", () => {
       // A yes-or-no question (能不能, 有没有…说法) and a spoken verb the dictionary lacks (搞个).
       ["2026年会议在算力方面提出了什么？", "2026年会议在算力方面有没有什么说法？"],
       ["2026年会议提出建设什么平台？", "26年那次会能不能搞个算力平台，怎么表态的？"],
+      // The symposium's title has no year, yet it is 2023's; its speech says what "讲话里" asks.
+      ["习近平在座谈会上对民营经济提出了什么要求？", "总书记2023年那次讲话对民营经济提了什么要求？"],
       // Words the report says in other words that share characters (调配 beside 调度, 走廊 kept).
       ["2026年会议在算力方面提出了什么？", "26年那次会对算力调配和低空走廊有啥安排？"],
     ]) {
