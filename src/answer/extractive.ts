@@ -37,7 +37,7 @@ const SPEECH_BUDGET = 150;
 /** A single clause may run longer when it is one enumeration (six 方面, four 统筹). */
 const LONG_CLAUSE = 220;
 /** Below this share of the question's weighted content words found in the evidence, refuse. */
-const MIN_COVERAGE = 0.5;
+const MIN_COVERAGE = 0.45;
 /** The same for an English question understood only through the dictionary bridge. */
 const ANCHORLESS_COVERAGE = 0.6;
 /** The same for a paragraph of the named person's own words. */

@@ -57,7 +57,11 @@ export async function ask(
   const { answerer, engine } = await openCore(config, {}, io.stderr);
   // A batch measures steady-state latency, as in the long-running bot: compile the
   // answer path once (offline only; a model answerer is not called for this).
-  if (batchFile) await engine.extractive.ask("长三角地区主要领导座谈会在哪里举行？");
+  if (batchFile) {
+    await engine.extractive.ask("长三角地区主要领导座谈会在哪里举行？");
+    // English questions load their own vocabulary on first use.
+    await engine.extractive.ask("Where was the leaders' meeting held?");
+  }
   let history: Turn[] = [];
   for (const q of questions) {
     // A blank line (kept only in conversation mode) ends one chat.
