@@ -382,7 +382,11 @@ export function createExtractiveAnswerer(deps: {
     windows.sort((a, b) => b.score - a.score);
     // A named person's speech is found by its speaker: the paragraph listing them among others may score higher.
     const bySpeaker = q.answerType === "speech" && namedPeopleOf(q).length > 0;
-    const bar = bySpeaker ? 0 : (windows[0]?.score ?? 0) * 0.5;
+    // A visit is known by what it says ("考察了…"): the lead paragraph naming the meeting, its city and its
+    // leaders may outscore it, and sets no bar for it.
+    const visit = q.answerType === "list" && VISIT_WORDS.test(q.text);
+    const leading = visit ? windows.find((w) => holdsAskedKind(q, w.window, w.chunk)) : windows[0];
+    const bar = bySpeaker ? 0 : (leading?.score ?? 0) * 0.5;
     const floor = minCoverage(q);
     // A named person's own words need less of the question: the setting ("在发布会上") is often stated
     // paragraphs before the speech goes on.

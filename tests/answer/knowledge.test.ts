@@ -426,6 +426,12 @@ describe("English in the user's own words", () => {
     expect(chief.answer).toContain("林思远");
   });
 
+  it("a visit is found where it is told, though the lead paragraph names the meeting, its city and leaders", async () => {
+    const answer = await ask("Which sites did the provincial leaders tour during the 2026 Shanghai meeting?");
+    expect(answer.answer).toContain("临港新片区");
+    expect(answer.answer).toContain("张江科学城");
+  });
+
   it("a question whose every word is a dictionary guess needs more than a loose match", async () => {
     // The report's page also carries an unrelated article on reading rooms, which is dropped.
     const answer = await ask("Which reading rooms opened this year?");
