@@ -393,7 +393,7 @@ function isEnglishContentWord(word: string): boolean {
 /**
  * Content words of an English question that the alias table does not know
  * ("population"): the reports may not cover them, so they count against an answer.
- * A word the user capitalised after the first keeps its capital ("Olympics"): it names something.
+ * A word the user capitalised inside a sentence keeps its capital ("Olympics"): it names something.
  */
 export function unknownEnglishWords(question: string, vocabulary: EnglishVocabulary = DEFAULT_VOCABULARY): string[] {
   let text = ` ${question
@@ -402,11 +402,17 @@ export function unknownEnglishWords(question: string, vocabulary: EnglishVocabul
     .replace(/[?!.,;:()"]/g, " ")} `;
   text = text.replace(vocabulary.pattern, " ").replace(QUESTION_SHAPE, " ");
   const unknown = new Set(text.split(/\s+/).filter((w) => isEnglishContentWord(w) && !vocabulary.bridge?.(w).length));
+  // A sentence's first word is capitalised whatever it is ("…review? Student here, …"): it names nothing.
   const written = question
     .replace(/[’‘]/g, "'")
-    .split(/[\s?!.,;:()"]+/)
-    .filter(Boolean);
-  return written.flatMap((w, i) => (unknown.has(w.toLowerCase()) ? [i > 0 ? w : w.toLowerCase()] : []));
+    .split(/(?<=[?!.])\s+/u)
+    .flatMap((sentence) =>
+      sentence
+        .split(/[\s?!.,;:()"]+/)
+        .filter(Boolean)
+        .map((w, i) => (i > 0 ? w : w.toLowerCase())),
+    );
+  return written.filter((w) => unknown.has(w.toLowerCase()));
 }
 
 interface MeetingReference {

@@ -426,6 +426,11 @@ describe("English in the user's own words", () => {
     expect(chief.answer).toContain("林思远");
   });
 
+  it("a capital at the start of a later sentence names nothing", async () => {
+    const answer = await ask("What documents did the 2026 meeting review? Student here, writing a thesis.");
+    expect(answer.answer).toContain("《长三角城市群协同发展行动方案（2026—2028年）》");
+  });
+
   it("a visit is found where it is told, though the lead paragraph names the meeting, its city and leaders", async () => {
     const answer = await ask("Which sites did the provincial leaders tour during the 2026 Shanghai meeting?");
     expect(answer.answer).toContain("临港新片区");
