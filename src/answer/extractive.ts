@@ -1257,12 +1257,14 @@ function onlyVaguelyNamed(words: readonly string[], text: string): boolean {
     return (
       places.length > 0 &&
       places.every((at) => {
-        const before = text.slice(Math.max(0, at - 12), at);
+        const before = text.slice(Math.max(0, at - 24), at);
         const after = text.slice(at + word.length, at + word.length + 12);
-        // "A、B等有关部门负责同志": the enumeration comes first.
+        // "A、B等有关部门负责同志", "中央财办、国家发展改革委有关负责同志": the enumeration comes first.
         return (
           new RegExp(`(?:${VAGUE})\\p{Script=Han}{0,4}$`, "u").test(before) &&
-          !new RegExp(`等\\p{Script=Han}{0,4}(?:${VAGUE})\\p{Script=Han}{0,4}$`, "u").test(before) &&
+          !new RegExp(`(?:等|、[^，。；]{1,14})\\p{Script=Han}{0,4}(?:${VAGUE})\\p{Script=Han}{0,4}$`, "u").test(
+            before,
+          ) &&
           !/^[^，。；]{0,6}[：:、（(]|包括/u.test(after)
         );
       })

@@ -101,10 +101,11 @@ const DATE_QUESTIONS = new RegExp(DATE_QUESTION.source, "giu");
 
 /**
  * Question phrases cut off before segmentation, so 浙江省长是谁 does not become 浙江省|长是|谁. A yes-or-no
- * question's A-not-A (能不能, 有没有, 可不可以) asks whether; it is no word of the topic.
+ * question's A-not-A (能不能, 有没有, 可不可以) asks whether, and an opener (问个别的, 顺便问一下) only turns to a
+ * new question; neither is a word of the topic.
  */
 const QUESTION_PHRASES =
-  /(可不可以|(\p{Script=Han})[不没]\2|是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天年])|哪一个|哪个(?:省|市|城市)|哪一|哪些|哪几|哪个|哪位|哪天|什么|多长时间|多长|多久|多少|几个|怎样|如何|吗|呢)/gu;
+  /(问个别的|换个(?:问题|话题)|另外问(?:一下|个问题)?|再问(?:一下|一个|个)|顺便问(?:一下|一句)?|可不可以|(\p{Script=Han})[不没]\2|是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天年])|哪一个|哪个(?:省|市|城市)|哪一|哪些|哪几|哪个|哪位|哪天|什么|多长时间|多长|多久|多少|几个|怎样|如何|吗|呢)/gu;
 
 /**
  * Understands a question against the corpus' meetings.

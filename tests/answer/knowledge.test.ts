@@ -270,6 +270,7 @@ describe("refusals by what is missing, not by unknown words", () => {
       ["Where was the 2027 meeting held?", "Where's the 2027 meeting held?"],
       // A yes-or-no question (能不能, 有没有…说法) and a spoken verb the dictionary lacks (搞个).
       ["2026年会议在算力方面提出了什么？", "2026年会议在算力方面有没有什么说法？"],
+      ["2026年会议在算力方面提出了什么？", "问个别的：26年会议在算力方面有没有涉及？"],
       ["2026年会议提出建设什么平台？", "26年那次会能不能搞个算力平台，怎么表态的？"],
       // The symposium's title has no year, yet it is 2023's; its speech says what "讲话里" asks.
       ["习近平在座谈会上对民营经济提出了什么要求？", "总书记2023年那次讲话对民营经济提了什么要求？"],
@@ -403,6 +404,12 @@ describe("lists", () => {
     expect(leaders.answer).toContain("周文华");
     expect(leaders.answer).not.toContain("陈明远");
     expect(cites2026(leaders)).toBe(true);
+  });
+
+  it("bodies listed before '有关负责同志' are named, not a vague quantity", async () => {
+    // The 2025 report: "中央财办、国家发展改革委有关负责同志应邀出席会议。"
+    const answer = await ask("2025年会议有哪些中央部门的同志应邀出席？");
+    expect(answer.answer).toContain("中央财办、国家发展改革委");
   });
 });
 
