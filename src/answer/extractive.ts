@@ -619,6 +619,8 @@ export function createExtractiveAnswerer(deps: {
         // A meeting the corpus lacks is placed only by a clause that names a place: a headline cut before
         // "在上海市召开" names none. (A meeting of the corpus is placed by its own label in the answer.)
         if (!q.requiredText || city) return true;
+        // "湖州会议在哪开的": a meeting named by its place is placed where a report names it.
+        if (!/\d/u.test(q.requiredText)) return window.includes(q.requiredText);
         const named = window.replace(/长三角|三省一市/gu, "");
         // "2020年湖州会议": the year's meeting named by its place, a place the reports mention only there.
         const placed = new RegExp(`${escapeRegExp(q.requiredText)}年(\\p{Script=Han}{2,3}?)(?:会议|座谈会)`, "u").exec(
@@ -629,6 +631,8 @@ export function createExtractiveAnswerer(deps: {
         );
       }
       case "date":
+        // "哪年开的" is answered by a year ("2020年湖州会议"); a day needs the day.
+        if (/哪(?:一)?年|\bwhat year\b|\bwhich year\b/iu.test(q.text) && /\d{4}年/u.test(window)) return true;
         // A meeting the corpus lacks ("2026年度…在上海市召开") has its date only if the clause naming it gives one.
         return /\d{1,2}月\d{1,2}日|\d{1,2}日(上午|下午)?，/u.test(q.requiredText ? window : text);
       case "list": {

@@ -119,6 +119,8 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     return previous.replace(previousYear, `${own}上`);
   }
 
+  // "湖州那次会议的主题是什么？" names its own meeting, one the reports lack: "那次" is not the previous one.
+  if (context.standsApart?.(q) && !context.meetingName?.(q) && asksOnItsOwn(q)) return q;
   let rewritten = q;
   let resolved = false;
   // "the governor there" after "Which province hosted the 2021 meeting?" is that province's.

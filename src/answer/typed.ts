@@ -185,6 +185,8 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
       : "meeting";
   // "战略提出并实施了多长时间" asks how long something has gone on, not when or how long the meeting was.
   if (ELAPSED.test(asked)) return undefined;
+  // The reports give days, never hours: "how many hours did it last" is not answered by "1 day".
+  if (has("duration") && /小时|钟头|分钟|\bhours?\b|\bminutes?\b/iu.test(asked)) return undefined;
   if (has("duration") && event === "meeting")
     return durationOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("duration") : undefined;
   // "2022年的座谈会和高层论坛分别是哪天开的": both events of the meeting.

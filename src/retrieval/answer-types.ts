@@ -32,7 +32,8 @@ export function typeBonus(window: string, type: AnswerType): number {
     case "person":
       return OFFICIAL.test(window) || /主持|出席/.test(window) ? 1.5 : 0;
     case "date":
-      return DATE.test(window) ? 2 : 0;
+      // A year alone ("2020年湖州会议") answers "哪年", less surely than a day.
+      return DATE.test(window) ? 2 : /\d{4}年(?!度)/u.test(window) ? 0.5 : 0;
     case "number":
       return /\d|[一二三四五六七八九十百]+(年|个|项|大|届)/.test(window) ? 1 : 0;
     case "theme":

@@ -128,7 +128,7 @@ export function understandQuery(
     language === "en"
       ? bridgeEnglish(question, vocabulary)
       : { text: normaliseChinese(question, vocabulary), alternatives: new Map<string, string[]>() };
-  const ref = findMeetingReference(text, question, meetings);
+  const ref = findMeetingReference(text, question, meetings, (word) => segmenter.partOfSpeech(word).startsWith("ns"));
   const answerType = detectAnswerType(question, text);
   // "哪些会议提到了X": which meetings mention something (not "2024年会议期间召开了哪些会议").
   const mentionVerb = /提到|提及|涉及|谈到|谈及|强调|部署|关注|出现|讨论|聚焦|提出|mention|refer|discuss|talk about/i;
@@ -426,7 +426,13 @@ interface MeetingReference {
 }
 
 /** The meeting a question refers to; `asked` is the question before English is read into the reports' words. */
-function findMeetingReference(text: string, asked: string, meetings: readonly MeetingInfo[]): MeetingReference {
+function findMeetingReference(
+  text: string,
+  asked: string,
+  meetings: readonly MeetingInfo[],
+  /** Whether a word is a place name (湖州), for a meeting named by a place that hosted none of the reports'. */
+  isPlace: (word: string) => boolean = () => false,
+): MeetingReference {
   const wantsForum = /论坛/.test(text);
   const next = /下一年度|下一年|下一届|下届|明年|下一次/.test(text);
 
@@ -545,6 +551,17 @@ function findMeetingReference(text: string, asked: string, meetings: readonly Me
       articleKind: /论坛/.test(span) ? "forum" : "meeting",
       span,
     };
+  }
+  // "湖州那次会议": a meeting held in a place that hosted none of the reports' meetings (a province may have).
+  for (const m of text.matchAll(/(\p{Script=Han}{2,4}?)(?:那次|这次|那回|那场|那届)?(?:会议|座谈会)/gu)) {
+    const place = [m[1]!, m[1]!.slice(-3), m[1]!.slice(-2)].find(
+      (w) =>
+        w.length >= 2 &&
+        isPlace(w) &&
+        !(PROVINCES as readonly string[]).includes(w) &&
+        !meetings.some((x) => x.city === w || x.title.includes(w)),
+    );
+    if (place) return { meetingIds: [], requiredText: place, span: m[0] };
   }
   // The series named without a year ("长三角一体化发展高层论坛由谁主办"): its name is the
   // subject, not what is asked, so it weighs like a meeting reference.

@@ -307,6 +307,8 @@ describe("refusals by what is missing, not by unknown words", () => {
       "长三角湿地保护重点项目名单里都有哪些项目？",
       // "签署了一批合作协议" says there were some, never which.
       "2027年会议签订的合作协议具体是哪几份？",
+      // The reports give a meeting's days, never its hours.
+      "How many hours did the 2027 meeting last?",
       // A site the report only lists ("考察了临港新片区、张江科学城"): nothing of what was seen inside it.
       "2026年会议期间领导们在张江科学城看了哪些项目？",
       // What a document holds: the report names it only.
@@ -337,6 +339,11 @@ describe("refusals by what is missing, not by unknown words", () => {
     expect(english.answer).toContain("安徽省");
     expect(english.citations[0]?.meetingId).toBe("2027-hangzhou");
     expect((await ask("What was the theme of the 2028 meeting?")).answered).toBe(false);
+    // A meeting named by a place that hosted none of the reports' meetings, alone or after another question.
+    expect((await ask("湖州会议是哪年开的？")).answer).toContain("2020年湖州会议");
+    expect((await ask("湖州那次会议的主题是什么？")).answered).toBe(false);
+    const after = await ask("湖州那次会议的主题是什么？", [{ question: "2022年会议审议了哪些文件？", answer: "…[1]" }]);
+    expect(after.answered, after.answer).toBe(false);
     // "2020年湖州会议以来": a meeting the reports only recall, by its place.
     const recalled = await ask("2020年那次会是在哪开的？");
     expect(recalled.answer).toContain("湖州");
