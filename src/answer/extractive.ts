@@ -584,6 +584,9 @@ export function createExtractiveAnswerer(deps: {
         if (/第几/u.test(q.text)) return /第[\d一二三四五六七八九十]+[届次批]/u.test(window);
         // A year, a date or an ordinal (第七届, 第二批) is not an amount.
         const stated = window.replace(/\d{4}(年度?|—|-)|\d{1,2}月\d{1,2}日|第[\d一二三四五六七八九十]+[届批次]/gu, "");
+        // A sum of money ("预算", "总投资", "budget") is stated in 元 or 亿, not by any number.
+        if (MONEY.test(q.text) || MONEY.test(q.question))
+          return /(\d+(\.\d+)?|[一二两三四五六七八九十百千万]+)\s*(亿|万)?元|\d+(\.\d+)?\s*亿/u.test(stated);
         // "多少个协议" wants a count of 个 (or 项), not the 三年 of a plan's name.
         const unit =
           /(?:多少|几)(个|项|家|人|名|位|条|场|次|年|天|亿|万|批|所|座|类)/u.exec(q.text)?.[1] ?? englishUnit(q);
@@ -1244,9 +1247,13 @@ const SPEECH_WORDS = /^(讲话|发言|致辞|演讲|讲|说|谈|表示|指出|�
 const SEEN_INSIDE =
   /在([\p{Script=Han}\w]{2,16}?)(?:里|内|中)?(?:具体|都)?(?:看|参观|考察|了解|听)了?(?:些)?(?:哪些|什么|啥)/u;
 
-/** Words that ask for the particulars of something: which ones, how many, each of them. */
+/** Words that ask for a sum of money. */
+const MONEY =
+  /预算|投资|资金|金额|经费|多少钱|\bbudget\b|\bcosts?\b|\bfunding\b|\binvest(?:ment)?\b|\bhow much money\b/iu;
+
+/** Words that ask for the particulars of something: which ones, how many, each of them, who by name. */
 const SPECIFICS =
-  /具体|分别|哪些|哪几|多少|几[个场项家条批次]|\bwhich\b|\bhow many\b|\bwhat (?:were|are) (?:the|they)\b/iu;
+  /具体|分别|哪些|哪几|多少|几[个场项家条批次]|叫什么|名字|是谁|哪位|\bwhich\b|\bhow many\b|\bwhat (?:were|are) (?:the|they)\b|\bwho\b|\bname\b/iu;
 
 /** A quantity that names no particulars: "一批合作协议", "相关专题座谈会". */
 const VAGUE = "一批|一系列|相关|有关|若干|多项|一些|多个";

@@ -229,7 +229,13 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   }
   if (has("theme") && event === "meeting")
     return themesOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("theme") : undefined;
-  if (has("documents") && event === "meeting" && /哪|什么|几|\bwhich\b|\bwhat\b/iu.test(asked)) {
+  // "行动计划的预算是多少" asks an amount, not which documents.
+  if (
+    has("documents") &&
+    event === "meeting" &&
+    q.answerType !== "number" &&
+    /哪|什么|几|\bwhich\b|\bwhat\b/iu.test(asked)
+  ) {
     return documentsOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("documents") : undefined;
   }
   if (has("chair") && event !== "forum" && scope.length)

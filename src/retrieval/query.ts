@@ -671,8 +671,8 @@ function detectAnswerType(question: string, text: string): AnswerType {
   )
     return "person";
   if (DATE_QUESTION.test(q)) return "date";
-  // "这个意见一共有多少条" counts what a document holds, not which documents.
-  if (/(?:多少|(?<!哪)几)(?:条|款|页|章|节|字)/u.test(q)) return "number";
+  // "这个意见一共有多少条", "行动计划总投资多少亿元": counts and amounts of what a document holds, not which documents.
+  if (/(?:多少|(?<!哪)几)(?:条|款|页|章|节|字|亿|万|元|钱)|\bhow much\b|\bbudget\b/iu.test(q)) return "number";
   if (/文件|审议|意见|计划|方案|\bdocuments?\b|\breviewed\b/i.test(q)) return "document";
   if (/哪些|哪几|举措|措施|要求|任务|\bwhat measures\b|\bwhich\b/i.test(q)) return "list";
   if (/多少|几年|几个|几项|多大|规模|\bhow (many|much|long|large|big)\b/i.test(q)) return "number";

@@ -307,6 +307,10 @@ describe("refusals by what is missing, not by unknown words", () => {
       "长三角湿地保护重点项目名单里都有哪些项目？",
       // "签署了一批合作协议" says there were some, never which.
       "2027年会议签订的合作协议具体是哪几份？",
+      // A sum of money is stated in 元 or 亿, and "有关负责同志" names nobody.
+      "2026年会议审议的行动方案总投资是多少亿元？",
+      "What is the budget of the action plan the 2026 meeting reviewed?",
+      "2025年应邀出席会议的国家发展改革委负责同志叫什么名字？",
       // The reports give a meeting's days, never its hours.
       "How many hours did the 2027 meeting last?",
       // A site the report only lists ("考察了临港新片区、张江科学城"): nothing of what was seen inside it.
