@@ -282,9 +282,13 @@ export function createExtractiveAnswerer(deps: {
     if (!best) return refuse(question, result);
     const citations = [toCitation(1, best.chunk, meetings)];
     const regional = forRegion(q, best.chunk);
+    // "是谁说要把“三件大事”落到实处的": the words are in a speech whose speaker the paragraph names earlier.
+    const speaker = q.answerType === "person" && SAYS_WHO.test(q.text) ? speakerOf(best.chunk) : undefined;
     const window = regional
       ? `${regional.people}${q.language === "en" ? ". " : "："}${regional.sentence}`
-      : best.window;
+      : speaker && people.has(speaker) && !best.window.includes(speaker)
+        ? `${speaker}${q.language === "en" ? ": " : "："}${best.window}`
+        : best.window;
     const text =
       q.language === "en"
         ? `${capitalise(meetingLabel(meetingOf(best.chunk), "en"))} report: ${window} [1]`
@@ -610,6 +614,8 @@ export function createExtractiveAnswerer(deps: {
         const about = topic.length
           ? clauses.flatMap((c, i) => (topic.some((t) => c.includes(t)) ? [near(i)] : []))
           : [window];
+        // "是谁说要…": whoever speaks in the paragraph said it.
+        if (SAYS_WHO.test(q.text) && people.has(speakerOf(chunk) ?? "")) return true;
         // What was done is said further on in the paragraph ("…成果发布会。信长星通报…。龚正…讲话。"): not here.
         if (!about.length && acts.some((t) => text.includes(t))) return false;
         return [...people].some((p) => (about.length ? about : [window]).some((t) => t.includes(p)));
@@ -1236,6 +1242,9 @@ const NEXT_YEAR = /第二年|次年|翌年|下一年|转年/u;
 function simplifiedTurn(turn: Turn): Turn {
   return { question: toSimplified(turn.question), answer: toSimplified(turn.answer) };
 }
+
+/** A question for who said something. */
+const SAYS_WHO = /谁(?:说|讲|提出|强调|表示|指出)|\bwho (?:said|says|stressed|proposed|called for|pledged)\b/iu;
 
 /** Words for what a speaker does: a paragraph of someone's speech says them all. */
 const SPOKEN = /^(讲话|发言|致辞|演讲|讲|说|谈|表示|指出|强调|认为|提出|要求)$/u;

@@ -101,8 +101,14 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   if (opener && years.length === 1 && previousYears.length === 1 && rest === "") {
     return previous.replace(previousYears[0] ?? "", years[0] ?? "");
   }
-  // "And in 2022, who held that same post?" after an answer that named one ("江苏省委书记娄勤俭").
-  const post = SAME_POST.test(q) && years.length === 1 ? HELD_POST.exec(previousTurn.answer)?.[0] : undefined;
+  // "And in 2022, who held that same post?", "2025年换成谁了？" after an answer that named one ("江苏省委书记娄勤俭").
+  const post =
+    SAME_POST.test(q) && years.length === 1 && !POST.test(q)
+      ? history
+          .map((turn) => HELD_POST.exec(turn.answer)?.[0])
+          .filter(Boolean)
+          .at(-1)
+      : undefined;
   if (post) return english ? `Who was ${post} at the ${years[0]} meeting?` : `${years[0]}年${post}是谁？`;
 
   // "And in Wuxi?", "那南京那次呢？": the previous question, asked of the meeting held in that city.
@@ -161,6 +167,8 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   if (
     meeting &&
     !NAMES_MEETING.test(q.replace(CHOSEN_YEAR, "")) &&
+    // "总书记主持的那个座谈会" names its meeting by its chair: "那个座谈会" is that one.
+    !context.meetingName?.(q.replace(CHOSEN_YEAR, "")) &&
     new RegExp(MEETING_BACK.source, "iu").test(rewritten)
   ) {
     rewritten = rewritten
@@ -234,7 +242,7 @@ function antecedent(previous: string, answer: string, people: ReadonlySet<string
 
 /** A post named by pointing back at it. */
 const SAME_POST =
-  /\b(?:that same|that|the same|this|same) (?:post|position|office|job|role|title)\b|同一(?:个)?(?:职务|职位)|(?:这|那|该)(?:个)?(?:职务|职位)|同样的(?:职务|职位)/iu;
+  /\b(?:that same|that|the same|this|same) (?:post|position|office|job|role|title)\b|同一(?:个)?(?:职务|职位)|(?:这|那|该)(?:个)?(?:职务|职位)|同样的(?:职务|职位)|换成(?:了)?谁|换了谁|谁接(?:任|替|班)|\bwho (?:replaced|succeeded)\b/iu;
 
 /** Posts and provinces as reports write them: a follow-up naming one replaces the previous one. */
 const POST = /副书记、省长|副书记、市长|省委书记|市委书记|书记|省长|市长|主任|总理/u;

@@ -78,7 +78,9 @@ export function nextHostChain(question: string, q: UnderstoodQuery, ctx: TypedCo
   const toMeeting = english
     ? /\b(?:that meeting|that one|the meeting|it)\b/iu
     : /那届会议|那次会议|那一届|那届|那次|该届|这届|该次|那回/u;
-  const toPlace = english ? /\b(?:that province|that city|there)\b/iu : /该省|那个省|那个城市|该市|那里|那儿|当地/u;
+  const toPlace = english
+    ? /\b(?:that province|that city|this province|this city|there)\b/iu
+    : /该省|那个省|这个省|那个城市|这个城市|该市|那里|那儿|当地/u;
   const endsOnPlace = /(?:省份|省|城市|地方|地)$|\bhost (?:province|city)$/iu.test(first.trim());
   if (!toMeeting.test(rest) && (toPlace.test(rest) || endsOnPlace)) {
     const place = host.place;

@@ -167,6 +167,12 @@ describe("typed questions in the user's own words", () => {
     expect(answer.answer).toContain(theme);
   });
 
+  it("chains through the next host to 'this province': its party secretary at the meeting asked", async () => {
+    const answer = await ask("2026年会议确定下一年去哪个省开；这个省的省委书记在2027年是谁？");
+    expect(answer.answer).toContain("浙江省");
+    expect(answer.answer).toContain("浙江省委书记沈望舒");
+  });
+
   it("chains through the next host: the meeting 2024 chose, then its date", async () => {
     const answer = await ask("2024年会议确定的下一届会议是哪天开的？");
     expect(answer.answer).toContain("江苏省");
@@ -372,6 +378,12 @@ describe("what someone said", () => {
     const answer = await ask("2026年会议上陈明远提出了什么要求？");
     expect(answer.answered, answer.answer).toBe(true);
     expect(answer.answer).toMatch(/陈明远说，/u);
+  });
+
+  it("who said something is the speaker of the paragraph that says it", async () => {
+    // The 2022 forum report: "袁家军说，…" then, sentences on, "…切实把“三件大事”落到实处。"
+    const answer = await ask("2022年高层论坛上，谁提出要切实把“三件大事”落到实处？");
+    expect(answer.answer).toMatch(/^袁家军：.*三件大事/u);
   });
 
   it("'did X say anything' asks for X's words", async () => {

@@ -172,6 +172,11 @@ describe("follow-up heuristics", () => {
   it("asks for the post the previous answer named, held in another year", () => {
     const role = [{ question: "2021年娄勤俭是什么职务？", answer: "2021年度座谈会（无锡）：江苏省委书记娄勤俭[1]。" }];
     expect(heuristicStandalone(role, "2022年同一职务是谁？")).toBe("2022年江苏省委书记是谁？");
+    // Two turns on, after a question about what he said: the post is the last one an answer named.
+    const on = [...role, { question: "娄勤俭在发布会上说了什么？", answer: "娄勤俭主持会议…[1]" }];
+    expect(heuristicStandalone(on, "2022年换成谁了？")).toBe("2022年江苏省委书记是谁？");
+    // A follow-up that names its own post keeps it.
+    expect(heuristicStandalone(on, "那2022年江苏省长换成谁了？")).not.toContain("书记");
     expect(heuristicStandalone(role, "And in 2022, who held that same post?")).toBe(
       "Who was 江苏省委书记 at the 2022 meeting?",
     );
