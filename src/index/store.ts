@@ -33,7 +33,7 @@ const { HierarchicalNSW } = hnswlib;
 type Hnsw = InstanceType<typeof HierarchicalNSW>;
 
 /** Bump when the chunk, postings or manifest shape changes: older indexes are then rebuilt. */
-export const INDEX_FORMAT_VERSION = 7;
+export const INDEX_FORMAT_VERSION = 8;
 const FILES = {
   manifest: "manifest.json",
   chunks: "chunks.json",

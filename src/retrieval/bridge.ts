@@ -11,7 +11,7 @@ import { stemmer } from "stemmer";
 /** The index artefact that holds the bridge. */
 export const BRIDGE_FILE = "english-bridge.json";
 
-/** English word stem → the corpus' Chinese words for it, best first. */
+/** English word stem (or "=" and the word as written) → the corpus' Chinese words for it, best first. */
 export type BridgeArtefact = Record<string, string[]>;
 
 /** Looks up the corpus' Chinese words for an English word (any inflection), best first. */
@@ -55,11 +55,13 @@ export function buildBridge(
         if (!tokens.length || tokens.length > 2) continue;
         const tightness = 1 / tokens.length;
         for (const token of tokens) {
-          const stem = stemmer(token);
-          let candidates = best.get(stem);
-          if (!candidates) best.set(stem, (candidates = new Map()));
           const score = tightness + Math.log1p(df) / 100;
-          if ((candidates.get(zh) ?? 0) < score) candidates.set(zh, score);
+          // Keyed by the word as written too: stems collide ("import" and "important" are both "import").
+          for (const key of [stemmer(token), `${EXACT}${token}`]) {
+            let candidates = best.get(key);
+            if (!candidates) best.set(key, (candidates = new Map()));
+            if ((candidates.get(zh) ?? 0) < score) candidates.set(zh, score);
+          }
         }
       }
     }
@@ -74,11 +76,17 @@ export function buildBridge(
   return artefact;
 }
 
-/** Reads a saved bridge back as a lookup. */
+/** Reads a saved bridge back as a lookup: the word as written first, else any word of its stem. */
 export function createBridge(artefact: BridgeArtefact): EnglishBridge {
   const table = new Map(Object.entries(artefact));
-  return (word) => table.get(stemmer(word.toLowerCase())) ?? [];
+  return (word) => {
+    const lower = word.toLowerCase();
+    return table.get(`${EXACT}${lower}`) ?? table.get(stemmer(lower)) ?? [];
+  };
 }
+
+/** The key prefix of a gloss word kept as written. */
+const EXACT = "=";
 
 /** The senses of one CEDICT gloss, without usage notes: "to inspect; on-the-spot investigation" → two. */
 function senses(gloss: string): string[] {

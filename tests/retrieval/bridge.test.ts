@@ -14,6 +14,8 @@ const dictionary = [
   { simplified: "深远", english: ["far-reaching; profound and long-lasting"] },
   { simplified: "湿", english: ["wet"] },
   { simplified: "会晤", english: ["see 會面|会面[hui4 mian4]", "to meet with a long definition of many words"] },
+  { simplified: "进口", english: ["to import", "imported"] },
+  { simplified: "重要", english: ["important", "significant"] },
 ];
 const corpusWords = new Map([
   ["湿地", 3],
@@ -23,6 +25,8 @@ const corpusWords = new Map([
   ["深远", 1],
   ["湿", 1],
   ["会晤", 1],
+  ["进口", 2],
+  ["重要", 20],
 ]);
 const bridge = createBridge(buildBridge(corpusWords, dictionary));
 
@@ -31,6 +35,12 @@ describe("the English bridge", () => {
     expect(bridge("wetlands")).toEqual(["湿地"]);
     expect(bridge("Inspected")).toEqual(["考察"]);
     expect(bridge("fishing")).toEqual(["禁渔"]);
+  });
+
+  it("prefers the word as written to another of its stem ('import' is not 'important')", () => {
+    expect(bridge("import")).toEqual(["进口"]);
+    expect(bridge("important")).toEqual(["重要"]);
+    expect(bridge("imports")).toContain("进口");
   });
 
   it("keeps only words the corpus uses (访问 is not in it)", () => {
