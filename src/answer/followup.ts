@@ -115,7 +115,8 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   const city = opener ? placeOnly(q, context.places ?? []) : undefined;
   if (city) {
     const swapped = swapPlace(previous, city, english, context.places ?? []);
-    if (swapped) return swapped;
+    // "南京会议确定2026年的会在哪开？" then "温州那次呢？": the year chosen was Nanjing's next, not Wenzhou's.
+    if (swapped) return swapped.replace(CHOSEN_YEAR_ZH, (clause, year: string) => clause.replace(year, "下一"));
   }
 
   // "那到了总书记主持的那次座谈会呢？": a follow-up that only names another meeting asks the previous question of it.
@@ -200,7 +201,9 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   // that names no meeting ("陈吉宁在论坛上提到上海要建设什么？" after one about the sixth forum).
   const apart = context.standsApart ? context.standsApart(rewritten) : !isShort(rewritten);
   if (meeting && !NAMES_MEETING.test(rewritten) && !apart) {
-    rewritten = english ? `${rewritten.replace(/[?？]$/, "")} at ${meeting}?` : `${meeting}${rewritten}`;
+    // "他在高层论坛上讲了些什么？" is about that year's forum: the year, not "2024年会议", says which.
+    const scene = /论坛/u.test(rewritten) ? meeting.replace(/度?会议$/u, "") : meeting;
+    rewritten = english ? `${rewritten.replace(/[?？]$/, "")} at ${meeting}?` : `${scene}${rewritten}`;
   }
   return rewritten;
 }

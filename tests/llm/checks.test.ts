@@ -169,6 +169,20 @@ describe("follow-up heuristics", () => {
     );
   });
 
+  it("a city swap drops the year the previous meeting chose; a forum follow-up names its year, not the meeting", () => {
+    const places = [
+      { name: "南京", english: "Nanjing" },
+      { name: "温州", english: "Wenzhou" },
+    ];
+    const chose = [{ question: "南京会议确定2026年的会在哪开？", answer: "…在上海市召开[1]。" }];
+    expect(heuristicStandalone(chose, "温州那次呢？", { places })).toBe("温州会议确定下一年的会在哪开？");
+    const role = [{ question: "易炼红在2024年温州会议上是什么角色？", answer: "浙江省委书记易炼红[1]。" }];
+    const people = new Set(["易炼红"]);
+    expect(heuristicStandalone(role, "他在高层论坛上讲了些什么？", { people, standsApart: () => false })).toBe(
+      "2024年易炼红在高层论坛上讲了些什么？",
+    );
+  });
+
   it("asks for the post the previous answer named, held in another year", () => {
     const role = [{ question: "2021年娄勤俭是什么职务？", answer: "2021年度座谈会（无锡）：江苏省委书记娄勤俭[1]。" }];
     expect(heuristicStandalone(role, "2022年同一职务是谁？")).toBe("2022年江苏省委书记是谁？");
