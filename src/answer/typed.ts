@@ -231,11 +231,12 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   }
   if (has("theme") && event === "meeting")
     return themesOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("theme") : undefined;
-  // "行动计划的预算是多少" asks an amount, not which documents.
+  // "行动计划的预算是多少" asks an amount, and "行动方案是哪个机构牵头做的" who made it, not which documents.
   if (
     has("documents") &&
     event === "meeting" &&
     q.answerType !== "number" &&
+    !WHO_MADE.test(asked) &&
     /哪|什么|几|\bwhich\b|\bwhat\b/iu.test(asked)
   ) {
     return documentsOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("documents") : undefined;
@@ -413,6 +414,10 @@ function regionPostPattern(knowledge: Knowledge): RegExp | undefined {
   }
   return regionPosts.get(knowledge);
 }
+
+/** Who led or made something: "哪个机构牵头做的", "由谁起草". */
+const WHO_MADE =
+  /(?:谁|哪个?\p{Script=Han}{0,3}?|哪些\p{Script=Han}{0,3}?)(?:牵头|负责)|由谁|\bwho (?:led|drafted|prepared|wrote)\b/iu;
 
 /** Who attended for a province: "代表安徽出席", "represented Zhejiang". */
 const REPRESENTED = /代表\p{Script=Han}{2,3}(?:出席|参加|与会|参会)|\brepresent(?:ed|s|ing)?\b/iu;
