@@ -33,7 +33,7 @@ import type { Answer, Answerer, AskOptions, Retrieved, Turn } from "./types.js";
 /** Answers longer than this are cut back to the best clauses. */
 const BUDGET = 110;
 /** A speech is told in a few of its sentences: its opening says little of what was said. */
-const SPEECH_BUDGET = 150;
+const SPEECH_BUDGET = 200;
 /** A single clause may run longer when it is one enumeration (six 方面, four 统筹). */
 const LONG_CLAUSE = 220;
 /** Below this share of the question's weighted content words found in the evidence, refuse. */
