@@ -15,7 +15,7 @@ import { isOtherMeetingYear, type AnswerType, type UnderstoodQuery } from "../re
 import { englishPlaceName, meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
-import { QUESTION_VOCABULARY_ALL } from "./intents.js";
+import { OFF_TOPIC_REQUESTS, QUESTION_VOCABULARY_ALL } from "./intents.js";
 import {
   answerTyped,
   holderNamed,
@@ -98,7 +98,7 @@ export function createExtractiveAnswerer(deps: {
       return isTraditional(asked) ? { ...reply, answer: toTraditional(reply.answer) } : reply;
     },
     async inScope(question) {
-      if (isSmallTalk(question)) return false;
+      if (isSmallTalk(question) || OFF_TOPIC_REQUESTS.test(question)) return false;
       const result = await retriever.retrieve(question, { k: 10 });
       const q = result.understood;
       const top = (result.results.filter((r) => q.meetingIds.includes(r.chunk.meetingId))[0] ?? result.results[0])
@@ -145,6 +145,8 @@ export function createExtractiveAnswerer(deps: {
     const throughPerson = chained ? undefined : await askOfDescribed(question);
     if (throughPerson) return throughPerson;
     const result = asksWords(await retriever.retrieve(question, { k: 10 }));
+    // "帮我写一首关于长江的诗", "明天南京天气怎么样": no report answers it, whatever it names.
+    if (OFF_TOPIC_REQUESTS.test(toSimplified(question))) return refuse(question, result);
     const q = result.understood;
     // "2024年论坛上安徽省委书记讲了什么" is asked of the person who held that post there, by name.
     const holder =

@@ -65,3 +65,10 @@ export const ENGLISH_POSTS: readonly { words: RegExp; post: string }[] = [
   { words: /\bpremier\b/i, post: "总理" },
   { words: /\bdirector\b|\bhead of the\b/i, post: "主任" },
 ];
+
+/**
+ * Requests no meeting report answers, whatever place or topic they name: something to write (a poem about 长江),
+ * a forecast, a trip, a meal, a ticket, a price or a stock. Kept as data: extend it here.
+ */
+export const OFF_TOPIC_REQUESTS =
+  /(?:写|作|来)(?:一)?(?:首|篇|段|副|个)(?:\p{Script=Han}{0,8})?(?:诗|词|歌|对联|故事|笑话|小说)|翻译成|天气|气温|下雨|下雪|酒店|宾馆|住宿|餐厅|饭店|美食|小吃|菜谱|怎么做(?:菜|饭)|门票|股票|基金|房价|世界杯|录取分数|(?:高铁|火车|动车|飞机|航班|开车)[^，。？?]{0,6}(?:多久|多长时间|几个小时|几点|票价|多少钱|怎么去)|\b(?:write|compose) (?:me )?(?:a|an) (?:poem|song|story|joke|limerick|haiku)\b|\btranslate\b|\bweather\b|\bforecast\b|\btemperature\b|\bhotels?\b|\brestaurants?\b|\brecipes?\b|\bcook\b|\btickets?\b|\bstocks?\b|\bhouse prices?\b|\bworld cup\b|\bhow far\b|\bby (?:train|car|plane|bus)\b/iu;

@@ -362,6 +362,22 @@ describe("refusals by what is missing, not by unknown words", () => {
     expect((await ask("2020年那次会议的主题是什么？")).answered).toBe(false);
   });
 
+  it("a request no report answers is refused, whatever place or topic it names", async () => {
+    for (const q of [
+      "帮我写一首关于长江的诗",
+      "杭州到上海的高铁要多久？",
+      "Write me a poem about the Yangtze River.",
+      "What are the best restaurants in Hangzhou?",
+      "How far is Shanghai from Hefei by train?",
+    ]) {
+      const answer = await ask(q);
+      expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
+      expect(await engine.extractive.inScope(q)).toBe(false);
+    }
+    // The same words inside a question about the meetings are the topic.
+    expect((await ask("2021年会议推动哪些高铁项目开工？")).answered).toBe(true);
+  });
+
   it("a question that matches only its setting is refused", async () => {
     const weather = await ask("明天杭州会下雨吗？");
     expect(weather.answered, weather.answer).toBe(false);
