@@ -165,7 +165,9 @@ export function createExtractiveAnswerer(deps: {
       const then = await answerQuestion(chain.question, {}, true);
       if (then.answered) return afterChoice(question, result, chain, then);
     }
-    const typed = knowledge ? answerTyped(question, q, { knowledge, meetings, chunkById }) : undefined;
+    // "李强是哪里人", "习近平的生日": a person's life, which no meeting's date or place answers.
+    const personal = PERSONAL.test(question);
+    const typed = knowledge && !personal ? answerTyped(question, q, { knowledge, meetings, chunkById }) : undefined;
     // "陈吉宁当上海市委书记出现在哪几次会议上" asks a person's posts, not where the words occur.
     if (q.asksWhichMeetings && typed?.intent !== "role") {
       const multi = answerWhichMeetings(question, result);
@@ -581,6 +583,8 @@ export function createExtractiveAnswerer(deps: {
     if (agent && q.answerType !== "person" && !new RegExp(`由[^，。；]{2,30}${agent}`, "u").test(window)) return false;
     // "签的那批合作协议具体有哪些": a report that says only "签订一批合作协议" never names them.
     if (SPECIFICS.test(q.text) && onlyVaguelyNamed(topicWordsOf(q), window)) return false;
+    // A person's birth, home or age is answered only where the report states it.
+    if (PERSONAL.test(q.question) && !/出生|生于|籍贯|\d{1,3}岁/u.test(window)) return false;
     // "在正泰集团看了哪些产品": what was seen inside a place that the report only lists among others.
     const inside = SEEN_INSIDE.exec(q.text)?.[1];
     if (inside && new RegExp(`[、和了]${escapeRegExp(inside)}(?=[、和，。等])`, "u").test(window)) return false;
@@ -1244,6 +1248,10 @@ const NEXT_YEAR = /第二年|次年|翌年|下一年|转年/u;
 function simplifiedTurn(turn: Turn): Turn {
   return { question: toSimplified(turn.question), answer: toSimplified(turn.answer) };
 }
+
+/** A question about a person's life rather than their part in a meeting. */
+const PERSONAL =
+  /生日|出生|籍贯|哪里人|哪儿人|老家|年龄|多大岁数|几岁|毕业于|哪个学校毕业|学历|\bborn\b|\bbirthday\b|\bhometown\b|\bhow old\b/iu;
 
 /** A question for who said something. */
 const SAYS_WHO = /谁(?:说|讲|提出|强调|表示|指出)|\bwho (?:said|says|stressed|proposed|called for|pledged)\b/iu;

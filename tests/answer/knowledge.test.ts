@@ -313,6 +313,10 @@ describe("refusals by what is missing, not by unknown words", () => {
       "长三角湿地保护重点项目名单里都有哪些项目？",
       // "签署了一批合作协议" says there were some, never which.
       "2027年会议签订的合作协议具体是哪几份？",
+      // A person's birthday or home is not their part in a meeting.
+      "陈明远的生日是哪天？",
+      "赵启明是哪里人？",
+      "Where was Zhou Wenhua born?",
       // Who led a piece of work is said only by "由…牵头"; the report names the work alone.
       "2026年会议审议的行动方案是哪个机构牵头做的？",
       // A sum of money is stated in 元 or 亿, and "有关负责同志" names nobody.
