@@ -663,6 +663,12 @@ export function createExtractiveAnswerer(deps: {
         return at < 0 || !/^[^，。；]{0,6}[、，。；]/u.test(window.slice(at + 6));
       }
       case "theme":
+        // The topic of a talk ("讲的是什么主题") is what it was given on: "围绕人工智能…作了演讲".
+        if (
+          /讲|演讲|发言|致辞|\bspeech\b|\btalk\b/iu.test(q.text) &&
+          /围绕[^。]{2,40}?(?:作了|做了|进行了)?(?:演讲|发言|讲话|致辞|交流)/u.test(window)
+        )
+          return true;
         // A stated theme ("以“…”为主题"), not any 主题 (主题教育).
         return /为主题|主题(为|是)|主题：/u.test(text);
       case "speech": {

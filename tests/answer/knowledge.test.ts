@@ -408,6 +408,12 @@ describe("what someone said", () => {
     expect(answer.answer).toMatch(/^袁家军：.*三件大事/u);
   });
 
+  it("the topic of a talk is what it was given on, not the meeting's theme", async () => {
+    // The 2025 forum report: "…周志华，…薛敏，分别围绕人工智能、高端医疗装备发展作了演讲。"
+    const answer = await ask("2025年论坛上南京大学副校长演讲的主题是什么？");
+    expect(answer.answer).toContain("围绕人工智能");
+  });
+
   it("'did X say anything' asks for X's words", async () => {
     // The 2023 report lists him among those attending, then gives his words ("李强在讲话中表示，…").
     const answer = await ask("Did Premier Li Qiang say anything at the 2023 symposium?");
