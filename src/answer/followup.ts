@@ -6,6 +6,7 @@
  * The LLM path tries the model first and falls back to this.
  */
 import { PROVINCES } from "../corpus/metadata.js";
+import { englishPlaceName } from "./citations.js";
 import type { Turn } from "./types.js";
 
 const YEAR = /(?:19|20)\d{2}/g;
@@ -178,6 +179,14 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
       .trim();
     resolved = true;
   }
+  // "What did the governor say at the 2025 results conference?" after a question about Zhejiang: its governor.
+  // ("省长呢？" swaps the post in the previous question instead.)
+  const region = onlyProvince(previous);
+  const provincial = english ? ENGLISH_PROVINCIAL_POST : PROVINCIAL_POST;
+  if (region && !opener && !onlyProvince(rewritten, true) && provincial.test(rewritten)) {
+    rewritten = rewritten.replace(provincial, english ? `${englishPlaceName(region)} $&` : `${region}$&`);
+    resolved = true;
+  }
   if (opener && !resolved) {
     const content = q.replace(ELLIPTICAL_START, "").replace(/[呢？?，,。\s]/gu, "");
     const swapped = swapSameKind(previous, content, context.people);
@@ -241,6 +250,21 @@ function antecedent(previous: string, answer: string, people: ReadonlySet<string
   if (inQuestion.length) return inQuestion.sort((a, b) => previous.lastIndexOf(b) - previous.lastIndexOf(a))[0];
   const inAnswer = [...people].filter((p) => answer.includes(p));
   return inAnswer.sort((a, b) => answer.indexOf(a) - answer.indexOf(b))[0];
+}
+
+/** A province's own post, without its province ("省长", "书记" but not 总书记; "the governor"). */
+const PROVINCIAL_POST = /(?<![\p{Script=Han}])(?:省委)?(?:副书记、)?(?:省长|(?<!总)书记)/u;
+const ENGLISH_PROVINCIAL_POST = /(?<=\bthe )(?:governor|party secretary|party chief)\b/iu;
+
+/**
+ * The one province a question names, in Chinese or in English ("Zhejiang"); undefined for none or several.
+ * With `any`, whether it names one at all.
+ */
+function onlyProvince(text: string, any = false): string | undefined {
+  const named = PROVINCES.filter(
+    (p) => text.includes(p) || new RegExp(`\\b${englishPlaceName(p)}\\b`, "iu").test(text),
+  );
+  return any ? named[0] : named.length === 1 ? named[0] : undefined;
 }
 
 /** A post named by pointing back at it. */

@@ -183,6 +183,19 @@ describe("follow-up heuristics", () => {
     );
   });
 
+  it("a province's post named without its province is the previous question's province", () => {
+    const zhejiang = [{ question: "Who represented Zhejiang at the 2025 meeting?", answer: "…" }];
+    expect(heuristicStandalone(zhejiang, "What did the governor say at the 2025 results conference?")).toBe(
+      "What did the Zhejiang governor say at the 2025 results conference?",
+    );
+    const chinese = [{ question: "2025年浙江省委书记是谁？", answer: "…" }];
+    expect(heuristicStandalone(chinese, "省长在发布会上说了什么？")).toBe("浙江省长在发布会上说了什么？");
+    // Not the general secretary, and not when the previous question named two provinces.
+    expect(heuristicStandalone(chinese, "总书记说了什么？")).not.toContain("浙江");
+    const two = [{ question: "2025年浙江和江苏的省委书记是谁？", answer: "…" }];
+    expect(heuristicStandalone(two, "省长在发布会上说了什么？")).not.toMatch(/浙江|江苏/u);
+  });
+
   it("asks for the post the previous answer named, held in another year", () => {
     const role = [{ question: "2021年娄勤俭是什么职务？", answer: "2021年度座谈会（无锡）：江苏省委书记娄勤俭[1]。" }];
     expect(heuristicStandalone(role, "2022年同一职务是谁？")).toBe("2022年江苏省委书记是谁？");
