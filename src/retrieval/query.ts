@@ -403,16 +403,23 @@ export function unknownEnglishWords(question: string, vocabulary: EnglishVocabul
     .replace(/[?!.,;:()"]/g, " ")} `;
   text = text.replace(vocabulary.pattern, " ").replace(QUESTION_SHAPE, " ");
   const unknown = new Set(text.split(/\s+/).filter((w) => isEnglishContentWord(w) && !vocabulary.bridge?.(w).length));
-  // A sentence's first word is capitalised whatever it is ("…review? Student here, …"): it names nothing.
+  // A sentence's first word is capitalised whatever it is ("…review? Student here, …"): it names nothing. Nor
+  // does the capital ending a name whose words before it are known ("China International Import Expo"): the
+  // reports may call it by those.
+  const capital = (w: string | undefined) => w !== undefined && /^[A-Z]/u.test(w);
   const written = question
     .replace(/[’‘]/g, "'")
     .split(/(?<=[?!.])\s+/u)
-    .flatMap((sentence) =>
-      sentence
-        .split(/[\s?!.,;:()"]+/)
-        .filter(Boolean)
-        .map((w, i) => (i > 0 ? w : w.toLowerCase())),
-    );
+    .flatMap((sentence) => {
+      const words = sentence.split(/[\s?!.,;:()"]+/).filter(Boolean);
+      return words.map((w, i) => {
+        // The head of the name ("Expo" after "Import"), not its first word ("Xuelang" before "Town").
+        const previous = words[i - 1];
+        const inKnownName =
+          capital(previous) && !unknown.has(previous!.toLowerCase()) && isEnglishContentWord(previous!.toLowerCase());
+        return i > 0 && !inKnownName ? w : w.toLowerCase();
+      });
+    });
   return written.filter((w) => unknown.has(w.toLowerCase()));
 }
 

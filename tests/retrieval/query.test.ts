@@ -218,6 +218,16 @@ describe("what is asked", () => {
 });
 
 describe("English questions", () => {
+  it("a capital names something only inside a sentence and at the head of an unknown name", () => {
+    const q = (text: string) => engine.retriever.understand(text).unknownWords;
+    // The head of a name whose other words are known reads as a word; a name's unknown first word stays a name.
+    expect(q("Which edition of the China International Import Expo did they co-host?")).not.toContain("Expo");
+    expect(q("How long did the leaders spend at Xuelang Town?")).toContain("Xuelang");
+    // A sentence's first word is capitalised whatever it is.
+    expect(q("Which documents were reviewed? Student here.")).not.toContain("Student");
+    expect(q("Did the 2022 meeting discuss the Winter Olympics?")).toContain("Olympics");
+  });
+
   it("detects the language by script", () => {
     expect(languageOf("Where was the 2024 meeting held?")).toBe("en");
     expect(languageOf("2024年会议在哪里举行？")).toBe("zh");
