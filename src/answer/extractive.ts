@@ -98,9 +98,10 @@ export function createExtractiveAnswerer(deps: {
       return isTraditional(asked) ? { ...reply, answer: toTraditional(reply.answer) } : reply;
     },
     async inScope(question) {
-      if (isSmallTalk(question) || OFF_TOPIC_REQUESTS.test(question)) return false;
+      if (isSmallTalk(question)) return false;
       const result = await retriever.retrieve(question, { k: 10 });
       const q = result.understood;
+      if (OFF_TOPIC_REQUESTS.test(q.question)) return false;
       const top = (result.results.filter((r) => q.meetingIds.includes(r.chunk.meetingId))[0] ?? result.results[0])
         ?.chunk;
       if (!top) return false;
@@ -146,8 +147,8 @@ export function createExtractiveAnswerer(deps: {
     if (throughPerson) return throughPerson;
     const result = asksWords(await retriever.retrieve(question, { k: 10 }));
     // "帮我写一首关于长江的诗", "明天南京天气怎么样": no report answers it, whatever it names.
-    if (OFF_TOPIC_REQUESTS.test(toSimplified(question))) return refuse(question, result);
     const q = result.understood;
+    if (OFF_TOPIC_REQUESTS.test(q.question)) return refuse(question, result);
     // "2024年论坛上安徽省委书记讲了什么" is asked of the person who held that post there, by name.
     const holder =
       knowledge && !chained && q.answerType === "speech"
@@ -166,7 +167,7 @@ export function createExtractiveAnswerer(deps: {
       if (then.answered) return afterChoice(question, result, chain, then);
     }
     // "李强是哪里人", "习近平的生日": a person's life, which no meeting's date or place answers.
-    const personal = PERSONAL.test(question);
+    const personal = PERSONAL.test(q.question);
     const typed = knowledge && !personal ? answerTyped(question, q, { knowledge, meetings, chunkById }) : undefined;
     // "陈吉宁当上海市委书记出现在哪几次会议上" asks a person's posts, not where the words occur.
     if (q.asksWhichMeetings && typed?.intent !== "role") {
@@ -206,15 +207,23 @@ export function createExtractiveAnswerer(deps: {
     if (!who.answered || !person) return undefined;
     const year = meetingYear(description);
     const then = await answerQuestion(`${person}${year ? rest.replace(NEXT_YEAR, `${year + 1}年`) : rest}`, {}, true);
-    if (!then.answered) return undefined;
-    const shift = who.citations.length;
-    const cited = new Set(who.citations.map((c) => c.text));
+    return then.answered ? followedBy(question, who, then) : undefined;
+  }
+
+  /** Two answers as one: `then` follows `first`, its citation marks and numbers moved past `first`'s. */
+  function followedBy(
+    question: string,
+    first: Pick<Answer, "answer" | "citations" | "retrieved">,
+    then: Answer,
+  ): Answer {
+    const shift = first.citations.length;
+    const seen = new Set(first.retrieved.map((r) => r.chunk));
     return {
       ...then,
       question,
-      answer: `${who.answer}${then.answer.replace(/\[(\d+)\]/gu, (_, n: string) => `[${Number(n) + shift}]`)}`,
-      citations: [...who.citations, ...then.citations.map((c) => ({ ...c, n: c.n + shift }))],
-      retrieved: [...who.retrieved, ...then.retrieved.filter((r) => !cited.has(r.chunk.text))].slice(0, 10),
+      answer: `${first.answer}${then.answer.replace(/\[(\d+)\]/gu, (_, n: string) => `[${Number(n) + shift}]`)}`,
+      citations: [...first.citations, ...then.citations.map((c) => ({ ...c, n: c.n + shift }))],
+      retrieved: [...first.retrieved, ...then.retrieved.filter((r) => !seen.has(r.chunk))].slice(0, 10),
     };
   }
 
@@ -228,14 +237,12 @@ export function createExtractiveAnswerer(deps: {
   /** The choice of the next host, cited first, then the answer about the chosen meeting or place. */
   function afterChoice(question: string, result: HybridResult, chain: ChainStep, then: Answer): Answer {
     const chosen = chunkById.get(chain.chunkId)!;
-    const shifted = then.answer.replace(/\[(\d+)\]/gu, (_, n: string) => `[${Number(n) + 1}]`);
-    return {
-      ...then,
-      question,
-      answer: `${chain.clause.replace(/。$/u, "")}[1]${result.understood.language === "en" ? ". " : "。"}${shifted}`,
-      citations: [toCitation(1, chosen, meetings), ...then.citations.map((c) => ({ ...c, n: c.n + 1 }))],
-      retrieved: [{ chunk: chosen, score: 1 }, ...then.retrieved.filter((r) => r.chunk !== chosen)].slice(0, 10),
+    const choice = {
+      answer: `${chain.clause.replace(/。$/u, "")}[1]${result.understood.language === "en" ? ". " : "。"}`,
+      citations: [toCitation(1, chosen, meetings)],
+      retrieved: [{ chunk: chosen, score: 1 }],
     };
+    return followedBy(question, choice, then);
   }
 
   /** Whether a question names its own meeting or asks across meetings, so it keeps none from the chat. */
@@ -1241,8 +1248,6 @@ function formsOf(q: UnderstoodQuery, term: string): string[] {
   return [term, ...(CHINESE_SYNONYMS[term] ?? []), ...(q.alternatives.get(term) ?? [])];
 }
 
-/** Whether every character of a Chinese word the corpus never uses appears in the text (at most two of them common enough to be anywhere). */
-
 /** A person described, then a question about them: "…主持成果发布会的那位，…", "2021年代表江苏讲话的省长，…". */
 const DESCRIBED_PERSON =
   /^(.{4,40}?)的(那位(?:领导|省长|书记|市长)?|那个人|那个领导|领导|省长|省委书记|书记|市长|主任)[，,]\s*(.{4,})$/u;
@@ -1262,11 +1267,12 @@ const PERSONAL =
 /** A question for who said something. */
 const SAYS_WHO = /谁(?:说|讲|提出|强调|表示|指出)|\bwho (?:said|says|stressed|proposed|called for|pledged)\b/iu;
 
-/** Words for what a speaker does: a paragraph of someone's speech says them all. */
-const SPOKEN = /^(讲话|发言|致辞|演讲|讲|说|谈|表示|指出|强调|认为|提出|要求)$/u;
-
 /** Words for giving a speech. */
-const SPEECH_WORDS = /^(讲话|发言|致辞|演讲|讲|说|谈|表示|指出|强调)$/u;
+const SPEAKING_VERBS = ["讲话", "发言", "致辞", "演讲", "讲", "说", "谈", "表示", "指出", "强调"];
+const SPEECH_WORDS = new RegExp(`^(?:${SPEAKING_VERBS.join("|")})$`, "u");
+
+/** Words for what a speaker does: giving the speech, and what it does (认为, 提出, 要求). */
+const SPOKEN = new RegExp(`^(?:${[...SPEAKING_VERBS, "认为", "提出", "要求"].join("|")})$`, "u");
 
 /** What was seen or heard at one place ("在正泰集团看了哪些产品"); group 1 is the place. */
 const SEEN_INSIDE =

@@ -181,9 +181,9 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   }
   // "What did the governor say at the 2025 results conference?" after a question about Zhejiang: its governor.
   // ("省长呢？" swaps the post in the previous question instead.)
-  const region = onlyProvince(previous);
+  const [region, other] = provincesIn(previous);
   const provincial = english ? ENGLISH_PROVINCIAL_POST : PROVINCIAL_POST;
-  if (region && !opener && !onlyProvince(rewritten, true) && provincial.test(rewritten)) {
+  if (region && !other && !opener && !provincesIn(rewritten).length && provincial.test(rewritten)) {
     rewritten = rewritten.replace(provincial, english ? `${englishPlaceName(region)} $&` : `${region}$&`);
     resolved = true;
   }
@@ -256,15 +256,9 @@ function antecedent(previous: string, answer: string, people: ReadonlySet<string
 const PROVINCIAL_POST = /(?<![\p{Script=Han}])(?:省委)?(?:副书记、)?(?:省长|(?<!总)书记)/u;
 const ENGLISH_PROVINCIAL_POST = /(?<=\bthe )(?:governor|party secretary|party chief)\b/iu;
 
-/**
- * The one province a question names, in Chinese or in English ("Zhejiang"); undefined for none or several.
- * With `any`, whether it names one at all.
- */
-function onlyProvince(text: string, any = false): string | undefined {
-  const named = PROVINCES.filter(
-    (p) => text.includes(p) || new RegExp(`\\b${englishPlaceName(p)}\\b`, "iu").test(text),
-  );
-  return any ? named[0] : named.length === 1 ? named[0] : undefined;
+/** The provinces a question names, in Chinese or in English ("Zhejiang"). */
+function provincesIn(text: string): string[] {
+  return PROVINCES.filter((p) => text.includes(p) || new RegExp(`\\b${englishPlaceName(p)}\\b`, "iu").test(text));
 }
 
 /** A post named by pointing back at it. */
