@@ -26,6 +26,11 @@ afterAll(cleanupTempDirs);
 
 const ask = (q: string, history?: Turn[]) => engine.extractive.ask(q, history ? { history } : {});
 const cites2026 = (a: Answer) => a.citations.some((c) => c.meetingId === "2026-shanghai");
+/** Asks, and fails with the answer given unless the question is refused. */
+async function expectRefused(q: string, history?: Turn[]): Promise<void> {
+  const answer = await ask(q, history);
+  expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
+}
 
 describe("the knowledge layer of a report added tomorrow", () => {
   it("reads posts, dates, place, theme, documents and the next host from its text", () => {
@@ -299,8 +304,7 @@ describe("refusals by what is missing, not by unknown words", () => {
       "北京冬奥会的吉祥物是什么？",
       "What was the GDP of Anhui in 2025?",
     ]) {
-      const answer = await ask(q);
-      expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
+      await expectRefused(q);
     }
     // Every topic word is there, the detail asked is not: a province for a city, an ordinal for a head count, a speech only announced.
     for (const q of [
@@ -330,8 +334,7 @@ describe("refusals by what is missing, not by unknown words", () => {
       // What a document holds: the report names it only.
       "2026年会议审议的行动方案一共有多少条？",
     ]) {
-      const answer = await ask(q);
-      expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
+      await expectRefused(q);
     }
     const refusal = await ask("2024年会议签了多少个合作协议？");
     expect(refusal.answer).toContain("2026年度座谈会（上海）");
@@ -347,8 +350,7 @@ describe("refusals by what is missing, not by unknown words", () => {
       "2028年在安徽开的那次主要领导座谈会，主题定的是什么？",
       "2019年的长三角主要领导座谈会是在哪儿开的？",
     ]) {
-      const answer = await ask(q);
-      expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
+      await expectRefused(q);
     }
     // In English, a year the reports hold no meeting of, beside "meeting".
     const english = await ask("Where will the 2028 Yangtze River Delta leaders' meeting take place?");
@@ -358,8 +360,7 @@ describe("refusals by what is missing, not by unknown words", () => {
     // A meeting named by a place that hosted none of the reports' meetings, alone or after another question.
     expect((await ask("湖州会议是哪年开的？")).answer).toContain("2020年湖州会议");
     expect((await ask("湖州那次会议的主题是什么？")).answered).toBe(false);
-    const after = await ask("湖州那次会议的主题是什么？", [{ question: "2022年会议审议了哪些文件？", answer: "…[1]" }]);
-    expect(after.answered, after.answer).toBe(false);
+    await expectRefused("湖州那次会议的主题是什么？", [{ question: "2022年会议审议了哪些文件？", answer: "…[1]" }]);
     // "2020年湖州会议以来": a meeting the reports only recall, by its place.
     const recalled = await ask("2020年那次会是在哪开的？");
     expect(recalled.answer).toContain("湖州");
@@ -374,8 +375,7 @@ describe("refusals by what is missing, not by unknown words", () => {
       "What are the best restaurants in Hangzhou?",
       "How far is Shanghai from Hefei by train?",
     ]) {
-      const answer = await ask(q);
-      expect(answer.answered, `${q} → ${answer.answer}`).toBe(false);
+      await expectRefused(q);
       expect(await engine.extractive.inScope(q)).toBe(false);
     }
     // The same words inside a question about the meetings are the topic.
