@@ -19,6 +19,8 @@ const PERSON_BACK = /他们|她们|他|她|\b(?:he|she|him|his|her)\b/giu;
 /** Words that point back at the meeting of the previous turn. */
 const MEETING_BACK =
   /(?:那|这|该|此)(?:次|届|场)(?:会议|座谈会|会|论坛)?|(?:那|这)个(?:会议|座谈会|会|论坛)|(?:那|这)一?年(?:的)?(?:会议|座谈会|会|论坛)?|当年|当时|那里|那儿|同一年|\b(?:that|this|the same) (?:meeting|symposium|one|year|forum)\b|\bthere\b|\bthen\b|\bit\b|\bits\b/giu;
+/** A reference to the time of the meeting before ("当时", "back then"), not to a meeting. */
+const TIME_BACK = /当年|当时|那时候?|\b(?:back )?then\b|\bat the time\b/iu;
 /** A meeting named outright: a year, a forum edition, an ordinal. */
 const NAMES_MEETING =
   /(?:19|20)\d{2}|第[\d一二三四五六七八九十]+届|\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b/iu;
@@ -50,7 +52,7 @@ const MEETING_AFTER =
   /\bthe (?:following|next|subsequent) (?:meeting|one|year's meeting|annual meeting)\b|\bthe meeting after (?:that|it)\b|\bthe one after(?: that| it)?\b|(?:再)?下一届(?:会议|座谈会)?|下一次会议|下一年的会议|后一届(?:会议)?/iu;
 /** The next meeting as what a meeting chose ("会议定的下一届", "pick for the next one"), not as a meeting that acts. */
 const CHOSEN_NEXT =
-  /\b(?:pick|picked|chose|choose|chosen|decide|decided|select|selected)\b[^?]{0,30}\b(?:for|as)\s+the (?:next|following)\b|(?:确定|决定|定)的?(?:下一届|下届|下一次|下次|下一年|下回)/iu;
+  /\b(?:pick|picked|chose|choose|chosen|decide|decided|select|selected)\b[^?]{0,30}\b(?:for|as|to (?:host|hold|stage))\s+the (?:next|following)\b|\bthe (?:next|following) (?:year's )?(?:meeting|one) (?:to be|would be|will be|was to be) held\b|(?:确定|决定|定)的?(?:下一届|下届|下一次|下次|下一年|下回)/iu;
 /** A year named as what a meeting chose, in Chinese ("确定2026年度…"); group 1 is the year. */
 const CHOSEN_YEAR_ZH = /(?:确定|决定|定)[，,]?\s*((?:19|20)\d{2})年度?/u;
 /** The same in either language ("decided the 2026 meeting"), to leave out when a question is read for its own meeting. */
@@ -147,23 +149,40 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     );
     if (rewritten !== q) return rewritten.replace(ELLIPTICAL_START, "").trim();
   }
+  // "What post did the first of them hold?", "第二位是什么职务": the person at that place in the answer's list.
+  const nth = NTH_PERSON.exec(rewritten);
+  const listed = nth ? namedIn(previousTurn.answer, context.people) : [];
+  const listedPerson = nth ? listed.at(ordinal(nth[1] ?? nth[2] ?? nth[3] ?? "")) : undefined;
+  if (nth && listedPerson) {
+    rewritten = rewritten.replace(nth[0], listedPerson);
+    resolved = true;
+  }
   // An English question names people in pinyin ("What did Chen Jining say…"): understanding reads them.
   const person =
     antecedent(previous, "", context.people) ??
     context.personIn?.(previous) ??
     antecedent(previous, previousTurn.answer, context.people);
-  if (person && new RegExp(PERSON_BACK.source, "iu").test(rewritten)) {
+  if (person && !listedPerson && new RegExp(PERSON_BACK.source, "iu").test(rewritten)) {
     rewritten = rewritten.replace(PERSON_BACK, person);
     resolved = true;
   }
   // After "2022年会议下一届定在哪" or "…确定2026年度的会在哪里开", "那届" is the meeting that was chosen.
   const named = CHOSEN_YEAR_ZH.exec(previous)?.[1];
-  const chosen = named ? Number(named) : before && CHOSEN_NEXT.test(previous) ? before + 1 : undefined;
+  const picked = named ? Number(named) : before && CHOSEN_NEXT.test(previous) ? before + 1 : undefined;
+  // "Who was that province's party secretary back then?" after the choice of a meeting the reports lack: "then"
+  // is when it was chosen, at the meeting before.
+  const unreported = picked && context.meetingName && !context.meetingName(`${picked}年度会议`);
+  const chosen = unreported && before && TIME_BACK.test(q) ? before : picked;
   const meeting = chosen
     ? english
       ? `the ${chosen} annual meeting`
       : `${chosen}年度会议`
-    : (meetingOf(previous, english) ?? (english ? undefined : context.meetingName?.(previous)));
+    : (meetingOf(previous, english) ?? (english ? englishMeeting(previous) : context.meetingName?.(previous)));
+  /** "Xi Jinping's symposium" has no year to carry, but its meeting has. */
+  function englishMeeting(question: string): string | undefined {
+    const year = context.meetingYear?.(question);
+    return year ? `the ${year} meeting` : undefined;
+  }
   // "2024年座谈会说那一年是…" names its own meeting: "那一年" points at it, not at the previous turn's.
   // "那次会议确定2026年度的会在哪里开" names 2026 as what was chosen, not as the meeting "那次" is.
   if (
@@ -241,6 +260,30 @@ function meetingOf(previous: string, english: boolean): string | undefined {
   }
   if (edition) return english ? `the 第${edition[1]}届 forum` : `第${edition[1]}届论坛`;
   return undefined;
+}
+
+/** One of the people an answer lists, by place ("the first of them", "第二位", "最后一位"); the groups hold the place. */
+const NTH_PERSON =
+  /\bthe (first|second|third|fourth|fifth|last) (?:of them|person|speaker|name)\b|第([一二三四五])(?:位|个人)|(最后)一位/iu;
+const PLACES_IN_LIST = ["first", "second", "third", "fourth", "fifth"];
+
+/** The list index an ordinal word stands for (-1 for the last). */
+function ordinal(word: string): number {
+  if (/^(last|最后)$/iu.test(word)) return -1;
+  const chinese = "一二三四五".indexOf(word);
+  return chinese >= 0 ? chinese : PLACES_IN_LIST.indexOf(word.toLowerCase());
+}
+
+/**
+ * The people a text lists, in its order: those of its longest enumeration ("郑栅洁、陈吉宁、信长星…先后发言"), not
+ * the person the sentence before is about; every person named when it lists none.
+ */
+function namedIn(text: string, people: ReadonlySet<string> | undefined): string[] {
+  const inOrder = (part: string) =>
+    [...(people ?? [])].filter((p) => part.includes(p)).sort((a, b) => part.indexOf(a) - part.indexOf(b));
+  const lists = text.split(/[，。；：,;:]/u).map(inOrder);
+  const longest = lists.reduce((a, b) => (b.length > a.length ? b : a), []);
+  return longest.length > 1 ? longest : inOrder(text);
 }
 
 /** The person the previous turn was about: named in its question, else first named in its answer. */

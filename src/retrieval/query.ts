@@ -366,7 +366,7 @@ function bridgeEnglish(
   text = text.replace(/\b(?:in|at)\s+(\d{4})\b(?!\s*年)/g, " $1年会议 ");
   text = text.replace(/\b(\d{4})\s+(?:high-level\s+)?forum\b/g, " $1年论坛 ");
   text = text.replace(
-    /\bnext (?:year's )?meeting\b|\bthe following year\b|\bnext year\b|\b(?:the )?(?:meeting|one) after\b|\bfollowing (?:year's )?meeting\b/g,
+    /\bnext (?:year's )?(?:annual )?(?:meeting|one|session|edition|round|gathering)\b|\bthe following year\b|\bnext year\b|\b(?:the )?(?:meeting|one) after\b|\bfollowing (?:year's )?meeting\b/g,
     " 下一年度 ",
   );
   text = text.replace(vocabulary.pattern, (phrase) => ` ${vocabulary.table[phrase]} `);

@@ -618,6 +618,29 @@ describe("conversations", () => {
     expect(governor.answer).not.toContain("赵启明");
   });
 
+  it("a follow-up that picks a person by place in the list, the host chosen next, or the time of that choice", async () => {
+    const attended: Turn[] = [
+      {
+        question: "2026年会议有哪些领导出席？",
+        answer:
+          "上海市委书记陈明远，上海市委副书记、市长周文华；江苏省委书记林思远，江苏省委副书记、省长赵启明出席会议。[1]",
+      },
+    ];
+    expect((await ask("第三位是什么职务？", attended)).answer).toContain("江苏省委书记林思远");
+    expect((await ask("What post did the last of them hold?", attended)).answer).toContain("省长赵启明");
+    // "chosen to host the next one" is the choice the meeting before made, cited from its report.
+    const held: Turn[] = [{ question: "Where was the 2027 meeting held?", answer: "杭州[1]" }];
+    const chosen = await ask("Which province was chosen to host the next one?", held);
+    expect(chosen.answer).toContain("2028年度长三角地区主要领导座谈会在安徽省召开");
+    expect(chosen.citations[0]?.meetingId).toBe("2027-hangzhou");
+    // The reports lack the 2028 meeting: "back then" is when it was chosen, at the 2027 meeting.
+    const then = await ask("Who was that province's party secretary back then?", [
+      ...held,
+      { question: chosen.question, answer: chosen.answer },
+    ]);
+    expect(then.answer).toContain("程立言");
+  });
+
   it("greetings and thanks get a friendly reply with example questions, not a refusal", async () => {
     for (const q of [
       "你好",
