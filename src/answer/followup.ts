@@ -7,6 +7,7 @@
  */
 import { PROVINCES } from "../corpus/metadata.js";
 import { englishPlaceName } from "./citations.js";
+import { INTENT_WORDS } from "./intents.js";
 import type { Turn } from "./types.js";
 
 const YEAR = /(?:19|20)\d{2}/g;
@@ -19,8 +20,6 @@ const PERSON_BACK = /他们|她们|他|她|\b(?:he|she|him|his|her)\b/giu;
 /** Words that point back at the meeting of the previous turn. */
 const MEETING_BACK =
   /(?:那|这|该|此)(?:次|届|场)(?:会议|座谈会|会|论坛)?|(?:那|这)个(?:会议|座谈会|会|论坛)|(?:那|这)一?年(?:的)?(?:会议|座谈会|会|论坛)?|当年|当时|那里|那儿|同一年|\b(?:that|this|the same) (?:meeting|symposium|one|year|forum)\b|\bthere\b|\bthen\b|\bit\b|\bits\b/giu;
-/** A reference to the time of the meeting before ("当时", "back then"), not to a meeting. */
-const TIME_BACK = /当年|当时|那时候?|\b(?:back )?then\b|\bat the time\b/iu;
 /** A meeting named outright: a year, a forum edition, an ordinal. */
 const NAMES_MEETING =
   /(?:19|20)\d{2}|第[\d一二三四五六七八九十]+届|\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b/iu;
@@ -167,12 +166,16 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     resolved = true;
   }
   // After "2022年会议下一届定在哪" or "…确定2026年度的会在哪里开", "那届" is the meeting that was chosen.
-  const named = CHOSEN_YEAR_ZH.exec(previous)?.[1];
+  // "下次呢？" answered "会议确定，2026年度…在上海市召开": the meeting chosen is the one the chat is now about.
+  const named =
+    CHOSEN_YEAR_ZH.exec(previous)?.[1] ??
+    (INTENT_WORDS.next.test(previous) ? CHOSEN_YEAR_ZH.exec(previousTurn.answer)?.[1] : undefined);
   const picked = named ? Number(named) : before && CHOSEN_NEXT.test(previous) ? before + 1 : undefined;
-  // "Who was that province's party secretary back then?" after the choice of a meeting the reports lack: "then"
-  // is when it was chosen, at the meeting before.
+  // Of a chosen meeting the reports lack, only where and when it would be are known: "Who was that province's party
+  // secretary back then?" or "its results conference" is asked of the meeting that chose it.
   const unreported = picked && context.meetingName && !context.meetingName(`${picked}年度会议`);
-  const chosen = unreported && before && TIME_BACK.test(q) ? before : picked;
+  const aboutChoice = INTENT_WORDS.where.test(q) || INTENT_WORDS.when.test(q) || INTENT_WORDS.duration.test(q);
+  const chosen = unreported && before && !aboutChoice ? before : picked;
   const meeting = chosen
     ? english
       ? `the ${chosen} annual meeting`

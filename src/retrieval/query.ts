@@ -441,7 +441,7 @@ function findMeetingReference(
   isPlace: (word: string) => boolean = () => false,
 ): MeetingReference {
   const wantsForum = /论坛/.test(text);
-  const next = /下一年度|下一年|下一届|下届|明年|下一次/.test(text);
+  const next = /下一年度|下一年|下一届|下届|明年|下一次|下次|下回/.test(text);
 
   // 第七届…论坛: the meeting whose forum has that edition ("第六届和第七届论坛": both).
   const editions = [...text.matchAll(/第([一二三四五六七八九十\d]+)届/g)];
@@ -471,9 +471,10 @@ function findMeetingReference(
   // Two years compared in one question ("2021年……，2024年的又是谁", "in 2021, and who in 2024") count too,
   // unless one meeting chose the other ("2022年会议确定的2023年度…").
   const joined = /(\d{4})\s*年?度?(?:会议)?(?:(?:和|与|及|以及|跟|、|，|,|\s)+\d{4}\s*年?度?)+/u.exec(text);
-  const chooses = /确定|决定|选定|下一|下届|\b(?:chose|chosen|decided|picked|selected|next)\b/iu.test(
-    `${text} ${asked}`,
-  );
+  const chooses =
+    /确定|决定|选定|下一|下届|\b(?:chose|chosen|decided|picked|selected|next)\b(?! (?:day|morning|afternoon|evening|week|month))/iu.test(
+      `${text} ${asked}`,
+    );
   const named = joined ? joined[0].match(/\d{4}/g) : chooses ? null : text.match(/(?<![\d到至止])\d{4}(?!\d)/gu);
   const joinedYears = new Set((named ?? []).map(Number));
   const joinedHits = meetings.filter((m) => joinedYears.has(m.year));
@@ -535,6 +536,20 @@ function findMeetingReference(
   if (years.size === 1 && !next && /会议|座谈会|论坛|\b(?:meeting|symposium|forum)\b/iu.test(`${text} ${asked}`))
     return { meetingIds: [], requiredText: String(year) };
 
+  // "最近一次主要领导座谈会", "the most recent forum": the latest of the reports' meetings (of the annual series
+  // unless a forum is asked), whatever year that is. ("第一次会议" is the series' first, which no report covers.)
+  const inText = LATEST_MEETING.exec(text);
+  if (inText ?? LATEST_MEETING_EN.exec(asked)) {
+    const annual = meetings.filter((m) => m.kind === "annual" && (!wantsForum || m.forum));
+    const latest = [...(annual.length ? annual : meetings)].sort((a, b) => a.year - b.year).at(-1);
+    if (latest)
+      return {
+        meetingIds: [latest.id],
+        ...(wantsForum ? { articleKind: "forum" as const } : {}),
+        ...(inText ? { span: inText[0] } : {}),
+        ...(next ? { nextYear: latest.year + 1 } : {}),
+      };
+  }
   // A meeting named by its title (深入推进长三角一体化发展座谈会), or by Xi Jinping chairing it.
   const titled = meetings.filter(
     (m) => text.includes(m.title) || (m.kind === "symposium" && /习近平|总书记/.test(text)),
@@ -589,6 +604,12 @@ export function chairReference(text: string): string | undefined {
     text,
   )?.[0];
 }
+
+/** The latest meeting, named by its place in time ("最近一次座谈会", "最新的那届论坛", "the most recent meeting"). */
+const LATEST_MEETING =
+  /(?:最近|最新|最后)(?:的)?(?:一|那)?[次届回场]?(?:的)?(?:长三角)?(?:地区)?(?:主要领导)?(?:座谈会|会议|高层论坛|论坛|会)/u;
+const LATEST_MEETING_EN =
+  /\b(?:the )?(?:latest|most recent|last)(?: annual)?(?: leaders'?)? (?:meeting|symposium|forum|gathering)\b/iu;
 
 /**
  * What follows a year when it names a meeting: an event word, perhaps after a place ("湖州会议") or where it

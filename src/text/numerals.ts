@@ -72,5 +72,7 @@ export function normaliseNumerals(text: string): string {
         const value = smallChineseNumber(numeral);
         return value === undefined ? whole : `第${value}`;
       })
+      // "首届论坛" is the first edition.
+      .replace(/首届/gu, "第1届")
   );
 }

@@ -639,6 +639,24 @@ describe("conversations", () => {
       { question: chosen.question, answer: chosen.answer },
     ]);
     expect(then.answer).toContain("程立言");
+    // "the next day" is a day, not the next meeting.
+    expect((await ask("Who chaired the results conference the next day?", held)).answer).toContain("沈望舒");
+  });
+
+  it("the latest meeting, the one it chose next, and what the reports cannot say about that one", async () => {
+    // The reports' latest annual meeting is the invented 2027 one, whatever year it is.
+    const latest = await ask("最近一次主要领导座谈会在哪开的？");
+    expect(latest.answer).toContain("杭州");
+    expect((await ask("What was the theme of the most recent leaders' meeting?")).answer).toContain("共护江南水乡");
+    const chat: Turn[] = [{ question: latest.question, answer: latest.answer }];
+    const next = await ask("下次呢？", chat);
+    expect(next.answer).toContain("2028年度长三角地区主要领导座谈会在安徽省召开");
+    chat.push({ question: next.question, answer: next.answer });
+    // When it opens, no report says; what was said at the meeting that chose it, the reports do.
+    await expectRefused("具体哪天开？", chat);
+    expect((await ask("谁主持了成果发布会？", chat)).answer).toContain("沈望舒");
+    // "首届" is the first edition, which no report covers.
+    await expectRefused("首届论坛在哪办的？");
   });
 
   it("greetings and thanks get a friendly reply with example questions, not a refusal", async () => {
