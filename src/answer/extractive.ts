@@ -320,18 +320,26 @@ export function createExtractiveAnswerer(deps: {
    * 三省一市讲话"), the ones whose post at that meeting belongs to the place asked about, with that post.
    */
   function forRegion(q: UnderstoodQuery, chunk: Chunk): { people: string; sentence: string } | undefined {
-    if ((q.answerType !== "person" && q.answerType !== "speech") || namedPeopleOf(q).length) return undefined;
+    const asksPeople =
+      q.answerType === "person" || q.answerType === "speech" || (q.answerType === "list" && ASKS_PEOPLE.test(q.text));
+    if (!asksPeople || namedPeopleOf(q).length) return undefined;
     const region = q.terms.find((t) => t.weight >= 1 && places.has(t.term))?.term;
     const posts = knowledge?.meetings.find((m) => m.meetingId === chunk.meetingId)?.posts ?? [];
     if (!region || !posts.length) return undefined;
     for (const sentence of chunk.text.split(/(?<=。)/u)) {
-      const listed = [...people].filter((p) => sentence.includes(p));
-      const own = listed.flatMap((person) => {
+      const listed = [...people]
+        .filter((p) => sentence.includes(p))
+        .sort((a, b) => sentence.indexOf(a) - sentence.indexOf(b));
+      const all = listed.flatMap((person) => {
         const post = posts.find(
           (f) => f.person === person && f.post && (f.region === region || f.post.includes(region)),
         );
-        return post ? [`${person}（${post.post}）`] : [];
+        return post?.post ? [{ person, post: post.post }] : [];
       });
+      // "代表江苏讲话的省长": of that province's leaders, the one in the post asked.
+      const asked = /省长|市长|(?<!总)书记|主任/u.exec(q.text)?.[0];
+      const holding = asked ? all.filter((p) => p.post.endsWith(asked)) : [];
+      const own = (holding.length ? holding : all).map((p) => `${p.person}（${p.post}）`);
       if (own.length && listed.length > 1 && own.length < listed.length) return { people: own.join("、"), sentence };
     }
     return undefined;
@@ -572,7 +580,9 @@ export function createExtractiveAnswerer(deps: {
     // reports' word for a spoken one counts ("都实地看了哪些地方" is 考察).
     const synonymFound = () =>
       q.terms.some((t) => t.weight >= 0.6 && t.weight < 1 && !isContextWord(t.term) && haystack.includes(t.term));
-    if (!topicFound && primary.some((t) => !isContextWord(t.term)) && !synonymFound())
+    // The kind or number asked for ("哪两位", "哪三种") is what the answer names, not a topic it must match.
+    const topical = (term: string) => !isContextWord(term) && !QUANTITY.test(term) && !asksForKind(term, q.text);
+    if (!topicFound && primary.some((t) => topical(t.term)) && !synonymFound())
       return { share: 0, topicFound, unseenName };
     for (const word of unknownWords) total += (maxIdf + 1) * (isEnglishName(word) ? 1 : 0.15);
     return { share: total ? found / total : 1, topicFound, unseenName };
@@ -1315,6 +1325,8 @@ function onlyVaguelyNamed(words: readonly string[], text: string): boolean {
 }
 
 /** A number and a measure word, written as one word ("三种", "六块", "一个", "两天"). */
+/** A list question that asks for people ("哪两位", "哪些领导"), not things. */
+const ASKS_PEOPLE = /哪[几两三四五六七八九十]?位|哪些人|哪些领导|有谁/u;
 const QUANTITY = /^[一二两三四五六七八九十几\d]+[个种块项条位家天次年点类批件大名所场]$/u;
 
 /** Whether the question asks which of a kind the term names ("哪三种角色", "哪几家报社", "什么平台"). */

@@ -51,7 +51,7 @@ const MEETING_AFTER =
   /\bthe (?:following|next|subsequent) (?:meeting|one|year's meeting|annual meeting)\b|\bthe meeting after (?:that|it)\b|\bthe one after(?: that| it)?\b|(?:再)?下一届(?:会议|座谈会)?|下一次会议|下一年的会议|后一届(?:会议)?/iu;
 /** The next meeting as what a meeting chose ("会议定的下一届", "pick for the next one"), not as a meeting that acts. */
 const CHOSEN_NEXT =
-  /\b(?:pick|picked|chose|choose|chosen|decide|decided|select|selected)\b[^?]{0,30}\b(?:for|as|to (?:host|hold|stage))\s+the (?:next|following)\b|\bthe (?:next|following) (?:year's )?(?:meeting|one) (?:to be|would be|will be|was to be) held\b|(?:确定|决定|定)的?(?:下一届|下届|下一次|下次|下一年|下回)/iu;
+  /\b(?:pick|picked|chose|choose|chosen|decide|decided|select|selected)\b[^?]{0,30}\b(?:for|as|to (?:host|hold|stage))\s+the (?:next|following)\b|\bthe (?:next|following) (?:year's )?(?:meeting|one) (?:to be|would be|will be|was to be) held\b|(?:确定|决定|定)的?(?:下一届|下届|下一次|下次|下一年|下回)|(?:下一届|下届|下一次|下次|下一年|下回)(?:会议|座谈会)?(?:定在|放在|安排在|选在|轮到)/iu;
 /** A year named as what a meeting chose, in Chinese ("确定2026年度…"); group 1 is the year. */
 const CHOSEN_YEAR_ZH = /(?:确定|决定|定)[，,]?\s*((?:19|20)\d{2})年度?/u;
 /** The same in either language ("decided the 2026 meeting"), to leave out when a question is read for its own meeting. */

@@ -93,7 +93,9 @@ const ENGLISH_STOP = new Set(
     // "going to be held" is the future, not a movement.
     "going gonna " +
     // Who sent someone, and the bodies asked for, are the answer's type ("which bodies sent officials").
-    "sent send sends bodies body"
+    "sent send sends bodies body " +
+    // Words that open a turn in a chat ("OK then — who…"): they name nothing, even in capitals.
+    "ok okay alright well so hmm then"
   ).split(" "),
 );
 
@@ -374,7 +376,7 @@ function bridgeEnglish(
   const kept = text.split(/\s+/).flatMap((t) => {
     if (!t) return [];
     if (/\p{Script=Han}/u.test(t) || /\d/.test(t)) return [t];
-    if (/^[a-z]{2,5}$/.test(t) && question.includes(t.toUpperCase())) return [t.toUpperCase()];
+    if (/^[a-z]{2,5}$/.test(t) && question.includes(t.toUpperCase()) && !ENGLISH_STOP.has(t)) return [t.toUpperCase()];
     const [first, ...others] = isEnglishContentWord(t) ? (vocabulary.bridge?.(t) ?? []) : [];
     if (!first) return [];
     alternatives.set(first, [...new Set([...(alternatives.get(first) ?? []), ...others])]);
@@ -690,7 +692,7 @@ function detectAnswerType(question: string, text: string): AnswerType {
   )
     return "speech";
   // "哪些人出席" wants the whole list of names; "谁主持" one person.
-  if (/哪些人|哪些领导|有谁|哪几位/.test(q)) return "list";
+  if (/哪些人|哪些领导|有谁|哪[几两三四五六七八九十]位/.test(q)) return "list";
   // "…负责同志叫什么名字" asks for a person; "湿地公园叫什么名字" for a place.
   if (
     /是谁|谁|哪位|姓名|(负责同志|同志|领导|官员|负责人|书记|省长|市长|主任|主席|嘉宾|专家|学者|代表|人)[^，。？?]{0,6}叫什么|\bwho\b|\bname of the (official|person|leader|speaker)\b/i.test(

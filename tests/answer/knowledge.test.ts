@@ -643,6 +643,17 @@ describe("conversations", () => {
     expect((await ask("Who chaired the results conference the next day?", held)).answer).toContain("沈望舒");
   });
 
+  it("people asked by province and number, in the post asked, whatever the chat's opening words", async () => {
+    const two = await ask("2026年座谈会江苏来的是哪两位？");
+    expect(two.answer).toMatch(/^林思远（江苏省委书记）、赵启明（江苏省委副书记、省长）/u);
+    expect((await ask("OK then — who attended the 2026 meeting from Jiangsu?")).answer).toContain("林思远");
+    const governor = await ask("2027年成果发布会上代表浙江讲话的省长是谁？");
+    expect(governor.answer).toMatch(/^顾远帆（浙江省委副书记、省长）/u);
+    expect(governor.answer).not.toMatch(/^沈望舒/u);
+    const next = await ask("那下一届定在了哪里？", [{ question: "2026年的座谈会在哪里开的？", answer: "上海[1]" }]);
+    expect(next.answer).toContain("2027年度长三角地区主要领导座谈会在浙江省召开");
+  });
+
   it("the latest meeting, the one it chose next, and what the reports cannot say about that one", async () => {
     // The reports' latest annual meeting is the invented 2027 one, whatever year it is.
     const latest = await ask("最近一次主要领导座谈会在哪开的？");
