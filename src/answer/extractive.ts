@@ -379,10 +379,22 @@ export function createExtractiveAnswerer(deps: {
   ): { window: string; score: number; chunk: Chunk } | undefined {
     // A named person's speech may rank below the paragraphs that name the event it was given at.
     const speakers = q.answerType === "speech" ? speakersAsked(q) : [];
-    const candidates = [
+    const first = [
       ...ranked.slice(0, CANDIDATES),
-      ...ranked.slice(CANDIDATES).filter((r) => speakers.some((p) => speakerOf(r.chunk) === p)),
+      ...ranked.slice(CANDIDATES).filter((r) => speakers.includes(speakerOf(r.chunk) ?? "")),
     ];
+    const chosen = windowAmong(q, first);
+    // "谁讲话了": whoever speaks, in whatever words ("陈明远说，…"), may rank below where speaking is only named.
+    const anySpeaker = q.answerType === "person" && q.terms.some((t) => t.weight >= 1 && SPOKEN.test(t.term));
+    if (chosen || !anySpeaker) return chosen;
+    return windowAmong(q, [...first, ...ranked.slice(CANDIDATES).filter((r) => people.has(speakerOf(r.chunk) ?? ""))]);
+  }
+
+  /** The best window of these candidates that holds the kind of fact asked and covers enough of the question. */
+  function windowAmong(
+    q: UnderstoodQuery,
+    candidates: readonly Retrieved[],
+  ): { window: string; score: number; chunk: Chunk } | undefined {
     const top = candidates[0];
     if (!top) return undefined;
     const windows: { window: string; score: number; chunk: Chunk }[] = [];
@@ -556,7 +568,9 @@ export function createExtractiveAnswerer(deps: {
         // A year is the paragraph's meeting's, whether or not the paragraph writes it.
         Number(/^(\d{4})年?度?$/u.exec(term)?.[1]) === chunk.year ||
         // "讲话里认为…" is said by whoever speaks in the paragraph.
-        (q.answerType === "speech" && SPOKEN.test(term) && speakerOf(chunk) !== undefined);
+        ((q.answerType === "speech" || q.answerType === "person") &&
+          SPOKEN.test(term) &&
+          speakerOf(chunk) !== undefined);
       // "哪三种角色", "哪几家报社": the kind of thing asked for; the evidence names its instances, not the kind.
       if (!said && asksForKind(term, q.text)) continue;
       total += weight;
@@ -634,8 +648,10 @@ export function createExtractiveAnswerer(deps: {
         const topic = acts.length ? acts : asked;
         const clauses = splitClauses(window).map((c) => c.text);
         const near = (i: number) => `${clauses[i - 1] ?? ""}${clauses[i]}`;
+        // "谁讲话了" is answered where anyone speaks, in whatever words ("陈明远说，…").
+        const said = (t: string, c: string) => c.includes(t) || (SPOKEN.test(t) && SPEAKING.test(c));
         const about = topic.length
-          ? clauses.flatMap((c, i) => (topic.some((t) => c.includes(t)) ? [near(i)] : []))
+          ? clauses.flatMap((c, i) => (topic.some((t) => said(t, c)) ? [near(i)] : []))
           : [window];
         // "是谁说要…": whoever speaks in the paragraph said it.
         if (SAYS_WHO.test(q.text) && people.has(speakerOf(chunk) ?? "")) return true;
@@ -1024,13 +1040,19 @@ export function createExtractiveAnswerer(deps: {
             ?.slice(1)
             .find(Boolean),
         // What the question already names ("除了陈吉宁") helps find the paragraph but is left out of the answer.
-        excluded: excludedItems(q.text),
+        excluded: q.language === "en" ? excludedPeople(q.question) : excludedItems(q.text),
         focus: focusOf(q.text),
         speakers: speakersOf(q),
       };
       contexts.set(q, context);
     }
     return context;
+  }
+
+  /** The people an English question sets aside ("besides Li Qiang and Cai Qi"), as the reports write them. */
+  function excludedPeople(question: string): string[] {
+    const clause = /\b(?:besides|apart from|aside from|other than|except(?: for)?)\s+([^,?.;]+)/iu.exec(question)?.[1];
+    return clause ? namedPeopleOf(retriever.understand(clause)) : [];
   }
 
   /** The people of the reports a question names ("陈吉宁说了什么"). */
@@ -1075,12 +1097,19 @@ export function createExtractiveAnswerer(deps: {
     const { terms, agent, excluded, focus } = contextOf(q);
     const lower = window.toLowerCase();
     let score = 0;
+    let spokenInOtherWords =
+      q.answerType === "person" &&
+      SPEAKING.test(window) &&
+      !terms.some((t) => SPOKEN.test(t.term) && lower.includes(t.term));
     for (const { term, weight: asked, idf } of terms) {
       // "除了李强和蔡奇，还有谁": the names already given point near the answer, not at it.
       if (excluded.includes(term)) continue;
       // "推进什么行动": the answer is a 行动, so the window that names one is where it stands.
       const weight = focus?.includes(term) ? asked * 2 : asked;
-      const count = lower.split(term).length - 1;
+      // "谁讲话了" finds whoever speaks, in whatever words ("陈明远说，…"), as if it named speaking once.
+      const speaking = spokenInOtherWords && SPOKEN.test(term);
+      if (speaking) spokenInOtherWords = false;
+      const count = lower.split(term).length - 1 || (speaking ? 1 : 0);
       // Repeats count a little when a list is asked for: four 统筹 answer "哪几个统筹" better than one.
       // For one fact (who, where, when) they only pull in the neighbours.
       const several = q.answerType === "list" || q.answerType === "general" || SEVERAL.test(q.text);

@@ -195,8 +195,14 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     !context.meetingName?.(q.replace(CHOSEN_YEAR, "")) &&
     new RegExp(MEETING_BACK.source, "iu").test(rewritten)
   ) {
+    // "that forum" is the forum of that meeting.
+    const year = /(?:19|20)\d{2}/u.exec(meeting)?.[0];
+    const forum = year ? (english ? `the ${year} forum` : `${year}年论坛`) : meeting;
     rewritten = rewritten
-      .replace(MEETING_BACK, english ? ` ${meeting} ` : meeting)
+      .replace(MEETING_BACK, (ref) => {
+        const named = /论坛|\bforum\b/iu.test(ref) ? forum : meeting;
+        return english ? ` ${named} ` : named;
+      })
       .replace(/\s+/g, " ")
       .trim();
     resolved = true;

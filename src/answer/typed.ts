@@ -168,6 +168,11 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
     for (const person of people) rolesOf(out, ctx, person, scope, whenHeld ? { posts, region } : undefined);
     return out.done("role");
   }
+  // "龚正参加了哪几年的年度座谈会", "which meetings did Chen Jining attend": the meetings the reports list them at.
+  if (people.length && ATTENDED.test(asked) && (q.acrossMeetings || /哪些(?:会议|座谈会|会)/u.test(asked)) && !prose) {
+    for (const person of people) rolesOf(out, ctx, person, scope);
+    return out.empty() ? undefined : out.done("role");
+  }
   // "Who represented Zhejiang at the 2022 meeting?", "2022年谁代表安徽出席": the province's leaders there.
   if (!posts.length && region && REPRESENTED.test(asked) && has("holder") && !prose && !people.length && scope.length)
     return holdersOf(out, ctx, [...ctx.knowledge.postWords], region, scope) ? out.done("holder") : undefined;
@@ -420,6 +425,8 @@ const WHO_MADE =
   /(?:谁|哪个?\p{Script=Han}{0,3}?|哪些\p{Script=Han}{0,3}?)(?:牵头|负责)|由谁|\bwho (?:led|drafted|prepared|wrote)\b/iu;
 
 /** Who attended for a province: "代表安徽出席", "represented Zhejiang". */
+/** Being at a meeting, as a question asks it. */
+const ATTENDED = /参加|出席|参会|与会|到会|\battend(?:ed|s|ing)?\b/iu;
 const REPRESENTED = /代表\p{Script=Han}{2,3}(?:出席|参加|与会|参会)|\brepresent(?:ed|s|ing)?\b/iu;
 
 /** When and where asked together. */

@@ -567,15 +567,23 @@ function findMeetingReference(
   // held in Wenzhou", read into "南京 会议" and "会议 举行 温州").
   const cityEvent = languageOf(asked) === "en" ? vocabulary.englishCityEvent : vocabulary.cityEvent;
   const cityRefs = cityEvent ? [...text.matchAll(cityEvent)].map((m) => [m[0], m[1] ?? m[2]!] as const) : [];
+  // In English a "symposium", not a "leaders' meeting", is what the answers call the symposium ("the Shanghai
+  // symposium on deepening integration" is not the 2022 meeting held in Shanghai).
+  const symposium = (m: MeetingInfo) => m.kind === "symposium";
+  const asksSymposium =
+    languageOf(asked) === "en" && /\bsymposium\b/iu.test(asked) && !/\bleaders\b|\bannual\b/iu.test(asked);
   if (cityRefs.length) {
     const cities = new Set(cityRefs.map((m) => m[1]));
     const span = cityRefs[0]![0];
+    const held = meetings.filter((m) => cities.has(m.city));
     return {
-      meetingIds: meetings.filter((m) => cities.has(m.city)).map((m) => m.id),
+      meetingIds: (asksSymposium && held.some(symposium) ? held.filter(symposium) : held).map((m) => m.id),
       articleKind: /论坛/.test(span) ? "forum" : "meeting",
       span,
     };
   }
+  const symposia = asksSymposium ? meetings.filter(symposium) : [];
+  if (symposia.length === 1) return { meetingIds: [symposia[0]!.id] };
   // "湖州那次会议": a meeting held in a place that hosted none of the reports' meetings (a province may have).
   for (const m of text.matchAll(/(\p{Script=Han}{2,4}?)(?:那次|这次|那回|那场|那届)?(?:会议|座谈会)/gu)) {
     const place = [m[1]!, m[1]!.slice(-3), m[1]!.slice(-2)].find(
@@ -686,7 +694,7 @@ function detectAnswerType(question: string, text: string): AnswerType {
     return "place";
   // What someone said: "讲了什么", "发言的具体内容", "致辞讲了哪些", "演讲时介绍了哪些", "怎么形容".
   if (
-    /(说|讲|谈)(了)?(些)?(什么|哪些|啥)|(讲话|发言|致辞|演讲)(的)?(主要|具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|(怎么|如何|怎样)(形容|评价|看待|描述|概括|描绘)|(提到|谈到|讲到)(了)?[^，。？?]{0,12}(什么|哪些)|(\p{Script=Han}{2,3})(在[^，。？?]{2,12})?(说|讲)[^了过的，。？?][^的，。？?]{0,14}(什么|哪些|哪|啥|怎么)|\b(what|how|which \w+)(?: exactly| precisely| else)? did .{2,40} (say|call|pledge|promise|vow|commit|speak about|talk about|recall|stress|emphasi[sz]e|describe|propose|urge|mention|note|highlight|tell)\b|^\s*did .{2,40} (say|speak|talk|stress|mention)\b/iu.test(
+    /(说|讲|谈)(了)?(些)?(什么|哪些|啥)|(讲话|发言|致辞|演讲)(的)?(主要|具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|(怎么|如何|怎样)(形容|评价|看待|描述|概括|描绘)|(提到|谈到|讲到)(了)?[^，。？?]{0,12}(什么|哪些)|(\p{Script=Han}{2,3})(在[^，。？?]{2,12})?(说|讲)[^了过的，。？?][^的，。？?]{0,14}(什么|哪些|哪|啥|怎么)|\b(what|how|which \w+)(?: exactly| precisely| else)? did .{2,40} (say|call|pledge|promise|vow|commit|speak about|talk about|recall|stress|emphasi[sz]e|describe|propose|urge|mention|note|highlight|tell)\b|^\s*did .{2,40} (say|stress|mention|speak about|talk about)\b/iu.test(
       q,
     )
   )

@@ -654,6 +654,31 @@ describe("conversations", () => {
     expect(next.answer).toContain("2027年度长三角地区主要领导座谈会在浙江省召开");
   });
 
+  it("the meetings a person attended, people set aside in English, and the forum a follow-up points at", async () => {
+    for (const q of [
+      "林思远参加了哪几年的年度座谈会？",
+      "Which meetings did Lin Siyuan attend?",
+      "林思远出席过哪些会议？",
+    ]) {
+      const answer = await ask(q);
+      expect(answer.answer, q).toMatch(/2026[\s\S]*2027/u);
+    }
+    const besides = await ask("Which other leaders attended the 2026 meeting besides Chen Mingyuan and Zhou Wenhua?");
+    expect(besides.answer).toContain("林思远");
+    expect(besides.answer).not.toContain("陈明远");
+    const forum = await ask("Who spoke at that forum?", [
+      { question: "Which edition of the forum was held at the 2026 meeting?", answer: "第八届[1]" },
+    ]);
+    expect(forum.question).toContain("the 2026 forum");
+    expect(forum.answer).toContain("陈明远");
+    // "Did he speak at…" asks whether, which the list of speakers answers; a "symposium" in English is the symposium.
+    const spoke = await ask("Did Chen Jining also speak at the symposium Xi Jinping chaired in Shanghai?");
+    expect(spoke.answer).toContain("陈吉宁");
+    expect(spoke.citations[0]?.meetingId).toBe(engine.corpus.meetings.find((m) => m.kind === "symposium")!.id);
+    const symposium = await ask("Who chaired the Shanghai symposium on deepening Yangtze River Delta integration?");
+    expect(new Set(symposium.citations.map((c) => c.meetingId)).size).toBe(1);
+  });
+
   it("the latest meeting, the one it chose next, and what the reports cannot say about that one", async () => {
     // The reports' latest annual meeting is the invented 2027 one, whatever year it is.
     const latest = await ask("最近一次主要领导座谈会在哪开的？");
