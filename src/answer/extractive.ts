@@ -1087,7 +1087,10 @@ export function createExtractiveAnswerer(deps: {
    * look in (holdsAskedKind checks it); the topic says where in it.
    */
   function windowTerms(q: UnderstoodQuery): { term: string; weight: number }[] {
-    const terms = q.terms.filter((t) => t.weight >= 0.5);
+    const all = q.terms.filter((t) => t.weight >= 0.5);
+    // "能源方面提了哪些举措": 举措 is the kind of any answer, not where this one stands; the topic says where.
+    const kindless = all.filter((t) => !(GENERIC_KINDS.test(t.term) && asksForKind(t.term, q.text)));
+    const terms = kindless.some((t) => t.weight >= 1 && !isContextWord(t.term)) ? kindless : all;
     if (q.answerType !== "speech" || !topicWordsOf(q).length) return terms;
     // Nor do the words for speaking ("讲话里说…还存在哪些问题"): where the speech is, not what it says.
     return terms.filter((t) => !people.has(t.term) && !SPEECH_WORDS.test(t.term));
@@ -1361,7 +1364,7 @@ const QUANTITY = /^[一二两三四五六七八九十几\d]+[个种块项条位�
 /** Whether the question asks which of a kind the term names ("哪三种角色", "哪几家报社", "什么平台"). */
 function asksForKind(term: string, question: string): boolean {
   return new RegExp(
-    `(?:哪|什么|啥)[一二两三四五六七八九十几\\d]*[个家项位所条类种场块样]?(?:的)?${escapeRegExp(term)}`,
+    `(?:哪|什么|啥)[些一二两三四五六七八九十几\\d]*[个家项位所条类种场块样]?(?:的)?(?:具体|主要|重点)?${escapeRegExp(term)}`,
     "u",
   ).test(question);
 }

@@ -157,10 +157,7 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     resolved = true;
   }
   // An English question names people in pinyin ("What did Chen Jining say…"): understanding reads them.
-  const person =
-    antecedent(previous, "", context.people) ??
-    context.personIn?.(previous) ??
-    antecedent(previous, previousTurn.answer, context.people);
+  const person = personBack(history, context);
   if (person && !listedPerson && new RegExp(PERSON_BACK.source, "iu").test(rewritten)) {
     rewritten = rewritten.replace(PERSON_BACK, person);
     resolved = true;
@@ -219,6 +216,9 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     const content = q.replace(ELLIPTICAL_START, "").replace(/[呢？?，,。\s]/gu, "");
     const swapped = swapSameKind(previous, content, context.people);
     if (swapped) return swapped;
+    // "能源方面呢？" after "…在生态环境共保联治上提了哪些举措？": the same question about another topic.
+    const topic = TOPIC_ONLY.exec(content)?.[1];
+    if (topic && !english) return swapTopic(previous, topic) ?? `${meeting ?? ""}${topic}方面提了什么？`;
     // "那省长呢？" after "王浩2025年是什么职务？" (answered "浙江省委书记王浩"): that province's governor, then.
     const province = PROVINCE.exec(previousTurn.answer)?.[0];
     if (!english && meeting && province && POST_ONLY.test(content) && !POST.test(previous))
@@ -293,6 +293,38 @@ function namedIn(text: string, people: ReadonlySet<string> | undefined): string[
   const lists = text.split(/[，。；：,;:]/u).map(inOrder);
   const longest = lists.reduce((a, b) => (b.length > a.length ? b : a), []);
   return longest.length > 1 ? longest : inOrder(text);
+}
+
+/**
+ * The person "他" points at: the one the previous question named, else the one its answer named. An answer that
+ * lists several ("郑栅洁、陈吉宁、信长星…先后发言") names no one in particular, so an earlier turn's person is
+ * meant, if there is one; else the first listed.
+ */
+function personBack(history: readonly Turn[], context: FollowUpContext): string | undefined {
+  let firstListed: string | undefined;
+  for (const [i, turn] of [...history].reverse().entries()) {
+    const asked = antecedent(turn.question, "", context.people) ?? context.personIn?.(turn.question);
+    if (asked) return asked;
+    const first = antecedent(turn.question, turn.answer, context.people);
+    const listed = namedIn(turn.answer, context.people);
+    // "娄勤俭主持会议…，龚正、吴政隆…分别讲话": the one named before the list is who the answer is about.
+    if (first && (listed.length <= 2 || !listed.includes(first))) return first;
+    if (i === 0) firstListed = first;
+    // Only the last few turns: a person named long ago is not "他".
+    if (i >= 2) break;
+  }
+  return firstListed;
+}
+
+/** A follow-up that names only a topic ("能源方面"); group 1 is the topic. */
+const TOPIC_ONLY = /^(?:那|那么|还有|再说说)?(\p{Script=Han}{2,10}?)方面(?:的)?$/u;
+
+/** The previous question about another topic: its "在…上" or "…方面" holds the topic it asked about. */
+function swapTopic(previous: string, topic: string): string | undefined {
+  const at = /在[^，。？?在]{2,14}?(?:方面上|方面|上)/u.exec(previous);
+  if (at) return previous.replace(at[0], `在${topic}方面`);
+  const plain = /(?<=会议|会上|年|的|，|^)[^，。？?、在的年会议]{2,8}?方面/u.exec(previous);
+  return plain ? previous.replace(plain[0], `${topic}方面`) : undefined;
 }
 
 /** The person the previous turn was about: named in its question, else first named in its answer. */

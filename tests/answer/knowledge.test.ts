@@ -333,6 +333,8 @@ describe("refusals by what is missing, not by unknown words", () => {
       "2026年会议期间领导们在张江科学城看了哪些项目？",
       // What a document holds: the report names it only.
       "2026年会议审议的行动方案一共有多少条？",
+      // The symposium named by its chair without "主持": the person asked about only spoke, quoted nowhere.
+      "习近平那次座谈会上，郑栅洁发言具体讲了哪些数据和建议？",
     ]) {
       await expectRefused(q);
     }
@@ -677,6 +679,31 @@ describe("conversations", () => {
     expect(spoke.citations[0]?.meetingId).toBe(engine.corpus.meetings.find((m) => m.kind === "symposium")!.id);
     const symposium = await ask("Who chaired the Shanghai symposium on deepening Yangtze River Delta integration?");
     expect(new Set(symposium.citations.map((c) => c.meetingId)).size).toBe(1);
+  });
+
+  it("a follow-up that names only another topic, or points at a person after a list of them", async () => {
+    const topic = await ask("那绿色低碳方面呢？", [
+      { question: "2027年会议在生态环境方面提了哪些举措？", answer: "会议指出，要加强生态环境共保联治…[1]" },
+    ]);
+    expect(topic.question).toBe("2027年会议在绿色低碳方面提了哪些举措？");
+    expect(topic.answer).toContain("绿色低碳转型");
+    // "哪些举措" asks the kind of any answer: the topic, not 举措, says which paragraph.
+    expect((await ask("2026年会议在政务服务方面提了哪些具体举措？")).answer).toContain("跨省通办");
+    // An answer listing everyone present is about no one in particular: "他" is the person asked about before.
+    const him = await ask("他在2027年是什么职务？", [
+      { question: "林思远2026年是什么职务？", answer: "2026年度座谈会（上海）：江苏省委书记林思远[1]。" },
+      {
+        question: "2026年会议有哪些领导出席？",
+        answer:
+          "上海市委书记陈明远，上海市委副书记、市长周文华；江苏省委书记林思远，江苏省委副书记、省长赵启明出席会议。[1]",
+      },
+    ]);
+    expect(him.question).toContain("林思远");
+    // …but one named before a list ("沈望舒主持会议。顾远帆、程立言…讲话") is who the answer is about.
+    const chair = await ask("他是什么职务？", [
+      { question: "谁主持了2027年成果发布会？", answer: "沈望舒主持会议。顾远帆、程立言、林思远分别讲话。[1]" },
+    ]);
+    expect(chair.answer).toContain("浙江省委书记沈望舒");
   });
 
   it("the latest meeting, the one it chose next, and what the reports cannot say about that one", async () => {
