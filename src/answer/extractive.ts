@@ -94,8 +94,11 @@ export function createExtractiveAnswerer(deps: {
   return {
     async ask(asked, options = {}) {
       const reply = await answerQuestion(asked, options);
-      // A question in Traditional characters gets its answer in them; citations quote the reports as written.
-      return isTraditional(asked) ? { ...reply, answer: toTraditional(reply.answer) } : reply;
+      // A question in Traditional characters gets its answer in them. What the answer quotes follows as the
+      // reports print it, so a name or phrase can be checked against the source word for word.
+      if (!isTraditional(asked)) return reply;
+      const original = reply.answered ? `\n原文：${reply.answer.replace(/\[\d+\]/gu, "")}` : "";
+      return { ...reply, answer: `${toTraditional(reply.answer)}${original}` };
     },
     async inScope(question) {
       if (isSmallTalk(question)) return false;

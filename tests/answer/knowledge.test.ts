@@ -591,6 +591,16 @@ describe("conversations", () => {
     expect(cites2026(next)).toBe(true);
   });
 
+  it("a question in Traditional characters is answered in them, with what it quotes as the report prints it", async () => {
+    const answer = await ask("2026年會議上江蘇省委書記是誰？");
+    expect(answer.answer).toMatch(/^2026年度座談會（上海）：江蘇省委書記林思遠\[1\]。/u);
+    expect(answer.answer).toContain("原文：2026年度座谈会（上海）：江苏省委书记林思远");
+    const refusal = await ask("2026年會議簽了多少個合作協議？");
+    expect(refusal.answered).toBe(false);
+    expect(refusal.answer).not.toContain("原文");
+    expect(refusal.answer).toContain("報道");
+  });
+
   it("a follow-up in Traditional characters is read as its simplified form: another forum by its edition", async () => {
     const forum: Turn[] = [
       { question: "第八屆長三角一體化發展高層論壇在哪裡舉行？", answer: "第八屆…在上海舉行[1]。" },
