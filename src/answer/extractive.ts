@@ -204,9 +204,12 @@ export function createExtractiveAnswerer(deps: {
     if (!parts || !DESCRIBED_ACT.test(parts[1]!)) return undefined;
     const [, description, noun, rest] = parts as unknown as [string, string, string, string];
     const who = await answerQuestion(`${description}的${noun}是谁？`, {}, true);
-    const person = [...people]
+    // "那位上海市委书记": of those the answer names, the one it gives that post.
+    const post = noun.replace(/^那位/u, "");
+    const named = [...people]
       .filter((p) => who.answer.includes(p))
-      .sort((a, b) => who.answer.indexOf(a) - who.answer.indexOf(b))[0];
+      .sort((a, b) => who.answer.indexOf(a) - who.answer.indexOf(b));
+    const person = named.find((p) => post.length > 1 && who.answer.includes(`${post}${p}`)) ?? named[0];
     if (!who.answered || !person) return undefined;
     const year = meetingYear(description);
     const then = await answerQuestion(`${person}${year ? rest.replace(NEXT_YEAR, `${year + 1}年`) : rest}`, {}, true);
@@ -1295,7 +1298,7 @@ function formsOf(q: UnderstoodQuery, term: string): string[] {
 
 /** A person described, then a question about them: "…主持成果发布会的那位，…", "2021年代表江苏讲话的省长，…". */
 const DESCRIBED_PERSON =
-  /^(.{4,40}?)的(那位(?:领导|省长|书记|市长)?|那个人|那个领导|领导|省长|省委书记|书记|市长|主任)[，,]\s*(.{4,})$/u;
+  /^(.{4,40}?)的(那位[^，,的]{0,8}|那个人|那个领导|领导|省长|省委书记|书记|市长|主任)[，,]\s*(.{4,})$/u;
 /** What a description says the person did there. */
 const DESCRIBED_ACT = /主持|讲话|发言|致辞|代表|通报|演讲/u;
 /** The year after the meeting just named. */

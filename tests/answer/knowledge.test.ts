@@ -161,6 +161,11 @@ describe("typed questions in the user's own words", () => {
     expect(answer.answer).toContain(chair);
     expect(answer.answer).toContain(`${post.post}${chair}`);
     expect(answer.citations.map((c) => c.meetingId)).toEqual(expect.arrayContaining(["2024-wenzhou", symposium.id]));
+    // "那位上海市委书记": of the several who spoke, the one in that post, then the rest asked of that person.
+    const speaker = facts(symposium.id).posts.find((p) => p.post === "安徽省委书记")!.person;
+    const chained = await ask("在习近平主持的座谈会上发言的那位安徽省委书记，2024年是什么职务？");
+    expect(chained.answer).toContain(`2024年度座谈会（温州）：安徽省委书记${speaker}`);
+    expect(chained.citations.map((c) => c.meetingId)).toEqual(expect.arrayContaining([symposium.id, "2024-wenzhou"]));
   });
 
   it("the meeting after one named by its city, where it was held and its theme, in one question", async () => {
