@@ -443,7 +443,7 @@ function findMeetingReference(
   isPlace: (word: string) => boolean = () => false,
 ): MeetingReference {
   const wantsForum = /论坛/.test(text);
-  const next = /下一年度|下一年|下一届|下届|明年|下一次|下次|下回/.test(text);
+  const next = /下一年度|下一年|下一届|下届|明年|下一次|下次|下回|第2年|次年|翌年|转年/.test(text);
 
   // 第七届…论坛: the meeting whose forum has that edition ("第六届和第七届论坛": both).
   const editions = [...text.matchAll(/第([一二三四五六七八九十\d]+)届/g)];
@@ -474,7 +474,7 @@ function findMeetingReference(
   // unless one meeting chose the other ("2022年会议确定的2023年度…").
   const joined = /(\d{4})\s*年?度?(?:会议)?(?:(?:和|与|及|以及|跟|、|，|,|\s)+\d{4}\s*年?度?)+/u.exec(text);
   const chooses =
-    /确定|决定|选定|下一|下届|\b(?:chose|chosen|decided|picked|selected|next)\b(?! (?:day|morning|afternoon|evening|week|month))/iu.test(
+    /确定|决定|选定|下一|下届|轮到|\b(?:chose|chosen|decided|picked|selected|next)\b(?! (?:day|morning|afternoon|evening|week|month))|\b(?:was|were|would|will) (?:to )?host\b/iu.test(
       `${text} ${asked}`,
     );
   const named = joined ? joined[0].match(/\d{4}/g) : chooses ? null : text.match(/(?<![\d到至止])\d{4}(?!\d)/gu);
@@ -576,10 +576,14 @@ function findMeetingReference(
     const cities = new Set(cityRefs.map((m) => m[1]));
     const span = cityRefs[0]![0];
     const held = meetings.filter((m) => cities.has(m.city));
+    const named = asksSymposium && held.some(symposium) ? held.filter(symposium) : held;
+    // "南京那届会议定了下一年度的会轮到哪里": the meeting after the one named by its city.
+    const only = named.length === 1 ? named[0] : undefined;
     return {
-      meetingIds: (asksSymposium && held.some(symposium) ? held.filter(symposium) : held).map((m) => m.id),
+      meetingIds: named.map((m) => m.id),
       articleKind: /论坛/.test(span) ? "forum" : "meeting",
       span,
+      ...(next && only ? { nextYear: only.year + 1 } : {}),
     };
   }
   const symposia = asksSymposium ? meetings.filter(symposium) : [];

@@ -246,6 +246,16 @@ describe("a question that goes on from the next host a meeting chose", () => {
     expect(answer.answer).toContain(fact);
     expect(answer.citations.map((c) => c.meetingId)).toEqual(["2026-shanghai", "2027-hangzhou"]);
   });
+
+  it.each([
+    ["According to the 2026 meeting, which province was to host the 2027 annual meeting?", "2026-shanghai", "浙江省"],
+    ["杭州那届会议定了下一年度的会轮到哪里办？", "2027-hangzhou", "安徽省"],
+    ["上海开的那届（2026年）最后定下来第二年的会放在哪个省？", "2026-shanghai", "浙江省"],
+  ])("the choice itself, however it is asked: %s", async (q, chooser, province) => {
+    const answer = await ask(q);
+    expect(answer.answer).toMatch(new RegExp(`会议确定，\\d{4}年度长三角地区主要领导座谈会在${province}召开`, "u"));
+    expect(answer.citations[0]?.meetingId).toBe(chooser);
+  });
 });
 
 describe("who of a list belongs to the place asked", () => {
