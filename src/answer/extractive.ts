@@ -169,6 +169,9 @@ export function createExtractiveAnswerer(deps: {
       const then = await answerQuestion(chain.question, {}, true);
       if (then.answered) return afterChoice(question, result, chain, then);
     }
+    // "他是以什么身份讲话的", "on whose behalf did X speak": the capacity the report gives the act.
+    const capacity = CAPACITY.test(q.question) ? capacityOf(question, result) : undefined;
+    if (capacity) return capacity;
     // "李强是哪里人", "习近平的生日": a person's life, which no meeting's date or place answers.
     const personal = PERSONAL.test(q.question);
     const typed = knowledge && !personal ? answerTyped(question, q, { knowledge, meetings, chunkById }) : undefined;
@@ -180,6 +183,46 @@ export function createExtractiveAnswerer(deps: {
     // A typed answer must also cover what else the question says ("…上升为国家战略有几年了" is not a date question).
     if (typed && typedCovers(q, typed)) return namingMeeting(q, fromTyped(question, result, typed));
     return namingMeeting(q, answerSingle(question, result));
+  }
+
+  /**
+   * The capacity a named person acted in, as the report states it ("易炼红代表会议轮值主办方致辞"), in the meeting
+   * asked about (its forum first when the question names one); undefined when the reports state none.
+   */
+  function capacityOf(question: string, result: HybridResult): Answer | undefined {
+    const q = result.understood;
+    const [named, other] = namedPeopleOf(q);
+    // "2024年论坛上浙江省委书记是以什么身份讲话的": whoever held that post there.
+    const person = named ?? (knowledge ? holderNamed(q, { knowledge, meetings, chunkById })?.person : undefined);
+    if (!person || other) return undefined;
+    // "易炼红代表会议轮值主办方，在讲话中回顾了…" and "信长星代表与会各方通报…" both state it.
+    const acting = new RegExp(
+      `${escapeRegExp(person)}代表[^，。；]{2,24}?[，,]?(?:在)?(讲话|致辞|发言|通报|作了讲话|主持)`,
+      "u",
+    );
+    // The act the question names (致辞, not 通报) and the event it names (the forum) pick among several.
+    const act = /讲话|致辞|发言|通报|主持/u.exec(q.question)?.[0];
+    const fit = (c: Chunk) =>
+      Number(acting.exec(c.text)?.[1]?.includes(act ?? "—") ?? false) * 2 + Number(c.articleKind === q.articleKind);
+    const chunk = retriever.chunks
+      .filter((c) => (!q.meetingIds.length || q.meetingIds.includes(c.meetingId)) && acting.test(c.text))
+      .sort((a, b) => fit(b) - fit(a))[0];
+    // The whole sentence that states it: "…，在讲话中回顾了…" reads on to what was done in that capacity.
+    const sentence = chunk?.text.split(/(?<=。)/u).find((s) => acting.test(s));
+    if (!chunk || !sentence) return undefined;
+    const text =
+      q.language === "en"
+        ? `${capitalise(meetingLabel(meetingOf(chunk), "en"))} report: ${sentence} [1]`
+        : `${meetingLabel(meetingOf(chunk), "zh")}：${sentence.replace(/。$/u, "")}[1]。`;
+    return {
+      question,
+      answered: true,
+      answer: text,
+      citations: [toCitation(1, chunk, meetings)],
+      retrieved: [{ chunk, score: 1 }, ...result.results.filter((r) => r.chunk !== chunk)].slice(0, 10),
+      path: "extractive",
+      language: q.language,
+    };
   }
 
   /**
@@ -636,7 +679,7 @@ export function createExtractiveAnswerer(deps: {
           return /(\d+(\.\d+)?|[一二两三四五六七八九十百千万]+)\s*(亿|万)?元|\d+(\.\d+)?\s*亿/u.test(stated);
         // "多少个协议" wants a count of 个 (or 项), not the 三年 of a plan's name.
         const unit =
-          /(?:多少|几)(个|项|家|人|名|位|条|场|次|年|天|亿|万|批|所|座|类)/u.exec(q.text)?.[1] ?? englishUnit(q);
+          /(?:多少|几)(个|项|家|人|名|位|条|场|次|年|天|亿|万|批|所|座|类|种)/u.exec(q.text)?.[1] ?? englishUnit(q);
         if (!unit) return COUNT.test(stated);
         const units =
           unit === "个" || unit === "项" ? "个项" : unit === "人" || unit === "名" || unit === "位" ? "人名位" : unit;
@@ -1309,6 +1352,9 @@ function simplifiedTurn(turn: Turn): Turn {
 }
 
 /** A question about a person's life rather than their part in a meeting. */
+/** A question for the capacity someone acted in ("以什么身份讲话", "代表谁致辞", "on whose behalf"). */
+const CAPACITY =
+  /以什么身份|什么身份(?:讲话|发言|致辞)|代表(?:谁|哪方|什么)|\bin what capacity\b|\bon (?:whose|what) behalf\b|\bon behalf of (?:whom|what|which)\b/iu;
 const PERSONAL =
   /生日|出生|籍贯|哪里人|哪儿人|老家|年龄|多大岁数|几岁|毕业于|哪个学校毕业|学历|\bborn\b|\bbirthday\b|\bhometown\b|\bhow old\b/iu;
 

@@ -614,7 +614,7 @@ function findMeetingReference(
  * symposium Xi chaired" reads "座谈会 习近平 主持"): they say which meeting, not that the question asks who chaired.
  */
 export function chairReference(text: string): string | undefined {
-  return /(习近平|总书记)(亲自)?(主持(召开)?的?)(那次|这次|那场|这场|那个|这个)?[\p{Script=Han}\d]{0,12}?(座谈会|会议|会)|(习近平|总书记)的?(那次|这次|那场|这场)[\p{Script=Han}\d]{0,12}?(座谈会|会议|会)|(座谈会|会议)\s*(习近平|总书记)\s*主持/u.exec(
+  return /(习近平|总书记)(亲自)?(主持(召开)?的?)(那次|这次|那场|这场|那个|这个)?[\p{Script=Han}\d]{0,12}?(座谈会|会议|会)|(习近平|总书记)+的?(?:在\p{Script=Han}{2,3}?(?:开|召开|主持召开)的)?(那次|这次|那场|这场|那个|这个)[\p{Script=Han}\d]{0,12}?(座谈会|会议|会)|(座谈会|会议)\s*(习近平|总书记)\s*主持/u.exec(
     text,
   )?.[0];
 }

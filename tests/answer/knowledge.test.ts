@@ -346,8 +346,9 @@ describe("refusals by what is missing, not by unknown words", () => {
       "How many hours did the 2027 meeting last?",
       // A site the report only lists ("考察了临港新片区、张江科学城"): nothing of what was seen inside it.
       "2026年会议期间领导们在张江科学城看了哪些项目？",
-      // What a document holds: the report names it only.
+      // What a document holds: the report names it only. Nor does it count the kinds of what it lists.
       "2026年会议审议的行动方案一共有多少条？",
+      "2021年会议提出长江禁渔以后鱼类恢复了多少种？",
       // The symposium named by its chair without "主持": the person asked about only spoke, quoted nowhere.
       "习近平那次座谈会上，郑栅洁发言具体讲了哪些数据和建议？",
     ]) {
@@ -729,6 +730,37 @@ describe("conversations", () => {
       { question: "谁主持了2027年成果发布会？", answer: "沈望舒主持会议。顾远帆、程立言、林思远分别讲话。[1]" },
     ]);
     expect(chair.answer).toContain("浙江省委书记沈望舒");
+  });
+
+  it("a follow-up that asks whether another meeting mentioned it: the phrase the chat was about", async () => {
+    const fishing: Turn[] = [
+      { question: "2021年会议还提到了哪条江的禁渔？", answer: "联合开展长江“十年禁渔”行动。[1]" },
+    ];
+    const again = await ask("2022年的会议还提这个了吗？", fishing);
+    expect(again.question).toContain("“十年禁渔”");
+    expect(again.citations[0]?.meetingId).toBe("2022-shanghai");
+    expect(again.citations[0]?.text).toContain("十年禁渔");
+    // "第二年的会议" is the meeting after the one asked about, and the 2027 report never says 跨省通办.
+    const service: Turn[] = [
+      { question: "2026年会议提到的“跨省通办”要怎么推进？", answer: "推动长三角政务服务“跨省通办”扩面提质[1]" },
+    ];
+    const next = await ask("第二年的会议还提到它了吗？", service);
+    expect(next.question).toBe("2027年度会议还提到“跨省通办”了吗？");
+    expect(next.answered).toBe(false);
+  });
+
+  it("the capacity someone spoke in, as the report states it", async () => {
+    const holder = engine.knowledge.meetings
+      .find((m) => m.meetingId === "2024-wenzhou")!
+      .posts.find((p) => p.post === "浙江省委书记")!.person;
+    for (const q of [
+      "2024年论坛上浙江省委书记是以什么身份讲话的？",
+      `In what capacity did ${holder} speak at the 2024 forum?`,
+    ]) {
+      const answer = await ask(q);
+      expect(answer.answer, q).toContain(`${holder}代表`);
+      expect(answer.citations[0]?.text).toContain(`${holder}代表`);
+    }
   });
 
   it("the latest meeting, the one it chose next, and what the reports cannot say about that one", async () => {
