@@ -109,6 +109,25 @@ const DATE_QUESTIONS = new RegExp(DATE_QUESTION.source, "giu");
 const QUESTION_PHRASES =
   /(问个别的|换个(?:问题|话题)|另外问(?:一下|个问题)?|再问(?:一下|一个|个)|顺便问(?:一下|一句)?|可不可以|(\p{Script=Han})[不没]\2|是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天年])|哪一个|哪个(?:省|市|城市)|哪一|哪些|哪几|哪个|哪位|哪天|什么|多长时间|多长|多久|多少|几个|怎样|如何|吗|呢)/gu;
 
+/** Words that ask, or name what is asked about, in a sentence before a colon. */
+const LEAD_NAMES =
+  /[?？\d]|什么|哪|谁|几|多少|吗|怎么|如何|会议|座谈会|论坛|发布会|\b(?:what|which|who|where|when|how|did|does|was|were|meeting|forum|symposium)\b/iu;
+
+/**
+ * A sentence of context before the question ("我们单位要写个简报：…", "Quick question for an article I'm writing: …")
+ * says who asks, not what: the question is what follows the colon, when the words before it neither ask nor name
+ * a meeting, a year or a place.
+ */
+function withoutLeadIn(question: string, meetings: readonly MeetingInfo[]): string {
+  const at = question.search(/[:：]/u);
+  if (at < 0) return question;
+  const lead = question.slice(0, at);
+  const rest = question.slice(at + 1).trim();
+  const places = meetings.flatMap((m) => [m.city, m.province]);
+  if (rest.length < 4 || LEAD_NAMES.test(lead) || places.some((p) => lead.includes(p))) return question;
+  return rest;
+}
+
 /**
  * Understands a question against the corpus' meetings.
  * @param known whether the corpus uses a word; recovers words that segmentation of the question missed
@@ -125,7 +144,7 @@ export function understandQuery(
 ): UnderstoodQuery {
   const language = languageOf(asked);
   // 繁體, 二〇二四年, ２０２５, 第七届 and "the sixth forum" mean what their plain forms mean.
-  const question = normaliseNumerals(toSimplified(englishOrdinals(expandContractions(asked))));
+  const question = withoutLeadIn(normaliseNumerals(toSimplified(englishOrdinals(expandContractions(asked)))), meetings);
   const { text, alternatives } =
     language === "en"
       ? bridgeEnglish(question, vocabulary)

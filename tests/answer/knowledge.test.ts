@@ -294,6 +294,13 @@ describe("refusals by what is missing, not by unknown words", () => {
       ["2026年会议的主题是什么？", "26年会议的目的是啥？就是那个主题，给我说一下。"],
       // English contractions.
       ["Where was the 2027 meeting held?", "Where's the 2027 meeting held?"],
+      // A sentence before a colon that says who asks, not what.
+      ["2026年会议期间领导们考察了哪些地方？", "我们单位要写个简报：2026年会议期间领导们考察了哪些地方？"],
+      [
+        "Where was the 2027 meeting held?",
+        "Quick question for an article I'm writing: where was the 2027 meeting held?",
+      ],
+      ["2027年度座谈会的主题是什么？", "杭州会议：主题是什么？"],
       // A yes-or-no question (能不能, 有没有…说法) and a spoken verb the dictionary lacks (搞个).
       ["2026年会议在算力方面提出了什么？", "2026年会议在算力方面有没有什么说法？"],
       ["2026年会议在算力方面提出了什么？", "问个别的：26年会议在算力方面有没有涉及？"],
