@@ -13,7 +13,7 @@ import type { HybridResult, HybridRetriever } from "../retrieval/hybrid.js";
 import { typeBonus, VISIT_WORDS } from "../retrieval/answer-types.js";
 import { isOtherMeetingYear, type AnswerType, type UnderstoodQuery } from "../retrieval/query.js";
 import { englishPlaceName, meetingLabel, toCitation } from "./citations.js";
-import { heuristicStandalone } from "./followup.js";
+import { heuristicStandalone, looksElliptical } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
 import { OFF_TOPIC_REQUESTS, QUESTION_VOCABULARY_ALL } from "./intents.js";
 import {
@@ -148,6 +148,9 @@ export function createExtractiveAnswerer(deps: {
     // "在温州主持成果发布会的那位，在…座谈会上是以什么身份发言的": who is described, then the rest asked of them.
     const throughPerson = chained ? undefined : await askOfDescribed(question);
     if (throughPerson) return throughPerson;
+    // "…省长是谁？他在成果发布会上说了什么？": the second question leans on the first's answer, as in a chat.
+    const inTurn = chained ? undefined : await askInTurn(question);
+    if (inTurn) return inTurn;
     const result = asksWords(await retriever.retrieve(question, { k: 10 }));
     // "帮我写一首关于长江的诗", "明天南京天气怎么样": no report answers it, whatever it names.
     const q = result.understood;
@@ -257,6 +260,23 @@ export function createExtractiveAnswerer(deps: {
     const year = meetingYear(description);
     const then = await answerQuestion(`${person}${year ? rest.replace(NEXT_YEAR, `${year + 1}年`) : rest}`, {}, true);
     return then.answered ? followedBy(question, who, then) : undefined;
+  }
+
+  /**
+   * Two questions in one message where the second points back at the first ("他", "那次"): the first is answered,
+   * then the second as its follow-up. Undefined unless the message is two such questions and both are answered.
+   */
+  async function askInTurn(question: string): Promise<Answer | undefined> {
+    const parts = question.split(/(?<=[？?])\s*/u).filter((p) => p.trim());
+    if (parts.length !== 2 || !looksElliptical(parts[1]!) || looksElliptical(parts[0]!)) return undefined;
+    const first = await answerQuestion(parts[0]!, {}, true);
+    if (!first.answered) return undefined;
+    const then = await answerQuestion(
+      parts[1]!,
+      { history: [{ question: first.question, answer: first.answer }] },
+      true,
+    );
+    return then.answered ? followedBy(question, first, then) : undefined;
   }
 
   /** Two answers as one: `then` follows `first`, its citation marks and numbers moved past `first`'s. */

@@ -224,6 +224,20 @@ describe("two questions in one", () => {
   });
 });
 
+describe("two questions in one message, the second leaning on the first", () => {
+  it.each([
+    [
+      "2026年会议上江苏省委书记是谁？他在2027年是什么职务？",
+      /林思远[\s\S]*2027年度座谈会（杭州）：江苏省委书记林思远/u,
+    ],
+    ["谁主持了2027年成果发布会？他当时是什么职务？", /沈望舒主持会议[\s\S]*浙江省委书记沈望舒/u],
+  ])("%s", async (q, expected) => {
+    const answer = await ask(q);
+    expect(answer.answer).toMatch(expected);
+    expect(answer.citations.length).toBeGreaterThan(1);
+  });
+});
+
 describe("a meeting named by a document it reviewed", () => {
   it("is the meeting the question asks about, and the years in the title name no meeting", async () => {
     const answer = await ask(
