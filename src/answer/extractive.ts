@@ -1104,7 +1104,7 @@ export function createExtractiveAnswerer(deps: {
         terms: windowTerms(q).map((t) => ({ ...t, idf: Math.max(0.3, retriever.idf(t.term)) })),
         // "由谁主办", "是谁牵头承办的" are answered by "由…主办" (the agent stands between them).
         agent:
-          /(?:由|是)?(?:谁|哪个?\p{Script=Han}{0,3}?|哪些\p{Script=Han}{0,3}?)(?:牵头|负责|来|一起|共同)?(主办|承办|协办|发起|举办|起草|制定|编制|(?<=牵头)(?:做|完成|开展|承担))|(主办|承办|协办)(?:方|单位|者)(?:是|有)/u
+          /(?:由|是)?(?:谁|哪个?\p{Script=Han}{0,3}?|哪些\p{Script=Han}{0,3}?)(?:牵头|负责|来|一起|共同)?(主办|承办|协办|发起|举办|起草|制定|编制|(?<=牵头)(?:做|完成|开展|承担))|(?:谁|哪[家个]\p{Script=Han}{0,4}?)(做|设计)(?=的)|(主办|承办|协办)(?:方|单位|者)(?:是|有)/u
             .exec(q.text)
             ?.slice(1)
             .find(Boolean),

@@ -48,7 +48,7 @@ export interface FollowUpContext {
 
 /** Words for the meeting after the one before ("the following meeting", "下一届会议"). */
 const MEETING_AFTER =
-  /\bthe (?:following|next|subsequent) (?:meeting|one|year's meeting|annual meeting)\b|\bthe meeting after (?:that|it)\b|\bthe one after(?: that| it)?\b|(?:再)?下一届(?:会议|座谈会)?|下一次会议|下一年的会议|后一届(?:会议)?|(?:第二|第2|次|翌)年的?(?:会议|座谈会|会)/iu;
+  /\bthe (?:following|next|subsequent) (?:meeting|one|year's meeting|annual meeting)\b|\bthe meeting after (?:that|it)\b|\bthe one after(?: that| it)?\b|(?:再)?下一届(?:会议|座谈会)?|下一次会议|下一年的会议|后一届(?:会议)?|(?:第二|第2|次|翌)年(?:的)?(?:会议|座谈会|会)?(?!度)/iu;
 /** The next meeting as what a meeting chose ("会议定的下一届", "pick for the next one"), not as a meeting that acts. */
 const CHOSEN_NEXT =
   /\b(?:pick|picked|chose|choose|chosen|decide|decided|select|selected)\b[^?]{0,30}\b(?:for|as|to (?:host|hold|stage))\s+the (?:next|following)\b|\bthe (?:next|following) (?:year's )?(?:meeting|one) (?:to be|would be|will be|was to be) held\b|(?:确定|决定|定)的?(?:下一届|下届|下一次|下次|下一年|下回)|(?:下一届|下届|下一次|下次|下一年|下回)(?:会议|座谈会)?(?:定在|放在|安排在|选在|轮到)/iu;
@@ -315,7 +315,7 @@ function personBack(history: readonly Turn[], context: FollowUpContext): string 
     const first = antecedent(turn.question, turn.answer, context.people);
     const listed = namedIn(turn.answer, context.people);
     // "娄勤俭主持会议…，龚正、吴政隆…分别讲话": the one named before the list is who the answer is about.
-    if (first && (listed.length <= 2 || !listed.includes(first))) return first;
+    if (first && (listed.length <= 2 || turn.answer.indexOf(first) < turn.answer.indexOf(listed[0]!))) return first;
     if (i === 0) firstListed = first;
     // Only the last few turns: a person named long ago is not "他".
     if (i >= 2) break;
@@ -325,7 +325,7 @@ function personBack(history: readonly Turn[], context: FollowUpContext): string 
 
 /** "还提到它了吗", "did it mention this": a topic pointed back at; group 1 is the pointing word. */
 const TOPIC_BACK =
-  /(?:提|提到|提及|说到|谈到|涉及|讲到)(?:了|过)?(这个|它|这件事|这事)|\b(?:mention|discuss|talk about|say anything about)(?:ed)? (it|this|that)\b/iu;
+  /(?:提|提到|提及|说|说到|谈到|涉及|讲到)(?:了|过)?(这个|它|这件事|这事|这块|这一块|这方面)|对(它|这个|这块|这方面)|\b(?:mention|discuss|talk about|say anything about)(?:ed)? (it|this|that)\b/iu;
 /** A phrase quoted in the reports' quotation marks; group 1 is the phrase. */
 const QUOTED = /[“"「]([^”"」]{2,20})[”"」]/u;
 /** A follow-up that names only a topic ("能源方面"); group 1 is the topic. */

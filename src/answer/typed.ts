@@ -422,7 +422,7 @@ function regionPostPattern(knowledge: Knowledge): RegExp | undefined {
 
 /** Who led or made something: "哪个机构牵头做的", "由谁起草". */
 const WHO_MADE =
-  /(?:谁|哪个?\p{Script=Han}{0,3}?|哪些\p{Script=Han}{0,3}?)(?:牵头|负责)|由谁|\bwho (?:led|drafted|prepared|wrote)\b/iu;
+  /(?:谁|哪个?\p{Script=Han}{0,3}?|哪些\p{Script=Han}{0,3}?)(?:牵头|负责)|(?:谁|哪[家个]\p{Script=Han}{0,4}?)(?:做|设计)的|由谁|\bwho (?:led|drafted|prepared|wrote|designed|made)\b/iu;
 
 /** Who attended for a province: "代表安徽出席", "represented Zhejiang". */
 /** Being at a meeting, as a question asks it. */

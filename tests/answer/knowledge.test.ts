@@ -265,6 +265,7 @@ describe("a question that goes on from the next host a meeting chose", () => {
     ["According to the 2026 meeting, which province was to host the 2027 annual meeting?", "2026-shanghai", "浙江省"],
     ["杭州那届会议定了下一年度的会轮到哪里办？", "2027-hangzhou", "安徽省"],
     ["上海开的那届（2026年）最后定下来第二年的会放在哪个省？", "2026-shanghai", "浙江省"],
+    ["杭州那次碰头会开完，定下来下一届轮到哪里做东？", "2027-hangzhou", "安徽省"],
   ])("the choice itself, however it is asked: %s", async (q, chooser, province) => {
     const answer = await ask(q);
     expect(answer.answer).toMatch(new RegExp(`会议确定，\\d{4}年度长三角地区主要领导座谈会在${province}召开`, "u"));
@@ -365,6 +366,8 @@ describe("refusals by what is missing, not by unknown words", () => {
       "2025年应邀出席会议的国家发展改革委负责同志叫什么名字？",
       // The reports give a meeting's days, never its hours.
       "How many hours did the 2027 meeting last?",
+      // Who made a document ("哪家单位做的") is said only by "由…".
+      "2026年会议审议的行动方案是哪家单位做的？",
       // A site the report only lists ("考察了临港新片区、张江科学城"): nothing of what was seen inside it.
       "2026年会议期间领导们在张江科学城看了哪些项目？",
       // What a document holds: the report names it only. Nor does it count the kinds of what it lists.
@@ -751,6 +754,14 @@ describe("conversations", () => {
       { question: "谁主持了2027年成果发布会？", answer: "沈望舒主持会议。顾远帆、程立言、林思远分别讲话。[1]" },
     ]);
     expect(chair.answer).toContain("浙江省委书记沈望舒");
+    // The person an answer is given for ("程立言（安徽省委书记）：…") is who it is about, though the list names them too.
+    const forAnhui = await ask("他说了什么？", [
+      {
+        question: "2027年会议安徽方面是谁代表讲话？",
+        answer: "程立言（安徽省委书记）：沈望舒主持会议。顾远帆、林思远、程立言分别讲话。[1]",
+      },
+    ]);
+    expect(forAnhui.question).toContain("程立言");
   });
 
   it("a follow-up that asks whether another meeting mentioned it: the phrase the chat was about", async () => {
@@ -768,6 +779,8 @@ describe("conversations", () => {
     const next = await ask("第二年的会议还提到它了吗？", service);
     expect(next.question).toBe("2027年度会议还提到“跨省通办”了吗？");
     expect(next.answered).toBe(false);
+    expect((await ask("2027年的会又是怎么说这块的？", service)).question).toContain("“跨省通办”");
+    expect((await ask("第二年在哪开的？", service)).question).toBe("2027年度会议在哪开的？");
   });
 
   it("the capacity someone spoke in, as the report states it", async () => {
