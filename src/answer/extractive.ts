@@ -15,7 +15,7 @@ import { isOtherMeetingYear, type AnswerType, type UnderstoodQuery } from "../re
 import { englishPlaceName, meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone, looksElliptical } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
-import { OFF_TOPIC_REQUESTS, QUESTION_VOCABULARY_ALL } from "./intents.js";
+import { OFF_TOPIC_REQUESTS, QUESTION_VOCABULARY_ALL, STATED_DETAILS } from "./intents.js";
 import {
   answerTyped,
   holderNamed,
@@ -177,7 +177,10 @@ export function createExtractiveAnswerer(deps: {
     if (capacity) return capacity;
     // "李强是哪里人", "习近平的生日": a person's life, which no meeting's date or place answers.
     const personal = PERSONAL.test(q.question);
-    const typed = knowledge && !personal ? answerTyped(question, q, { knowledge, meetings, chunkById }) : undefined;
+    // An effect, an election, a speech's length: no fact of the knowledge layer is one; a paragraph must state it.
+    const detail = STATED_DETAILS.some(({ asks }) => asks.test(q.question));
+    const typed =
+      knowledge && !personal && !detail ? answerTyped(question, q, { knowledge, meetings, chunkById }) : undefined;
     // "陈吉宁当上海市委书记出现在哪几次会议上" asks a person's posts, not where the words occur.
     if (q.asksWhichMeetings && typed?.intent !== "role") {
       const multi = answerWhichMeetings(question, result);
@@ -688,6 +691,11 @@ export function createExtractiveAnswerer(deps: {
     // "在正泰集团看了哪些产品": what was seen inside a place that the report only lists among others.
     const inside = SEEN_INSIDE.exec(q.text)?.[1];
     if (inside && new RegExp(`[、和了]${escapeRegExp(inside)}(?=[、和，。等])`, "u").test(window)) return false;
+    // An effect, an election, a speech's length: answered only where the report states one.
+    if (STATED_DETAILS.some(({ asks, states }) => asks.test(q.question) && !states.test(window))) return false;
+    // A sum of money ("总投资", "what was the total investment") is stated in 元 or 亿, however the question is read.
+    if (MONEY.test(q.question) && (q.answerType === "number" || AMOUNT.test(q.question)) && !STATES_MONEY.test(window))
+      return false;
     switch (q.answerType) {
       case "number": {
         // "第几届" asks for the ordinal itself.
@@ -695,8 +703,7 @@ export function createExtractiveAnswerer(deps: {
         // A year, a date or an ordinal (第七届, 第二批) is not an amount.
         const stated = window.replace(/\d{4}(年度?|—|-)|\d{1,2}月\d{1,2}日|第[\d一二三四五六七八九十]+[届批次]/gu, "");
         // A sum of money ("预算", "总投资", "budget") is stated in 元 or 亿, not by any number.
-        if (MONEY.test(q.text) || MONEY.test(q.question))
-          return /(\d+(\.\d+)?|[一二两三四五六七八九十百千万]+)\s*(亿|万)?元|\d+(\.\d+)?\s*亿/u.test(stated);
+        if (MONEY.test(q.text) || MONEY.test(q.question)) return STATES_MONEY.test(stated);
         // "多少个协议" wants a count of 个 (or 项), not the 三年 of a plan's name.
         const unit =
           /(?:多少|几)(个|项|家|人|名|位|条|场|次|年|天|亿|万|批|所|座|类|种)/u.exec(q.text)?.[1] ?? englishUnit(q);
@@ -1395,6 +1402,10 @@ const SEEN_INSIDE =
 /** Words that ask for a sum of money. */
 const MONEY =
   /预算|投资|资金|金额|经费|多少钱|\bbudget\b|\bcosts?\b|\bfunding\b|\binvest(?:ment)?\b|\bhow much money\b/iu;
+/** Words that ask for an amount rather than about the subject ("总投资" but not "投资潜力"). */
+const AMOUNT = /总投资|投资额|总额|金额|多少|\btotal\b|\bhow much\b|\bamount\b/iu;
+/** An amount of money as the reports write one: 元 or 亿 after a number. */
+const STATES_MONEY = /(\d+(\.\d+)?|[一二两三四五六七八九十百千万]+)\s*(亿|万)?元|\d+(\.\d+)?\s*亿/u;
 
 /** Words that ask for the particulars of something: which ones, how many, each of them, who by name. */
 const SPECIFICS =

@@ -67,6 +67,22 @@ export const ENGLISH_POSTS: readonly { words: RegExp; post: string }[] = [
 ];
 
 /**
+ * Details a question may ask about what the reports cover, which only a paragraph that states one answers: the
+ * effect of something done, an election, how long someone spoke. Kept as data: extend it here.
+ */
+export const STATED_DETAILS: readonly { asks: RegExp; states: RegExp }[] = [
+  {
+    asks: /效果(?:怎么样|如何|好不好)|成效(?:怎么样|如何)|(?:有|产生了?)什么(?:影响|效果)|影响(?:怎么样|如何|有多大)|\bhow effective\b|\bwhat (?:impact|effect|difference)\b/iu,
+    states: /成效|效果|成果|取得|影响/u,
+  },
+  { asks: /选举|当选|投票|\belections?\b|\belected\b|\bvot(?:e|ed|ing)\b|\bwon\b/iu, states: /选举|当选|投票/u },
+  {
+    asks: /(?:讲话|发言|致辞|演讲)[^，。？?]{0,6}(?:多长|多久|几分钟|多少字)|(?:讲|说)了(?:多久|多长时间|几分钟)|\bhow long did .{2,30} (?:speak|talk)\b/iu,
+    states: /\d+\s*分钟|小时|\d+\s*字/u,
+  },
+];
+
+/**
  * Requests no meeting report answers, whatever place or topic they name: something to write (a poem about 长江),
  * a forecast, a trip, a meal, a ticket, a price or a stock. Kept as data: extend it here.
  */

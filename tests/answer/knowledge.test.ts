@@ -366,6 +366,11 @@ describe("refusals by what is missing, not by unknown words", () => {
       "2025年应邀出席会议的国家发展改革委负责同志叫什么名字？",
       // The reports give a meeting's days, never its hours.
       "How many hours did the 2027 meeting last?",
+      // An effect, an election, a speech's length, an amount invested: only a paragraph stating one answers.
+      "2027年会议签了协议以后效果怎么样？",
+      "Who won the 2026 Shanghai mayoral election?",
+      "2026年会议上陈明远的讲话有多长？",
+      "What was the total investment of the projects the 2027 meeting listed?",
       // Who made a document ("哪家单位做的") is said only by "由…".
       "2026年会议审议的行动方案是哪家单位做的？",
       // A site the report only lists ("考察了临港新片区、张江科学城"): nothing of what was seen inside it.
