@@ -626,6 +626,8 @@ export function createExtractiveAnswerer(deps: {
     let total = 0;
     let unseenName = false;
     let topicFound = false;
+    // "What did Xi Jinping say about Taiwan": the speaker is found wherever they speak; what they spoke about is the topic.
+    let subjectFound = false;
     // In a named person's own speech the setting it was given at ("在成果发布会上") is stated paragraphs before.
     const ownSpeech = q.answerType === "speech" && speakersAsked(q).some((p) => speakerOf(chunk) === p);
     for (const { term, weight: termWeight } of primary) {
@@ -649,6 +651,7 @@ export function createExtractiveAnswerer(deps: {
       if (said || answersTypeWord(term, q.answerType, typeText, q.text) || (ownSpeech && SETTING.test(term))) {
         found += weight;
         if (!isContextWord(term)) topicFound = true;
+        if (!isContextWord(term) && !(q.answerType === "speech" && people.has(term))) subjectFound = true;
       } else if (forms.some((t) => nearby.includes(t))) {
         // The setting of a question (成果发布会, 第六届论坛) is often stated a paragraph before the answer.
         found += weight * 0.7;
@@ -661,7 +664,7 @@ export function createExtractiveAnswerer(deps: {
     // A question about something the reports never name (冬奥会, GDP) that matches only
     // its setting (a year, a place) is not answered by that paragraph, however well the setting fits.
     if (unknownWords.some(isEnglishName)) unseenName = true;
-    if (unseenName && !topicFound) return { share: 0, topicFound, unseenName };
+    if (unseenName && !subjectFound) return { share: 0, topicFound, unseenName };
     // Only the setting matched ("明天南京会下雨吗": Nanjing, not rain): what is asked about is not there. The
     // reports' word for a spoken one counts ("都实地看了哪些地方" is 考察).
     const synonymFound = () =>
@@ -685,7 +688,8 @@ export function createExtractiveAnswerer(deps: {
     const { agent } = contextOf(q);
     if (agent && q.answerType !== "person" && !new RegExp(`由[^，。；]{2,30}${agent}`, "u").test(window)) return false;
     // "签的那批合作协议具体有哪些": a report that says only "签订一批合作协议" never names them.
-    if (SPECIFICS.test(q.text) && onlyVaguelyNamed(topicWordsOf(q), window)) return false;
+    if ((SPECIFICS.test(q.text) || SPECIFICS.test(q.question)) && onlyVaguelyNamed(topicWordsOf(q), window))
+      return false;
     // A person's birth, home or age is answered only where the report states it.
     if (PERSONAL.test(q.question) && !/出生|生于|籍贯|\d{1,3}岁/u.test(window)) return false;
     // "在正泰集团看了哪些产品": what was seen inside a place that the report only lists among others.
@@ -1439,9 +1443,9 @@ function onlyVaguelyNamed(words: readonly string[], text: string): boolean {
   });
 }
 
-/** A number and a measure word, written as one word ("三种", "六块", "一个", "两天"). */
 /** A list question that asks for people ("哪两位", "哪些领导"), not things. */
 const ASKS_PEOPLE = /哪[几两三四五六七八九十]?位|哪些人|哪些领导|有谁/u;
+/** A number and a measure word, written as one word ("三种", "六块", "一个", "两天"). */
 const QUANTITY = /^[一二两三四五六七八九十几\d]+[个种块项条位家天次年点类批件大名所场]$/u;
 
 /** Whether the question asks which of a kind the term names ("哪三种角色", "哪几家报社", "什么平台"). */

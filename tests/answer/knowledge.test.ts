@@ -371,6 +371,9 @@ describe("refusals by what is missing, not by unknown words", () => {
       "Who won the 2026 Shanghai mayoral election?",
       "2026年会议上陈明远的讲话有多长？",
       "What was the total investment of the projects the 2027 meeting listed?",
+      // What someone said about a thing the reports never name; which of a kind signed what the report only counts.
+      "What did Chen Mingyuan say about Taiwan at the 2026 forum?",
+      "Which universities signed agreements at the 2027 meeting?",
       // Who made a document ("哪家单位做的") is said only by "由…".
       "2026年会议审议的行动方案是哪家单位做的？",
       // A site the report only lists ("考察了临港新片区、张江科学城"): nothing of what was seen inside it.
