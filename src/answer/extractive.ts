@@ -270,7 +270,10 @@ export function createExtractiveAnswerer(deps: {
    * then the second as its follow-up. Undefined unless the message is two such questions and both are answered.
    */
   async function askInTurn(question: string): Promise<Answer | undefined> {
-    const parts = question.split(/(?<=[？?])\s*/u).filter((p) => p.trim());
+    // "Who chaired it, and which two members attended it?" is two questions as much as "…？…？" is.
+    const parts = question
+      .split(/(?<=[？?])\s*|,\s*and\s+(?=(?:what|which|who|when|where|how|on what|in what|did)\b)/iu)
+      .filter((p) => p.trim());
     if (parts.length !== 2 || !looksElliptical(parts[1]!) || looksElliptical(parts[0]!)) return undefined;
     const first = await answerQuestion(parts[0]!, {}, true);
     if (!first.answered) return undefined;
@@ -293,7 +296,7 @@ export function createExtractiveAnswerer(deps: {
     return {
       ...then,
       question,
-      answer: `${first.answer}${then.answer.replace(/\[(\d+)\]/gu, (_, n: string) => `[${Number(n) + shift}]`)}`,
+      answer: `${first.answer}${then.language === "en" ? " " : ""}${then.answer.replace(/\[(\d+)\]/gu, (_, n: string) => `[${Number(n) + shift}]`)}`,
       citations: [...first.citations, ...then.citations.map((c) => ({ ...c, n: c.n + shift }))],
       retrieved: [...first.retrieved, ...then.retrieved.filter((r) => !seen.has(r.chunk))].slice(0, 10),
     };

@@ -390,6 +390,12 @@ function bridgeEnglish(
     /\bnext (?:year's )?(?:annual )?(?:meeting|one|session|edition|round|gathering)\b|\bthe following year\b|\bnext year\b|\b(?:the )?(?:meeting|one) after\b|\bfollowing (?:year's )?meeting\b/g,
     " 下一年度 ",
   );
+  // "When did it open?", "on what date did the meeting end": a question ending in the event's start or end asks
+  // when it was held (not 开放, "opening up").
+  text = text.replace(
+    /\b(?:open|opened|start|started|begin|began|kick off|kicked off|close|closed|end|ended|conclude|concluded|wrap up)\s*$/u,
+    " 举行 ",
+  );
   text = text.replace(vocabulary.pattern, (phrase) => ` ${vocabulary.table[phrase]} `);
   text = text.replace(QUESTION_SHAPE, " ");
   const kept = text.split(/\s+/).flatMap((t) => {

@@ -231,6 +231,9 @@ describe("two questions in one message, the second leaning on the first", () => 
       /林思远[\s\S]*2027年度座谈会（杭州）：江苏省委书记林思远/u,
     ],
     ["谁主持了2027年成果发布会？他当时是什么职务？", /沈望舒主持会议[\s\S]*浙江省委书记沈望舒/u],
+    // In English: ", and …" with the second part pointing back; "did it open" asks when it was held.
+    ["Who chaired the 2027 results conference, and what post did he hold?", /沈望舒主持会议[\s\S]*浙江省委书记沈望舒/u],
+    ["Which city hosted the 2027 meeting, and on what date did it open?", /杭州[\s\S]*May 20–21, 2027/u],
   ])("%s", async (q, expected) => {
     const answer = await ask(q);
     expect(answer.answer).toMatch(expected);
