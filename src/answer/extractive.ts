@@ -42,6 +42,9 @@ const MIN_COVERAGE = 0.45;
 const ANCHORLESS_COVERAGE = 0.6;
 /** The same for a paragraph of the named person's own words. */
 const SPEAKER_COVERAGE = 0.3;
+/** The same for a window that scores {@link CLEAR_MARGIN} times the next best (calibrated on the tuning half). */
+const CLEAR_COVERAGE = 0.4;
+const CLEAR_MARGIN = 1.8;
 /** Characters of a speech outline ("X说了什么" with no topic): its opening and the points that follow. */
 const OUTLINE_BUDGET = 260;
 const CANDIDATES = 5;
@@ -502,11 +505,21 @@ export function createExtractiveAnswerer(deps: {
     // paragraphs before the speech goes on.
     const own = (w: { window: string; chunk: Chunk }) =>
       bySpeaker && speakersAsked(q).some((p) => speaks(p, w.window) || speakerOf(w.chunk) === p);
+    // A window far ahead of every other (its words and kind fit, the others' hardly) needs a little less of the
+    // question: the rest is how the asker put it. Not where a person is asked or named (lists of people are
+    // everywhere, and a person's words are theirs alone), nor where the question names what the reports never do.
+    const clear = (w: { score: number; chunk: Chunk }) =>
+      q.answerType !== "person" &&
+      !namedPeopleOf(q).length &&
+      !coverageOf(q, w.chunk).unseenName &&
+      w === windows[0] &&
+      (windows[1] === undefined || w.score >= CLEAR_MARGIN * windows[1].score);
     return windows.find(
       (w) =>
         w.score >= bar &&
         holdsAskedKind(q, w.window, w.chunk) &&
-        coverage(q, w.chunk) >= (own(w) ? Math.min(floor, SPEAKER_COVERAGE) : floor),
+        coverage(q, w.chunk) >=
+          (own(w) ? Math.min(floor, SPEAKER_COVERAGE) : clear(w) ? Math.min(floor, CLEAR_COVERAGE) : floor),
     );
   }
 

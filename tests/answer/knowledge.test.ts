@@ -290,6 +290,12 @@ describe("who of a list belongs to the place asked", () => {
 });
 
 describe("refusals by what is missing, not by unknown words", () => {
+  it("a paragraph far ahead of every other answers though the asker's own words (担子, 扛起) are not the report's", async () => {
+    const answer = await ask("杭州那次会说要扛起一个什么“联动平台”的担子？");
+    expect(answer.answer).toContain("碳普惠联动平台");
+    expect(answer.citations[0]?.meetingId).toBe("2027-hangzhou");
+  });
+
   it("an unknown colloquial word or a synonym does not turn an answer into a refusal", async () => {
     for (const [plain, perturbed] of [
       ["2024年会议审议了哪些文件？", "2024年会议到底审议了哪些文件呀？"],
