@@ -59,6 +59,9 @@ export async function ask(
   // answer path once (offline only; a model answerer is not called for this).
   if (batchFile) {
     await engine.extractive.ask("长三角地区主要领导座谈会在哪里举行？");
+    // A list and a speech take paths of their own (clauses, speakers) that compile on first use too.
+    await engine.extractive.ask("会议期间领导们考察了哪些地方？");
+    await engine.extractive.ask("会上谁讲话了，说了什么？");
     // English questions load their own vocabulary on first use.
     await engine.extractive.ask("Where was the leaders' meeting held?");
   }
