@@ -49,6 +49,9 @@ export interface FollowUpContext {
 /** Words for the meeting after the one before ("the following meeting", "下一届会议"). */
 const MEETING_AFTER =
   /\bthe (?:following|next|subsequent) (?:meeting|one|year's meeting|annual meeting)\b|\bthe meeting after (?:that|it)\b|\bthe one after(?: that| it)?\b|(?:再)?下一届(?:会议|座谈会)?|下一次会议|下一年的会议|后一届(?:会议)?|(?:第二|第2|次|翌)年(?:的)?(?:会议|座谈会|会)?(?!度)/iu;
+/** Words for the meeting before the one before ("前一年", "上一届", "the year before"). */
+const MEETING_BEFORE =
+  /前一年|上一年|前一届|上一届|上届|\b(?:in )?the (?:year|meeting) before(?: that)?\b|\b(?:in )?the previous (?:year|meeting)\b/iu;
 /** The next meeting as what a meeting chose ("会议定的下一届", "pick for the next one"), not as a meeting that acts. */
 const CHOSEN_NEXT =
   /\b(?:pick|picked|chose|choose|chosen|decide|decided|select|selected)\b[^?]{0,30}\b(?:for|as|to (?:host|hold|stage))\s+the (?:next|following)\b|\bthe (?:next|following) (?:year's )?(?:meeting|one) (?:to be|would be|will be|was to be) held\b|(?:确定|决定|定)的?(?:下一届|下届|下一次|下次|下一年|下回)|(?:下一届|下届|下一次|下次|下一年|下回)(?:会议|座谈会)?(?:定在|放在|安排在|选在|轮到)/iu;
@@ -93,9 +96,14 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   if (!previous || !previousTurn) return q;
   const english = /[a-z]{3}/i.test(q) && !/\p{Script=Han}{3}/u.test(q);
   const opener = ELLIPTICAL_START.test(q) || ELLIPTICAL_END.test(q);
-  const years = q.match(YEAR) ?? [];
   const previousYears = previous.match(YEAR) ?? [];
-  const rest = q
+  // "And the year before?", "上一届呢？": the year before the one asked about, then swapped in as a year.
+  const relative =
+    previousYears.length === 1 && MEETING_BEFORE.test(q)
+      ? q.replace(MEETING_BEFORE, ` ${Number(previousYears[0]) - 1} `)
+      : q;
+  const years = relative.match(YEAR) ?? [];
+  const rest = relative
     .replace(ELLIPTICAL_START, "")
     .replace(YEAR, "")
     .replace(/\b(?:in|at|for|during|then|the|meeting|one|s)\b/gi, "")
@@ -167,6 +175,11 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   const person = personBack(history, context);
   if (person && !listedPerson && new RegExp(PERSON_BACK.source, "iu").test(rewritten)) {
     rewritten = rewritten.replace(PERSON_BACK, person);
+    resolved = true;
+  }
+  // "王浩前一年是什么职务？", "and the year before?": the meeting a year before the one the chat is about.
+  if (before && MEETING_BEFORE.test(rewritten)) {
+    rewritten = rewritten.replace(MEETING_BEFORE, english ? ` the ${before - 1} meeting ` : `${before - 1}年`);
     resolved = true;
   }
   // After "2022年会议下一届定在哪" or "…确定2026年度的会在哪里开", "那届" is the meeting that was chosen.

@@ -814,6 +814,18 @@ describe("conversations", () => {
     }
   });
 
+  it("the year before the one the chat is about", async () => {
+    const post: Turn[] = [{ question: "Who was Jiangsu's party secretary at the 2027 meeting?", answer: "林思远[1]" }];
+    expect((await ask("And the year before?", post)).question).toBe(
+      "Who was Jiangsu's party secretary at the 2026 meeting?",
+    );
+    const zh: Turn[] = [{ question: "2027年江苏省委书记是谁？", answer: "林思远[1]" }];
+    expect((await ask("上一届呢？", zh)).question).toBe("2026年江苏省委书记是谁？");
+    const named = await ask("赵启明前一年是什么职务？", [{ question: "2027年会议在哪开的？", answer: "杭州[1]" }]);
+    expect(named.question).toBe("赵启明2026年是什么职务？");
+    expect(named.answer).toContain("江苏省委副书记、省长赵启明");
+  });
+
   it("the latest meeting, the one it chose next, and what the reports cannot say about that one", async () => {
     // The reports' latest annual meeting is the invented 2027 one, whatever year it is.
     const latest = await ask("最近一次主要领导座谈会在哪开的？");
