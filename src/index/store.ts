@@ -32,8 +32,8 @@ import { charBigrams, createSegmenter, type Segmenter } from "./segmenter.js";
 const { HierarchicalNSW } = hnswlib;
 type Hnsw = InstanceType<typeof HierarchicalNSW>;
 
-/** Bump when the chunk, postings or manifest shape changes: older indexes are then rebuilt. */
-export const INDEX_FORMAT_VERSION = 8;
+/** Bump when the chunk, postings, bridge or manifest shape changes: older indexes are then rebuilt. */
+export const INDEX_FORMAT_VERSION = 9;
 const FILES = {
   manifest: "manifest.json",
   chunks: "chunks.json",

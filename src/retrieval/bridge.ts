@@ -50,7 +50,7 @@ export function buildBridge(
     for (const gloss of entry.english) {
       for (const sense of senses(gloss)) {
         // "long-lasting" is not "long": a hyphenated word stays whole.
-        const tokens = sense.split(/[\s/]+/).filter((t) => /^[a-z]{2,}$/.test(t) && !GLOSS_STOP.has(t));
+        const tokens = sense.split(/[\s/]+/).filter((t) => /^[a-z][a-z-]*[a-z]$/.test(t) && !GLOSS_STOP.has(t));
         // A word is bridged only where it says most of a sense ("wetland", "to inspect", "ban on fishing").
         if (!tokens.length || tokens.length > 2) continue;
         const tightness = 1 / tokens.length;

@@ -163,7 +163,7 @@ export function understandQuery(
 
   const acrossMeetings =
     asksWhichMeetings ||
-    /哪(些|几|两|三|四)(个)?(年度|年份|年|次|届)|历次|历届|历年|每(一)?(次|年|届)|各(次|届|年)|几次会议|\b(which|what) (years|meetings)\b|\b(every|each) (meeting|year)\b|\ball (the |of the )?meetings\b/iu.test(
+    /哪(些|几|两|三|四)(个)?(年度|年份|年|次|届)|历次|历届|历年|每(一)?(次|年|届)|各(次|届|年)|几次会议|\b(which|what) (?:annual |leaders'? )?(years|meetings)\b|\b(every|each) (meeting|year)\b|\ball (the |of the )?meetings\b/iu.test(
       `${text} ${question}`,
     );
 

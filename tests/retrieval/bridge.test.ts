@@ -16,6 +16,7 @@ const dictionary = [
   { simplified: "会晤", english: ["see 會面|会面[hui4 mian4]", "to meet with a long definition of many words"] },
   { simplified: "进口", english: ["to import", "imported"] },
   { simplified: "重要", english: ["important", "significant"] },
+  { simplified: "世界级", english: ["world-class"] },
 ];
 const corpusWords = new Map([
   ["湿地", 3],
@@ -27,6 +28,7 @@ const corpusWords = new Map([
   ["会晤", 1],
   ["进口", 2],
   ["重要", 20],
+  ["世界级", 4],
 ]);
 const bridge = createBridge(buildBridge(corpusWords, dictionary));
 
@@ -47,9 +49,14 @@ describe("the English bridge", () => {
     expect(bridge("visit")).toEqual(["参观"]);
   });
 
-  it("ignores single characters, cross-references, long definitions and hyphenated compounds", () => {
+  it("ignores single characters, cross-references, long definitions and the parts of hyphenated compounds", () => {
     expect(bridge("wet")).toEqual([]);
     expect(bridge("meet")).toEqual([]);
     expect(bridge("long")).toEqual([]);
+    expect(bridge("class")).toEqual([]);
+  });
+
+  it("bridges a hyphenated gloss as the whole word ('world-class')", () => {
+    expect(bridge("world-class")).toEqual(["世界级"]);
   });
 });
