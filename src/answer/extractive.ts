@@ -274,17 +274,20 @@ export function createExtractiveAnswerer(deps: {
    */
   async function askInTurn(question: string): Promise<Answer | undefined> {
     // "Who chaired it, and which two members attended it?" is two questions as much as "…？…？" is.
+    // So is "审议了什么文件，还听取了哪些汇报？": "还" asks more of the same meeting.
     const parts = question
-      .split(/(?<=[？?])\s*|,\s*and\s+(?=(?:what|which|who|when|where|how|on what|in what|did)\b)/iu)
+      .split(
+        /(?<=[？?])\s*|,\s*and\s+(?=(?:what|which|who|when|where|how|on what|in what|did)\b)|[，,](?=还(?!有)[^，。？?]*(?:哪|什么|谁|几))/iu,
+      )
       .filter((p) => p.trim());
-    if (parts.length !== 2 || !looksElliptical(parts[1]!) || looksElliptical(parts[0]!)) return undefined;
-    const first = await answerQuestion(parts[0]!, {}, true);
+    const leaning = (part: string) => looksElliptical(part) || /^还/u.test(part);
+    const [lead, rest] = parts;
+    // The first must stand on its own ("南京那次会议" names its meeting; "那次会议" alone leans on the chat).
+    if (parts.length !== 2 || !lead || !rest || !leaning(rest) || (looksElliptical(lead) && !standsApart(lead)))
+      return undefined;
+    const first = await answerQuestion(lead, {}, true);
     if (!first.answered) return undefined;
-    const then = await answerQuestion(
-      parts[1]!,
-      { history: [{ question: first.question, answer: first.answer }] },
-      true,
-    );
+    const then = await answerQuestion(rest, { history: [{ question: first.question, answer: first.answer }] }, true);
     return then.answered ? followedBy(question, first, then) : undefined;
   }
 

@@ -103,13 +103,23 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
       ? q.replace(MEETING_BEFORE, ` ${Number(previousYears[0]) - 1} `)
       : q;
   const years = relative.match(YEAR) ?? [];
-  const rest = relative
+  // "What about in 2024?" after "…the 2025 meeting in Nanjing": the host city went with the year, and so does
+  // "And before that, in Wuxi in 2021?" name its own.
+  const hosts = (context.places ?? []).flatMap((p) => [p.name, p.english]);
+  const rest = hosts
+    .reduce((text, host) => text.replaceAll(host, ""), relative)
+    .replace(/\b(?:before|after) that\b|之前|之后|以前|以后/giu, "")
     .replace(ELLIPTICAL_START, "")
     .replace(YEAR, "")
     .replace(/\b(?:in|at|for|during|then|the|meeting|one|s)\b/gi, "")
     .replace(/[年度的呢？?，,。'’\s]/g, "");
   if (opener && years.length === 1 && previousYears.length === 1 && rest === "") {
-    return previous.replace(previousYears[0] ?? "", years[0] ?? "");
+    const swapped = previous.replace(previousYears[0] ?? "", years[0] ?? "");
+    return hosts.reduce(
+      (text, host) =>
+        text.replace(new RegExp(`\\s*\\b(?:in|at)\\s+${host}\\b|${host}(?=的?(?:会议|座谈会|那次|那届|会))`, "u"), ""),
+      swapped,
+    );
   }
   // "And in 2022, who held that same post?", "2025年换成谁了？" after an answer that named one ("江苏省委书记娄勤俭").
   const post =
@@ -201,7 +211,11 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   /** "Xi Jinping's symposium" has no year to carry, but its meeting has. */
   function englishMeeting(question: string): string | undefined {
     const year = context.meetingYear?.(question);
-    return year ? `the ${year} meeting` : undefined;
+    if (!year) return undefined;
+    // "the 6th high-level forum" is that year's forum, not its meeting.
+    return /\bforum\b/iu.test(question) && !/\bmeeting\b/iu.test(question)
+      ? `the ${year} forum`
+      : `the ${year} meeting`;
   }
   // "2024年座谈会说那一年是…" names its own meeting: "那一年" points at it, not at the previous turn's.
   // "那次会议确定2026年度的会在哪里开" names 2026 as what was chosen, not as the meeting "那次" is.

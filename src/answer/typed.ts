@@ -116,6 +116,10 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   const prose = PROSE_WORDS.test(question);
   const out = new Answer(ctx, q.language);
   let scope = meetingsInScope(question, q, ctx);
+  // "《…》是哪次会议审议的", "which meeting reviewed the …": the meetings whose reports say they reviewed it.
+  const title = /《([^》]{4,60})》/u.exec(question)?.[1];
+  if (title && has("documents") && /哪(?:次|一次|年|届|个会)|\bwhich (?:meeting|year)\b|\bwhen\b/iu.test(question))
+    return documentsOf(out, ctx, everyMeeting(ctx), title) ? out.done("documents") : undefined;
 
   // Chaining: "2024年会议确定的下一届…在哪里开、开了几天" moves to the meeting that was chosen.
   // The meeting that chose is the earliest one named ("2022年会议确定2023年度座谈会在哪个省").
@@ -169,7 +173,14 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
     return out.done("role");
   }
   // "龚正参加了哪几年的年度座谈会", "which meetings did Chen Jining attend": the meetings the reports list them at.
-  if (people.length && ATTENDED.test(asked) && (q.acrossMeetings || /哪些(?:会议|座谈会|会)/u.test(asked)) && !prose) {
+  // "他2022年还出席了吗": yes, with the post the report gives them there (else the reports do not list them).
+  const whether = /吗|有没有|是否|\b(?:did|was|were)\b/iu.test(asked) && scope.length > 0;
+  if (
+    people.length &&
+    ATTENDED.test(asked) &&
+    (q.acrossMeetings || whether || /哪些(?:会议|座谈会|会)/u.test(asked)) &&
+    !prose
+  ) {
     for (const person of people) rolesOf(out, ctx, person, scope);
     return out.empty() ? undefined : out.done("role");
   }
@@ -668,10 +679,12 @@ function themesOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]):
   return found;
 }
 
-function documentsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]): boolean {
+function documentsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[], title?: string): boolean {
   let found = false;
   for (const meeting of meetings) {
-    const docs = factsOf(ctx, meeting.id)?.documents ?? [];
+    // "《…》是哪次会议审议的": only the meetings that reviewed that one, and only it.
+    const all = factsOf(ctx, meeting.id)?.documents ?? [];
+    const docs = title ? all.filter((d) => normaliseTitle(d.title) === normaliseTitle(title)) : all;
     if (!docs.length) continue;
     found = true;
     const titles = docs.map((d) => `《${d.title}》`).join("");

@@ -494,6 +494,14 @@ function findMeetingReference(
     return { meetingIds: [], articleKind: "forum", requiredText: `第${"〇一二三四五六七八九十"[n] ?? n}届`, span };
   }
 
+  // A span of years ("从2021年到2025年", "between 2021 and 2024"): every meeting held in it.
+  // A plan's period ("《…行动计划（2024—2026年）》") names no meetings.
+  const range = /(\d{4})\s*年?度?\s*(?:到|至|—|–|-|~|\bto\b|\bthrough\b)\s*(\d{4})/iu;
+  const span = range.exec(text) ?? (languageOf(asked) === "en" ? range.exec(asked) : null);
+  const inTitle = span?.input === text && text.lastIndexOf("《", span.index) > text.lastIndexOf("》", span.index);
+  const spanned = span ? meetings.filter((m) => m.year >= Number(span[1]) && m.year <= Number(span[2])) : [];
+  if (span && spanned.length > 1 && !inTitle && !/[（(]\s*$/u.test(span.input.slice(0, span.index)))
+    return { meetingIds: spanned.map((m) => m.id), ...(span.input === text ? { span: span[0] } : {}) };
   // Years joined in one phrase ("2024年和2025年开会期间", "2021、2025年度会议", "in 2024 and 2025"): each year's meetings.
   // Two years compared in one question ("2021年……，2024年的又是谁", "in 2021, and who in 2024") count too,
   // unless one meeting chose the other ("2022年会议确定的2023年度…").

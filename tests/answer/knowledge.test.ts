@@ -241,6 +241,25 @@ describe("two questions in one message, the second leaning on the first", () => 
   });
 });
 
+describe("meetings named by a span of years, a document, or whether someone attended", () => {
+  it("a span of years is every meeting in it; a plan's period is not", async () => {
+    const span = await ask("从2026年到2027年，这几次会上江苏省委书记分别是谁？");
+    expect(span.answer).toMatch(
+      /2026年度座谈会（上海）：江苏省委书记林思远[\s\S]*2027年度座谈会（杭州）：江苏省委书记林思远/u,
+    );
+    const plan = await ask("《长三角城市群协同发展行动方案（2026—2028年）》是哪次会议审议的？");
+    expect(plan.answer).toMatch(/^2026年度座谈会（上海）审议了《长三角城市群协同发展行动方案/u);
+    expect(plan.citations.map((c) => c.meetingId)).toEqual(["2026-shanghai"]);
+  });
+
+  it("whether someone attended a meeting, and two questions about one meeting joined by 还", async () => {
+    expect((await ask("林思远2027年还出席了吗？")).answer).toContain("2027年度座谈会（杭州）：江苏省委书记林思远");
+    const both = await ask("杭州那次会议审议了什么文件，还发布了哪些名单？");
+    expect(both.answer).toContain("《长三角湿地生态共保联治实施方案》");
+    expect(both.answer).toContain("湿地保护重点项目名单");
+  });
+});
+
 describe("a meeting named by a document it reviewed", () => {
   it("is the meeting the question asks about, and the years in the title name no meeting", async () => {
     const answer = await ask(
@@ -814,6 +833,22 @@ describe("conversations", () => {
     }
   });
 
+  it("a year swapped in drops the old meeting's city, and a forum pointed back at stays a forum", async () => {
+    const sites: Turn[] = [
+      { question: "What sites did the leaders visit during the 2026 meeting in Shanghai?", answer: "…" },
+    ];
+    expect((await ask("What about in 2027?", sites)).question).toBe(
+      "What sites did the leaders visit during the 2027 meeting?",
+    );
+    const zh: Turn[] = [{ question: "2026年上海会议期间领导考察了哪些地方？", answer: "…" }];
+    expect((await ask("那2027年呢？", zh)).question).toBe("2027年会议期间领导考察了哪些地方？");
+    // 上海 as the province asked about stays.
+    const post: Turn[] = [{ question: "2026年上海市委书记是谁？", answer: "陈明远[1]" }];
+    expect((await ask("那2027年呢？", post)).question).toBe("2027年上海市委书记是谁？");
+    const forum: Turn[] = [{ question: "When and where was the 8th high-level forum held?", answer: "…" }];
+    expect((await ask("Who spoke at it?", forum)).question).toContain("the 2026 forum");
+  });
+
   it("the year before the one the chat is about", async () => {
     const post: Turn[] = [{ question: "Who was Jiangsu's party secretary at the 2027 meeting?", answer: "林思远[1]" }];
     expect((await ask("And the year before?", post)).question).toBe(
@@ -855,7 +890,8 @@ describe("conversations", () => {
       "Hello! Can you help me with the Yangtze River Delta meetings?",
       "我想问问长三角座谈会的事",
       "好的谢谢",
-      // Acknowledgements people type between questions.
+      // Acknowledgements people type between questions, with praise.
+      "Thanks, that's really helpful.",
       "ok cheers",
       "Got it, thanks!",
       "收到，明白了",
