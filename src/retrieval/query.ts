@@ -71,7 +71,9 @@ const QUESTION_WORDS = new Set(
     "上 中 这 那 其 之 以 为 于 等 年 年度 会议 会 座谈会 座谈 长三角 长三 三角 地区 领导 们 届 次 哪 个 所 进行 什么样 具体 分别 请 告诉 我 " +
     "大家 我们 咱们 你们 他们 除了 除 以外 之外 还有 另外 其他 其余 报道 报道里 报道中 历届 历次 历年 就是 那个 这个 给我 说说 说一下 讲讲 讲一下 一共 总共 总计 合计 " +
     // How a stance is asked for ("有没有说法", "怎么表态的"): what was said is the answer, not its topic.
-    "说法 表态 看法 态度"
+    "说法 表态 看法 态度 " +
+    // "叫什么名字": a name is what any answer of that kind gives, not what the paragraph is about.
+    "名字 名称"
   ).split(" "),
 );
 
