@@ -277,10 +277,12 @@ export function createExtractiveAnswerer(deps: {
     // So is "审议了什么文件，还听取了哪些汇报？": "还" asks more of the same meeting.
     const parts = question
       .split(
-        /(?<=[？?])\s*|,\s*and\s+(?=(?:what|which|who|when|where|how|on what|in what|did)\b)|[，,](?=还(?!有)[^，。？?]*(?:哪|什么|谁|几))/iu,
+        /(?<=[？?])\s*|,\s*and\s+(?=(?:what|which|who|when|where|how|on what|in what|did)\b)|[，,](?=(?:还(?!有)|由|是)[^，。？?]*(?:哪|什么|谁|几)[^，。？?]*[？?]?$)/iu,
       )
       .filter((p) => p.trim());
-    const leaning = (part: string) => looksElliptical(part) || /^还/u.test(part);
+    // The second leans on the first when it points back, goes on with 还, or asks its own question of no meeting.
+    const leaning = (part: string) =>
+      looksElliptical(part) || /^还/u.test(part) || (ASKS.test(part) && !standsApart(part));
     const [lead, rest] = parts;
     // The first must stand on its own ("南京那次会议" names its meeting; "那次会议" alone leans on the chat).
     if (parts.length !== 2 || !lead || !rest || !leaning(rest) || (looksElliptical(lead) && !standsApart(lead)))
@@ -705,7 +707,7 @@ export function createExtractiveAnswerer(deps: {
     const text = chunk.text;
     // "由谁主办", "由哪个省市牵头起草": only "由…主办/起草" says who did it, whatever kind of answer is wanted.
     const { agent } = contextOf(q);
-    if (agent && q.answerType !== "person" && !new RegExp(`由[^，。；]{2,30}${agent}`, "u").test(window)) return false;
+    if (agent && q.answerType !== "person" && !statesAgent(window, agent)) return false;
     // "签的那批合作协议具体有哪些": a report that says only "签订一批合作协议" never names them.
     if ((SPECIFICS.test(q.text) || SPECIFICS.test(q.question)) && onlyVaguelyNamed(topicWordsOf(q), window))
       return false;
@@ -739,7 +741,7 @@ export function createExtractiveAnswerer(deps: {
         // "由谁主办" is answered by who it is done by, a body as well as a person ("由…联席会议主办"), not by
         // anyone near the word ("代表轮值主办方致辞").
         const { agent } = contextOf(q);
-        if (agent) return new RegExp(`由[^，。；]{2,30}${agent}`, "u").test(window);
+        if (agent) return statesAgent(window, agent);
         // The name must stand by what is asked ("…负责同志应邀出席" names nobody, whoever the clause before names),
         // by what was done rather than where ("who spoke at the results conference": by 讲话, not 发布会).
         const asked = topicWordsOf(q);
@@ -1229,7 +1231,7 @@ export function createExtractiveAnswerer(deps: {
     if (opening) score += topicWordsOf(q).length ? 0.1 : 3;
     score += typeBonus(window, q.answerType);
     if (score === 0) return 0;
-    if (agent && new RegExp(`由[^，。；]{2,30}${agent}`, "u").test(window)) score += 2;
+    if (agent && statesAgent(window, agent)) score += 2;
     // "会议确定，2025年度…在江苏省召开" is about next year's meeting, not the one asked about.
     for (const m of window.matchAll(/(\d{4})年度/g)) {
       if (isOtherMeetingYear(q, Number(m[1]))) return score * 0.5;
@@ -1462,6 +1464,18 @@ function onlyVaguelyNamed(words: readonly string[], text: string): boolean {
   });
 }
 
+/**
+ * Whether a text says who did it: "由…主办", or a clause whose subject did it ("…主办，新华日报、解放日报共同承办").
+ */
+function statesAgent(text: string, act: string): boolean {
+  return new RegExp(
+    `由[^，。；]{2,30}${act}|(?:^|[，,；。])[^，,。；由]{2,40}?(?:共同|联合)?${act}(?=[，,。；]|$)`,
+    "u",
+  ).test(text);
+}
+
+/** A question word: a clause with one asks something of its own. */
+const ASKS = /哪|什么|谁|几|多少|吗|\b(?:what|which|who|when|where|how)\b/iu;
 /** A list question that asks for people ("哪两位", "哪些领导"), not things. */
 const ASKS_PEOPLE = /哪[几两三四五六七八九十]?位|哪些人|哪些领导|有谁/u;
 /** A number and a measure word, written as one word ("三种", "六块", "一个", "两天"). */

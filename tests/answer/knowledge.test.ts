@@ -206,6 +206,11 @@ describe("two meetings in one question, and who organised a forum", () => {
     expect(answer.answer).toContain("钱塘江河口保护联盟");
     expect(answer.citations.map((c) => c.meetingId)).toEqual(["2027-hangzhou"]);
   });
+
+  it("who co-organised it is the subject of its own clause (…主办，杭州日报承办), not a 主办方 mentioned elsewhere", async () => {
+    expect((await ask("第九届论坛由谁承办？")).answer).toContain("杭州日报承办");
+    expect((await ask("2027年的论坛是哪家报社承办的？")).answer).toContain("杭州日报");
+  });
 });
 
 describe("two questions in one", () => {
@@ -234,6 +239,8 @@ describe("two questions in one message, the second leaning on the first", () => 
     // In English: ", and …" with the second part pointing back; "did it open" asks when it was held.
     ["Who chaired the 2027 results conference, and what post did he hold?", /沈望舒主持会议[\s\S]*浙江省委书记沈望舒/u],
     ["Which city hosted the 2027 meeting, and on what date did it open?", /杭州[\s\S]*May 20–21, 2027/u],
+    // Two questions joined by a comma, the second asking its own question of the same forum.
+    ["2027年的论坛是第几届，由哪家报社承办？", /第九届[\s\S]*杭州日报承办/u],
   ])("%s", async (q, expected) => {
     const answer = await ask(q);
     expect(answer.answer).toMatch(expected);
