@@ -1434,7 +1434,7 @@ const STATES_MONEY = /(\d+(\.\d+)?|[一二两三四五六七八九十百千万]+
 
 /** Words that ask for the particulars of something: which ones, how many, each of them, who by name. */
 const SPECIFICS =
-  /具体|分别|哪些|哪几|多少|几[个场项家条批次]|叫什么|名字|是谁|哪位|\bwhich\b|\bhow many\b|\bwhat (?:were|are) (?:the|they)\b|\bwho\b|\bname\b/iu;
+  /具体|分别|哪些|哪几|多少|几[个场项家条批次]|叫什么|名字|是谁|哪位|有没有|是否|\bwhich\b|\bhow many\b|\bwhat (?:were|are) (?:the|they)\b|\bwho\b|\bname\b/iu;
 
 /** A quantity that names no particulars: "一批合作协议", "相关专题座谈会". */
 const VAGUE = "一批|一系列|相关|有关|若干|多项|一些|多个";

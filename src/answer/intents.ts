@@ -68,7 +68,7 @@ export const ENGLISH_POSTS: readonly { words: RegExp; post: string }[] = [
 
 /**
  * Details a question may ask about what the reports cover, which only a paragraph that states one answers: the
- * effect of something done, an election, how long someone spoke. Kept as data: extend it here.
+ * effect of something done, an election, a reason, a delay, how long someone spoke. Kept as data: extend it here.
  */
 export const STATED_DETAILS: readonly { asks: RegExp; states: RegExp }[] = [
   {
@@ -76,6 +76,13 @@ export const STATED_DETAILS: readonly { asks: RegExp; states: RegExp }[] = [
     states: /成效|效果|成果|取得|影响/u,
   },
   { asks: /选举|当选|投票|\belections?\b|\belected\b|\bvot(?:e|ed|ing)\b|\bwon\b/iu, states: /选举|当选|投票/u },
+  // A reason: "为什么选在温州" is not answered by where it was held.
+  {
+    asks: /为什么|为何|什么原因|原因是什么|原因在哪|\bwhy\b|\bfor what reason\b/iu,
+    states: /因为|由于|为了|原因|旨在|以便|鉴于|在于/u,
+  },
+  // A delay: no meeting the reports tell of was put off.
+  { asks: /推迟|延期|延迟|\bpostpone|\bdelay/iu, states: /推迟|延期|延迟/u },
   {
     asks: /(?:讲话|发言|致辞|演讲)[^，。？?]{0,6}(?:多长|多久|几分钟|多少字)|(?:讲|说)了(?:多久|多长时间|几分钟)|\bhow long did .{2,30} (?:speak|talk)\b/iu,
     states: /\d+\s*分钟|小时|\d+\s*字/u,

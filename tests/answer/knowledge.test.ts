@@ -401,6 +401,11 @@ describe("refusals by what is missing, not by unknown words", () => {
       "2025年应邀出席会议的国家发展改革委负责同志叫什么名字？",
       // The reports give a meeting's days, never its hours.
       "How many hours did the 2027 meeting last?",
+      // A reason or a delay is answered only where the report gives one, not by where or when it was held.
+      "为什么2027年的会议选在杭州召开？",
+      "Why was Shanghai chosen to host the 2026 meeting?",
+      // Whether an agreement of a kind was signed, where the report says only "签署了一批合作协议".
+      "2027年会议有没有签署关于人工智能的协议？",
       // An effect, an election, a speech's length, an amount invested: only a paragraph stating one answers.
       "2027年会议签了协议以后效果怎么样？",
       "Who won the 2026 Shanghai mayoral election?",
