@@ -68,7 +68,7 @@ export const ENGLISH_POSTS: readonly { words: RegExp; post: string }[] = [
 
 /**
  * Details a question may ask about what the reports cover, which only a paragraph that states one answers: the
- * effect of something done, an election, a reason, a delay, how long someone spoke. Kept as data: extend it here.
+ * effect of something done, an election, a reason, a move to another post, a delay, how long someone spoke. Kept as data: extend it here.
  */
 export const STATED_DETAILS: readonly { asks: RegExp; states: RegExp }[] = [
   {
@@ -80,6 +80,11 @@ export const STATED_DETAILS: readonly { asks: RegExp; states: RegExp }[] = [
   {
     asks: /为什么|为何|什么原因|原因是什么|原因在哪|\bwhy\b|\bfor what reason\b/iu,
     states: /因为|由于|为了|原因|旨在|以便|鉴于|在于/u,
+  },
+  // Where someone went or serves now: the reports give posts at each meeting, never a move or today's post.
+  {
+    asks: /调(?:去|到|任|往)|后来(?:去|到)了?哪|现在(?:在哪|担任|是什么)|如今(?:在|担任)|\b(?:now|currently) (?:serv|work|hold)|\b(?:works?|serves?|working|serving) now\b|\blater (?:became|moved|transferred)\b/iu,
+    states: /调任|任命|现任/u,
   },
   // A delay: no meeting the reports tell of was put off.
   { asks: /推迟|延期|延迟|\bpostpone|\bdelay/iu, states: /推迟|延期|延迟/u },

@@ -404,6 +404,9 @@ describe("refusals by what is missing, not by unknown words", () => {
       // A reason or a delay is answered only where the report gives one, not by where or when it was held.
       "为什么2027年的会议选在杭州召开？",
       "Why was Shanghai chosen to host the 2026 meeting?",
+      // Where someone moved or serves now: the reports give posts at each meeting only.
+      "林思远后来调去哪里工作了？",
+      "Where does Lin Siyuan work now?",
       // Whether an agreement of a kind was signed, where the report says only "签署了一批合作协议".
       "2027年会议有没有签署关于人工智能的协议？",
       // An effect, an election, a speech's length, an amount invested: only a paragraph stating one answers.
