@@ -1406,7 +1406,7 @@ function simplifiedTurn(turn: Turn): Turn {
 /** A question about a person's life rather than their part in a meeting. */
 /** A question for the capacity someone acted in ("以什么身份讲话", "代表谁致辞", "on whose behalf"). */
 const CAPACITY =
-  /以什么身份|什么身份(?:讲话|发言|致辞)|代表(?:谁|哪方|什么)|\bin what capacity\b|\bon (?:whose|what) behalf\b|\bon behalf of (?:whom|what|which)\b/iu;
+  /以什么身份|什么身份(?:讲话|发言|致辞)|代表(?:谁|哪方|什么)|在[^，。？?]{2,12}(?:上|中)(?:扮演|担任)了?什么角色|\bwhat role did .{2,30} play at\b|\bin what capacity\b|\bon (?:whose|what) behalf\b|\bon behalf of (?:whom|what|which)\b/iu;
 const PERSONAL =
   /生日|出生|籍贯|哪里人|哪儿人|老家|年龄|多大岁数|几岁|毕业于|哪个学校毕业|学历|\bborn\b|\bbirthday\b|\bhometown\b|\bhow old\b/iu;
 

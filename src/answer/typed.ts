@@ -201,6 +201,9 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
     : q.articleKind === "forum" || /论坛|\bforum\b/iu.test(asked)
       ? "forum"
       : "meeting";
+  // "第二天还有什么活动": the events a report dates to the day after the meeting opened.
+  if (DAY_AFTER.test(asked) && WHAT_HAPPENED.test(asked) && scope.length === 1)
+    return dayAfter(out, ctx, scope[0]!) ? out.done("when") : undefined;
   // "战略提出并实施了多长时间" asks how long something has gone on, not when or how long the meeting was.
   if (ELAPSED.test(asked)) return undefined;
   // The reports give days, never hours: "how many hours did it last" is not answered by "1 day".
@@ -441,8 +444,33 @@ const ATTENDED = /参加|出席|参会|与会|到会|\battend(?:ed|s|ing)?\b/iu;
 const REPRESENTED = /代表\p{Script=Han}{2,3}(?:出席|参加|与会|参会)|\brepresent(?:ed|s|ing)?\b/iu;
 
 /** When and where asked together. */
+/** The day after a meeting opened ("第二天", "次日", "the next day"). */
+const DAY_AFTER = /第二天|第2天|次日|翌日|\bthe (?:next|following|second) day\b/iu;
+
+/** A question for what took place ("什么活动", "还有什么", "what happened"), not for who did something then. */
+const WHAT_HAPPENED =
+  /什么活动|哪些活动|什么安排|举办了什么|举行了什么|还有什么|\bwhat (?:else )?(?:happened|took place|was held|events?)\b/iu;
+
+/** "第二天举办了什么活动": the forum or results conference a report dates to the meeting's second day. */
+function dayAfter(out: Answer, ctx: TypedContext, meeting: Meeting): boolean {
+  const next = Number(meeting.startDate.slice(8, 10)) + 1;
+  const events = (factsOf(ctx, meeting.id)?.events ?? []).filter(
+    (e) => e.event !== "meeting" && e.dateText && new RegExp(`(?:^|月)${next}日`, "u").test(e.dateText),
+  );
+  for (const event of events) {
+    const what = event.event === "forum" ? (meeting.forum ?? "论坛") : "成果发布会";
+    out.say(
+      out.language === "en"
+        ? `${capitalise(label(ctx, meeting.id, "en"))}: the next day (${event.dateText}) held ${what}`
+        : `${label(ctx, meeting.id, "zh")}：第二天（${event.dateText}）的活动是${what}`,
+      [event.chunkId],
+    );
+  }
+  return events.length > 0;
+}
+
 const WHEN_AND_WHERE =
-  /\bwhen and where\b|\bwhere and when\b|(?:什么时候|何时|哪天|哪一天|几月几[日号])[^，。？?]{0,6}(?:在哪|在什么地方|哪个城市)|(?:在哪|哪个城市)[^，。？?]{0,8}(?:什么时候|何时|哪天)/iu;
+  /\bwhen and where\b|\bwhere and when\b|\bwhere and (?:on )?(?:what|which) dates?\b|(?:什么时候|何时|哪天|哪一天|几月几[日号])[^，。？?]{0,6}(?:在哪|在什么地方|哪个城市)|(?:在哪|哪个城市)[^，。？?]{0,8}(?:什么时候|何时|哪天)/iu;
 
 /** A question for the theme itself, beside another question ("…在哪开的？那次的主题是什么？"). */
 const ASKS_THEME = new RegExp(

@@ -267,6 +267,20 @@ describe("meetings named by a span of years, a document, or whether someone atte
   });
 });
 
+describe("the day after a meeting opened, and where and on which dates", () => {
+  it("what took place the next day is the event the report dates to it", async () => {
+    const next = await ask("2026年会议第二天还有什么活动吗？");
+    expect(next.answer).toContain("第二天（6月11日上午）的活动是第八届长三角一体化发展高层论坛");
+    // Who did something the next day is still a who-question.
+    const chair = await ask("Who chaired the results conference the next day?", [
+      { question: "Where was the 2027 meeting held?", answer: "杭州[1]" },
+    ]);
+    expect(chair.answer).toContain("沈望舒主持会议");
+    const both = await ask("Where and on which dates was the 2027 meeting held?");
+    expect(both.answer).toMatch(/May 20–21, 2027[\s\S]*杭州/u);
+  });
+});
+
 describe("a meeting named by a document it reviewed", () => {
   it("is the meeting the question asks about, and the years in the title name no meeting", async () => {
     const answer = await ask(
@@ -843,6 +857,7 @@ describe("conversations", () => {
     for (const q of [
       "2024年论坛上浙江省委书记是以什么身份讲话的？",
       `In what capacity did ${holder} speak at the 2024 forum?`,
+      `What role did ${holder} play at the 2024 forum?`,
     ]) {
       const answer = await ask(q);
       expect(answer.answer, q).toContain(`${holder}代表`);
