@@ -1322,7 +1322,7 @@ function focusOf(text: string): string | undefined {
 
 /** What a person asked for or stressed ("提出了哪些要求", "强调了什么", "对上海有什么要求"). */
 const PERSON_ASKS =
-  /(提出|要求|强调|指出|部署|寄语|希望)(了)?[^，。？?]{0,8}(哪些|什么|哪几)|(有|提)(了)?(哪些|什么)(具体)?(要求|期望|希望)/u;
+  /(提出|要求|强调|指出|部署|寄语|希望|表态|表示)(了)?[^，。？?]{0,8}(哪些|什么|哪几|怎么|如何)|(有|提)(了)?(哪些|什么)(具体)?(要求|期望|希望)/u;
 
 /**
  * What a speech says, from the clause that opens it: the text that follows while it fits {@link SPEECH_BUDGET},

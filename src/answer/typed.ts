@@ -256,7 +256,7 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
     event === "meeting" &&
     q.answerType !== "number" &&
     !WHO_MADE.test(asked) &&
-    /哪|什么|几|\bwhich\b|\bwhat\b/iu.test(asked)
+    /哪|什么|几|列|\bwhich\b|\bwhat\b|\blist\b/iu.test(asked)
   ) {
     return documentsOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("documents") : undefined;
   }

@@ -109,7 +109,7 @@ const DATE_QUESTIONS = new RegExp(DATE_QUESTION.source, "giu");
  * new question; neither is a word of the topic.
  */
 const QUESTION_PHRASES =
-  /(问个别的|换个(?:问题|话题)|另外问(?:一下|个问题)?|再问(?:一下|一个|个)|顺便问(?:一下|一句)?|可不可以|(\p{Script=Han})[不没]\2|是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天年])|哪一个|哪个(?:省|市|城市)|哪一|哪些|哪几|哪个|哪位|哪天|什么|多长时间|多长|多久|多少|几个|怎样|如何|吗|呢)/gu;
+  /((?:全部|都|一一|逐一)?(?:列出来|列一下|列出|列举(?:一下)?)|问个别的|换个(?:问题|话题)|另外问(?:一下|个问题)?|再问(?:一下|一个|个)|顺便问(?:一下|一句)?|可不可以|(\p{Script=Han})[不没]\2|是谁|是什么|是多少|是哪|有哪些|有什么|在哪里|在哪儿|在哪(?![个一些几天年])|哪一个|哪个(?:省|市|城市)|哪一|哪些|哪几|哪个|哪位|哪天|什么|多长时间|多长|多久|多少|几个|怎样|如何|吗|呢)/gu;
 
 /** Words that ask, or name what is asked about, in a sentence before a colon. */
 const LEAD_NAMES =
@@ -738,8 +738,9 @@ function detectAnswerType(question: string, text: string): AnswerType {
     )
   )
     return "speech";
-  // "哪些人出席" wants the whole list of names; "谁主持" one person.
-  if (/哪些人|哪些领导|有谁|哪[几两三四五六七八九十]位/.test(q)) return "list";
+  // "哪些人出席" wants the whole list of names; "谁主持" one person; "全部列出来" asks a list without a question word.
+  if (/哪些人|哪些领导|有谁|哪[几两三四五六七八九十]位|列出|列一下|列举|\blist (?:all|every|the)\b/iu.test(q))
+    return "list";
   // "…负责同志叫什么名字" asks for a person; "湿地公园叫什么名字" for a place.
   if (
     /是谁|谁|哪位|姓名|(负责同志|同志|领导|官员|负责人|书记|省长|市长|主任|主席|嘉宾|专家|学者|代表|人)[^，。？?]{0,6}叫什么|\bwho\b|\bname of the (official|person|leader|speaker)\b/i.test(

@@ -358,6 +358,9 @@ describe("refusals by what is missing, not by unknown words", () => {
       ["2026年会议的主题是什么？", "26年会议的目的是啥？就是那个主题，给我说一下。"],
       // English contractions.
       ["Where was the 2027 meeting held?", "Where's the 2027 meeting held?"],
+      // A request to list (列出来, 列一下, list all) is how a list is asked for, not a topic.
+      ["2026年会议期间领导们考察了哪些地方？", "把2026年会议期间领导们考察的地方全部列出来"],
+      ["2026年会议审议了什么文件？", "能不能列一下2026年会议审议的文件"],
       // A sentence before a colon that says who asks, not what.
       ["2026年会议期间领导们考察了哪些地方？", "我们单位要写个简报：2026年会议期间领导们考察了哪些地方？"],
       [
