@@ -731,7 +731,8 @@ export function createExtractiveAnswerer(deps: {
         if (MONEY.test(q.text) || MONEY.test(q.question)) return STATES_MONEY.test(stated);
         // "多少个协议" wants a count of 个 (or 项), not the 三年 of a plan's name.
         const unit =
-          /(?:多少|几)(个|项|家|人|名|位|条|场|次|年|天|亿|万|批|所|座|类|种)/u.exec(q.text)?.[1] ?? englishUnit(q);
+          /(?:多少|几)(个|项|家|人|名|位|条|场|次|年|天|亿|万|批|所|座|类|种|字|分钟)/u.exec(q.text)?.[1] ??
+          englishUnit(q);
         if (!unit) return COUNT.test(stated);
         const units =
           unit === "个" || unit === "项" ? "个项" : unit === "人" || unit === "名" || unit === "位" ? "人名位" : unit;
@@ -1256,6 +1257,9 @@ const ENGLISH_UNITS = new Map<string, string>([
   ...["agreements", "projects", "items", "documents", "deals", "measures", "cases"].map((w) => [w, "个"] as const),
   ["days", "天"],
   ["years", "年"],
+  ["times", "次"],
+  ["words", "字"],
+  ["minutes", "分钟"],
 ]);
 
 /** A stated count or amount: "5年来", "六大方面", "100亿元", "3个"; not "一批" or a year. */

@@ -68,7 +68,8 @@ export const ENGLISH_POSTS: readonly { words: RegExp; post: string }[] = [
 
 /**
  * Details a question may ask about what the reports cover, which only a paragraph that states one answers: the
- * effect of something done, an election, a reason, a move to another post, a delay, how long someone spoke. Kept as data: extend it here.
+ * effect of something done, an election, a reason, a founding year, the region's statistics, criticism, a move to
+ * another post, a delay, how long someone spoke. Kept as data: extend it here.
  */
 export const STATED_DETAILS: readonly { asks: RegExp; states: RegExp }[] = [
   {
@@ -86,6 +87,17 @@ export const STATED_DETAILS: readonly { asks: RegExp; states: RegExp }[] = [
     asks: /调(?:去|到|任|往)|后来(?:去|到)了?哪|现在(?:在哪|担任|是什么)|如今(?:在|担任)|\b(?:now|currently) (?:serv|work|hold)|\b(?:works?|serves?|working|serving) now\b|\blater (?:became|moved|transferred)\b/iu,
     states: /调任|任命|现任/u,
   },
+  // When something was founded: a year beside the founding, not the year of a meeting that mentions it.
+  {
+    asks: /(?:成立|设立|建立|创建|挂牌)(?:于|在|是)?(?:哪一?年|什么时候|何时)|(?:哪一?年|什么时候|何时)(?:成立|设立|建立|创建|挂牌)|\bwhen was .{2,40} (?:founded|established|set up|created)\b/iu,
+    states: /\d{4}年[^，。；]{0,10}(?:成立|设立|建立|创建|挂牌)|(?:成立|设立|建立|创建|挂牌)(?:于)?\d{4}年/u,
+  },
+  // Statistics of the region (population, GDP, area) and criticism: the reports give neither.
+  {
+    asks: /人口|GDP|生产总值|经济总量|面积|\bpopulation\b|\bgdp\b|\beconomic output\b|\bsquare kilomet/iu,
+    states: /人口|万人|亿人|GDP|生产总值|经济总量|平方公里/u,
+  },
+  { asks: /批评|指责|反对|\bcriticiz|\bcriticis|\bobject(?:ed)? to\b/iu, states: /批评|指责|反对/u },
   // A delay: no meeting the reports tell of was put off.
   { asks: /推迟|延期|延迟|\bpostpone|\bdelay/iu, states: /推迟|延期|延迟/u },
   {

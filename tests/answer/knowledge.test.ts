@@ -421,6 +421,12 @@ describe("refusals by what is missing, not by unknown words", () => {
       // A reason or a delay is answered only where the report gives one, not by where or when it was held.
       "为什么2027年的会议选在杭州召开？",
       "Why was Shanghai chosen to host the 2026 meeting?",
+      // A founding year, the region's statistics, criticism, a count in words or times: no report states one.
+      "钱塘江河口保护联盟成立于哪一年？",
+      "What is the population of the Yangtze River Delta?",
+      "陈明远在2026年会议上批评了什么问题？",
+      "2023年座谈会上习近平一共讲了多少字？",
+      "How many times has Shanghai hosted the meeting since 2005?",
       // Where someone moved or serves now: the reports give posts at each meeting only.
       "林思远后来调去哪里工作了？",
       "Where does Lin Siyuan work now?",
