@@ -513,19 +513,18 @@ export function createExtractiveAnswerer(deps: {
     // A window far ahead of every other (its words and kind fit, the others' hardly) needs a little less of the
     // question: the rest is how the asker put it. Not where a person is asked or named (lists of people are
     // everywhere, and a person's words are theirs alone), nor where the question names what the reports never do.
-    const clear = (w: { score: number; chunk: Chunk }) =>
+    const [leader, runnerUp] = windows;
+    const clearLead =
       q.answerType !== "person" &&
       !namedPeopleOf(q).length &&
-      !coverageOf(q, w.chunk).unseenName &&
-      w === windows[0] &&
-      (windows[1] === undefined || w.score >= CLEAR_MARGIN * windows[1].score);
-    return windows.find(
-      (w) =>
-        w.score >= bar &&
-        holdsAskedKind(q, w.window, w.chunk) &&
-        coverage(q, w.chunk) >=
-          (own(w) ? Math.min(floor, SPEAKER_COVERAGE) : clear(w) ? Math.min(floor, CLEAR_COVERAGE) : floor),
-    );
+      leader !== undefined &&
+      (runnerUp === undefined || leader.score >= CLEAR_MARGIN * runnerUp.score);
+    return windows.find((w) => {
+      if (w.score < bar || !holdsAskedKind(q, w.window, w.chunk)) return false;
+      const { share, unseenName } = coverageOf(q, w.chunk);
+      const clear = clearLead && w === leader && !unseenName;
+      return share >= (own(w) ? Math.min(floor, SPEAKER_COVERAGE) : clear ? Math.min(floor, CLEAR_COVERAGE) : floor);
+    });
   }
 
   /**
@@ -1407,10 +1406,10 @@ function simplifiedTurn(turn: Turn): Turn {
   return { question: toSimplified(turn.question), answer: toSimplified(turn.answer) };
 }
 
-/** A question about a person's life rather than their part in a meeting. */
 /** A question for the capacity someone acted in ("以什么身份讲话", "代表谁致辞", "on whose behalf"). */
 const CAPACITY =
   /以什么身份|什么身份(?:讲话|发言|致辞)|代表(?:谁|哪方|什么)|在[^，。？?]{2,12}(?:上|中)(?:扮演|担任)了?什么角色|\bwhat role did .{2,30} play at\b|\bin what capacity\b|\bon (?:whose|what) behalf\b|\bon behalf of (?:whom|what|which)\b/iu;
+/** A question about a person's life rather than their part in a meeting. */
 const PERSONAL =
   /生日|出生|籍贯|哪里人|哪儿人|老家|年龄|多大岁数|几岁|毕业于|哪个学校毕业|学历|\bborn\b|\bbirthday\b|\bhometown\b|\bhow old\b/iu;
 

@@ -438,12 +438,11 @@ function regionPostPattern(knowledge: Knowledge): RegExp | undefined {
 const WHO_MADE =
   /(?:谁|哪个?\p{Script=Han}{0,3}?|哪些\p{Script=Han}{0,3}?)(?:牵头|负责)|(?:谁|哪[家个]\p{Script=Han}{0,4}?)(?:做|设计)的|由谁|\bwho (?:led|drafted|prepared|wrote|designed|made)\b/iu;
 
-/** Who attended for a province: "代表安徽出席", "represented Zhejiang". */
 /** Being at a meeting, as a question asks it. */
 const ATTENDED = /参加|出席|参会|与会|到会|\battend(?:ed|s|ing)?\b/iu;
+/** Who attended for a province: "代表安徽出席", "represented Zhejiang". */
 const REPRESENTED = /代表\p{Script=Han}{2,3}(?:出席|参加|与会|参会)|\brepresent(?:ed|s|ing)?\b/iu;
 
-/** When and where asked together. */
 /** The day after a meeting opened ("第二天", "次日", "the next day"). */
 const DAY_AFTER = /第二天|第2天|次日|翌日|\bthe (?:next|following|second) day\b/iu;
 
@@ -469,6 +468,7 @@ function dayAfter(out: Answer, ctx: TypedContext, meeting: Meeting): boolean {
   return events.length > 0;
 }
 
+/** When and where asked together. */
 const WHEN_AND_WHERE =
   /\bwhen and where\b|\bwhere and when\b|\bwhere and (?:on )?(?:what|which) dates?\b|(?:什么时候|何时|哪天|哪一天|几月几[日号])[^，。？?]{0,6}(?:在哪|在什么地方|哪个城市)|(?:在哪|哪个城市)[^，。？?]{0,8}(?:什么时候|何时|哪天)/iu;
 
