@@ -617,18 +617,11 @@ export function createExtractiveAnswerer(deps: {
   }
 
   /**
-   * Share of the question's content (IDF-weighted) that the chunk, its article or its meeting mentions.
-   * A word the corpus never uses weighs by what it is: a name or term (冬奥会, GDP) as much as the rarest
-   * word, a common noun (人口) a little less, a verb or particle (聊, 意味着) hardly at all, so one
-   * colloquial word never refuses alone.
-   */
-  function coverage(q: UnderstoodQuery, chunk: Chunk): number {
-    return coverageOf(q, chunk).share;
-  }
-
-  /**
-   * How much of the question a chunk covers, whether it found what the question is about
-   * (a word beyond its setting), and whether the question names something the corpus never does.
+   * How much of the question a chunk covers: the share of its content (IDF-weighted) that the chunk, its article or
+   * its meeting mentions; whether it found what the question is about (a word beyond its setting); and whether the
+   * question names something the corpus never does. A word the corpus never uses weighs by what it is: a name or
+   * term (冬奥会, GDP) as much as the rarest word, a common noun (人口) a little less, a verb or particle (聊, 意味着)
+   * hardly at all, so one colloquial word never refuses alone.
    */
   function coverageOf(q: UnderstoodQuery, chunk: Chunk): { share: number; topicFound: boolean; unseenName: boolean } {
     const haystackText = `${chunk.meetingTitle}${chunk.articleTitle}${chunk.text}`;
