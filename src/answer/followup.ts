@@ -157,10 +157,11 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     resolved = true;
   }
   // "2022年的会议还提这个了吗？": the phrase the chat was about, as the reports quote it.
-  const mentioned = TOPIC_BACK.exec(rewritten);
-  const topic = mentioned ? (QUOTED.exec(previous) ?? QUOTED.exec(previousTurn.answer))?.[1] : undefined;
-  if (mentioned?.[1] && topic) {
-    rewritten = rewritten.replace(mentioned[1], `“${topic}”`);
+  // Each alternative of the pattern captures its own pointing word ("这个", "对它", "mention it").
+  const pointer = TOPIC_BACK.exec(rewritten)?.slice(1).find(Boolean);
+  const topic = pointer ? (QUOTED.exec(previous) ?? QUOTED.exec(previousTurn.answer))?.[1] : undefined;
+  if (pointer && topic) {
+    rewritten = rewritten.replace(pointer, `“${topic}”`);
     resolved = true;
   }
   // "And what did the following meeting decide?": the meeting a year after the one before.
@@ -350,7 +351,7 @@ function personBack(history: readonly Turn[], context: FollowUpContext): string 
   return firstListed;
 }
 
-/** "还提到它了吗", "did it mention this": a topic pointed back at; group 1 is the pointing word. */
+/** "还提到它了吗", "对它怎么说的", "did it mention this": a topic pointed back at; a group holds the pointing word. */
 const TOPIC_BACK =
   /(?:提|提到|提及|说|说到|谈到|涉及|讲到)(?:了|过)?(这个|它|这件事|这事|这块|这一块|这方面)|对(它|这个|这块|这方面)|\b(?:mention|discuss|talk about|say anything about)(?:ed)? (it|this|that)\b/iu;
 /** A phrase quoted in the reports' quotation marks; group 1 is the phrase. */

@@ -856,6 +856,8 @@ describe("conversations", () => {
     expect(next.question).toBe("2027年度会议还提到“跨省通办”了吗？");
     expect(next.answered).toBe(false);
     expect((await ask("2027年的会又是怎么说这块的？", service)).question).toContain("“跨省通办”");
+    expect((await ask("2027年那次会上对它怎么说的？", service)).question).toContain("对“跨省通办”");
+    expect((await ask("Did the 2027 meeting mention it?", service)).question).toContain("mention “跨省通办”");
     expect((await ask("第二年在哪开的？", service)).question).toBe("2027年度会议在哪开的？");
   });
 
