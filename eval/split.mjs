@@ -22,7 +22,7 @@ function random(seed) {
   };
 }
 
-/** Batches in the order they were written (D: 118 questions, 14 chats, written blind in session 18; E: 110 questions, 14 chats, session 19; F: 110 questions, 14 chats, session 21; G: 70 questions, 30 chats, session 21, weighted to English, paraphrases and conversations; H: 80 questions, 20 chats, session 21, weighted to paraphrases, English, speeches and chains; I: 60 questions, 24 chats, session 21, weighted to near-miss unanswerables and conversations; J: 80 questions, 16 chats, session 22, weighted to paraphrases, chains and near-miss unanswerables; K: 70 questions, 20 chats, session 22, weighted to English, roles and English conversations; L: 90 questions, 16 chats, session 22, a balanced mix by several kinds of user; M: 40 questions, 30 chats, session 22, weighted to conversations; N: 70 questions, 16 chats, session 22, a balanced mix scored fresh at the end; O: 70 questions, 20 chats, session 23, a balanced mix scored fresh after one commit of that session; P: 40 questions, 30 chats, session 23, weighted to conversations, scored fresh with O; Q: 50 questions, 30 chats, session 23, by several kinds of user, scored fresh mid-session; R: 60 questions, 24 chats, session 23, some with a sentence of context before the question, scored fresh later in the session; S: 60 questions, 24 chats, session 23, scored fresh late in the session; T: 50 questions, 20 chats, session 23, weighted to near-miss unanswerables, scored fresh at the end); a new batch is appended, never merged into an earlier one. */
+/** Batches in the order they were written (D: 118 questions, 14 chats, written blind in session 18; E: 110 questions, 14 chats, session 19; F: 110 questions, 14 chats, session 21; G: 70 questions, 30 chats, session 21, weighted to English, paraphrases and conversations; H: 80 questions, 20 chats, session 21, weighted to paraphrases, English, speeches and chains; I: 60 questions, 24 chats, session 21, weighted to near-miss unanswerables and conversations; J: 80 questions, 16 chats, session 22, weighted to paraphrases, chains and near-miss unanswerables; K: 70 questions, 20 chats, session 22, weighted to English, roles and English conversations; L: 90 questions, 16 chats, session 22, a balanced mix by several kinds of user; M: 40 questions, 30 chats, session 22, weighted to conversations; N: 70 questions, 16 chats, session 22, a balanced mix scored fresh at the end; O: 70 questions, 20 chats, session 23, a balanced mix scored fresh after one commit of that session; P: 40 questions, 30 chats, session 23, weighted to conversations, scored fresh with O; Q: 50 questions, 30 chats, session 23, by several kinds of user, scored fresh mid-session; R: 60 questions, 24 chats, session 23, some with a sentence of context before the question, scored fresh later in the session; S: 60 questions, 24 chats, session 23, scored fresh late in the session; T: 50 questions, 20 chats, session 23, weighted to near-miss unanswerables, scored fresh at the end; U: 50 questions, 20 chats, session 24, a balanced mix scored fresh at the session's start; V: 50 questions, 20 chats, session 24, weighted to English and follow-ups, scored fresh with U); a new batch is appended, never merged into an earlier one. */
 const BATCHES = [
   ["A", "B"],
   ["C"],
@@ -43,6 +43,8 @@ const BATCHES = [
   ["R"],
   ["S"],
   ["T"],
+  ["U"],
+  ["V"],
 ];
 
 const read = (batch, suffix) =>
