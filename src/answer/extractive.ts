@@ -5,7 +5,7 @@
  * reports don't cover it instead of guessing.
  */
 import { escapeRegExp } from "../text/regexp.js";
-import { PROVINCES } from "../corpus/metadata.js";
+import { PROVINCES, provincesAbbreviated } from "../corpus/metadata.js";
 import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
 import { CHINESE_SYNONYMS } from "../retrieval/aliases.js";
@@ -540,14 +540,28 @@ export function createExtractiveAnswerer(deps: {
     const maxIdf = Math.log(1 + retriever.chunks.length);
     let found = 0;
     let missing = 0;
+    // "Besides Xi, which…": an answer naming what the asker set aside is not what they asked for.
+    const { excluded } = contextOf(q);
+    if (excluded.some((item) => typed.evidenceText.includes(item))) return false;
+    // A sub-word (一把 in 一把手) or another word for a question word (书记 for 一把手) is that word again, not more.
+    const whole = q.terms.filter((t) => t.weight >= 1);
+    const partOfAnother = (term: string) =>
+      whole.some((t) => t.term !== term && (t.term.includes(term) || formsOf(q, t.term).includes(term)));
     for (const { term, weight } of q.terms) {
-      if (weight < 0.3) continue;
+      if (weight < 0.3 || (weight < 1 && partOfAnother(term))) continue;
       const known = retriever.documentFrequency(term) > 0;
       const w = contentWeight(term, known) * Math.min(1, weight);
       const said = formsOf(q, term).some((t) => evidence.includes(t));
       if (said || explained.some((span) => span.includes(term) || term.includes(span))) found += w;
       // A word bridged from English may be how the question is put ("how long", "pick"), which the type answers.
-      else if (!q.alternatives.has(term)) missing += w;
+      else if (q.alternatives.has(term)) continue;
+      // A common word the reports never use ("散会前") sets the scene of a question whose kind the answer meets;
+      // the kind asked for ("哪个酒店") and a name (冬奥会) still count whole.
+      else
+        missing +=
+          !known && /^\p{Script=Han}+$/u.test(term) && unknownWeight(term) < 1 && !asksForKind(term, q.text)
+            ? w / 2
+            : w;
     }
     for (const word of q.unknownWords) if (isEnglishName(word)) missing += maxIdf + 1;
     return missing <= found;
@@ -1384,7 +1398,7 @@ function excludedItems(text: string): string[] {
 
 /** A question word and the other words that say the same in the reports (synonyms, a bridged English word's other terms). */
 function formsOf(q: UnderstoodQuery, term: string): string[] {
-  return [term, ...(CHINESE_SYNONYMS[term] ?? []), ...(q.alternatives.get(term) ?? [])];
+  return [term, ...(CHINESE_SYNONYMS[term] ?? []), ...(q.alternatives.get(term) ?? []), ...provincesAbbreviated(term)];
 }
 
 /** A person described, then a question about them: "…主持成果发布会的那位，…", "2021年代表江苏讲话的省长，…". */

@@ -43,6 +43,53 @@ export const PROVINCES = [
   "香港",
   "澳门",
 ] as const;
+/** Each province's one-character short name, as in 沪苏浙皖 or 京津冀. */
+const SHORT_NAMES: Readonly<Record<string, (typeof PROVINCES)[number]>> = {
+  京: "北京",
+  津: "天津",
+  沪: "上海",
+  渝: "重庆",
+  冀: "河北",
+  晋: "山西",
+  辽: "辽宁",
+  吉: "吉林",
+  黑: "黑龙江",
+  苏: "江苏",
+  浙: "浙江",
+  皖: "安徽",
+  闽: "福建",
+  赣: "江西",
+  鲁: "山东",
+  豫: "河南",
+  鄂: "湖北",
+  湘: "湖南",
+  粤: "广东",
+  琼: "海南",
+  川: "四川",
+  黔: "贵州",
+  滇: "云南",
+  陕: "陕西",
+  甘: "甘肃",
+  青: "青海",
+  台: "台湾",
+  蒙: "内蒙古",
+  桂: "广西",
+  藏: "西藏",
+  宁: "宁夏",
+  新: "新疆",
+  港: "香港",
+  澳: "澳门",
+};
+
+/**
+ * The provinces a word strings together by their short names ("沪苏浙皖", "苏浙皖" → 上海, 江苏…), or none when
+ * the word is not such a run. Pass a whole word as segmented: "苏浙" inside "江苏浙江" is not one.
+ */
+export function provincesAbbreviated(word: string): string[] {
+  const chars = [...word];
+  if (chars.length < 2 || !chars.every((c) => c in SHORT_NAMES)) return [];
+  return chars.map((c) => SHORT_NAMES[c]!);
+}
 const MUNICIPALITIES = new Set(["北京", "天津", "上海", "重庆"]);
 
 /** Metadata the text gave; any field may be missing. */

@@ -376,6 +376,9 @@ describe("refusals by what is missing, not by unknown words", () => {
       ["习近平在座谈会上对民营经济提出了什么要求？", "总书记2023年那次讲话对民营经济提了什么要求？"],
       // Words the report says in other words that share characters (调配 beside 调度, 走廊 kept).
       ["2026年会议在算力方面提出了什么？", "26年那次会对算力调配和低空走廊有啥安排？"],
+      // Provinces by their short names (沪苏浙皖), and a scene the reports never tell (散会前).
+      ["2026年会议是哪天开的？", "沪苏浙皖一把手2026年那次碰头会是哪天开的？"],
+      ["2026年会议确定下一届在哪个省召开？", "2026年那次会散会前，定了下一年度轮到哪个省办？"],
     ]) {
       const a = await ask(plain!);
       const b = await ask(perturbed!);
@@ -416,6 +419,8 @@ describe("refusals by what is missing, not by unknown words", () => {
       "2026年会议审议的行动方案总投资是多少亿元？",
       "What is the budget of the action plan the 2026 meeting reviewed?",
       "2025年应邀出席会议的国家发展改革委负责同志叫什么名字？",
+      // The kind of place asked for (哪个酒店) is not the city the knowledge layer holds.
+      "2026年会议在哪个酒店开的？",
       // The reports give a meeting's days, never its hours.
       "How many hours did the 2027 meeting last?",
       // A reason or a delay is answered only where the report gives one, not by where or when it was held.
@@ -573,6 +578,12 @@ describe("lists", () => {
     expect(leaders.answer).toContain("周文华");
     expect(leaders.answer).not.toContain("陈明远");
     expect(cites2026(leaders)).toBe(true);
+    // The post of the one person set aside is not who else came.
+    const symposium = engine.knowledge.meetings.find((m) => m.meetingId === "2023-shanghai")!;
+    const members = symposium.posts.filter((p) => p.post.includes("政治局常委")).map((p) => p.person);
+    const besides = await ask("Besides Xi, which Politburo Standing Committee members were present at the symposium?");
+    expect(members.length).toBeGreaterThan(0);
+    for (const member of members) expect(besides.answer).toContain(member);
   });
 
   it("bodies listed before '有关负责同志' are named, not a vague quantity", async () => {
