@@ -11,7 +11,7 @@ import type { Chunk } from "../index/chunk.js";
 import { CHINESE_SYNONYMS } from "../retrieval/aliases.js";
 import type { HybridResult, HybridRetriever } from "../retrieval/hybrid.js";
 import { typeBonus, VISIT_WORDS } from "../retrieval/answer-types.js";
-import { isOtherMeetingYear, type AnswerType, type UnderstoodQuery } from "../retrieval/query.js";
+import { BESIDES, isOtherMeetingYear, type AnswerType, type UnderstoodQuery } from "../retrieval/query.js";
 import { englishPlaceName, meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone, looksElliptical } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
@@ -139,6 +139,11 @@ export function createExtractiveAnswerer(deps: {
           meetingYear,
           places: hostCities,
           personIn: (text) => namedPeopleOf(retriever.understand(text))[0],
+          postOf: (person, text) => {
+            const [id, other] = retriever.understand(text).meetingIds;
+            const facts = id && !other ? knowledge?.meetings.find((m) => m.meetingId === id) : undefined;
+            return facts?.posts.find((p) => p.person === person)?.post;
+          },
         })
       : asked;
     // "审议通过《…》的那次会议…" names the meeting by its document: asked again with the meeting's name.
@@ -167,7 +172,10 @@ export function createExtractiveAnswerer(deps: {
       const named = q.text.replace(holder.phrase, holder.person);
       // An English question reads as its topic words ("安徽 省长 2025 成果发布会"); it still asks what was said.
       const byName = await answerQuestion(q.language === "en" ? `${named}说了什么` : named, {}, true);
-      if (byName.answered) return { ...byName, question, answer: inLanguage(byName, q.language) };
+      // Who held the post is part of the answer ("江苏省长呢？" asks who, as much as what was said).
+      const who = byName.answer.includes(holder.person) ? "" : `${holder.phrase}${holder.person}：`;
+      if (byName.answered)
+        return { ...byName, question, answer: inLanguage({ ...byName, answer: `${who}${byName.answer}` }, q.language) };
     }
     // The rest of a chained question is asked on its own, and never chains again.
     const chain = knowledge && !chained ? nextHostChain(question, q, { knowledge, meetings, chunkById }) : undefined;
@@ -284,6 +292,8 @@ export function createExtractiveAnswerer(deps: {
     const leaning = (part: string) =>
       looksElliptical(part) || /^还/u.test(part) || (ASKS.test(part) && !standsApart(part));
     const [lead, rest] = parts;
+    // "除了审议文件，还考察了哪些地方": what is set aside is no question of its own.
+    if (lead && /除了?[^，,？?。]*$/u.test(lead)) return undefined;
     // The first must stand on its own ("南京那次会议" names its meeting; "那次会议" alone leans on the chat).
     if (parts.length !== 2 || !lead || !rest || !leaning(rest) || (looksElliptical(lead) && !standsApart(lead)))
       return undefined;
@@ -1384,9 +1394,7 @@ const GENERIC_KINDS =
 
 /** What "除了A和B（之外），还有…" already names: A and B. */
 function excludedItems(text: string): string[] {
-  const list = /除了?([^，,？?。]{2,30}?)(?:之外|以外|外)?(?:[，,][^，,？?。]{0,16}?)?(?:还|另外|其他|其余|又)/u.exec(
-    text,
-  )?.[1];
+  const list = BESIDES.exec(text)?.[1];
   // "除了信长星致辞": the person, not what they did.
   return list
     ? list
@@ -1401,9 +1409,12 @@ function formsOf(q: UnderstoodQuery, term: string): string[] {
   return [term, ...(CHINESE_SYNONYMS[term] ?? []), ...(q.alternatives.get(term) ?? []), ...provincesAbbreviated(term)];
 }
 
-/** A person described, then a question about them: "…主持成果发布会的那位，…", "2021年代表江苏讲话的省长，…". */
+/**
+ * A person described, then a question about them: "…主持成果发布会的那位，…", "2021年代表江苏讲话的省长，…",
+ * "座谈会上发言的浙江省委书记，…".
+ */
 const DESCRIBED_PERSON =
-  /^(.{4,40}?)的(那位[^，,的]{0,8}|那个人|那个领导|领导|省长|省委书记|书记|市长|主任)[，,]\s*(.{4,})$/u;
+  /^(.{4,40}?)的(那位[^，,的]{0,8}|那个人|那个领导|领导|[^，,的]{0,4}?(?:省长|省委书记|书记|市长|主任))[，,]\s*(.{4,})$/u;
 /** What a description says the person did there. */
 const DESCRIBED_ACT = /主持|讲话|发言|致辞|代表|通报|演讲/u;
 /** The year after the meeting just named. */
@@ -1415,7 +1426,7 @@ function simplifiedTurn(turn: Turn): Turn {
 
 /** A question for the capacity someone acted in ("以什么身份讲话", "代表谁致辞", "on whose behalf"). */
 const CAPACITY =
-  /以什么身份|什么身份(?:讲话|发言|致辞)|代表(?:谁|哪方|什么)|在[^，。？?]{2,12}(?:上|中)(?:扮演|担任)了?什么角色|\bwhat role did .{2,30} play at\b|\bin what capacity\b|\bon (?:whose|what) behalf\b|\bon behalf of (?:whom|what|which)\b/iu;
+  /以什么身份|什么身份(?:讲话|发言|致辞)|代表(?:谁|哪方|什么)|在[^，。？?]{2,12}(?:上|中)(?:扮演|担任)了?什么角色|\bwhat role did (?:(?!\b(?:say|said|think|want)\b).){2,30} play at\b|\bin what capacity\b|\bon (?:whose|what) behalf\b|\bon behalf of (?:whom|what|which)\b/iu;
 /** A question about a person's life rather than their part in a meeting. */
 const PERSONAL =
   /生日|出生|籍贯|哪里人|哪儿人|老家|年龄|多大岁数|几岁|毕业于|哪个学校毕业|学历|\bborn\b|\bbirthday\b|\bhometown\b|\bhow old\b/iu;

@@ -5,7 +5,7 @@
  * complete on its own ("2024年会议在哪里举行？") is never merged with the one before.
  * The LLM path tries the model first and falls back to this.
  */
-import { PROVINCES } from "../corpus/metadata.js";
+import { MUNICIPALITIES, PROVINCES } from "../corpus/metadata.js";
 import { englishPlaceName } from "./citations.js";
 import { INTENT_WORDS } from "./intents.js";
 import type { Turn } from "./types.js";
@@ -42,6 +42,8 @@ export interface FollowUpContext {
   meetingYear?: (question: string) => number | undefined;
   /** The person of the reports a question names, however it spells them ("Chen Jining" → 陈吉宁). */
   personIn?: (question: string) => string | undefined;
+  /** The post a person held at the meeting a question names, as the report writes it ("上海市委副书记、市长"). */
+  postOf?: (person: string, question: string) => string | undefined;
   /** The meetings' host cities, in Chinese and in English ("无锡", "Wuxi"), for "And in Wuxi?" / "那南京呢？". */
   places?: readonly { name: string; english: string }[];
 }
@@ -195,15 +197,25 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   }
   // After "2022年会议下一届定在哪" or "…确定2026年度的会在哪里开", "那届" is the meeting that was chosen.
   // "下次呢？" answered "会议确定，2026年度…在上海市召开": the meeting chosen is the one the chat is now about.
+  // "2026年度会议在哪里举行？" answered "会议确定，2026年度…" asked of the chosen meeting, as "下一届…" does.
+  const choice = CHOSEN_YEAR_ZH.exec(previousTurn.answer)?.[1];
   const named =
     CHOSEN_YEAR_ZH.exec(previous)?.[1] ??
-    (INTENT_WORDS.next.test(previous) ? CHOSEN_YEAR_ZH.exec(previousTurn.answer)?.[1] : undefined);
+    (INTENT_WORDS.next.test(previous) || (choice && previous.includes(choice)) ? choice : undefined);
   const picked = named ? Number(named) : before && CHOSEN_NEXT.test(previous) ? before + 1 : undefined;
   // Of a chosen meeting the reports lack, only where and when it would be are known: "Who was that province's party
-  // secretary back then?" or "its results conference" is asked of the meeting that chose it.
-  const unreported = picked && context.meetingName && !context.meetingName(`${picked}年度会议`);
-  const aboutChoice = INTENT_WORDS.where.test(q) || INTENT_WORDS.when.test(q) || INTENT_WORDS.duration.test(q);
-  const chosen = unreported && before && !aboutChoice ? before : picked;
+  // secretary back then?" or "its results conference" is asked of the meeting that chose it, the year before.
+  const reported = (year: number) => context.meetingName?.(`${year}年度会议`) !== undefined;
+  // "那次在安徽开的会" names the chosen meeting by its host: that meeting is meant, whatever is asked of it.
+  const host = choice ? PROVINCE.exec(previousTurn.answer.slice(previousTurn.answer.indexOf(choice)))?.[0] : undefined;
+  const aboutChoice =
+    INTENT_WORDS.where.test(q) ||
+    INTENT_WORDS.when.test(q) ||
+    INTENT_WORDS.duration.test(q) ||
+    (host !== undefined &&
+      new RegExp(`在${host}[省市]?(?:开|举行|召开|办)|${host}[省市]?(?:那次|那届|那场)?(?:会议|座谈会)`, "u").test(q));
+  const chosen =
+    picked && context.meetingName && !reported(picked) && reported(picked - 1) && !aboutChoice ? picked - 1 : picked;
   const meeting = chosen
     ? english
       ? `the ${chosen} annual meeting`
@@ -249,7 +261,7 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   }
   if (opener && !resolved) {
     const content = q.replace(ELLIPTICAL_START, "").replace(/[呢？?，,。\s]/gu, "");
-    const swapped = swapSameKind(previous, content, context.people);
+    const swapped = swapSameKind(previous, content, context.people) ?? swapPersonForPost(previous, content, context);
     if (swapped) return swapped;
     // "能源方面呢？" after "…在生态环境共保联治上提了哪些举措？": the same question about another topic.
     const topic = TOPIC_ONLY.exec(content)?.[1];
@@ -408,6 +420,35 @@ function swapSameKind(previous: string, content: string, people: ReadonlySet<str
     if (found) return previous.replace(found[0], content);
   }
   return undefined;
+}
+
+/**
+ * "江苏省长呢？", "浙江那位呢？" after "2021年成果发布会上龚正讲了什么？": the previous question asked of the post named,
+ * or of the province's counterpart of the person it named (a mayor's is a governor, a party secretary's a party
+ * secretary). Without a person, the province is swapped. Undefined unless the follow-up names a province.
+ */
+function swapPersonForPost(previous: string, content: string, context: FollowUpContext): string | undefined {
+  const asked = new RegExp(`^(${PROVINCES.join("|")})(?:的|那位|那个|那边)?(${POST.source})?(?:那位|的)?$`, "u").exec(
+    content,
+  );
+  if (!asked) return undefined;
+  const province = asked[1]!;
+  const person = context.personIn?.(previous);
+  // "那浙江的呢？" after "江苏省长在…说了什么？": the province swapped, as "浙江呢？" would.
+  if (!person || !previous.includes(person)) return swapSameKind(previous, province, context.people);
+  const held = context.postOf?.(person, previous);
+  const kind = /(?:省长|市长)$/u.test(held ?? "") ? "head" : /(?<!副)书记$/u.test(held ?? "") ? "secretary" : undefined;
+  const city = (MUNICIPALITIES as readonly string[]).includes(province);
+  const counterpart =
+    kind === "head" ? (city ? "市长" : "省长") : kind === "secretary" ? (city ? "市委书记" : "省委书记") : undefined;
+  const post = asked[2] ?? counterpart;
+  if (!post) return undefined;
+  // "龚正说上海要重点抓什么" asks about his own province after his name: the counterpart's own, in turn.
+  // (Before the name, "上海那次会议上龚正…" names the meeting.)
+  const own = PROVINCE.exec(held ?? "")?.[0];
+  const at = previous.indexOf(person);
+  const after = previous.slice(at + person.length);
+  return `${previous.slice(0, at)}${province}${post}${own ? after.replaceAll(own, province) : after}`;
 }
 
 /** The host city a follow-up names and nothing else ("And in Wuxi?", "What about Nanjing in 2025?", "那南京那次呢？"). */

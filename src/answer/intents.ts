@@ -32,7 +32,7 @@ export const INTENT_WORDS: Readonly<Record<Intent, RegExp>> = {
   documents: /文件|审议|通过了哪|行动计划|方案|\bdocuments?\b|\breviewed\b|\badopted\b|\bexamined\b|\baction plan\b/iu,
   edition: /第几届|第几次|哪一届|\b(?:which|what) (?:edition|number)\b|\bhow manyth\b/iu,
   chair: /主持|\bchair(?:ed)?\b|\bpresided\b/iu,
-  next: /下一年度|下一年|下一届|下届|下一次|下次|下回|下一回|第二年|第2年|次年|翌年|轮到|接棒|明年|下一场|确定|决定|安排在|定在|\b(?:was|were|would|will) (?:to )?host\b|\bnext\b(?! (?:day|morning|afternoon|evening|week|month))|\bfollowing year\b|\bdecided?\b|\bchose\b|\bpick(?:ed)?\b|\bselected\b/iu,
+  next: /下一年度|下一年|下一届|下届|下一次|下次|下回|下一回|第二年|第2年|次年|翌年|轮到|接棒|明年|下一场|确定|决定|安排在|定在|定下|定了|\b(?:was|were|would|will) (?:to )?host\b|\bnext\b(?! (?:day|morning|afternoon|evening|week|month))|\bfollowing year\b|\bdecided?\b|\bchos(?:e|en)\b|\bpick(?:ed)?\b|\bselected\b/iu,
 };
 
 /** Any word of the intent vocabulary: a typed answer explains these, so they need no evidence of their own. */

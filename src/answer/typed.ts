@@ -9,7 +9,7 @@ import { PROVINCES } from "../corpus/metadata.js";
 import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
 import type { Knowledge, MeetingFacts, PostFact } from "../knowledge/extract.js";
-import { chairReference, type UnderstoodQuery } from "../retrieval/query.js";
+import { BESIDES, chairReference, type UnderstoodQuery } from "../retrieval/query.js";
 import { THEME_WORDS } from "../retrieval/answer-types.js";
 import { synonymsIn } from "../retrieval/aliases.js";
 import { englishOrdinal } from "../text/english.js";
@@ -105,12 +105,15 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   // The reports' words for the question's everyday ones ("一把手" → 书记) say what is asked as well.
   // A meeting named by who chaired it ("习近平主持的那次座谈会") does not ask who chaired it.
   const byChair = chairReference(q.text);
-  const own = byChair ? q.text.replace(byChair, " ") : q.text;
-  const plain = byChair
-    ? question
-        .replace(byChair, " ")
-        .replace(/\b(?:chaired|presided over) by [\w' ]{2,30}|\b\w+ (?:chaired|presided over)\b/giu, " ")
-    : question;
+  // "除了审文件，还听了哪些汇报" does not ask for the documents it sets aside.
+  const own = (byChair ? q.text.replace(byChair, " ") : q.text).replace(BESIDES, " ");
+  const plain = (
+    byChair
+      ? question
+          .replace(byChair, " ")
+          .replace(/\b(?:chaired|presided over) by [\w' ]{2,30}|\b\w+ (?:chaired|presided over)\b/giu, " ")
+      : question
+  ).replace(BESIDES, " ");
   const asked = `${plain} ${own} ${synonymsIn(own).join(" ")}`;
   const has = (intent: Intent) => INTENT_WORDS[intent].test(asked);
   const prose = PROSE_WORDS.test(question);

@@ -90,7 +90,8 @@ export function provincesAbbreviated(word: string): string[] {
   if (chars.length < 2 || !chars.every((c) => c in SHORT_NAMES)) return [];
   return chars.map((c) => SHORT_NAMES[c]!);
 }
-const MUNICIPALITIES = new Set(["北京", "天津", "上海", "重庆"]);
+/** The four municipalities, each its own city: their heads are mayors and their party secretaries 市委书记. */
+export const MUNICIPALITIES = ["北京", "天津", "上海", "重庆"] as const;
 
 /** Metadata the text gave; any field may be missing. */
 export interface InferredMetadata {
@@ -122,7 +123,7 @@ export function splitPlace(place: string): { province?: string; city?: string } 
     const rest = clean.slice(p.length).replace(/^(省|市|自治区|特别行政区)/, "");
     const city = rest.replace(/市$/, "");
     if (city) return { province: p, city };
-    return MUNICIPALITIES.has(p) ? { province: p, city: p } : { province: p };
+    return (MUNICIPALITIES as readonly string[]).includes(p) ? { province: p, city: p } : { province: p };
   }
   const city = clean.replace(/市$/, "");
   return city ? { city } : {};

@@ -152,7 +152,8 @@ export function understandQuery(
       ? bridgeEnglish(question, vocabulary)
       : { text: normaliseChinese(question, vocabulary), alternatives: new Map<string, string[]>() };
   const ref = findMeetingReference(text, question, meetings, (word) => segmenter.partOfSpeech(word).startsWith("ns"));
-  const answerType = detectAnswerType(question, text);
+  // "除了审文件，还听了哪些汇报": what is set aside does not say what is asked.
+  const answerType = detectAnswerType(question.replace(BESIDES, " "), text.replace(BESIDES, " "));
   // "哪些会议提到了X": which meetings mention something (not "2024年会议期间召开了哪些会议").
   const mentionVerb = /提到|提及|涉及|谈到|谈及|强调|部署|关注|出现|讨论|聚焦|提出|mention|refer|discuss|talk about/i;
   const asksWhichMeetings =
@@ -215,6 +216,13 @@ export function understandQuery(
   if (ref.span)
     for (const word of segmenter.preciseWords(ref.span))
       if (!weights.has(word) && !isSingleHan(word)) weights.set(word, 0.3);
+  // "除了审议文件，还考察了哪些地方": what is set aside only steers away from its paragraph, lightly.
+  const besides = BESIDES.exec(withoutRef)?.[0];
+  if (besides) {
+    const rest = withoutRef.replace(besides, " ");
+    for (const word of segmenter.preciseWords(besides))
+      if (weights.has(word) && !rest.includes(word)) weights.set(word, Math.min(weights.get(word)!, 0.3));
+  }
   if (ref.nextYear) weights.set(`${ref.nextYear}年度`, 2);
   const quoted = /[“"「『]([^”"」』]{2,30})[”"」』]/.exec(text)?.[1];
   if (quoted) for (const word of segmenter.preciseWords(quoted)) if (weights.has(word)) weights.set(word, 2);
@@ -246,6 +254,10 @@ export function understandQuery(
     answerType,
   };
 }
+
+/** "除了A和B(之外)，…还…": what the asker sets aside (group 1), up to where the question goes on. */
+export const BESIDES =
+  /除了?([^，,？?。]{2,30}?)(?:之外|以外|外)?(?=(?:[，,][^，,？?。]{0,16}?)?(?:还|另外|其他|其余|又))/u;
 
 /**
  * Whether text naming the meeting of `year` ("会议确定，2025年度…") is about another meeting
@@ -509,10 +521,13 @@ function findMeetingReference(
   // unless one meeting chose the other ("2022年会议确定的2023年度…").
   const joined = /(\d{4})\s*年?度?(?:会议)?(?:(?:和|与|及|以及|跟|、|，|,|\s)+\d{4}\s*年?度?)+/u.exec(text);
   const chooses =
-    /确定|决定|选定|下一|下届|轮到|\b(?:chose|chosen|decided|picked|selected|next)\b(?! (?:day|morning|afternoon|evening|week|month))|\b(?:was|were|would|will) (?:to )?host\b/iu.test(
+    /确定|决定|选定|定下|定了|定在|下一|下届|轮到|\b(?:chose|chosen|decided|picked|selected|next)\b(?! (?:day|morning|afternoon|evening|week|month))|\b(?:was|were|would|will) (?:to )?host\b/iu.test(
       `${text} ${asked}`,
     );
   const named = joined ? joined[0].match(/\d{4}/g) : chooses ? null : text.match(/(?<![\d到至止])\d{4}(?!\d)/gu);
+  // "2022年会议确定2023年度的会议在哪里", "chosen at the 2022 meeting to host the 2023 one": the year after is asked.
+  const nextOf = (year: number) =>
+    next || (chooses && new RegExp(`(?<!\\d)${year + 1}(?!\\d)`, "u").test(text)) ? { nextYear: year + 1 } : {};
   const joinedYears = new Set((named ?? []).map(Number));
   const joinedHits = meetings.filter((m) => joinedYears.has(m.year));
   if (joinedYears.size > 1 && joinedHits.length > 1)
@@ -541,7 +556,7 @@ function findMeetingReference(
     if (candidates.length) {
       // "2022年会议" asks about the meeting itself, not the forum held alongside it.
       const articleKind = forum ? "forum" : wantsForum ? undefined : "meeting";
-      return { meetingIds: candidates.map((m) => m.id), articleKind, span, ...(next ? { nextYear: year + 1 } : {}) };
+      return { meetingIds: candidates.map((m) => m.id), articleKind, span, ...nextOf(year) };
     }
     return { meetingIds: [], requiredText: String(year), span };
   }
@@ -554,7 +569,7 @@ function findMeetingReference(
       return {
         meetingIds: candidates.map((m) => m.id),
         span: opening[0],
-        ...(next ? { nextYear: Number(opening[1]) + 1 } : {}),
+        ...nextOf(Number(opening[1])),
       };
   }
 
@@ -568,7 +583,7 @@ function findMeetingReference(
   );
   const [year] = years;
   const held = years.size === 1 ? meetings.filter((m) => m.year === year) : [];
-  if (held.length) return { meetingIds: held.map((m) => m.id), ...(next ? { nextYear: year! + 1 } : {}) };
+  if (held.length) return { meetingIds: held.map((m) => m.id), ...nextOf(year!) };
   // "Where will the 2026 leaders' meeting take place?": a meeting of a year the reports hold none of.
   if (years.size === 1 && !next && /会议|座谈会|论坛|\b(?:meeting|symposium|forum)\b/iu.test(`${text} ${asked}`))
     return { meetingIds: [], requiredText: String(year) };
@@ -733,7 +748,7 @@ function detectAnswerType(question: string, text: string): AnswerType {
     return "place";
   // What someone said: "讲了什么", "发言的具体内容", "致辞讲了哪些", "演讲时介绍了哪些", "怎么形容".
   if (
-    /(说|讲|谈)(了)?(些)?(什么|哪些|啥)|(讲话|发言|致辞|演讲)(的)?(主要|具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|(怎么|如何|怎样)(形容|评价|看待|描述|概括|描绘)|(提到|谈到|讲到)(了)?[^，。？?]{0,12}(什么|哪些)|(\p{Script=Han}{2,3})(在[^，。？?]{2,12})?(说|讲)[^了过的，。？?][^的，。？?]{0,14}(什么|哪些|哪|啥|怎么)|\b(what|how|which \w+)(?: exactly| precisely| else)? did .{2,40} (say|call|pledge|promise|vow|commit|speak about|talk about|recall|stress|emphasi[sz]e|describe|propose|urge|mention|note|highlight|tell)\b|^\s*did .{2,40} (say|stress|mention|speak about|talk about)\b/iu.test(
+    /(说|讲|谈)(了)?(些)?(什么|哪些|啥)|(讲话|发言|致辞|演讲)(的)?(主要|具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|(怎么|如何|怎样)(形容|评价|看待|描述|概括|描绘)|(提到|谈到|讲到)(了)?[^，。？?]{0,12}(什么|哪些)|(\p{Script=Han}{2,3})(在[^，。？?]{2,12})?(说|讲)[^了过的，。？?][^的，。？?]{0,14}(什么|哪些|哪|啥|怎么)|\b(what(?: \w+)?|how|which \w+)(?: exactly| precisely| else)? did .{2,40} (say|call|pledge|promise|vow|commit|speak about|talk about|recall|stress|emphasi[sz]e|describe|propose|urge|mention|note|highlight|tell)\b|^\s*did .{2,40} (say|stress|mention|speak about|talk about)\b/iu.test(
       q,
     )
   )

@@ -143,6 +143,17 @@ describe("typed questions in the user's own words", () => {
     expect(answer.citations.map((c) => c.meetingId)).toEqual(["2024-wenzhou", "2025-nanjing"]);
   });
 
+  it("chains through a person described by province and post: who spoke, then their part a year on", async () => {
+    const answer = await ask("2026年论坛上发言的江苏省委书记，第二年出席会议了吗？");
+    expect(answer.answer).toMatch(/2027年度座谈会（杭州）：江苏省委书记林思远/u);
+    expect(answer.citations.map((c) => c.meetingId)).toEqual(["2026-shanghai", "2027-hangzhou"]);
+  });
+
+  it("'what role did X say Y should play' asks for X's words, not X's role", async () => {
+    const answer = await ask("What role did Lin Siyuan say Jiangsu should play at the 2026 forum?");
+    expect(answer.answer).toContain("排头兵");
+  });
+
   it("who represented a province: its leaders at that meeting, with their posts", async () => {
     for (const q of ["Who represented Jiangsu at the 2026 meeting?", "2026年会议上谁代表江苏出席？"]) {
       const answer = await ask(q);
@@ -309,6 +320,9 @@ describe("a question that goes on from the next host a meeting chose", () => {
     ["杭州那届会议定了下一年度的会轮到哪里办？", "2027-hangzhou", "安徽省"],
     ["上海开的那届（2026年）最后定下来第二年的会放在哪个省？", "2026-shanghai", "浙江省"],
     ["杭州那次碰头会开完，定下来下一届轮到哪里做东？", "2027-hangzhou", "安徽省"],
+    // The year chosen named outright, with the chooser's (定下, "chosen … to host").
+    ["2026年会议定下2027年度的会在哪开？", "2026-shanghai", "浙江省"],
+    ["Which province was chosen at the 2026 meeting to host the 2027 annual meeting?", "2026-shanghai", "浙江省"],
   ])("the choice itself, however it is asked: %s", async (q, chooser, province) => {
     const answer = await ask(q);
     expect(answer.answer).toMatch(new RegExp(`会议确定，\\d{4}年度长三角地区主要领导座谈会在${province}召开`, "u"));
@@ -578,6 +592,10 @@ describe("lists", () => {
     expect(leaders.answer).toContain("周文华");
     expect(leaders.answer).not.toContain("陈明远");
     expect(cites2026(leaders)).toBe(true);
+    // What is set aside may be an activity: the answer is the other one, alone.
+    const visits = await ask("2026年会议期间，除了审议文件，还考察了哪些地方？");
+    expect(visits.answer).toContain("张江科学城");
+    expect(visits.answer).not.toContain("《");
     // The post of the one person set aside is not who else came.
     const symposium = engine.knowledge.meetings.find((m) => m.meetingId === "2023-shanghai")!;
     const members = symposium.posts.filter((p) => p.post.includes("政治局常委")).map((p) => p.person);
@@ -816,6 +834,39 @@ describe("conversations", () => {
     expect(spoke.citations[0]?.meetingId).toBe(engine.corpus.meetings.find((m) => m.kind === "symposium")!.id);
     const symposium = await ask("Who chaired the Shanghai symposium on deepening Yangtze River Delta integration?");
     expect(new Set(symposium.citations.map((c) => c.meetingId)).size).toBe(1);
+  });
+
+  it("a follow-up that names a province or a post asks it of that province's counterpart, and says who that is", async () => {
+    const previous = { question: "2026年论坛上陈明远说了什么？", answer: "陈明远说，长三角要携手打造世界级城市群…[1]" };
+    for (const follow of ["江苏那位呢？", "江苏省委书记呢？"]) {
+      const counterpart = await ask(follow, [previous]);
+      expect(counterpart.question, follow).toBe("2026年论坛上江苏省委书记说了什么？");
+      expect(counterpart.answer).toContain("林思远");
+      expect(counterpart.answer).toContain("排头兵");
+    }
+    // After a post was asked, another province keeps the post.
+    const province = await ask("那浙江的呢？", [
+      { question: "2026年论坛上江苏省委书记说了什么？", answer: "林思远说，江苏将当好…排头兵…[1]" },
+    ]);
+    expect(province.question).toBe("2026年论坛上浙江省委书记说了什么？");
+  });
+
+  it("after the next host was asked, a question beyond where and when is of the meeting that chose it", async () => {
+    const chat = [
+      { question: "2026年会议的主题是什么？", answer: "2026年度座谈会（上海）的主题是…[1]" },
+      { question: "2027年度会议在哪里举行？", answer: "会议确定，2027年度长三角地区主要领导座谈会在浙江省召开。[1]" },
+    ];
+    // The reports hold the 2027 meeting: it is the one meant.
+    expect((await ask("那届会议审议了什么文件？", chat)).answer).toContain("长三角湿地生态共保联治实施方案");
+    // A meeting they lack (2028): what it did is unknown, so the chat stays at the meeting that chose it…
+    const lacking = [
+      { question: "2027年会议的主题是什么？", answer: "2027年度座谈会（杭州）的主题是…[1]" },
+      { question: "2028年度会议在哪里举行？", answer: "会议确定，2028年度长三角地区主要领导座谈会在安徽省召开。[1]" },
+    ];
+    const results = await ask("成果发布会上谁代表安徽讲话？", lacking);
+    expect(results.answer).toContain("程立言");
+    // …unless the question names that meeting by its host.
+    await expectRefused("那次在安徽开的会上都定了些什么？", lacking);
   });
 
   it("a follow-up that names only another topic, or points at a person after a list of them", async () => {
