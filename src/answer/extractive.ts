@@ -16,6 +16,7 @@ import { englishPlaceName, meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone, looksElliptical } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
 import { OFF_TOPIC_REQUESTS, QUESTION_VOCABULARY_ALL, STATED_DETAILS } from "./intents.js";
+import { expansionIn, shorthandsAsked } from "./numbered.js";
 import {
   answerTyped,
   holderNamed,
@@ -186,6 +187,9 @@ export function createExtractiveAnswerer(deps: {
     // "他是以什么身份讲话的", "on whose behalf did X speak": the capacity the report gives the act.
     const capacity = CAPACITY.test(q.question) ? capacityOf(question, result) : undefined;
     if (capacity) return capacity;
+    // "“三地一区”具体指什么": the enumeration the report gives for the shorthand.
+    const spelledOut = spellOut(question, result);
+    if (spelledOut) return spelledOut;
     // "李强是哪里人", "习近平的生日": a person's life, which no meeting's date or place answers.
     const personal = PERSONAL.test(q.question);
     // An effect, an election, a speech's length: no fact of the knowledge layer is one; a paragraph must state it.
@@ -200,6 +204,38 @@ export function createExtractiveAnswerer(deps: {
     // A typed answer must also cover what else the question says ("…上升为国家战略有几年了" is not a date question).
     if (typed && typedCovers(q, typed)) return namingMeeting(q, fromTyped(question, result, typed));
     return namingMeeting(q, answerSingle(question, result));
+  }
+
+  /**
+   * What a numbered shorthand the question asks about stands for ("三地一区" → "科技创新策源地、…绿色转型区"), from
+   * the paragraph that spells it out, the best-ranked first; undefined when no paragraph of the meetings asked does.
+   */
+  function spellOut(question: string, result: HybridResult): Answer | undefined {
+    const q = result.understood;
+    // Unquoted, a shorthand is one the reports themselves quote ("“一厅三片”"), not any numeral (三省一市, 第三届).
+    const used = (term: string) => retriever.chunks.some((c) => c.text.includes(`“${term}”`));
+    for (const { term, parts } of shorthandsAsked(q.question, used)) {
+      const ranked = [...result.results.map((r) => r.chunk), ...retriever.chunks];
+      for (const chunk of ranked) {
+        if (q.meetingIds.length && !q.meetingIds.includes(chunk.meetingId)) continue;
+        const clause = expansionIn(term, parts, chunk.text);
+        if (!clause) continue;
+        const text =
+          q.language === "en"
+            ? `${capitalise(meetingLabel(meetingOf(chunk), "en"))} report: ${clause} [1]`
+            : `${clause}[1]。`;
+        return {
+          question,
+          answered: true,
+          answer: text,
+          citations: [toCitation(1, chunk, meetings)],
+          retrieved: [{ chunk, score: 1 }, ...result.results.filter((r) => r.chunk !== chunk)].slice(0, 10),
+          path: "extractive",
+          language: q.language,
+        };
+      }
+    }
+    return undefined;
   }
 
   /**
