@@ -11,7 +11,14 @@ import type { Chunk } from "../index/chunk.js";
 import { CHINESE_SYNONYMS } from "../retrieval/aliases.js";
 import type { HybridResult, HybridRetriever } from "../retrieval/hybrid.js";
 import { typeBonus, VISIT_WORDS } from "../retrieval/answer-types.js";
-import { BESIDES, isOtherMeetingYear, type AnswerType, type UnderstoodQuery } from "../retrieval/query.js";
+import {
+  asksForKind,
+  BESIDES,
+  GENERIC_KINDS,
+  isOtherMeetingYear,
+  type AnswerType,
+  type UnderstoodQuery,
+} from "../retrieval/query.js";
 import { englishPlaceName, meetingLabel, toCitation } from "./citations.js";
 import { heuristicStandalone, looksElliptical } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
@@ -945,11 +952,12 @@ export function createExtractiveAnswerer(deps: {
     const own = firstSpeaker(chunk.text, chunk.paragraph <= 1);
     const i = positionOf(chunk);
     const previous = retriever.chunks[i - 1];
-    const found =
-      own ??
-      (previous && previous.meetingId === chunk.meetingId && previous.articleIndex === chunk.articleIndex
-        ? speakerOf(previous)
-        : undefined);
+    const sameArticle =
+      previous && previous.meetingId === chunk.meetingId && previous.articleIndex === chunk.articleIndex;
+    // The rest of a lead paragraph cut in two ("…并发表重要讲话。他强调，" then "要完整、准确…") is the speech
+    // its pronoun introduced, though the lead itself only reports the meeting.
+    const continued = sameArticle && previous.paragraph === chunk.paragraph ? firstSpeaker(previous.text) : undefined;
+    const found = own ?? continued ?? (sameArticle ? speakerOf(previous) : undefined);
     speakers.set(chunk, found ?? "");
     return found;
   }
@@ -1424,10 +1432,6 @@ const SETTING = /^(成果发布会|发布会|高层论坛|论坛|座谈会|会�
 /** A question for several things of a kind ("统筹哪几对关系", "提了哪些要求"), whatever else it asks. */
 const SEVERAL = /哪几|哪些|几[个项对条点类]|\bwhich (?:\w+ )?(?:ones|things|areas|relationships|pairs)\b/iu;
 
-/** Nouns that ask for any kind of content rather than name what it is called. */
-const GENERIC_KINDS =
-  /^(举措|措施|内容|方面|情况|工作|问题|地方|领域|任务|要求|事情|事项|话题|东西|成果|意见|建议|部署|安排|重点|方向|做法|政策|观点|看法|表态|主张)$/u;
-
 /** What "除了A和B（之外），还有…" already names: A and B. */
 function excludedItems(text: string): string[] {
   const list = BESIDES.exec(text)?.[1];
@@ -1537,14 +1541,6 @@ const ASKS = /哪|什么|谁|几|多少|吗|\b(?:what|which|who|when|where|how)\
 const ASKS_PEOPLE = /哪[几两三四五六七八九十]?位|哪些人|哪些领导|有谁/u;
 /** A number and a measure word, written as one word ("三种", "六块", "一个", "两天"). */
 const QUANTITY = /^[一二两三四五六七八九十几\d]+[个种块项条位家天次年点类批件大名所场]$/u;
-
-/** Whether the question asks which of a kind the term names ("哪三种角色", "哪几家报社", "什么平台"). */
-function asksForKind(term: string, question: string): boolean {
-  return new RegExp(
-    `(?:哪|什么|啥)[些一二两三四五六七八九十几\\d]*[个家项位所条类种场块样]?(?:的)?(?:具体|主要|重点)?${escapeRegExp(term)}`,
-    "u",
-  ).test(question);
-}
 
 function answersTypeWord(term: string, type: AnswerType, text: string, question: string): boolean {
   const rule = TYPE_WORDS[type];

@@ -116,12 +116,15 @@ const LEAD_NAMES =
   /[?？\d]|什么|哪|谁|几|多少|吗|怎么|如何|会议|座谈会|论坛|发布会|\b(?:what|which|who|where|when|how|did|does|was|were|meeting|forum|symposium)\b/iu;
 
 /**
- * A sentence of context before the question ("我们单位要写个简报：…", "Quick question for an article I'm writing: …")
+ * A sentence of context before the question ("我们单位要写个简报：…", "我是跑长三角口的记者，…", "Quick question for an
+ * article I'm writing: …")
  * says who asks, not what: the question is what follows the colon, when the words before it neither ask nor name
  * a meeting, a year or a place.
  */
 function withoutLeadIn(question: string, meetings: readonly MeetingInfo[]): string {
-  const at = question.search(/[:：]/u);
+  // "我是跑长三角口的记者，…": who asks, introduced before a comma, is as much a lead-in.
+  const introduced = /^(?:我|我们|本人|作为)[^，,。？?:：]{1,24}[，,]/u.exec(question)?.[0].length;
+  const at = introduced ? introduced - 1 : question.search(/[:：]/u);
   if (at < 0) return question;
   const lead = question.slice(0, at);
   const rest = question.slice(at + 1).trim();
@@ -223,6 +226,10 @@ export function understandQuery(
     for (const word of segmenter.preciseWords(besides))
       if (weights.has(word) && !rest.includes(word)) weights.set(word, Math.min(weights.get(word)!, 0.3));
   }
+  // "统筹哪几对关系": a generic kind asked for says what sort of answer, not where it is ("关系国家安全" is no pair).
+  const kinds = [...weights].filter(([t, w]) => w >= 1 && GENERIC_KINDS.test(t) && asksForKind(t, text));
+  if ([...weights].some(([t, w]) => w >= 1 && !kinds.some(([k]) => k === t)))
+    for (const [kind] of kinds) weights.set(kind, 0.5);
   if (ref.nextYear) weights.set(`${ref.nextYear}年度`, 2);
   const quoted = /[“"「『]([^”"」』]{2,30})[”"」』]/.exec(text)?.[1];
   if (quoted) for (const word of segmenter.preciseWords(quoted)) if (weights.has(word)) weights.set(word, 2);
@@ -253,6 +260,18 @@ export function understandQuery(
     keyPhrase,
     answerType,
   };
+}
+
+/** Nouns that ask for any kind of content rather than name what it is called. */
+export const GENERIC_KINDS =
+  /^(举措|措施|内容|方面|情况|工作|问题|地方|领域|任务|要求|事情|事项|话题|东西|成果|意见|建议|部署|安排|重点|方向|做法|政策|观点|看法|表态|主张|关系)$/u;
+
+/** Whether the question asks which of a kind the term names ("哪三种角色", "哪几家报社", "什么平台"). */
+export function asksForKind(term: string, question: string): boolean {
+  return new RegExp(
+    `(?:哪|什么|啥)[些一二两三四五六七八九十几\\d]*[个家项位所条类种场块样对组点句件份]?(?:的)?(?:具体|主要|重点)?${escapeRegExp(term)}`,
+    "u",
+  ).test(question);
 }
 
 /** "除了A和B(之外)，…还…": what the asker sets aside (group 1), up to where the question goes on. */

@@ -377,6 +377,7 @@ describe("refusals by what is missing, not by unknown words", () => {
       ["2026年会议审议了什么文件？", "能不能列一下2026年会议审议的文件"],
       // A sentence before a colon that says who asks, not what.
       ["2026年会议期间领导们考察了哪些地方？", "我们单位要写个简报：2026年会议期间领导们考察了哪些地方？"],
+      ["2026年会议期间领导们考察了哪些地方？", "我是跑长三角口的记者，2026年会议期间领导们考察了哪些地方？"],
       [
         "Where was the 2027 meeting held?",
         "Quick question for an article I'm writing: where was the 2027 meeting held?",
@@ -531,6 +532,14 @@ describe("what someone said", () => {
     expect(answer.answered, answer.answer).toBe(true);
     expect(answer.answer).toMatch(/陈明远说，/u);
     expect(cites2026(answer)).toBe(true);
+  });
+
+  it("the rest of a lead paragraph cut in two is the speech its pronoun introduced ('…发表重要讲话。他强调，')", async () => {
+    // In the symposium's lead paragraph the pronoun introduces the speech, which runs on into the next chunk; there
+    // the pairs to balance are listed ("统筹…，统筹…"), while a later paragraph says "统筹好发展和安全" once.
+    const answer = await ask("习近平在座谈会上提出要统筹哪几对关系？");
+    expect(answer.answer.match(/统筹/gu)?.length ?? 0).toBeGreaterThanOrEqual(3);
+    expect(answer.citations[0]?.paragraph).toBe(1);
   });
 
   it("what a named person asked for is in their own words, not in a list that names them", async () => {
