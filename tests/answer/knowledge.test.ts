@@ -633,6 +633,12 @@ describe("English in the user's own words", () => {
     }
   });
 
+  it("a journalist's words for who went where (delegations inspected) are the reports' (领导考察)", async () => {
+    const answer = await ask("During the 2026 meeting, what sites did the delegations inspect?");
+    expect(answer.answer).toContain("张江科学城");
+    expect(cites2026(answer)).toBe(true);
+  });
+
   it("'which X did Y pledge' asks for Y's words; 'party chief' is a party secretary", async () => {
     const pledge = await ask("Which goal did Chen Mingyuan pledge at the 2026 meeting?");
     expect(pledge.answer).toContain("陈明远说");
