@@ -196,6 +196,7 @@ export function createExtractiveAnswerer(deps: {
     if (capacity) return capacity;
     // "“三地一区”具体指什么": the enumeration the report gives for the shorthand.
     const spelledOut = spellOut(question, result);
+    if (spelledOut === "unstated") return refuse(question, result);
     if (spelledOut) return spelledOut;
     // "李强是哪里人", "习近平的生日": a person's life, which no meeting's date or place answers.
     const personal = PERSONAL.test(q.question);
@@ -215,13 +216,15 @@ export function createExtractiveAnswerer(deps: {
 
   /**
    * What a numbered shorthand the question asks about stands for ("三地一区" → "科技创新策源地、…绿色转型区"), from
-   * the paragraph that spells it out, the best-ranked first; undefined when no paragraph of the meetings asked does.
+   * the paragraph that spells it out, the best-ranked first. "unstated" when the reports use the shorthand but never
+   * spell it out ("切实把“三件大事”落到实处"), undefined when the question asks for none.
    */
-  function spellOut(question: string, result: HybridResult): Answer | undefined {
+  function spellOut(question: string, result: HybridResult): Answer | "unstated" | undefined {
     const q = result.understood;
     // Unquoted, a shorthand is one the reports themselves quote ("“一厅三片”"), not any numeral (三省一市, 第三届).
     const used = (term: string) => retriever.chunks.some((c) => c.text.includes(`“${term}”`));
-    for (const { term, parts } of shorthandsAsked(q.question, used)) {
+    const asked = shorthandsAsked(q.question, used);
+    for (const { term, parts } of asked) {
       const ranked = [...result.results.map((r) => r.chunk), ...retriever.chunks];
       for (const chunk of ranked) {
         if (q.meetingIds.length && !q.meetingIds.includes(chunk.meetingId)) continue;
@@ -242,7 +245,7 @@ export function createExtractiveAnswerer(deps: {
         };
       }
     }
-    return undefined;
+    return asked.some(({ term }) => used(term)) ? "unstated" : undefined;
   }
 
   /**

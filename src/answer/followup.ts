@@ -213,7 +213,9 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     INTENT_WORDS.when.test(q) ||
     INTENT_WORDS.duration.test(q) ||
     (host !== undefined &&
-      new RegExp(`在${host}[省市]?(?:开|举行|召开|办)|${host}[省市]?(?:那次|那届|那场)?(?:会议|座谈会)`, "u").test(q));
+      new RegExp(`在${host}[省市]?(?:开|举行|召开|办)|${host}[省市]?的?(?:那次|那届|那场)?(?:会议|座谈会)`, "u").test(
+        q,
+      ));
   const chosen =
     picked && context.meetingName && !reported(picked) && reported(picked - 1) && !aboutChoice ? picked - 1 : picked;
   const meeting = chosen

@@ -25,16 +25,23 @@ const ASKS_ITEMS =
  * each stands for. Unquoted, the longest run from a numeral (not an ordinal) that `used` accepts is the shorthand.
  */
 export function shorthandsAsked(question: string, used: (term: string) => boolean): { term: string; parts: Part[] }[] {
-  if (!ASKS_ITEMS.test(question)) return [];
+  // What is asked of the shorthand follows it ("“三地一区”具体指什么") or counts it ("是哪三地一区"); "“十年禁渔”在哪几次
+  // 会议上被提到" asks about meetings.
+  const asksOf = (term: string) => {
+    const at = question.indexOf(term);
+    const after = question.slice(at + term.length, at + term.length + 10);
+    if (/哪(?:几|些|一)?(?:次|年|届|个会|些会)/u.test(after)) return false;
+    return /哪$/u.test(question.slice(0, at)) || ASKS_ITEMS.test(after);
+  };
   const quoted = [...question.matchAll(/[“"「]([^”"」]{2,10})[”"」]/gu)]
     .map((m) => m[1]!)
-    .filter((text) => SHORTHAND.exec(text)?.[0] === text);
+    .filter((text) => SHORTHAND.exec(text)?.[0] === text && asksOf(text));
   const unquoted = quoted.length
     ? []
     : [...question.matchAll(new RegExp(`(?<!第)${NUMERAL}`, "gu"))].flatMap((m) => {
         const from = question.slice(m.index);
         const lengths = [8, 7, 6, 5, 4, 3];
-        const term = lengths.map((n) => from.slice(0, n)).find((t) => partsOf(t).length && used(t));
+        const term = lengths.map((n) => from.slice(0, n)).find((t) => partsOf(t).length && used(t) && asksOf(t));
         return term ? [term] : [];
       });
   // A count of one thing ("一体化") is a word, not a shorthand.
@@ -48,7 +55,8 @@ function partsOf(term: string): Part[] {
   const parts: Part[] = [];
   for (const m of term.matchAll(new RegExp(`(${NUMERAL}+)(?:个|大|项|条)?(\\p{Script=Han}+?)(?=${NUMERAL}|$)`, "gu"))) {
     const count = smallChineseNumber(m[1]!.replace("两", "二"));
-    if (!count) return [];
+    // "十年禁渔", "五年来": a span of time, not things counted.
+    if (!count || /^[年天月日岁届次号周]/u.test(m[2]!)) return [];
     parts.push({ count, kind: m[2]! });
   }
   return parts;

@@ -9,7 +9,7 @@ import { PROVINCES } from "../corpus/metadata.js";
 import type { Meeting } from "../corpus/types.js";
 import type { Chunk } from "../index/chunk.js";
 import type { Knowledge, MeetingFacts, PostFact } from "../knowledge/extract.js";
-import { BESIDES, chairReference, type UnderstoodQuery } from "../retrieval/query.js";
+import { BESIDES, chairReference, mainClause, type UnderstoodQuery } from "../retrieval/query.js";
 import { THEME_WORDS } from "../retrieval/answer-types.js";
 import { synonymsIn } from "../retrieval/aliases.js";
 import { englishOrdinal } from "../text/english.js";
@@ -112,7 +112,7 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
       ? question
           .replace(byChair, " ")
           .replace(/\b(?:chaired|presided over) by [\w' ]{2,30}|\b\w+ (?:chaired|presided over)\b/giu, " ")
-      : question
+      : mainClause(question)
   ).replace(BESIDES, " ");
   const asked = `${plain} ${own} ${synonymsIn(own).join(" ")}`;
   const has = (intent: Intent) => INTENT_WORDS[intent].test(asked);

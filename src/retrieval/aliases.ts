@@ -102,6 +102,8 @@ export const ENGLISH_ALIASES: Readonly<Record<string, string>> = {
   keynote: "演讲",
   "keynote speech": "演讲",
   "keynote talks": "演讲",
+  "expert talks": "演讲",
+  talks: "演讲",
   secretary: "书记",
   governor: "省长",
   mayor: "市长",

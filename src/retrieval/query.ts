@@ -153,7 +153,10 @@ export function understandQuery(
   const { text, alternatives } =
     language === "en"
       ? bridgeEnglish(question, vocabulary)
-      : { text: normaliseChinese(question, vocabulary), alternatives: new Map<string, string[]>() };
+      : {
+          text: rejoinSeparable(normaliseChinese(question, vocabulary), known),
+          alternatives: new Map<string, string[]>(),
+        };
   const ref = findMeetingReference(text, question, meetings, (word) => segmenter.partOfSpeech(word).startsWith("ns"));
   // "除了审文件，还听了哪些汇报": what is set aside does not say what is asked.
   const answerType = detectAnswerType(question.replace(BESIDES, " "), text.replace(BESIDES, " "));
@@ -219,6 +222,14 @@ export function understandQuery(
   if (ref.span)
     for (const word of segmenter.preciseWords(ref.span))
       if (!weights.has(word) && !isSingleHan(word)) weights.set(word, 0.3);
+  // "…when he met regional leaders in Shanghai in late 2023": the scene says which meeting, not what is asked.
+  // (Unless no meeting was found: then the scene's place and year are what name it.)
+  const main = language === "en" ? mainClause(question) : question;
+  if (main !== question && ref.meetingIds.length) {
+    const asked = bridgeEnglish(main, vocabulary).text;
+    for (const word of bridgeEnglish(question.replace(main, " "), vocabulary).text.split(/\s+/))
+      if (weights.has(word) && !asked.includes(word)) weights.set(word, Math.min(weights.get(word)!, 0.3));
+  }
   // "除了审议文件，还考察了哪些地方": what is set aside only steers away from its paragraph, lightly.
   const besides = BESIDES.exec(withoutRef)?.[0];
   if (besides) {
@@ -748,12 +759,32 @@ function vocabularyOf(meetings: readonly MeetingInfo[]): MeetingVocabulary {
   return vocabulary;
 }
 
+/**
+ * A verb and its object split by an aspect particle ("揭了牌", "签了约", "讲过话") joined again as the reports'
+ * word (揭牌, 签约, 讲话), where the reports use it.
+ */
+function rejoinSeparable(text: string, known: (word: string) => boolean): string {
+  return text.replace(/(\p{Script=Han})[了过着](\p{Script=Han})/gu, (whole, verb: string, object: string) =>
+    known(verb + object) ? verb + object : whole,
+  );
+}
+
+/**
+ * An English question without the clause that only sets its scene: "When the leaders met in Wuxi, what places did
+ * they see?" and "What did Xi ask for … when he met regional leaders in Shanghai?" ask what, not when.
+ */
+export function mainClause(question: string): string {
+  return question
+    .replace(/^\s*(when|while|during|at|in)\b[^,?]{3,60},\s*(?=(what|which|who|where|how|did|was|were)\b)/i, "")
+    .replace(
+      /^(\s*(?:what|which|who|how)\b.{8,}?)\s+\b(?:when|while|as)\s+(?:he|she|they|the|it|leaders?|xi)\b[^?]*/i,
+      "$1",
+    );
+}
+
 function detectAnswerType(question: string, text: string): AnswerType {
   // "When the leaders met in Wuxi, what places did they see?": the question is the main clause, not the "when" one.
-  const main = question.replace(
-    /^\s*(when|while|during|at|in)\b[^,?]{3,60},\s*(?=(what|which|who|where|how|did|was|were)\b)/i,
-    "",
-  );
+  const main = mainClause(question);
   const q = `${main} ${main === question ? text : ""}`;
   if (THEME_WORDS.test(q)) return "theme";
   // "去哪里参观了", "what places did they tour": the places seen, a list.
@@ -784,7 +815,7 @@ function detectAnswerType(question: string, text: string): AnswerType {
     return "person";
   if (DATE_QUESTION.test(q)) return "date";
   // "这个意见一共有多少条", "行动计划总投资多少亿元": counts and amounts of what a document holds, not which documents.
-  if (/(?:多少|(?<!哪)几)(?:条|款|页|章|节|字|亿|万|元|钱)|\bhow much\b|\bbudget\b/iu.test(q)) return "number";
+  if (/(?:多少|(?<!哪)几)(?:条|款|项|页|章|节|字|亿|万|元|钱)|\bhow much\b|\bbudget\b/iu.test(q)) return "number";
   if (/文件|审议|意见|计划|方案|\bdocuments?\b|\breviewed\b/i.test(q)) return "document";
   if (/哪些|哪几|举措|措施|要求|任务|\bwhat measures\b|\bwhich\b/i.test(q)) return "list";
   if (/多少|几年|几个|几项|多大|规模|\bhow (many|much|long|large|big)\b/i.test(q)) return "number";

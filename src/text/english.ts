@@ -51,7 +51,7 @@ const ORDINAL_WORD = [...ORDINAL_WORDS.keys()]
   .join("|");
 const ORDINAL_PHRASE = new RegExp(
   `\\b(?:the\\s+)?(?:(\\d{1,2})(?:st|nd|rd|th)|(${ORDINAL_WORD}))(?:\\s+(?:(?:edition|session)\\s+of\\s+(?:the\\s+)?)?` +
-    `(?=(?:[\\p{L}\\p{N}-]+\\s+){0,3}(?:${EVENT})s?\\b)|\\s*(?=\\p{Script=Han}{0,14}(?:${CHINESE_EVENT})))`,
+    `(?=(?:[\\p{L}\\p{N}-]+\\s+){0,5}(?:${EVENT})s?\\b)|\\s*(?=\\p{Script=Han}{0,14}(?:${CHINESE_EVENT})))`,
   "giu",
 );
 

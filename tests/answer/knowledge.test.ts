@@ -469,6 +469,9 @@ describe("refusals by what is missing, not by unknown words", () => {
       // What a document holds: the report names it only. Nor does it count the kinds of what it lists.
       "2026年会议审议的行动方案一共有多少条？",
       "2021年会议提出长江禁渔以后鱼类恢复了多少种？",
+      // A shorthand the reports quote but never spell out ("切实把“三件大事”落到实处"); items of a plan never counted.
+      "2022年论坛上提到的“三件大事”具体是哪三件？",
+      "2021年审议的三年行动计划一共列了多少项重点任务？",
       // The symposium named by its chair without "主持": the person asked about only spoke, quoted nowhere.
       "习近平那次座谈会上，郑栅洁发言具体讲了哪些数据和建议？",
     ]) {
@@ -882,6 +885,7 @@ describe("conversations", () => {
     expect(results.answer).toContain("程立言");
     // …unless the question names that meeting by its host.
     await expectRefused("那次在安徽开的会上都定了些什么？", lacking);
+    await expectRefused("那次安徽的会议定了什么主题？", lacking);
   });
 
   it("a follow-up that names only another topic, or points at a person after a list of them", async () => {

@@ -33,8 +33,10 @@ describe("a numbered shorthand", () => {
     expect(shorthandsAsked("第三届论坛有哪些嘉宾？", () => true)).toEqual([]);
     expect(shorthandsAsked("“一体化”具体指什么？", () => true)).toEqual([]);
     expect(shorthandsAsked("三省一市具体指哪几个地方？", quoted)).toEqual([]);
-    // Nor is a question that asks nothing to be listed.
+    // Nor is a question that asks nothing to be listed, or asks about meetings, or a span of time.
     expect(shorthandsAsked("“三地一区”是谁提出的？", quoted)).toEqual([]);
+    expect(shorthandsAsked("“三地一区”在哪几次会议上被提到过？", quoted)).toEqual([]);
+    expect(shorthandsAsked("“十年禁渔”具体指什么？", () => true)).toEqual([]);
   });
 
   it("is not spelled out by a list of another length", () => {

@@ -250,6 +250,22 @@ describe("English questions", () => {
     expect(translateEnglish("What was the GDP of Anhui?", vocabulary())).toMatch(/GDP.*安徽|安徽.*GDP/);
   });
 
+  it("an ordinal several words before 'forum' names that forum; a scene-setting 'when' clause is not what is asked", () => {
+    const forum = understand("Who gave the expert talks at the seventh Yangtze River Delta integration forum?");
+    expect(forum.meetingIds).toEqual([corpus.meetings.find((m) => m.forum?.includes("第七届"))!.id]);
+    const scene = understand(
+      "What did Xi Jinping ask for private firms when he met regional leaders in Shanghai in late 2023?",
+    );
+    expect(scene.answerType).not.toBe("date");
+    const weight = (term: string) => scene.terms.find((t) => t.term === term)?.weight ?? 0;
+    expect(weight("上海")).toBeLessThan(weight("习近平"));
+  });
+
+  it("a verb and its object split by 了 are the reports' word (揭了牌 → 揭牌), where they use it", () => {
+    const terms = understand("2025年论坛上为哪个组织揭了牌？").terms.map((t) => t.term);
+    expect(terms).toContain("揭牌");
+  });
+
   it("“the 2024 forum” and “the next meeting” are understood", () => {
     const forum = understand("Who spoke at the 2024 forum?");
     expect(forum.meetingIds).toEqual([byYear(2024).id]);
