@@ -289,7 +289,13 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
   if (meeting && !NAMES_MEETING.test(rewritten) && !apart) {
     // "他在高层论坛上讲了些什么？" is about that year's forum: the year, not "2024年会议", says which.
     const scene = /论坛/u.test(rewritten) ? meeting.replace(/度?会议$/u, "") : meeting;
-    rewritten = english ? `${rewritten.replace(/[?？]$/, "")} at ${meeting}?` : `${scene}${rewritten}`;
+    // In English "at the forum" becomes that year's forum as well ("at the 2024 forum").
+    const year = /(?:19|20)\d{2}/u.exec(meeting)?.[0];
+    rewritten = !english
+      ? `${scene}${rewritten}`
+      : year && /\bthe forum\b/iu.test(rewritten)
+        ? rewritten.replace(/\bthe forum\b/iu, `the ${year} forum`)
+        : `${rewritten.replace(/[?？]$/, "")} at ${meeting}?`;
   }
   return rewritten;
 }
@@ -430,20 +436,39 @@ function swapSameKind(previous: string, content: string, people: ReadonlySet<str
  * secretary). Without a person, the province is swapped. Undefined unless the follow-up names a province.
  */
 function swapPersonForPost(previous: string, content: string, context: FollowUpContext): string | undefined {
+  // "And the Jiangsu party chief?", "What about Zhejiang's governor?" read as 江苏省委书记, 浙江省长.
+  const chinese = PROVINCES.reduce(
+    (text, p) => text.replace(new RegExp(`${englishPlaceName(p)}(?:'s)?`, "giu"), p),
+    content.replace(/^(?:and)?(?:whataboutthe|whatabout|the)?/iu, ""),
+  )
+    .replace(/^the/iu, "")
+    .replace(/party(?:chief|secretary)|secretary/iu, "省委书记")
+    .replace(/governor/iu, "省长")
+    .replace(/mayor/iu, "市长");
   const asked = new RegExp(`^(${PROVINCES.join("|")})(?:的|那位|那个|那边)?(${POST.source})?(?:那位|的)?$`, "u").exec(
-    content,
+    chinese,
   );
   if (!asked) return undefined;
   const province = asked[1]!;
-  const person = context.personIn?.(previous);
+  const named = context.personIn?.(previous);
+  // In English the person is spelled in pinyin ("What did Chen Mingyuan say…").
+  const person =
+    named && !previous.includes(named)
+      ? [...previous.matchAll(/\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}\b/gu)]
+          .map((m) => m[0])
+          .find((span) => context.personIn?.(span) === named)
+      : named;
   // "那浙江的呢？" after "江苏省长在…说了什么？": the province swapped, as "浙江呢？" would.
-  if (!person || !previous.includes(person)) return swapSameKind(previous, province, context.people);
-  const held = context.postOf?.(person, previous);
+  if (!named || !person) return swapSameKind(previous, province, context.people);
+  const held = context.postOf?.(named, previous);
   const kind = /(?:省长|市长)$/u.test(held ?? "") ? "head" : /(?<!副)书记$/u.test(held ?? "") ? "secretary" : undefined;
   const city = (MUNICIPALITIES as readonly string[]).includes(province);
   const counterpart =
     kind === "head" ? (city ? "市长" : "省长") : kind === "secretary" ? (city ? "市委书记" : "省委书记") : undefined;
-  const post = asked[2] ?? counterpart;
+  // "the Shanghai party chief" is its 市委书记.
+  const post = city
+    ? (asked[2] ?? counterpart)?.replace("省委", "市委").replace("省长", "市长")
+    : (asked[2] ?? counterpart);
   if (!post) return undefined;
   // "龚正说上海要重点抓什么" asks about his own province after his name: the counterpart's own, in turn.
   // (Before the name, "上海那次会议上龚正…" names the meeting.)

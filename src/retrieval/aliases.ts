@@ -103,6 +103,12 @@ export const ENGLISH_ALIASES: Readonly<Record<string, string>> = {
   "keynote speech": "演讲",
   "keynote talks": "演讲",
   "expert talks": "演讲",
+  "been in place": "实施",
+  "still need": "有待",
+  "still needed": "有待",
+  "still needs": "有待",
+  "remain to be": "有待",
+  "been implemented": "实施",
   talks: "演讲",
   secretary: "书记",
   governor: "省长",
@@ -277,6 +283,10 @@ export const CHINESE_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   交通: ["轨道", "铁路", "高铁", "公路", "机场", "港口", "互联互通"],
   基础设施: ["轨道", "铁路", "高铁", "机场", "港口"],
   环保: ["生态", "环境", "污染"],
+  // Problems that remain are what still needs doing ("有待进一步破解", "仍需提升").
+  存在: ["有待", "仍需"],
+  不足: ["短板", "有待", "仍需"],
+  短板: ["有待", "仍需"],
   疫情防控: ["疫情", "防控"],
   // Colloquial verbs of questions and the report verbs that say the same.
   聊: ["讨论", "交流"],

@@ -862,6 +862,16 @@ describe("conversations", () => {
       expect(counterpart.answer).toContain("林思远");
       expect(counterpart.answer).toContain("排头兵");
     }
+    // In English too, and "at the forum" after a question about a meeting is that year's forum.
+    const forum = await ask("What did he say at the forum?", [
+      { question: "Who was Jiangsu's party secretary at the 2026 meeting?", answer: "江苏省委书记林思远[1]" },
+    ]);
+    expect(forum.question).toContain("the 2026 forum");
+    expect(forum.answer).toContain("排头兵");
+    const english = await ask("And the Jiangsu party chief?", [
+      { question: "What did Chen Mingyuan say at the 2026 forum?", answer: "陈明远说，长三角要携手…[1]" },
+    ]);
+    expect(english.answer).toContain("林思远");
     // After a post was asked, another province keeps the post.
     const province = await ask("那浙江的呢？", [
       { question: "2026年论坛上江苏省委书记说了什么？", answer: "林思远说，江苏将当好…排头兵…[1]" },
