@@ -218,11 +218,21 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
       ));
   const chosen =
     picked && context.meetingName && !reported(picked) && reported(picked - 1) && !aboutChoice ? picked - 1 : picked;
-  const meeting = chosen
-    ? english
-      ? `the ${chosen} annual meeting`
-      : `${chosen}年度会议`
-    : (meetingOf(previous, english) ?? (english ? englishMeeting(previous) : context.meetingName?.(previous)));
+  // "那个座谈会是谁主持的？" after an answer that names another meeting by its whole title ("…在深入推进长三角一体化
+  // 发展座谈会上…"): that meeting, not the one the chat was about.
+  const kind = english ? undefined : /(?:那|这)个(座谈会|论坛)/u.exec(q)?.[1];
+  const titled = kind ? context.meetingName?.(previousTurn.answer) : undefined;
+  const mentioned =
+    titled && titled.endsWith(kind!) && previousTurn.answer.includes(titled) && !previous.includes(titled)
+      ? titled
+      : undefined;
+  const meeting =
+    mentioned ??
+    (chosen
+      ? english
+        ? `the ${chosen} annual meeting`
+        : `${chosen}年度会议`
+      : (meetingOf(previous, english) ?? (english ? englishMeeting(previous) : context.meetingName?.(previous))));
   /** "Xi Jinping's symposium" has no year to carry, but its meeting has. */
   function englishMeeting(question: string): string | undefined {
     const year = context.meetingYear?.(question);
@@ -247,7 +257,8 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     rewritten = rewritten
       .replace(MEETING_BACK, (ref) => {
         const named = /论坛|\bforum\b/iu.test(ref) ? forum : meeting;
-        return english ? ` ${named} ` : named;
+        // "Which officials were there?": at that meeting.
+        return english ? (/^there$/iu.test(ref) ? ` at ${named} ` : ` ${named} `) : named;
       })
       .replace(/\s+/g, " ")
       .trim();
@@ -268,6 +279,12 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     // "能源方面呢？" after "…在生态环境共保联治上提了哪些举措？": the same question about another topic.
     const topic = TOPIC_ONLY.exec(content)?.[1];
     if (topic && !english) return swapTopic(previous, topic) ?? `${meeting ?? ""}${topic}方面提了什么？`;
+    // "And about private companies?" after "What did Xi say about the demonstration zone at his symposium?".
+    const about = english
+      ? /^(?:and\s+)?(?:what\s+|how\s+)?about\s+(.{3,60}?)\s*\??$/iu.exec(q.trim())?.[1]
+      : undefined;
+    const asked = about ? /\babout\s+(.+?)(?=\s+(?:at|in|during|on|for)\b|\s*\?|$)/iu.exec(previous) : null;
+    if (about && asked) return previous.replace(asked[0], `about ${about}`);
     // "那省长呢？" after "王浩2025年是什么职务？" (answered "浙江省委书记王浩"): that province's governor, then.
     const province = PROVINCE.exec(previousTurn.answer)?.[0];
     if (!english && meeting && province && POST_ONLY.test(content) && !POST.test(previous))

@@ -440,6 +440,11 @@ function bridgeEnglish(
     /\b(?:open|opened|start|started|begin|began|kick off|kicked off|close|closed|end|ended|conclude|concluded|wrap up)\s*$/u,
     " 举行 ",
   );
+  // "Which other senior officials were there?", "who was at the symposium": who attended (出席).
+  text = text.replace(
+    /\b(?:officials|people|leaders|members|guests|who)\b(?=[^?]{0,24}?\b(?:was|were)\s+(?:also\s+)?(?:present\s+)?(?:at|there|in attendance)\b)/g,
+    "$& 出席 ",
+  );
   text = text.replace(vocabulary.pattern, (phrase) => ` ${vocabulary.table[phrase]} `);
   text = text.replace(QUESTION_SHAPE, " ");
   const kept = text.split(/\s+/).flatMap((t) => {

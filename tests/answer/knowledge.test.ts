@@ -898,6 +898,27 @@ describe("conversations", () => {
     await expectRefused("那次安徽的会议定了什么主题？", lacking);
   });
 
+  it("English follow-ups: another topic ('And about…?'), who was 'there', and a meeting an answer named by title", async () => {
+    const topic = await ask("And about the business environment?", [
+      { question: "What did the 2026 meeting say about computing power?", answer: "会议指出，…算力调度平台。[1]" },
+    ]);
+    expect(topic.question).toBe("What did the 2026 meeting say about the business environment?");
+    expect(topic.answer).toContain("营商环境");
+    const there = await ask("Which other officials were there?", [
+      { question: "What was the theme of the 2026 meeting?", answer: "“携手建设世界级城市群，共创长三角美好未来”[1]" },
+    ]);
+    expect(there.answer).toContain("周文华");
+    // "那个座谈会" after an answer that names the symposium by its whole title is the symposium.
+    const symposium = engine.corpus.meetings.find((m) => m.kind === "symposium")!;
+    const named = await ask("那个座谈会是谁主持的？", [
+      {
+        question: "2024年会议说今年是什么的开局之年？",
+        answer: `会议强调，今年是贯彻落实习近平总书记在${symposium.title}上重要讲话精神的开局之年。[1]`,
+      },
+    ]);
+    expect(named.citations[0]?.meetingId).toBe(symposium.id);
+  });
+
   it("a follow-up that names only another topic, or points at a person after a list of them", async () => {
     const topic = await ask("那绿色低碳方面呢？", [
       { question: "2027年会议在生态环境方面提了哪些举措？", answer: "会议指出，要加强生态环境共保联治…[1]" },
