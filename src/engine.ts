@@ -59,6 +59,8 @@ export interface EngineOptions {
   onDropped?: (dropped: DroppedArticle) => void;
   onEmbedProgress?: (done: number, total: number) => void;
   segmenter?: Segmenter;
+  /** Today, for questions that count years back from it ("去年南京那个论坛"); the system clock by default. */
+  now?: () => Date;
 }
 
 /**
@@ -143,7 +145,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
       );
       const kept = readArtefacts(previous);
       segmenter.learn(kept.people);
-      return wire(previous, kept, segmenter, logger, undefined);
+      return wire(previous, kept, segmenter, logger, undefined, options.now);
     }
   } else {
     // The vector graph loads on a worker thread while this thread parses the rest and wires the core.
@@ -151,11 +153,11 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     index = opened.index;
     artefacts = readArtefacts(index);
     segmenter.learn(artefacts.people);
-    const engine = wire(index, artefacts, segmenter, logger, reason);
+    const engine = wire(index, artefacts, segmenter, logger, reason, options.now);
     await opened.ready;
     return engine;
   }
-  return wire(index, artefacts, segmenter, logger, reason);
+  return wire(index, artefacts, segmenter, logger, reason, options.now);
 }
 
 /**
@@ -165,7 +167,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
  * @throws IndexError when the build is damaged, gone, or made by another embedder or index format.
  */
 export function openIndexBuild(
-  options: Pick<EngineOptions, "indexDir" | "embedder" | "logger" | "segmenter">,
+  options: Pick<EngineOptions, "indexDir" | "embedder" | "logger" | "segmenter" | "now">,
   build: string,
 ): Engine {
   const segmenter = options.segmenter ?? createSegmenter();
@@ -178,7 +180,7 @@ export function openIndexBuild(
   const index = loadIndex(options.indexDir, factory, build);
   const artefacts = readArtefacts(index);
   segmenter.learn(artefacts.people);
-  return wire(index, artefacts, segmenter, options.logger ?? silentLogger, undefined);
+  return wire(index, artefacts, segmenter, options.logger ?? silentLogger, undefined, options.now);
 }
 
 function wire(
@@ -187,6 +189,7 @@ function wire(
   segmenter: Segmenter,
   logger: Logger,
   built: string | undefined,
+  now: () => Date = () => new Date(),
 ): Engine {
   const { corpus, people, themes, bridge } = artefacts;
   // English spellings of the corpus' own people and places, and its words' English glosses, so a new report is known in English.
@@ -199,6 +202,7 @@ function wire(
     people: new Set(people),
     knowledge,
     partOfSpeech: segmenter.partOfSpeech,
+    now,
   });
   return { corpus, index, retriever, extractive, segmenter, knowledge, themeWeights: themes, built };
 }

@@ -76,6 +76,8 @@ export function createExtractiveAnswerer(deps: {
   knowledge?: Knowledge;
   /** Judges words the corpus never uses: a name (冬奥会, GDP) weighs against an answer, a common verb (聊) hardly. */
   partOfSpeech?: (word: string) => string;
+  /** Today, for a meeting named by how long ago it was ("去年南京那个论坛"); the system clock by default. */
+  now?: () => Date;
 }): ExtractiveAnswerer {
   const { retriever, meetings, knowledge } = deps;
   const partOfSpeech = deps.partOfSpeech ?? (() => "x");
@@ -124,7 +126,9 @@ export function createExtractiveAnswerer(deps: {
     },
   };
 
-  async function answerQuestion(asked: string, options: AskOptions, chained = false): Promise<Answer> {
+  async function answerQuestion(raw: string, options: AskOptions, chained = false): Promise<Answer> {
+    // "去年南京那个论坛", "last year's forum": the year counted back from today.
+    const asked = chained ? raw : namedByTitle(yearsAgoNamed(raw, (deps.now ?? (() => new Date()))().getFullYear()));
     if (isSmallTalk(asked)) {
       const language = languageOf(asked);
       return {
@@ -212,6 +216,30 @@ export function createExtractiveAnswerer(deps: {
     // A typed answer must also cover what else the question says ("…上升为国家战略有几年了" is not a date question).
     if (typed && typedCovers(q, typed)) return namingMeeting(q, fromTyped(question, result, typed));
     return namingMeeting(q, answerSingle(question, result));
+  }
+
+  /**
+   * A person called by surname and title ("习总书记", "李总理", "陈书记"), named in full where the reports give one
+   * person of that surname that title; otherwise the question as it is.
+   */
+  function namedByTitle(question: string): string {
+    if (!knowledge) return question;
+    return question.replace(
+      /(\p{Script=Han})(总书记|总理|书记|省长|市长|主任|主席)/gu,
+      (whole, surname: string, title: string, at: number) => {
+        // "浙江省长" is the province's governor, not someone surnamed 江.
+        const before = question.slice(0, at + 1);
+        if ([...places].some((place) => before.endsWith(place))) return whole;
+        const holds = new RegExp(`(?<!副)${title}`, "u");
+        const named = new Set(
+          knowledge.meetings.flatMap((m) =>
+            m.posts.filter((p) => p.person.startsWith(surname) && holds.test(p.post)).map((p) => p.person),
+          ),
+        );
+        const [person] = named;
+        return named.size === 1 && !question.includes(person!) ? `${person}${title}` : whole;
+      },
+    );
   }
 
   /**
@@ -913,7 +941,7 @@ export function createExtractiveAnswerer(deps: {
   /** How much a word the corpus never uses counts against an answer (1 for a name or term). */
   function unknownWeight(term: string): number {
     // Demonstratives ("那届", "这次") point back; they name nothing.
-    if (term.length < 2 || /^[那这该此哪][届次场个年位天批回种些项份件]/u.test(term)) return 0;
+    if (term.length < 2 || /^[那这该此哪][届次场个年位天批回种些项份件块边]/u.test(term)) return 0;
     // A year or an ordinal ("2019年", "3rd") is a meeting reference, judged by query understanding.
     if (/^\d+(年度?|st|nd|rd|th)?$/iu.test(term)) return 0.3;
     if (/\d|[a-z]/iu.test(term)) return 1;
@@ -1465,6 +1493,19 @@ const NEXT_YEAR = /第二年|次年|翌年|下一年|转年/u;
 
 function simplifiedTurn(turn: Turn): Turn {
   return { question: toSimplified(turn.question), answer: toSimplified(turn.answer) };
+}
+
+/** 去年/前年 and "last year('s)" naming a meeting, forum or symposium, as the year they count back to from `year`. */
+const YEARS_AGO =
+  /(去年|前年)(?=的?[^，。？?]{0,6}?(?:会|论坛|座谈会|那次|那场|那届|那回))|\blast year's\b(?=\s+(?:\w+\s+){0,2}(?:meeting|forum|symposium)\b)|(?<=\b(?:meeting|forum|symposium)\s+)last year\b/giu;
+
+/** The question with a meeting named by how many years ago it was ("去年南京那个论坛") named by its year instead. */
+function yearsAgoNamed(question: string, year: number): string {
+  return question.replace(YEARS_AGO, (words) =>
+    /last/iu.test(words)
+      ? `${/'s/u.test(words) ? `the ${year - 1}` : `in ${year - 1}`}`
+      : `${year - (words === "前年" ? 2 : 1)}年`,
+  );
 }
 
 /** A question for the capacity someone acted in ("以什么身份讲话", "代表谁致辞", "on whose behalf"). */

@@ -283,6 +283,13 @@ export const CHINESE_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   交通: ["轨道", "铁路", "高铁", "公路", "机场", "港口", "互联互通"],
   基础设施: ["轨道", "铁路", "高铁", "机场", "港口"],
   环保: ["生态", "环境", "污染"],
+  // Everyday words for public services and the reports' terms for them.
+  看病: ["医疗", "就医", "医保"],
+  买药: ["药品", "医药", "医保"],
+  报销: ["医保", "结算"],
+  上学: ["教育"],
+  老百姓: ["群众", "居民", "民生"],
+  养老: ["养老服务"],
   // Problems that remain are what still needs doing ("有待进一步破解", "仍需提升").
   存在: ["有待", "仍需"],
   不足: ["短板", "有待", "仍需"],

@@ -11,8 +11,11 @@ import { openEngine, type Engine } from "../../src/engine.js";
 import { FIXTURES, cleanupTempDirs, copyCorpus, readManifest, tempDir, writeManifest } from "../fixtures/helpers.js";
 
 let engine: Engine;
+let corpusDir: string;
+let indexDir: string;
 beforeAll(async () => {
   const dir = copyCorpus();
+  corpusDir = dir;
   const added = [
     { file: "2026-newspaper-page.txt", id: "2026-shanghai" },
     { file: "2027-hangzhou-report.txt", id: "2027-hangzhou" },
@@ -20,7 +23,8 @@ beforeAll(async () => {
   for (const { file } of added) copyFileSync(join(FIXTURES, file), join(dir, file));
   const manifest = readManifest(dir) as { reports: unknown[] };
   writeManifest(dir, { ...manifest, reports: [...manifest.reports, ...added] });
-  engine = await openEngine({ corpusDir: dir, indexDir: join(tempDir("csj-knowledge-"), "index") });
+  indexDir = join(tempDir("csj-knowledge-"), "index");
+  engine = await openEngine({ corpusDir: dir, indexDir });
 });
 afterAll(cleanupTempDirs);
 
@@ -343,6 +347,28 @@ describe("who of a list belongs to the place asked", () => {
   });
 });
 
+describe("people and meetings named as people say them", () => {
+  it("a meeting named by how long ago it was (去年, 前年, last year's) is the year counted back from today", async () => {
+    const later = await openEngine({ corpusDir, indexDir, now: () => new Date("2027-09-01T12:00:00Z") });
+    const lastYear = await later.extractive.ask("去年那次会审议了什么文件？");
+    expect(lastYear.answer).toContain("长三角城市群协同发展行动方案");
+    const before = await later.extractive.ask("前年那次会在哪里开的？");
+    expect(before.citations[0]?.meetingId).toBe("2025-nanjing");
+    const english = await later.extractive.ask("Which document did last year's meeting review?");
+    expect(english.answer).toContain("长三角城市群协同发展行动方案");
+    // A report's own "今年" is its meeting's year, not today's.
+    const own = await later.extractive.ask("2026年会议说今年要推动什么？");
+    expect(own.question).not.toContain("2027");
+  });
+
+  it("a person called by surname and title (林书记, 赵省长) is the one person of the reports it fits", async () => {
+    const secretary = await ask("林书记在2026年论坛上说了什么？");
+    expect(secretary.answer).toContain("排头兵");
+    const governor = await ask("赵省长2026年是什么职务？");
+    expect(governor.answer).toContain("赵启明");
+  });
+});
+
 describe("refusals by what is missing, not by unknown words", () => {
   it("a paragraph far ahead of every other answers though the asker's own words (担子, 扛起) are not the report's", async () => {
     const answer = await ask("杭州那次会说要扛起一个什么“联动平台”的担子？");
@@ -391,6 +417,8 @@ describe("refusals by what is missing, not by unknown words", () => {
       ["习近平在座谈会上对民营经济提出了什么要求？", "总书记2023年那次讲话对民营经济提了什么要求？"],
       // Words the report says in other words that share characters (调配 beside 调度, 走廊 kept).
       ["2026年会议在算力方面提出了什么？", "26年那次会对算力调配和低空走廊有啥安排？"],
+      // A demonstrative the reports lack (这块) and "each" glued to a verb (各讲) name nothing.
+      ["2026年会议在算力方面提出了什么？", "2026年会议在算力这块提出了什么？"],
       // Provinces by their short names (沪苏浙皖), and a scene the reports never tell (散会前).
       ["2026年会议是哪天开的？", "沪苏浙皖一把手2026年那次碰头会是哪天开的？"],
       ["2026年会议确定下一届在哪个省召开？", "2026年那次会散会前，定了下一年度轮到哪个省办？"],
