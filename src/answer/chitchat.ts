@@ -174,6 +174,8 @@ const FILLER = new Set([
 
 /** Whether a message is only small talk ("你好", "好的，谢谢", "hi, what can you do?", "thanks, that's all"). */
 export function isSmallTalk(message: string): boolean {
+  // "Hi, I have a few questions about the meetings.", "你好，我想了解一下长三角座谈会": a greeting that asks nothing yet.
+  if (GREETING.test(message) && !ASKS_ANYTHING.test(message)) return true;
   const parts = message
     .toLowerCase()
     .split(/[\s,，。.!！?？~～、;；:：]+/u)
@@ -204,6 +206,13 @@ export function isSmallTalk(message: string): boolean {
   }
   return phrases > 0;
 }
+
+/** A message that opens with a greeting. */
+const GREETING =
+  /^\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|你好|您好|嗨|哈喽|早上好|下午好|晚上好)(?![a-z])/iu;
+/** Any sign of a question or a request: a question mark, a question word, or "tell me", "介绍一下" in either language. */
+const ASKS_ANYTHING =
+  /[?？]|什么|啥|哪|谁|几|多少|吗|呢|怎么|如何|是否|介绍|说说|讲讲|告诉|列出|列一下|总结|解释|\b(?:what|which|who|whom|whose|when|where|why|how|did|does|is|are|was|were|can|could|tell|list|give|show|explain|describe|summari[sz]e)\b/iu;
 
 /**
  * The reply to small talk, in the message's language, with examples built from the meetings at hand.

@@ -20,7 +20,7 @@ import {
   type UnderstoodQuery,
 } from "../retrieval/query.js";
 import { englishPlaceName, meetingLabel, toCitation } from "./citations.js";
-import { heuristicStandalone, looksElliptical } from "./followup.js";
+import { type FollowUpContext, heuristicStandalone, looksElliptical } from "./followup.js";
 import { splitClauses, type Clause } from "./clauses.js";
 import { OFF_TOPIC_REQUESTS, QUESTION_VOCABULARY_ALL, STATED_DETAILS } from "./intents.js";
 import { expansionIn, shorthandsAsked } from "./numbered.js";
@@ -143,21 +143,8 @@ export function createExtractiveAnswerer(deps: {
     }
     // A follow-up ("那2022年呢？") is answered as the standalone question it stands for.
     // A chat in Traditional characters ("那第六屆呢？") is read in the simplified forms the rules are written in.
-    const question = options.history?.length
-      ? heuristicStandalone(options.history.map(simplifiedTurn), toSimplified(asked), {
-          people,
-          standsApart,
-          meetingName,
-          meetingYear,
-          places: hostCities,
-          personIn: (text) => namedPeopleOf(retriever.understand(text))[0],
-          postOf: (person, text) => {
-            const [id, other] = retriever.understand(text).meetingIds;
-            const facts = id && !other ? knowledge?.meetings.find((m) => m.meetingId === id) : undefined;
-            return facts?.posts.find((p) => p.person === person)?.post;
-          },
-        })
-      : asked;
+    const history = options.history?.map(simplifiedTurn);
+    const question = history?.length ? standalone(history, toSimplified(asked)) : asked;
     // "审议通过《…》的那次会议…" names the meeting by its document: asked again with the meeting's name.
     const byDocument =
       knowledge && !chained ? meetingByDocument(question, { knowledge, meetings, chunkById }) : undefined;
@@ -216,6 +203,38 @@ export function createExtractiveAnswerer(deps: {
     // A typed answer must also cover what else the question says ("…上升为国家战略有几年了" is not a date question).
     if (typed && typedCovers(q, typed)) return namingMeeting(q, fromTyped(question, result, typed));
     return namingMeeting(q, answerSingle(question, result));
+  }
+
+  /**
+   * A follow-up as the question it stands for. Of two questions in one message, the first is read against the
+   * chat and the second against the first ("那次成果发布会上代表浙江讲话的是谁？他提了啥战略？": 他 is who the first
+   * finds, not the person before).
+   */
+  function standalone(history: readonly Turn[], asked: string): string {
+    const context: FollowUpContext = {
+      people,
+      standsApart,
+      meetingName,
+      meetingYear,
+      places: hostCities,
+      personIn: (text) => namedPeopleOf(retriever.understand(text))[0],
+      postOf: (person, text) => {
+        const [id, other] = retriever.understand(text).meetingIds;
+        const facts = id && !other ? knowledge?.meetings.find((m) => m.meetingId === id) : undefined;
+        return facts?.posts.find((p) => p.person === person)?.post;
+      },
+    };
+    const [lead, rest] = asked.split(/(?<=[？?])/u).filter((part) => part.trim());
+    // ("那2025年呢？他当时是什么职务？" is one question: its first part only names the year.)
+    if (
+      lead &&
+      rest &&
+      /谁|什么|啥|哪|几|多少|怎么/u.test(lead) &&
+      looksElliptical(rest) &&
+      /^(?:他|她|他们|那|这)/u.test(rest.trim())
+    )
+      return `${heuristicStandalone(history, lead, context)}${rest}`;
+    return heuristicStandalone(history, asked, context);
   }
 
   /**

@@ -115,8 +115,13 @@ export function heuristicStandalone(history: readonly Turn[], question: string, 
     .replace(YEAR, "")
     .replace(/\b(?:in|at|for|during|then|the|meeting|one|s)\b/gi, "")
     .replace(/[年度的呢？?，,。'’\s]/g, "");
-  if (opener && years.length === 1 && previousYears.length === 1 && rest === "") {
-    const swapped = previous.replace(previousYears[0] ?? "", years[0] ?? "");
+  // "What about 2024 and 2025?", "那2024年和2025年呢？": the previous question of both years.
+  const both = years.length === 2 && /^(?:and|和|与|及|跟|、)$/iu.test(rest);
+  if (opener && (years.length === 1 || both) && previousYears.length === 1 && (rest === "" || both)) {
+    const swapped = previous.replace(
+      previousYears[0] ?? "",
+      both ? (english ? `${years[0]} and ${years[1]}` : `${years[0]}年和${years[1]}`) : (years[0] ?? ""),
+    );
     return hosts.reduce(
       (text, host) =>
         text.replace(new RegExp(`\\s*\\b(?:in|at)\\s+${host}\\b|${host}(?=的?(?:会议|座谈会|那次|那届|会))`, "u"), ""),
@@ -398,10 +403,14 @@ const TOPIC_ONLY = /^(?:那|那么|还有|再说说)?(\p{Script=Han}{2,10}?)方�
 
 /** The previous question about another topic: its "在…上" or "…方面" holds the topic it asked about. */
 function swapTopic(previous: string, topic: string): string | undefined {
-  const at = /在[^，。？?在]{2,14}?(?:方面上|方面|上)/u.exec(previous);
-  if (at) return previous.replace(at[0], `在${topic}方面`);
-  const plain = /(?<=会议|会上|年|的|，|^)[^，。？?、在的年会议]{2,8}?方面/u.exec(previous);
-  return plain ? previous.replace(plain[0], `${topic}方面`) : undefined;
+  const at =
+    /在[^，。？?在]{2,14}?(?:方面上|方面|上)/u.exec(previous) ??
+    /(?<=会议|会上|年|的|，|^)[^，。？?、在的年会议]{2,8}?方面/u.exec(previous);
+  if (!at) return undefined;
+  // What was asked of the old topic in particular ("说要加快建设哪两个综合性国家科学中心") is no question of the new one.
+  const asked = previous.slice(at.index + at[0].length);
+  const tail = (asked.match(/\p{Script=Han}/gu) ?? []).length > 8 ? "提了什么？" : asked;
+  return `${previous.slice(0, at.index)}${at[0].startsWith("在") ? "在" : ""}${topic}方面${tail}`;
 }
 
 /** The person the previous turn was about: named in its question, else first named in its answer. */
@@ -524,9 +533,11 @@ function swapPlace(
     (p) => p !== place && (previous.includes(p.name) || new RegExp(`\\b${p.english}\\b`, "iu").test(previous)),
   );
   if (before) {
-    return previous.includes(before.name)
+    const swapped = previous.includes(before.name)
       ? previous.replace(before.name, place.name)
       : previous.replace(new RegExp(`\\b${before.english}\\b`, "iu"), place.english);
+    // "2025年南京会议期间…" then "温州那次呢？": the year was the old meeting's, and goes with its city.
+    return swapped.replace(/(?:19|20)\d{2}\s*年度?的?|\b(?:in\s+)?(?:19|20)\d{2}\b\s*/u, "");
   }
   const year = /(?:19|20)\d{2}\s*年?度?/u.exec(previous)?.[0];
   if (!year) return undefined;

@@ -308,6 +308,10 @@ export const CHINESE_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   安排: ["部署", "推进"],
   签了: ["签署"],
   开了: ["召开", "举办"],
+  // "那次会上还干了啥": what else was held there.
+  干了: ["召开", "举办"],
+  干啥: ["召开", "举办"],
+  活动: ["召开", "举办"],
   签: ["签署"],
   去看: ["考察"],
   看了: ["考察"],

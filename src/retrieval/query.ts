@@ -440,6 +440,11 @@ function bridgeEnglish(
     /\b(?:open|opened|start|started|begin|began|kick off|kicked off|close|closed|end|ended|conclude|concluded|wrap up)\s*$/u,
     " 举行 ",
   );
+  // "Which places or companies did they see?": the kind asked for; the reports name the instances (正泰集团), not it.
+  text = text.replace(
+    /\b(which|what)\s+(?:(?:places?|sites?|compan(?:y|ies)|firms?|enterprises?|factories|factory)\s+(?:or|and)\s+)?(?:places?|sites?|compan(?:y|ies)|firms?|enterprises?|factories|factory)\b/g,
+    "$1",
+  );
   // "Which other senior officials were there?", "who was at the symposium": who attended (出席).
   text = text.replace(
     /\b(?:officials|people|leaders|members|guests|who)\b(?=[^?]{0,24}?\b(?:was|were)\s+(?:also\s+)?(?:present\s+)?(?:at|there|in attendance)\b)/g,
