@@ -537,7 +537,11 @@ function swapPlace(
       ? previous.replace(before.name, place.name)
       : previous.replace(new RegExp(`\\b${before.english}\\b`, "iu"), place.english);
     // "2025年南京会议期间…" then "温州那次呢？": the year was the old meeting's, and goes with its city.
-    return swapped.replace(/(?:19|20)\d{2}\s*年度?的?|\b(?:in\s+)?(?:19|20)\d{2}\b\s*/u, "");
+    // (Not the year that meeting chose: "南京会议确定2026年的会在哪开" keeps it to be read as "下一年".)
+    return swapped.replace(
+      /(?<!(?:确定|决定|定)[，,]?\s*)(?:19|20)\d{2}\s*年度?的?|(?<=^|\s)(?<!(?:decided|chose|picked)\s+)(?:in\s+)?(?:19|20)\d{2}\b\s*/u,
+      "",
+    );
   }
   const year = /(?:19|20)\d{2}\s*年?度?/u.exec(previous)?.[0];
   if (!year) return undefined;
