@@ -525,7 +525,7 @@ function rolesOf(
   for (const f of facts) byPost.set(f.post, [...(byPost.get(f.post) ?? []), f]);
   for (const [post, list] of byPost) {
     const labels = list.map((f) => label(ctx, f.meetingId, out.language));
-    const chunkIds = list.map((f) => f.chunkId);
+    const chunkIds = list.length <= 2 ? corroborated(ctx, list) : list.map((f) => f.chunkId);
     out.say(
       out.language === "en"
         ? `${person}: ${post} (${post}${person}) at ${labels.join(", ")}`
@@ -558,10 +558,23 @@ function holdersOf(
       out.language === "en"
         ? `${capitalise(label(ctx, meeting.id, "en"))}: ${names}`
         : `${label(ctx, meeting.id, "zh")}：${names}`,
-      [...new Set(holders.map((p) => p.chunkId))],
+      holders.length <= 2 ? corroborated(ctx, holders) : [...new Set(holders.map((p) => p.chunkId))],
     );
   }
   return found;
+}
+
+/**
+ * The paragraphs that state these posts: where each was read, and one more of the same meeting that says it in the
+ * same words ("浙江省委书记易炼红" in the lead and again among the forum's speakers), so either can be checked.
+ */
+function corroborated(ctx: TypedContext, facts: readonly PostFact[]): string[] {
+  const ids = facts.flatMap((f) => {
+    const stated = `${f.post}${f.person}`;
+    const again = chunksOf(ctx, f.meetingId).find((c) => c.id !== f.chunkId && c.text.includes(stated));
+    return again ? [f.chunkId, again.id] : [f.chunkId];
+  });
+  return [...new Set(ids)];
 }
 
 /** Where a question names a meeting: its year or its title (the end of the question when it does not say). */
