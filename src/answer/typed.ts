@@ -633,12 +633,16 @@ function editionsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]
       factsOf(ctx, meeting.id)?.events.find((e) => e.event === "forum")?.chunkId ??
       chunksOf(ctx, meeting.id).find((c) => c.text.includes(meeting.forum!))?.id;
     if (!chunkId) continue;
+    // The meeting's own report names it among its events too ("举办了第七届…论坛"): either says which edition.
+    const named = chunksOf(ctx, meeting.id).find(
+      (c) => c.id !== chunkId && c.articleKind === "meeting" && c.text.includes(`举办了${meeting.forum}`),
+    )?.id;
     found = true;
     out.say(
       out.language === "en"
         ? `${capitalise(label(ctx, meeting.id, "en"))} held the ${englishOrdinal(Number(edition))} high-level forum (${meeting.forum})`
         : `${label(ctx, meeting.id, "zh")}期间举办的是${meeting.forum}`,
-      [chunkId],
+      named ? [chunkId, named] : [chunkId],
     );
   }
   return found;

@@ -112,6 +112,14 @@ describe("typed questions in the user's own words", () => {
     expect(cited.length).toBe(2);
   });
 
+  it("cites both the forum's own report and the meeting's words that name it for its edition", async () => {
+    const answer = await ask("2026年会议期间举办的论坛是第几届？");
+    expect(answer.answer).toContain("第八届");
+    const kinds = answer.citations.map((c) => c.articleKind);
+    expect(kinds).toEqual(expect.arrayContaining(["meeting", "forum"]));
+    expect(answer.citations.find((c) => c.articleKind === "meeting")?.text).toContain("举办了第八届");
+  });
+
   it("answers across meetings: a person's post at each meeting, each cited", async () => {
     const answer = await ask("龚正在历次会议上是什么职务？");
     expect(answer.answer).toContain("上海市委副书记、市长龚正");
