@@ -760,13 +760,19 @@ export function createExtractiveAnswerer(deps: {
     let subjectFound = false;
     // In a named person's own speech the setting it was given at ("在成果发布会上") is stated paragraphs before.
     const ownSpeech = q.answerType === "speech" && speakersAsked(q).some((p) => speakerOf(chunk) === p);
+    // Common words the reports never use ("那会儿", "调子", "坐一块儿") are how the asker talks: together they weigh
+    // no more than the heaviest of them, so several never refuse where one would not.
+    let colloquial = 0;
     for (const { term, weight: termWeight } of primary) {
       const forms = formsOf(q, term);
       const known = forms.some((s) => retriever.documentFrequency(s) > 0);
       const strangeness = known ? 0 : unknownWeight(term);
       if (strangeness >= 1) unseenName = true;
       // A word bridged from English is one guess among its translations: it counts half.
-      const weight = contentWeight(term, known) * Math.min(1, termWeight) * (q.alternatives.has(term) ? 0.5 : 1);
+      const full = contentWeight(term, known) * Math.min(1, termWeight) * (q.alternatives.has(term) ? 0.5 : 1);
+      const spoken = !known && strangeness < 1 && /^\p{Script=Han}+$/u.test(term);
+      const weight = spoken ? Math.max(0, full - colloquial) : full;
+      if (spoken) colloquial = Math.max(colloquial, full);
       const said =
         forms.some((t) => haystack.includes(t)) ||
         // A year is the paragraph's meeting's, whether or not the paragraph writes it.
@@ -968,6 +974,8 @@ export function createExtractiveAnswerer(deps: {
     // A string the dictionary lacks that ends in a measure word or particle (搞个, 弄点) is a spoken verb
     // phrase, not a name.
     if (tag === "x" && /[个些点了过着吧啊呀]$/u.test(term)) return 0.1;
+    // Spoken forms are no names: 儿化 words (这事儿, 一块儿) and 咋/啥 questions (咋整, 啥样).
+    if (/儿$|们$|^[咋啥]/u.test(term)) return 0.1;
     if (/^(nr|nrt|nrfg|ns|nt|nz|j|eng|x)$/u.test(tag)) return 1;
     if (tag === "n") return 0.6;
     if (/^(m|mq|t|r|f|p|d|c|q|u)/u.test(tag)) return 0.1;

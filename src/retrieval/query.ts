@@ -191,7 +191,9 @@ export function understandQuery(
     // A compound the reports never use whole (生态环境保护) stands for its known parts (生态环境, 保护).
     // "或作" (或|作了): a conjunction glued to a verb by segmentation is not a word of the question.
     const unglued =
-      !known(precise) && /^[或和与及并且而也都还又就再各]\p{Script=Han}+$/u.test(precise) ? precise.slice(1) : precise;
+      !known(precise) && /^[或和与及并且而也都还又就再各对把跟给向]\p{Script=Han}+$/u.test(precise)
+        ? precise.slice(1)
+        : precise;
     const long = known(unglued) ? undefined : longForm(unglued);
     const parts = known(unglued)
       ? [unglued]

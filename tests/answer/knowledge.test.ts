@@ -447,6 +447,8 @@ describe("refusals by what is missing, not by unknown words", () => {
       ["习近平在座谈会上对民营经济提出了什么要求？", "总书记2023年那次讲话对民营经济提了什么要求？"],
       // Words the report says in other words that share characters (调配 beside 调度, 走廊 kept).
       ["2026年会议在算力方面提出了什么？", "26年那次会对算力调配和低空走廊有啥安排？"],
+      // Several spoken words at once (那会儿, 大伙儿, 这事儿, 咋整) and a preposition glued to the topic (对算力).
+      ["2026年会议在算力方面提出了什么？", "26年那会儿的会上，大伙儿对算力这事儿咋整的？"],
       // A demonstrative the reports lack (这块) and "each" glued to a verb (各讲) name nothing.
       ["2026年会议在算力方面提出了什么？", "2026年会议在算力这块提出了什么？"],
       // Provinces by their short names (沪苏浙皖), and a scene the reports never tell (散会前).
