@@ -163,10 +163,9 @@ export function createExtractiveAnswerer(deps: {
     const q = result.understood;
     if (OFF_TOPIC_REQUESTS.test(q.question)) return refuse(question, result);
     // "2024年论坛上安徽省委书记讲了什么" is asked of the person who held that post there, by name.
-    const holder =
-      knowledge && !chained && q.answerType === "speech"
-        ? holderNamed(q, { knowledge, meetings, chunkById })
-        : undefined;
+    // So is "那第二年浙江省长讲话时也提八八战略了吗" (whether they said it, in their own words).
+    const speaks = q.answerType === "speech" || q.terms.some((t) => t.weight >= 1 && SPOKEN.test(t.term));
+    const holder = knowledge && !chained && speaks ? holderNamed(q, { knowledge, meetings, chunkById }) : undefined;
     if (holder) {
       const named = q.text.replace(holder.phrase, holder.person);
       // An English question reads as its topic words ("安徽 省长 2025 成果发布会"); it still asks what was said.
@@ -341,6 +340,9 @@ export function createExtractiveAnswerer(deps: {
    */
   function asksWords(result: HybridResult): HybridResult {
     const q = result.understood;
+    // "2021年会议在碳达峰方面怎么说的" asks what the report states, not anyone's speech.
+    if (q.answerType === "speech" && !namedPeopleOf(q).length && /(?:怎么|如何|怎样)(?:说|讲|谈)/u.test(q.text))
+      return /讲话|发言|致辞|演讲/u.test(q.text) ? result : { ...result, understood: { ...q, answerType: "general" } };
     if ((q.answerType !== "list" && q.answerType !== "general") || !namedPeopleOf(q).length) return result;
     // A quoted phrase ("强调了哪几个“统筹”") is found where it is written, whoever's words those are.
     if (!PERSON_ASKS.test(q.text) || /[“"「『]/u.test(q.text)) return result;

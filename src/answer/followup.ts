@@ -416,7 +416,10 @@ function swapTopic(previous: string, topic: string): string | undefined {
 /** The person the previous turn was about: named in its question, else first named in its answer. */
 function antecedent(previous: string, answer: string, people: ReadonlySet<string> | undefined): string | undefined {
   if (!people?.size) return undefined;
-  const inQuestion = [...people].filter((p) => previous.includes(p));
+  // "信长星在习近平主持的那次座谈会上…": the chair only names the meeting; the one asked about is meant.
+  const inQuestion = [...people].filter(
+    (p) => previous.includes(p) && !new RegExp(`${p}(?:同志)?(?:主持|主持召开)的`, "u").test(previous),
+  );
   if (inQuestion.length) return inQuestion.sort((a, b) => previous.lastIndexOf(b) - previous.lastIndexOf(a))[0];
   const inAnswer = [...people].filter((p) => answer.includes(p));
   return inAnswer.sort((a, b) => answer.indexOf(a) - answer.indexOf(b))[0];

@@ -27,7 +27,7 @@ export const INTENT_WORDS: Readonly<Record<Intent, RegExp>> = {
     /几天|多少天|多久|多长时间|持续|会期(?!间)|历时|为期|开了多长|\bhow long\b|\bhow many days\b|\blast(?:ed)?\b|\bduration\b/iu,
   when: new RegExp(`${DATE_QUESTION.source}|时间`, "iu"),
   where:
-    /哪里|哪儿|在哪|何地|什么地方|哪个城市|哪座城市|哪个市|哪个省|哪座|城市|地点|东道主|做东|主办地|举办地|承办省|承办地|哪(?:几|些|一)?(?:个)?(?:年|次|届)[^，。？?]{0,12}在\p{Script=Han}{2,4}(?:召开|举行|举办|开)|\bwhich (?:of the )?(?:[\w']+ ){0,3}(?:years?|meetings?)\b[^?]*\b(?:held|hosted)\b|\bwhere\b|\bwhich city\b|\bwhat city\b|\bhost(?:ed)? city\b|\bvenue\b|\blocation\b|\bwhich province\b/iu,
+    /哪里|哪儿|在哪|何地|什么地方|哪个城市|哪座城市|哪个市|哪个省|哪座|城市(?!群)|地点|东道主|做东|主办地|举办地|承办省|承办地|哪(?:几|些|一)?(?:个)?(?:年|次|届)[^，。？?]{0,12}在\p{Script=Han}{2,4}(?:召开|举行|举办|开)|\bwhich (?:of the )?(?:[\w']+ ){0,3}(?:years?|meetings?)\b[^?]*\b(?:held|hosted)\b|\bwhere\b|\bwhich city\b|\bwhat city\b|\bhost(?:ed)? city\b|\bvenue\b|\blocation\b|\bwhich province\b/iu,
   theme: THEME_WORDS,
   documents: /文件|审议|通过了哪|行动计划|方案|\bdocuments?\b|\breviewed\b|\badopted\b|\bexamined\b|\baction plan\b/iu,
   edition: /第几届|第几次|哪一届|\b(?:which|what) (?:edition|number)\b|\bhow manyth\b/iu,

@@ -183,6 +183,17 @@ describe("typed questions in the user's own words", () => {
     expect(answer.citations.map((c) => c.meetingId)).toEqual(["2026-shanghai", "2027-hangzhou"]);
   });
 
+  it("'是怎么说…的' asks for a named person's words; of a meeting, for what its report states", async () => {
+    const person = await ask("陈明远在2026年论坛上是怎么说世界级城市群的？");
+    expect(person.answer).toContain("陈明远说，");
+    const meeting = await ask("2026年会议在算力方面怎么说的？");
+    expect(meeting.answer).toContain("算力调度平台");
+    // Whether the holder of a post said something is answered in their words, naming them.
+    const holder = await ask("2026年论坛上江苏省委书记讲话时提到排头兵了吗？");
+    expect(holder.answer).toContain("林思远");
+    expect(holder.answer).toContain("排头兵");
+  });
+
   it("'what role did X say Y should play' asks for X's words, not X's role", async () => {
     const answer = await ask("What role did Lin Siyuan say Jiangsu should play at the 2026 forum?");
     expect(answer.answer).toContain("排头兵");

@@ -169,6 +169,12 @@ describe("follow-up heuristics", () => {
     );
   });
 
+  it("'他' is the person asked about, not the chair who only names the meeting", () => {
+    const asked = [{ question: "信长星在习近平主持的那次座谈会上是什么身份？", answer: "江苏省委书记信长星[1]。" }];
+    const people = new Set(["信长星", "习近平"]);
+    expect(heuristicStandalone(asked, "他2024年在论坛上是怎么说的？", { people })).toContain("信长星");
+  });
+
   it("a city swap drops the year the previous meeting chose; a forum follow-up names its year, not the meeting", () => {
     const places = [
       { name: "南京", english: "Nanjing" },
