@@ -254,11 +254,13 @@ export function answerTyped(question: string, q: UnderstoodQuery, ctx: TypedCont
   if (has("theme") && event === "meeting")
     return themesOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("theme") : undefined;
   // "行动计划的预算是多少" asks an amount, and "行动方案是哪个机构牵头做的" who made it, not which documents.
+  // "还要编制什么方案" asks what is to be drafted, which the meeting did not review.
   if (
     has("documents") &&
     event === "meeting" &&
     q.answerType !== "number" &&
     !WHO_MADE.test(asked) &&
+    !(/编制|制定|起草|出台|印发/u.test(asked) && !/审议|通过/u.test(asked)) &&
     /哪|什么|几|列|\bwhich\b|\bwhat\b|\blist\b/iu.test(asked)
   ) {
     return documentsOf(out, ctx, scope.length ? scope : everyMeeting(ctx)) ? out.done("documents") : undefined;

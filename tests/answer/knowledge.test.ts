@@ -194,6 +194,12 @@ describe("typed questions in the user's own words", () => {
     expect(holder.answer).toContain("排头兵");
   });
 
+  it("what is to be drafted (编制什么方案) is where the report says so, not the documents a meeting reviewed", async () => {
+    const answer = await ask("2021年会议还要编制什么方案？");
+    expect(answer.answer).toMatch(/编制/u);
+    expect(answer.answer).not.toMatch(/审议了/u);
+  });
+
   it("'what role did X say Y should play' asks for X's words, not X's role", async () => {
     const answer = await ask("What role did Lin Siyuan say Jiangsu should play at the 2026 forum?");
     expect(answer.answer).toContain("排头兵");
