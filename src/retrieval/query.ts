@@ -810,7 +810,7 @@ function detectAnswerType(question: string, text: string): AnswerType {
     return "place";
   // What someone said: "讲了什么", "发言的具体内容", "致辞讲了哪些", "演讲时介绍了哪些", "怎么形容".
   if (
-    /(说|讲|谈)(了)?(些)?(什么|哪些|啥)|(讲话|发言|致辞|演讲)(的)?(主要|具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|(怎么|如何|怎样)(形容|评价|看待|描述|概括|描绘|说|讲|谈|表述)|(提到|谈到|讲到)(了)?[^，。？?]{0,12}(什么|哪些)|(\p{Script=Han}{2,3})(在[^，。？?]{2,12})?(说|讲)[^了过的，。？?][^的，。？?]{0,14}(什么|哪些|哪|啥|怎么)|\b(what(?: \w+)?|how|which \w+)(?: exactly| precisely| else)? did .{2,40} (say|call|pledge|promise|vow|commit|speak about|talk about|recall|stress|emphasi[sz]e|describe|propose|urge|mention|note|highlight|tell)\b|^\s*did .{2,40} (say|stress|mention|speak about|talk about)\b/iu.test(
+    /(说|讲|谈)(了)?(些)?(什么|哪些|啥)|(讲话|发言|致辞|演讲)(的)?(主要|具体)?(内容|讲了|说了|谈了)|(讲话|发言|致辞|演讲)(时|中)(介绍|提到|谈到|讲)|表示了什么|(怎么|如何|怎样)(形容|评价|看待|描述|概括|描绘|说|讲|谈|表述)|(提到|谈到|讲到)(了)?[^，。？?]{0,12}(什么|哪些)|(\p{Script=Han}{2,3})(在[^，。？?]{2,12})?(说|讲)[^了过的，。？?][^的，。？?]{0,14}(什么|哪些|哪|啥|怎么)|\b(what(?: \w+)?|how|which \w+)(?: exactly| precisely| else)? did .{2,40} (say|call|pledge|promise|vow|commit|speak about|talk about|recall|stress|emphasi[sz]e|describe|propose|urge|mention|note|highlight|tell)\b|^\s*did .{2,40} (say|stress|mention|speak about|talk about)\b|\bin (?:his|her|their) (?:remarks|speech|address|talk)\b/iu.test(
       q,
     )
   )

@@ -534,6 +534,8 @@ describe("refusals by what is missing, not by unknown words", () => {
       "Who won the 2026 Shanghai mayoral election?",
       "2026年会议上陈明远的讲话有多长？",
       "What was the total investment of the projects the 2027 meeting listed?",
+      // "in his remarks" asks for words the report never quotes: he only attended.
+      "What specific proposals did Zhou Wenhua make in his remarks at the 2026 meeting?",
       // "叫什么名字" is how a name is asked for: a paragraph that says 名字 ("我们共同的名字") is not about the agreements.
       "2024年会议签的那批协议具体叫什么名字？",
       // What someone said about a thing the reports never name; which of a kind signed what the report only counts.
