@@ -762,19 +762,13 @@ export function createExtractiveAnswerer(deps: {
     let subjectFound = false;
     // In a named person's own speech the setting it was given at ("在成果发布会上") is stated paragraphs before.
     const ownSpeech = q.answerType === "speech" && speakersAsked(q).some((p) => speakerOf(chunk) === p);
-    // Common words the reports never use ("那会儿", "调子", "坐一块儿") are how the asker talks: together they weigh
-    // no more than the heaviest of them, so several never refuse where one would not.
-    let colloquial = 0;
     for (const { term, weight: termWeight } of primary) {
       const forms = formsOf(q, term);
       const known = forms.some((s) => retriever.documentFrequency(s) > 0);
       const strangeness = known ? 0 : unknownWeight(term);
       if (strangeness >= 1) unseenName = true;
       // A word bridged from English is one guess among its translations: it counts half.
-      const full = contentWeight(term, known) * Math.min(1, termWeight) * (q.alternatives.has(term) ? 0.5 : 1);
-      const spoken = !known && strangeness < 1 && /^\p{Script=Han}+$/u.test(term);
-      const weight = spoken ? Math.max(0, full - colloquial) : full;
-      if (spoken) colloquial = Math.max(colloquial, full);
+      const weight = contentWeight(term, known) * Math.min(1, termWeight) * (q.alternatives.has(term) ? 0.5 : 1);
       const said =
         forms.some((t) => haystack.includes(t)) ||
         // A year is the paragraph's meeting's, whether or not the paragraph writes it.
