@@ -91,6 +91,10 @@ export function createExtractiveAnswerer(deps: {
   let positions: Map<Chunk, number> | undefined;
   /** How rare a character is in the reports, built on the first question that needs it. */
   let characterIdf: ((ch: string) => number) | undefined;
+  /** Whether the reports quote a shorthand ("“一厅三片”"), remembered per shorthand asked. */
+  const quotedShorthands = new Map<string, boolean>();
+  /** The people of the reports by the first character of their name and each title they held, built when first asked. */
+  let byTitle: Map<string, Set<string>> | undefined;
   /** Chunk texts without quotes and spaces, for phrase search; built on the first "which meetings" question. */
   let normalised: string[] | undefined;
   const contexts = new WeakMap<
@@ -242,22 +246,15 @@ export function createExtractiveAnswerer(deps: {
    */
   function namedByTitle(question: string): string {
     if (!knowledge) return question;
-    return question.replace(
-      /(\p{Script=Han})(总书记|总理|书记|省长|市长|主任|主席)/gu,
-      (whole, surname: string, title: string, at: number) => {
-        // "浙江省长" is the province's governor, not someone surnamed 江.
-        const before = question.slice(0, at + 1);
-        if ([...places].some((place) => before.endsWith(place))) return whole;
-        const holds = new RegExp(`(?<!副)${title}`, "u");
-        const named = new Set(
-          knowledge.meetings.flatMap((m) =>
-            m.posts.filter((p) => p.person.startsWith(surname) && holds.test(p.post)).map((p) => p.person),
-          ),
-        );
-        const [person] = named;
-        return named.size === 1 && !question.includes(person!) ? `${person}${title}` : whole;
-      },
-    );
+    return question.replace(BY_TITLE, (whole, surname: string, title: string, at: number) => {
+      // "浙江省长" is the province's governor, not someone surnamed 江.
+      const before = question.slice(0, at + 1);
+      if ([...places].some((place) => before.endsWith(place))) return whole;
+      byTitle ??= peopleByTitle(knowledge);
+      const named = byTitle.get(`${surname}${title}`) ?? new Set<string>();
+      const [person] = named;
+      return named.size === 1 && !question.includes(person!) ? `${person}${title}` : whole;
+    });
   }
 
   /**
@@ -268,7 +265,12 @@ export function createExtractiveAnswerer(deps: {
   function spellOut(question: string, result: HybridResult): Answer | "unstated" | undefined {
     const q = result.understood;
     // Unquoted, a shorthand is one the reports themselves quote ("“一厅三片”"), not any numeral (三省一市, 第三届).
-    const used = (term: string) => retriever.chunks.some((c) => c.text.includes(`“${term}”`));
+    const used = (term: string) => {
+      let quoted = quotedShorthands.get(term);
+      if (quoted === undefined)
+        quotedShorthands.set(term, (quoted = retriever.chunks.some((c) => c.text.includes(`“${term}”`))));
+      return quoted;
+    };
     const asked = shorthandsAsked(q.question, used);
     for (const { term, parts } of asked) {
       const ranked = [...result.results.map((r) => r.chunk), ...retriever.chunks];
@@ -1516,6 +1518,22 @@ const NEXT_YEAR = /第二年|次年|翌年|下一年|转年/u;
 
 function simplifiedTurn(turn: Turn): Turn {
   return { question: toSimplified(turn.question), answer: toSimplified(turn.answer) };
+}
+
+/** Titles a person is called by after their surname ("习总书记", "李总理"); 总书记 before 书记 so it is read whole. */
+const TITLES = ["总书记", "总理", "书记", "省长", "市长", "主任", "主席"] as const;
+const BY_TITLE = new RegExp(`(\\p{Script=Han})(${TITLES.join("|")})`, "gu");
+
+/** Who of the reports could be "习总书记" or "林书记": each person under the first character of their name and each title. */
+function peopleByTitle(knowledge: Knowledge): Map<string, Set<string>> {
+  const index = new Map<string, Set<string>>();
+  for (const { person, post } of knowledge.meetings.flatMap((m) => m.posts))
+    for (const title of TITLES)
+      if (new RegExp(`(?<!副)${title}`, "u").test(post)) {
+        const key = `${person[0]}${title}`;
+        index.set(key, (index.get(key) ?? new Set()).add(person));
+      }
+  return index;
 }
 
 /** 去年/前年 and "last year('s)" naming a meeting, forum or symposium, as the year they count back to from `year`. */

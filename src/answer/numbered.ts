@@ -41,7 +41,7 @@ export function shorthandsAsked(question: string, used: (term: string) => boolea
     : [...question.matchAll(new RegExp(`(?<!第)${NUMERAL}`, "gu"))].flatMap((m) => {
         const from = question.slice(m.index);
         const lengths = [8, 7, 6, 5, 4, 3];
-        const term = lengths.map((n) => from.slice(0, n)).find((t) => partsOf(t).length && used(t) && asksOf(t));
+        const term = lengths.map((n) => from.slice(0, n)).find((t) => partsOf(t).length && asksOf(t) && used(t));
         return term ? [term] : [];
       });
   // A count of one thing ("一体化") is a word, not a shorthand.
