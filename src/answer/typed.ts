@@ -707,10 +707,20 @@ function placesOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[], 
       out.language === "en"
         ? `${capitalise(label(ctx, meeting.id, "en"))}${kind === "forum" ? "'s forum" : ""} was held in ${event.placeText} (${meeting.city})`
         : `${what}在${event.placeText}举行${event.placeText.includes(meeting.city) ? "" : `（${meeting.city}）`}`,
-      [event.chunkId],
+      meetings.length <= 2 ? [event.chunkId, ...heldAgain(ctx, meeting, event.chunkId)] : [event.chunkId],
     );
   }
   return found;
+}
+
+/** Another paragraph of the meeting's reports that says where it was held ("…座谈会在浙江温州举行" as a headline). */
+function heldAgain(ctx: TypedContext, meeting: Meeting, cited: string): string[] {
+  const held = new RegExp(
+    `${escapeRegExp(meeting.title)}在[^，。；]{0,8}${escapeRegExp(meeting.city)}[^，。；]{0,4}(?:举行|召开)`,
+    "u",
+  );
+  const again = chunksOf(ctx, meeting.id).find((c) => c.id !== cited && held.test(c.text));
+  return again ? [again.id] : [];
 }
 
 function themesOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]): boolean {

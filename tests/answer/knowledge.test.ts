@@ -112,6 +112,12 @@ describe("typed questions in the user's own words", () => {
     expect(cited.length).toBe(2);
   });
 
+  it("cites where the meeting was held both in the lead and where its headline says so", async () => {
+    const answer = await ask("2026年会议在哪里举行？");
+    expect(answer.citations).toHaveLength(2);
+    for (const citation of answer.citations) expect(citation.text).toMatch(/座谈会在上海举行/u);
+  });
+
   it("cites both the forum's own report and the meeting's words that name it for its edition", async () => {
     const answer = await ask("2026年会议期间举办的论坛是第几届？");
     expect(answer.answer).toContain("第八届");
