@@ -86,6 +86,20 @@ export function createExtractiveAnswerer(deps: {
   const places = new Set<string>([...PROVINCES, ...meetings.flatMap((m) => [m.city, m.province])]);
   const cities = [...new Set(meetings.map((m) => m.city))];
   const hostCities = cities.map((name) => ({ name, english: englishPlaceName(name) }));
+  /** What the follow-up rules may ask of the corpus (its people, meetings, places and posts). */
+  const followUpContext: FollowUpContext = {
+    people,
+    standsApart,
+    meetingName,
+    meetingYear,
+    places: hostCities,
+    personIn: (text) => namedPeopleOf(retriever.understand(text))[0],
+    postOf: (person, text) => {
+      const [id, other] = retriever.understand(text).meetingIds;
+      const facts = id && !other ? knowledge?.meetings.find((m) => m.meetingId === id) : undefined;
+      return facts?.posts.find((p) => p.person === person)?.post;
+    },
+  };
   /** Whose words each paragraph reports ("" for nobody's), worked out when a speech question first needs it. */
   const speakers = new Map<Chunk, string>();
   let positions: Map<Chunk, number> | undefined;
@@ -214,19 +228,6 @@ export function createExtractiveAnswerer(deps: {
    * finds, not the person before).
    */
   function standalone(history: readonly Turn[], asked: string): string {
-    const context: FollowUpContext = {
-      people,
-      standsApart,
-      meetingName,
-      meetingYear,
-      places: hostCities,
-      personIn: (text) => namedPeopleOf(retriever.understand(text))[0],
-      postOf: (person, text) => {
-        const [id, other] = retriever.understand(text).meetingIds;
-        const facts = id && !other ? knowledge?.meetings.find((m) => m.meetingId === id) : undefined;
-        return facts?.posts.find((p) => p.person === person)?.post;
-      },
-    };
     const [lead, rest] = asked.split(/(?<=[？?])/u).filter((part) => part.trim());
     // ("那2025年呢？他当时是什么职务？" is one question: its first part only names the year.)
     if (
@@ -236,8 +237,8 @@ export function createExtractiveAnswerer(deps: {
       looksElliptical(rest) &&
       /^(?:他|她|他们|那|这)/u.test(rest.trim())
     )
-      return `${heuristicStandalone(history, lead, context)}${rest}`;
-    return heuristicStandalone(history, asked, context);
+      return `${heuristicStandalone(history, lead, followUpContext)}${rest}`;
+    return heuristicStandalone(history, asked, followUpContext);
   }
 
   /**
@@ -272,8 +273,8 @@ export function createExtractiveAnswerer(deps: {
       return quoted;
     };
     const asked = shorthandsAsked(q.question, used);
+    const ranked = asked.length ? [...result.results.map((r) => r.chunk), ...retriever.chunks] : [];
     for (const { term, parts } of asked) {
-      const ranked = [...result.results.map((r) => r.chunk), ...retriever.chunks];
       for (const chunk of ranked) {
         if (q.meetingIds.length && !q.meetingIds.includes(chunk.meetingId)) continue;
         const clause = expansionIn(term, parts, chunk.text);
@@ -282,15 +283,7 @@ export function createExtractiveAnswerer(deps: {
           q.language === "en"
             ? `${capitalise(meetingLabel(meetingOf(chunk), "en"))} report: ${clause} [1]`
             : `${clause}[1]。`;
-        return {
-          question,
-          answered: true,
-          answer: text,
-          citations: [toCitation(1, chunk, meetings)],
-          retrieved: [{ chunk, score: 1 }, ...result.results.filter((r) => r.chunk !== chunk)].slice(0, 10),
-          path: "extractive",
-          language: q.language,
-        };
+        return citingOne(question, result, chunk, text);
       }
     }
     return asked.some(({ term }) => used(term)) ? "unstated" : undefined;
@@ -325,6 +318,11 @@ export function createExtractiveAnswerer(deps: {
       q.language === "en"
         ? `${capitalise(meetingLabel(meetingOf(chunk), "en"))} report: ${sentence} [1]`
         : `${meetingLabel(meetingOf(chunk), "zh")}：${sentence.replace(/。$/u, "")}[1]。`;
+    return citingOne(question, result, chunk, text);
+  }
+
+  /** An answer quoting one paragraph, cited as [1] and retrieved first. */
+  function citingOne(question: string, result: HybridResult, chunk: Chunk, text: string): Answer {
     return {
       question,
       answered: true,
@@ -332,7 +330,7 @@ export function createExtractiveAnswerer(deps: {
       citations: [toCitation(1, chunk, meetings)],
       retrieved: [{ chunk, score: 1 }, ...result.results.filter((r) => r.chunk !== chunk)].slice(0, 10),
       path: "extractive",
-      language: q.language,
+      language: result.understood.language,
     };
   }
 

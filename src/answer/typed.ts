@@ -571,12 +571,17 @@ function holdersOf(
  * same words ("浙江省委书记易炼红" in the lead and again among the forum's speakers), so either can be checked.
  */
 function corroborated(ctx: TypedContext, facts: readonly PostFact[]): string[] {
-  const ids = facts.flatMap((f) => {
-    const stated = `${f.post}${f.person}`;
-    const again = chunksOf(ctx, f.meetingId).find((c) => c.id !== f.chunkId && c.text.includes(stated));
-    return again ? [f.chunkId, again.id] : [f.chunkId];
-  });
+  const ids = facts.flatMap((f) => [
+    f.chunkId,
+    ...statedAgain(ctx, f.meetingId, f.chunkId, (c) => c.text.includes(`${f.post}${f.person}`)),
+  ]);
   return [...new Set(ids)];
+}
+
+/** Another paragraph of a meeting's reports, besides the one cited, that states the same fact: none, or its id. */
+function statedAgain(ctx: TypedContext, meetingId: string, cited: string, states: (chunk: Chunk) => boolean): string[] {
+  const again = chunksOf(ctx, meetingId).find((c) => c.id !== cited && states(c));
+  return again ? [again.id] : [];
 }
 
 /** Where a question names a meeting: its year or its title (the end of the question when it does not say). */
@@ -636,15 +641,18 @@ function editionsOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]
       chunksOf(ctx, meeting.id).find((c) => c.text.includes(meeting.forum!))?.id;
     if (!chunkId) continue;
     // The meeting's own report names it among its events too ("举办了第七届…论坛"): either says which edition.
-    const named = chunksOf(ctx, meeting.id).find(
-      (c) => c.id !== chunkId && c.articleKind === "meeting" && c.text.includes(`举办了${meeting.forum}`),
-    )?.id;
+    const named = statedAgain(
+      ctx,
+      meeting.id,
+      chunkId,
+      (c) => c.articleKind === "meeting" && c.text.includes(`举办了${meeting.forum}`),
+    );
     found = true;
     out.say(
       out.language === "en"
         ? `${capitalise(label(ctx, meeting.id, "en"))} held the ${englishOrdinal(Number(edition))} high-level forum (${meeting.forum})`
         : `${label(ctx, meeting.id, "zh")}期间举办的是${meeting.forum}`,
-      named ? [chunkId, named] : [chunkId],
+      [chunkId, ...named],
     );
   }
   return found;
@@ -719,8 +727,7 @@ function heldAgain(ctx: TypedContext, meeting: Meeting, cited: string): string[]
     `${escapeRegExp(meeting.title)}在[^，。；]{0,8}${escapeRegExp(meeting.city)}[^，。；]{0,4}(?:举行|召开)`,
     "u",
   );
-  const again = chunksOf(ctx, meeting.id).find((c) => c.id !== cited && held.test(c.text));
-  return again ? [again.id] : [];
+  return statedAgain(ctx, meeting.id, cited, (c) => held.test(c.text));
 }
 
 function themesOf(out: Answer, ctx: TypedContext, meetings: readonly Meeting[]): boolean {
